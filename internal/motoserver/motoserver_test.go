@@ -1,0 +1,143 @@
+package motoserver_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/astran-oss/astran-go/internal/motoserver"
+)
+
+var moto motoserver.Shared
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	moto.Close()
+	os.Exit(code)
+}
+
+func TestShared_Get(t *testing.T) {
+	srv := moto.Get(t)
+	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
+		t.Fatalf("URL = %q, want loopback", srv.URL)
+	}
+	if again := moto.Get(t); again != srv {
+		t.Fatal("Get started a second server")
+	}
+	resp, err := http.Get(srv.URL + "/moto-api/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := srv.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStart_close(t *testing.T) {
+	if _, err := exec.LookPath(motoserver.Binary); err != nil {
+		if motoserver.InCI() {
+			t.Fatalf("moto_server is required when CI=true: %v", err)
+		}
+		t.Skipf("skipping: %v", err)
+	}
+	srv, err := motoserver.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Close(); err != nil { // idempotent
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: time.Second}
+	if resp, err := client.Get(srv.URL + "/moto-api/"); err == nil {
+		resp.Body.Close()
+		t.Fatal("server still answers after Close")
+	}
+}
+
+func TestStart_notInstalled(t *testing.T) {
+	_, err := motoserver.Start(context.Background(), func(o *motoserver.Options) {
+		o.Binary = "definitely-not-moto-server"
+	})
+	if !errors.Is(err, motoserver.ErrNotInstalled) {
+		t.Fatalf("err = %v, want ErrNotInstalled", err)
+	}
+}
+
+func TestStart_exitsEarly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("needs a shell script")
+	}
+	bin := filepath.Join(t.TempDir(), "fake-moto")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho 'boom: port in use' >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err := motoserver.Start(context.Background(), func(o *motoserver.Options) { o.Binary = bin })
+	if err == nil || !strings.Contains(err.Error(), "boom: port in use") {
+		t.Fatalf("err = %v, want the server's output quoted", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("took %v to notice the exit", d)
+	}
+}
+
+func TestStart_timeout(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("needs a shell script")
+	}
+	bin := filepath.Join(t.TempDir(), "silent-moto")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := motoserver.Start(context.Background(), func(o *motoserver.Options) {
+		o.Binary = bin
+		o.StartTimeout = 300 * time.Millisecond
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+}
+
+// fakeTB records Skipf/Fatalf instead of stopping the test.
+type fakeTB struct {
+	testing.TB
+	skipped, failed string
+}
+
+func (f *fakeTB) Helper()                        {}
+func (f *fakeTB) Skipf(format string, a ...any)  { f.skipped = fmt.Sprintf(format, a...) }
+func (f *fakeTB) Fatalf(format string, a ...any) { f.failed = fmt.Sprintf(format, a...) }
+
+func TestShared_missing(t *testing.T) {
+	for _, ci := range []string{"", "true"} {
+		t.Run("CI="+ci, func(t *testing.T) {
+			t.Setenv("CI", ci)
+			sh := motoserver.Shared{Options: []func(*motoserver.Options){func(o *motoserver.Options) {
+				o.Binary = "definitely-not-moto-server"
+			}}}
+			defer sh.Close()
+			tb := &fakeTB{TB: t}
+			if srv := sh.Get(tb); srv != nil {
+				t.Fatal("got a server")
+			}
+			if ci == "" && (tb.skipped == "" || tb.failed != "") {
+				t.Fatalf("want a skip, got skipped=%q failed=%q", tb.skipped, tb.failed)
+			}
+			if ci == "true" && (tb.failed == "" || tb.skipped != "") {
+				t.Fatalf("want a failure, got skipped=%q failed=%q", tb.skipped, tb.failed)
+			}
+		})
+	}
+}
