@@ -1,0 +1,139 @@
+package iamclient
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/policy"
+)
+
+// DefaultTimeout bounds each HTTP request when neither [Options.HTTPClient]
+// nor the aws.Config passed to [New] supplies an HTTP client.
+const DefaultTimeout = 30 * time.Second
+
+// Options configure a [Client]. The zero value works when the partition is
+// known from $ASTRAN_PARTITION, or when an endpoint is set.
+type Options struct {
+	// Partition is the customer's partition (e.g. "demo"). It selects the
+	// default endpoint https://{partition}.iam.astran.io. The zero value
+	// means $ASTRAN_PARTITION.
+	Partition string
+
+	// BaseEndpoint is the IAM endpoint URL, e.g. a moto_server or
+	// astrantest URL. It is the single endpoint switch of this package.
+	// The zero value means, in order: $ASTRAN_IAM_ENDPOINT, the
+	// aws.Config's BaseEndpoint, then https://{Partition}.iam.astran.io.
+	BaseEndpoint string
+
+	// HTTPClient sends the requests. The zero value means the aws.Config's
+	// HTTPClient, or when that is nil an http.Client with [DefaultTimeout].
+	HTTPClient *http.Client
+
+	// Dialect is the policy dialect used to validate documents before they
+	// are sent and to parse the documents IAM returns. The zero value is
+	// [policy.Astran].
+	Dialect policy.Dialect
+
+	// API, when set, replaces the *iam.Client built from the aws.Config;
+	// the endpoint and HTTP options above are then ignored. Tests use it to
+	// plug in fakes.
+	API API
+
+	// IAMOptions are applied last to the options of the *iam.Client that
+	// [New] builds (retryer, logging, middleware...).
+	IAMOptions []func(*iam.Options)
+
+	// Getenv reads the environment. The zero value means os.Getenv.
+	Getenv func(string) string
+}
+
+// Client calls Astran's IAM API. It is safe for concurrent use by multiple
+// goroutines.
+type Client struct {
+	api      API
+	endpoint string // resolved endpoint, "" when Options.API was set
+	dialect  policy.Dialect
+}
+
+// New returns a Client for the IAM API of a partition, using the credentials,
+// region and HTTP settings of cfg. See [Options] for how the endpoint is
+// chosen. cfg.Region defaults to $AWS_REGION or us-east-1 (IAM signs with a
+// region but Astran accepts any).
+func New(cfg aws.Config, optFns ...func(*Options)) *Client {
+	var o Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	c := &Client{api: o.API, dialect: o.Dialect}
+	if c.api != nil {
+		return c
+	}
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	eps := endpoint.FromEnv(o.Partition, getenv)
+	switch {
+	case o.BaseEndpoint != "":
+		c.endpoint = o.BaseEndpoint
+	case getenv(endpoint.EnvIAMEndpoint) != "":
+		c.endpoint = getenv(endpoint.EnvIAMEndpoint)
+	case cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "":
+		c.endpoint = *cfg.BaseEndpoint
+	case eps.Partition != "":
+		c.endpoint = eps.IAM
+	}
+	region := cfg.Region
+	if region == "" {
+		region = eps.Region
+	}
+	if region == "" {
+		region = endpoint.Region
+	}
+	ep := c.endpoint
+	if ep == "" {
+		ep = "https://iam.invalid" // never contacted: see failNoEndpoint
+	}
+	c.api = iam.NewFromConfig(cfg, func(io *iam.Options) {
+		io.BaseEndpoint = aws.String(strings.TrimRight(ep, "/"))
+		io.Region = region
+		switch {
+		case o.HTTPClient != nil:
+			io.HTTPClient = o.HTTPClient
+		case cfg.HTTPClient == nil:
+			io.HTTPClient = &http.Client{Timeout: DefaultTimeout}
+		}
+		if c.endpoint == "" {
+			// No partition and no endpoint: fail every call with a clear
+			// error rather than guessing a host.
+			io.APIOptions = append(io.APIOptions, failNoEndpoint)
+		}
+		for _, fn := range o.IAMOptions {
+			fn(io)
+		}
+	})
+	return c
+}
+
+// Endpoint returns the IAM endpoint URL the client sends requests to, or ""
+// when it was built with [Options.API] or without a partition or endpoint.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// API returns the underlying IAM API client, for operations this package
+// does not wrap.
+func (c *Client) API() API { return c.api }
+
+func failNoEndpoint(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("AstranNoEndpoint",
+		func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return middleware.InitializeOutput{}, middleware.Metadata{}, ErrNoEndpoint
+		}), middleware.Before)
+}

@@ -1,0 +1,250 @@
+package iamclient
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/astran-oss/astran-go/arn"
+)
+
+// CreateUserOptions are the optional settings of [Client.CreateUser].
+type CreateUserOptions struct {
+	// Path is the IAM path; the zero value means "/".
+	Path string
+	// Tags are attached to the new user.
+	Tags map[string]string
+	// PermissionsBoundary is set on the new user; the zero ARN means none.
+	PermissionsBoundary arn.ARN
+}
+
+// CreateUser creates the user whose name is email. The address is validated
+// locally first (an invalid one gives [ErrInvalidInput] wrapping
+// arn.ErrInvalidEmail, and nothing is sent). Astran then mails the user a
+// link to verify the address and set a password; until then the user cannot
+// log in.
+func (c *Client) CreateUser(ctx context.Context, email string, optFns ...func(*CreateUserOptions)) (User, error) {
+	const op = "CreateUser"
+	var o CreateUserOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if err := arn.ValidateEmail(email); err != nil {
+		return User{}, invalid(op, email, err)
+	}
+	in := &iam.CreateUserInput{UserName: aws.String(email), Tags: tagList(o.Tags)}
+	if o.Path != "" {
+		in.Path = aws.String(o.Path)
+	}
+	if o.PermissionsBoundary != (arn.ARN{}) {
+		in.PermissionsBoundary = aws.String(o.PermissionsBoundary.String())
+	}
+	out, err := c.api.CreateUser(ctx, in)
+	if err != nil {
+		return User{}, wrap(op, email, err)
+	}
+	u := userFrom(out.User)
+	if u.Tags == nil && len(o.Tags) > 0 {
+		u.Tags = maps.Clone(o.Tags)
+	}
+	return u, nil
+}
+
+// GetUser returns the user named email, with its tags and permissions
+// boundary.
+func (c *Client) GetUser(ctx context.Context, email string) (User, error) {
+	out, err := c.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(email)})
+	if err != nil {
+		return User{}, wrap("GetUser", email, err)
+	}
+	return userFrom(out.User), nil
+}
+
+// ListOptions filter list operations.
+type ListOptions struct {
+	// PathPrefix keeps the entities whose path starts with it; the zero
+	// value means "/" (all).
+	PathPrefix string
+}
+
+func pathPrefix(optFns []func(*ListOptions)) *string {
+	var o ListOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.PathPrefix == "" {
+		return nil
+	}
+	return aws.String(o.PathPrefix)
+}
+
+// Users iterates over all users, fetching pages as needed. An error ends
+// the iteration.
+func (c *Client) Users(ctx context.Context, optFns ...func(*ListOptions)) iter.Seq2[User, error] {
+	prefix := pathPrefix(optFns)
+	return paginate(ctx, "ListUsers", "", func(ctx context.Context, marker *string) (page[User], error) {
+		out, err := c.api.ListUsers(ctx, &iam.ListUsersInput{Marker: marker, PathPrefix: prefix})
+		if err != nil {
+			return page[User]{}, err
+		}
+		users := make([]User, 0, len(out.Users))
+		for i := range out.Users {
+			users = append(users, userFrom(&out.Users[i]))
+		}
+		return page[User]{users, out.Marker, out.IsTruncated}, nil
+	})
+}
+
+// ListUsers returns all users; see [Client.Users].
+func (c *Client) ListUsers(ctx context.Context, optFns ...func(*ListOptions)) ([]User, error) {
+	return collect(c.Users(ctx, optFns...))
+}
+
+// DeleteUserOptions are the optional settings of [Client.DeleteUser].
+type DeleteUserOptions struct {
+	// Cascade first removes what IAM requires to be gone before it deletes
+	// a user, in this order: group memberships, attached managed policies,
+	// inline policies, access keys and the login profile. Without it, a user
+	// that still has any of them gives [ErrDeleteConflict]. The cascade is
+	// not atomic: if it fails midway, what was removed stays removed.
+	Cascade bool
+}
+
+// DeleteUser deletes the user named email.
+func (c *Client) DeleteUser(ctx context.Context, email string, optFns ...func(*DeleteUserOptions)) error {
+	const op = "DeleteUser"
+	var o DeleteUserOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.Cascade {
+		if err := c.cascadeUser(ctx, email); err != nil {
+			return err
+		}
+	}
+	_, err := c.api.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String(email)})
+	return wrap(op, email, err)
+}
+
+func (c *Client) cascadeUser(ctx context.Context, email string) error {
+	name := aws.String(email)
+	groups, err := c.ListGroupsForUser(ctx, email)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if err := c.RemoveUserFromGroup(ctx, g.Name, email); err != nil {
+			return err
+		}
+	}
+	attached, err := c.ListAttachedUserPolicies(ctx, email)
+	if err != nil {
+		return err
+	}
+	for _, p := range attached {
+		if err := c.DetachUserPolicy(ctx, email, p.ARN); err != nil {
+			return err
+		}
+	}
+	inline, err := collect(paginate(ctx, "ListUserPolicies", email, func(ctx context.Context, marker *string) (page[string], error) {
+		out, err := c.api.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: name, Marker: marker})
+		if err != nil {
+			return page[string]{}, err
+		}
+		return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}, nil
+	}))
+	if err != nil {
+		return err
+	}
+	for _, p := range inline {
+		if _, err := c.api.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: name, PolicyName: aws.String(p)}); err != nil {
+			return wrap("DeleteUserPolicy", email, err)
+		}
+	}
+	keys, err := collect(paginate(ctx, "ListAccessKeys", email, func(ctx context.Context, marker *string) (page[string], error) {
+		out, err := c.api.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: name, Marker: marker})
+		if err != nil {
+			return page[string]{}, err
+		}
+		ids := make([]string, 0, len(out.AccessKeyMetadata))
+		for _, k := range out.AccessKeyMetadata {
+			ids = append(ids, aws.ToString(k.AccessKeyId))
+		}
+		return page[string]{ids, out.Marker, out.IsTruncated}, nil
+	}))
+	if err != nil {
+		return err
+	}
+	for _, id := range keys {
+		if _, err := c.api.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: name, AccessKeyId: aws.String(id)}); err != nil {
+			return wrap("DeleteAccessKey", email, err)
+		}
+	}
+	if _, err := c.api.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: name}); err != nil {
+		if err := wrap("DeleteLoginProfile", email, err); !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
+}
+
+// TagUser adds tags to the user named email, replacing the values of keys it
+// already has.
+func (c *Client) TagUser(ctx context.Context, email string, tags map[string]string) error {
+	_, err := c.api.TagUser(ctx, &iam.TagUserInput{UserName: aws.String(email), Tags: tagList(tags)})
+	return wrap("TagUser", email, err)
+}
+
+// UntagUser removes the tags with the given keys from the user named email.
+func (c *Client) UntagUser(ctx context.Context, email string, keys ...string) error {
+	keys = slices.Clone(keys)
+	_, err := c.api.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String(email), TagKeys: keys})
+	return wrap("UntagUser", email, err)
+}
+
+// PutUserPermissionsBoundary sets the managed policy policyARN (a built-in
+// or customer policy) as the permissions boundary of the user named email.
+func (c *Client) PutUserPermissionsBoundary(ctx context.Context, email string, policyARN arn.ARN) error {
+	_, err := c.api.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{
+		UserName: aws.String(email), PermissionsBoundary: aws.String(policyARN.String()),
+	})
+	return wrap("PutUserPermissionsBoundary", email, err)
+}
+
+// DeleteUserPermissionsBoundary removes the permissions boundary of the user
+// named email.
+func (c *Client) DeleteUserPermissionsBoundary(ctx context.Context, email string) error {
+	_, err := c.api.DeleteUserPermissionsBoundary(ctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: aws.String(email)})
+	return wrap("DeleteUserPermissionsBoundary", email, err)
+}
+
+// AttachUserPolicy attaches the managed policy policyARN to the user named
+// email. Astran recommends attaching policies to groups instead.
+func (c *Client) AttachUserPolicy(ctx context.Context, email string, policyARN arn.ARN) error {
+	_, err := c.api.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(email), PolicyArn: aws.String(policyARN.String())})
+	return wrap("AttachUserPolicy", email, err)
+}
+
+// DetachUserPolicy detaches the managed policy policyARN from the user named
+// email.
+func (c *Client) DetachUserPolicy(ctx context.Context, email string, policyARN arn.ARN) error {
+	_, err := c.api.DetachUserPolicy(ctx, &iam.DetachUserPolicyInput{UserName: aws.String(email), PolicyArn: aws.String(policyARN.String())})
+	return wrap("DetachUserPolicy", email, err)
+}
+
+// ListAttachedUserPolicies returns the managed policies attached to the user
+// named email.
+func (c *Client) ListAttachedUserPolicies(ctx context.Context, email string) ([]AttachedPolicy, error) {
+	return collect(paginate(ctx, "ListAttachedUserPolicies", email, func(ctx context.Context, marker *string) (page[AttachedPolicy], error) {
+		out, err := c.api.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(email), Marker: marker})
+		if err != nil {
+			return page[AttachedPolicy]{}, err
+		}
+		return page[AttachedPolicy]{attachedFrom(out.AttachedPolicies), out.Marker, out.IsTruncated}, nil
+	}))
+}
