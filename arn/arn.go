@@ -11,14 +11,30 @@
 // colons, slashes, dots and "@" (user names are email addresses).
 //
 // [ARN] is a comparable value type: two ARNs are equal exactly when their
-// String forms are equal.
+// String forms are equal. [Parse] does not allocate (the fields of the result
+// share the input's memory).
+//
+// # Errors
+//
+// Every error is a [*ParseError] carrying the input and the failing field,
+// and wraps one category sentinel: [ErrMalformed], [ErrInvalidName],
+// [ErrInvalidEmail] or [ErrInvalidPath]. Test with [errors.Is] and
+// [errors.As].
+//
+// # Wildcards
+//
+// [Match] is IAM's plain wildcard match ("*" crosses ":" and "/"), used for
+// actions; [MatchARN] matches ARNs segment by segment, as IAM matches the
+// Resource and Principal elements of a policy. Neither allocates.
 package arn
 
 import (
 	"errors"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
 )
@@ -58,12 +74,18 @@ func (e *ParseError) Error() string {
 // Unwrap returns the category sentinel.
 func (e *ParseError) Unwrap() error { return e.Err }
 
+// quote quotes an input for an error message, shortening very long inputs
+// so that an error never carries megabytes of attacker-supplied text.
 func quote(s string) string {
-	const max = 200
-	if len(s) > max {
-		s = s[:max] + "..."
+	const limit = 200
+	if len(s) > limit {
+		i := limit
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "..."
 	}
-	return `"` + s + `"`
+	return strconv.Quote(s)
 }
 
 // ARN is a parsed Astran ARN. The zero ARN is not valid.
@@ -122,11 +144,27 @@ func IsARN(s string) bool {
 }
 
 // IsValid reports whether a is a valid ARN: partition, service and resource
-// are set and no field but the resource contains a colon.
+// are set and no field but the resource contains a colon. An ARN returned by
+// [Parse] or by a constructor is always valid; the zero ARN is not.
 func (a ARN) IsValid() bool {
-	return a.Partition != "" && a.Service != "" && a.Resource != "" &&
-		!strings.Contains(a.Partition, ":") && !strings.Contains(a.Service, ":") &&
-		!strings.Contains(a.Region, ":") && !strings.Contains(a.Account, ":")
+	return invalidField(a) == ""
+}
+
+// invalidField returns the first field that makes a invalid, or "".
+func invalidField(a ARN) string {
+	switch {
+	case a.Partition == "" || strings.IndexByte(a.Partition, ':') >= 0:
+		return "partition"
+	case a.Service == "" || strings.IndexByte(a.Service, ':') >= 0:
+		return "service"
+	case strings.IndexByte(a.Region, ':') >= 0:
+		return "region"
+	case strings.IndexByte(a.Account, ':') >= 0:
+		return "account"
+	case a.Resource == "":
+		return "resource"
+	}
+	return ""
 }
 
 // String returns the ARN in its canonical text form. The zero ARN is "".
@@ -155,8 +193,8 @@ func (a ARN) MarshalText() ([]byte, error) {
 	if a == (ARN{}) {
 		return []byte{}, nil
 	}
-	if !a.IsValid() {
-		return nil, &ParseError{Input: a.String(), Field: "resource", Err: ErrMalformed}
+	if f := invalidField(a); f != "" {
+		return nil, &ParseError{Input: a.String(), Field: f, Err: ErrMalformed}
 	}
 	return []byte(a.String()), nil
 }
@@ -176,16 +214,18 @@ func (a *ARN) UnmarshalText(text []byte) error {
 	return nil
 }
 
-// FromAWS converts an aws-sdk-go-v2 ARN, validating it.
+// FromAWS converts an aws-sdk-go-v2 ARN, validating it: the result is
+// valid, or the error is a [*ParseError] wrapping [ErrMalformed].
 func FromAWS(x awsarn.ARN) (ARN, error) {
 	a := ARN{Partition: x.Partition, Service: x.Service, Region: x.Region, Account: x.AccountID, Resource: x.Resource}
-	if !a.IsValid() {
-		return ARN{}, &ParseError{Input: x.String(), Field: "resource", Err: ErrMalformed}
+	if f := invalidField(a); f != "" {
+		return ARN{}, &ParseError{Input: x.String(), Field: f, Err: ErrMalformed}
 	}
 	return a, nil
 }
 
-// AWS converts a to the aws-sdk-go-v2 representation.
+// AWS converts a to the aws-sdk-go-v2 representation. For a valid ARN,
+// FromAWS(a.AWS()) == a.
 func (a ARN) AWS() awsarn.ARN {
 	return awsarn.ARN{Partition: a.Partition, Service: a.Service, Region: a.Region, AccountID: a.Account, Resource: a.Resource}
 }
@@ -204,11 +244,16 @@ const (
 	TypeRoot         ResourceType = "root"
 	TypeBucket       ResourceType = "bucket"
 	TypeObject       ResourceType = "object"
+	// TypeAssumedRole is an STS role session,
+	// arn:{partition}:sts::{account}:assumed-role/{role}/{session}.
+	TypeAssumedRole ResourceType = "assumed-role"
 )
 
 // Type returns the kind of resource a names: for IAM the part of the
-// resource before the first "/" (or "root"), for S3 a bucket or an object.
-// Unknown services or resource kinds give [TypeUnknown].
+// resource before the first "/" (user, group, role, policy, oidc-provider)
+// or root; for STS an assumed-role session; for S3 a bucket (no "/" in the
+// resource) or an object. Unknown services or resource kinds give
+// [TypeUnknown].
 func (a ARN) Type() ResourceType {
 	switch a.Service {
 	case "s3":
@@ -219,7 +264,7 @@ func (a ARN) Type() ResourceType {
 			return TypeObject
 		}
 		return TypeBucket
-	case "iam", "sts":
+	case "iam":
 		if a.Resource == "root" {
 			return TypeRoot
 		}
@@ -230,8 +275,10 @@ func (a ARN) Type() ResourceType {
 		switch ResourceType(kind) {
 		case TypeUser, TypeGroup, TypeRole, TypePolicy, TypeOIDCProvider:
 			return ResourceType(kind)
-		case "assumed-role":
-			return TypeRole
+		}
+	case "sts":
+		if strings.HasPrefix(a.Resource, "assumed-role/") {
+			return TypeAssumedRole
 		}
 	}
 	return TypeUnknown
@@ -256,11 +303,13 @@ func (a ARN) Path() string {
 }
 
 // Name returns the entity name: the last path element of a user, group,
-// role or policy; the host and path of an OIDC provider; the bucket of an S3
+// role or policy (for a user, the email address); the host and path of an
+// OIDC provider; the session name of an assumed role; the bucket of an S3
 // bucket ARN and the key's last element of an object ARN; "root" for root.
+// It is "" for [TypeUnknown].
 func (a ARN) Name() string {
 	switch a.Type() {
-	case TypeUser, TypeGroup, TypeRole, TypePolicy:
+	case TypeUser, TypeGroup, TypeRole, TypePolicy, TypeAssumedRole:
 		return a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
 	case TypeOIDCProvider:
 		return a.Resource[len("oidc-provider/"):]
@@ -292,94 +341,129 @@ func (a ARN) Key() string {
 	return k
 }
 
-// IsBuiltin reports whether a names a built-in policy or group: account
-// "astran". Astran's documentation writes built-ins both with partition
-// "astran" and with the customer's partition; both are accepted.
+// IsBuiltin reports whether a names an IAM entity owned by Astran itself:
+// service "iam" and account "astran" (built-in policies, groups and roles,
+// and Astran's own OIDC provider). Astran's documentation writes built-ins
+// both with partition "astran" and with the customer's partition; both are
+// accepted.
 func (a ARN) IsBuiltin() bool {
 	return a.Account == BuiltinAccount && a.Service == "iam"
 }
 
-// Constructors. Each validates its inputs and never builds a malformed ARN.
+// Constructors. Each validates its inputs and never builds a malformed ARN:
+// an ARN they return is valid, parses back to itself and has the expected
+// [ARN.Type].
+
+// IAM name limits (AWS IAM quotas, which Astran follows).
+const (
+	maxUserName   = 64  // users: Astran user names are email addresses
+	maxRoleName   = 64  // roles
+	maxName       = 128 // groups and policies
+	maxPath       = 512 // IAM paths
+	maxKey        = 1024
+	minBucketName = 3
+	maxBucketName = 63
+)
 
 func build(partition, service, account, resource string) (ARN, error) {
 	a := ARN{Partition: partition, Service: service, Account: account, Resource: resource}
 	switch {
-	case partition == "" || strings.ContainsAny(partition, ":/ "):
-		return ARN{}, &ParseError{Input: a.String(), Field: "partition", Err: ErrMalformed}
-	case strings.ContainsAny(account, ": /"):
-		return ARN{}, &ParseError{Input: a.String(), Field: "account", Err: ErrMalformed}
+	case !fieldOK(partition) || partition == "":
+		return ARN{}, &ParseError{Input: partition, Field: "partition", Err: ErrMalformed}
+	case !fieldOK(account):
+		return ARN{}, &ParseError{Input: account, Field: "account", Err: ErrMalformed}
 	}
 	return a, nil
 }
 
+// fieldOK reports whether s is usable as a partition or account: printable
+// ASCII without ":", "/" or spaces.
+func fieldOK(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c == ':' || c == '/' {
+			return false
+		}
+	}
+	return true
+}
+
 // User returns the ARN of the IAM user with the given email address, under
-// IAM path path ("" means "/").
+// IAM path path ("" means "/"): arn:{partition}:iam::{account}:user{path}{email}.
+// The email is checked with [ValidateEmail]; account must not be empty.
 func User(partition, account, path, email string) (ARN, error) {
 	if err := ValidateEmail(email); err != nil {
 		return ARN{}, err
 	}
-	p, err := cleanPath(email, path)
-	if err != nil {
-		return ARN{}, err
-	}
-	return build(partition, "iam", account, "user"+p+email)
+	return iamEntity(partition, account, "user", path, email)
 }
 
-// Group returns the ARN of an IAM group.
+// Group returns the ARN of an IAM group: 1-128 characters of
+// [A-Za-z0-9+=,.@_-] under IAM path path ("" means "/").
 func Group(partition, account, path, name string) (ARN, error) {
-	return named(partition, account, "group", path, name)
+	return named(partition, account, "group", path, name, maxName)
 }
 
-// Role returns the ARN of an IAM role.
+// Role returns the ARN of an IAM role: 1-64 characters of
+// [A-Za-z0-9+=,.@_-] under IAM path path ("" means "/").
 func Role(partition, account, path, name string) (ARN, error) {
-	return named(partition, account, "role", path, name)
+	return named(partition, account, "role", path, name, maxRoleName)
 }
 
-// Policy returns the ARN of a customer-managed policy.
+// Policy returns the ARN of a customer-managed policy: 1-128 characters of
+// [A-Za-z0-9+=,.@_-] under IAM path path ("" means "/").
 func Policy(partition, account, path, name string) (ARN, error) {
-	return named(partition, account, "policy", path, name)
+	return named(partition, account, "policy", path, name, maxName)
 }
 
 // BuiltinPolicy returns the ARN of an Astran built-in policy,
 // arn:astran:iam::astran:policy/<name>.
 func BuiltinPolicy(name string) (ARN, error) {
-	return named(BuiltinPartition, BuiltinAccount, "policy", "", name)
+	return named(BuiltinPartition, BuiltinAccount, "policy", "", name, maxName)
 }
 
 // BuiltinGroup returns the ARN of an Astran built-in group,
 // arn:astran:iam::astran:group/<name>.
 func BuiltinGroup(name string) (ARN, error) {
-	return named(BuiltinPartition, BuiltinAccount, "group", "", name)
+	return named(BuiltinPartition, BuiltinAccount, "group", "", name, maxName)
 }
 
-// Root returns the ARN of an account's root identity.
+// Root returns the ARN of an account's root identity,
+// arn:{partition}:iam::{account}:root.
 func Root(partition, account string) (ARN, error) {
 	if account == "" {
-		return ARN{}, &ParseError{Input: "arn:" + partition + ":iam:::root", Field: "account", Err: ErrMalformed}
+		return ARN{}, &ParseError{Input: account, Field: "account", Err: ErrMalformed}
 	}
 	return build(partition, "iam", account, "root")
 }
 
 // OIDCProvider returns the ARN of an OpenID Connect provider from its issuer
-// URL; the scheme and any trailing slash are stripped, as IAM does:
-// https://astran.cloud-iam.com/auth/realms/demo becomes
-// oidc-provider/astran.cloud-iam.com/auth/realms/demo.
+// URL. The scheme (http or https) and any trailing slash are stripped, as
+// IAM does: https://astran.cloud-iam.com/auth/realms/demo becomes
+// arn:{partition}:iam::{account}:oidc-provider/astran.cloud-iam.com/auth/realms/demo.
+// A bare host/path without a scheme is accepted too. URLs with a query,
+// fragment or user info are refused with [ErrInvalidName].
 func OIDCProvider(partition, account, issuerURL string) (ARN, error) {
-	u, err := url.Parse(issuerURL)
-	if err != nil || u.Host == "" {
-		// Accept a bare host/path too.
-		u, err = url.Parse("https://" + issuerURL)
-		if err != nil || u.Host == "" || strings.Contains(issuerURL, "://") {
-			return ARN{}, &ParseError{Input: issuerURL, Field: "url", Err: ErrInvalidName}
+	bad := &ParseError{Input: issuerURL, Field: "url", Err: ErrInvalidName}
+	raw := issuerURL
+	if i := strings.Index(raw, "://"); i >= 0 {
+		if scheme := strings.ToLower(raw[:i]); scheme != "https" && scheme != "http" {
+			return ARN{}, bad
 		}
+	} else {
+		raw = "https://" + raw
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return ARN{}, &ParseError{Input: issuerURL, Field: "url", Err: ErrInvalidName}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.User != nil || u.Opaque != "" {
+		return ARN{}, bad
+	}
+	if account == "" {
+		return ARN{}, &ParseError{Input: account, Field: "account", Err: ErrMalformed}
 	}
 	return build(partition, "iam", account, "oidc-provider/"+u.Host+strings.TrimRight(u.EscapedPath(), "/"))
 }
 
 // Bucket returns the ARN of an S3 bucket: arn:{partition}:s3:::{bucket}.
+// The name is checked with [ValidateBucketName].
 func Bucket(partition, bucket string) (ARN, error) {
 	if err := ValidateBucketName(bucket); err != nil {
 		return ARN{}, err
@@ -388,55 +472,55 @@ func Bucket(partition, bucket string) (ARN, error) {
 }
 
 // Object returns the ARN of an S3 object: arn:{partition}:s3:::{bucket}/{key}.
+// The key must be 1-1024 bytes of valid UTF-8.
 func Object(partition, bucket, key string) (ARN, error) {
 	if err := ValidateBucketName(bucket); err != nil {
 		return ARN{}, err
 	}
-	if key == "" || len(key) > 1024 {
+	if key == "" || len(key) > maxKey || !utf8.ValidString(key) {
 		return ARN{}, &ParseError{Input: key, Field: "key", Err: ErrInvalidName}
 	}
 	return build(partition, "s3", "", bucket+"/"+key)
 }
 
-func named(partition, account, kind, path, name string) (ARN, error) {
-	if err := validateName(name); err != nil {
-		return ARN{}, err
+func named(partition, account, kind, path, name string, maxLen int) (ARN, error) {
+	if name == "" || len(name) > maxLen || !nameOK(name) {
+		return ARN{}, &ParseError{Input: name, Field: "name", Err: ErrInvalidName}
 	}
-	p, err := cleanPath(name, path)
+	return iamEntity(partition, account, kind, path, name)
+}
+
+func iamEntity(partition, account, kind, path, name string) (ARN, error) {
+	p, err := cleanPath(path)
 	if err != nil {
 		return ARN{}, err
 	}
 	if account == "" {
-		return ARN{}, &ParseError{Input: name, Field: "account", Err: ErrMalformed}
+		return ARN{}, &ParseError{Input: account, Field: "account", Err: ErrMalformed}
 	}
 	return build(partition, "iam", account, kind+p+name)
 }
 
-// validateName applies IAM's name rules: 1-128 characters of
+// nameOK reports whether s only uses the characters IAM allows in names:
 // [A-Za-z0-9+=,.@_-].
-func validateName(name string) error {
-	if name == "" || len(name) > 128 {
-		return &ParseError{Input: name, Field: "name", Err: ErrInvalidName}
-	}
-	for i := 0; i < len(name); i++ {
-		if !nameByte(name[i]) {
-			return &ParseError{Input: name, Field: "name", Err: ErrInvalidName}
+func nameOK(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '_' || c == '-') {
+			return false
 		}
 	}
-	return nil
+	return true
 }
 
-func nameByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		strings.IndexByte("+=,.@_-", c) >= 0
-}
-
-// cleanPath validates an IAM path ("" means "/") and returns it.
-func cleanPath(name, path string) (string, error) {
+// cleanPath validates an IAM path ("" means "/") and returns it: 1-512
+// printable ASCII characters, starting and ending with "/", no empty element.
+func cleanPath(path string) (string, error) {
 	if path == "" {
 		return "/", nil
 	}
-	if len(path) > 512 || path[0] != '/' || path[len(path)-1] != '/' || strings.Contains(path, "//") {
+	if len(path) > maxPath || path[0] != '/' || path[len(path)-1] != '/' || strings.Contains(path, "//") {
 		return "", &ParseError{Input: path, Field: "path", Err: ErrInvalidPath}
 	}
 	for i := 0; i < len(path); i++ {
@@ -448,26 +532,22 @@ func cleanPath(name, path string) (string, error) {
 }
 
 // ValidateEmail reports whether email is usable as an Astran user name: a
-// bare address (no display name), with a local part and a domain, within
-// IAM's 64-character user-name limit... and the name characters IAM allows.
-// The error wraps [ErrInvalidEmail].
+// bare address (no display name, no angle brackets, no quoting) with a local
+// part and a dotted-or-not domain, at most 64 bytes (IAM's user-name limit),
+// using only the characters IAM allows in names ([A-Za-z0-9+=,.@_-]). The
+// error is a [*ParseError] wrapping [ErrInvalidEmail].
 func ValidateEmail(email string) error {
 	bad := &ParseError{Input: email, Field: "email", Err: ErrInvalidEmail}
-	if email == "" || len(email) > 128 {
-		return bad
-	}
-	for i := 0; i < len(email); i++ {
-		if !nameByte(email[i]) {
-			return bad
-		}
-	}
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || addr.Name != "" {
+	if email == "" || len(email) > maxUserName || !nameOK(email) {
 		return bad
 	}
 	local, domain, ok := strings.Cut(email, "@")
-	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") ||
-		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+	if !ok || local == "" || domain == "" || strings.IndexByte(domain, '@') >= 0 ||
+		domain[0] == '.' || domain[len(domain)-1] == '.' || strings.Contains(domain, "..") {
+		return bad
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || addr.Name != "" {
 		return bad
 	}
 	return nil
@@ -475,11 +555,11 @@ func ValidateEmail(email string) error {
 
 // ValidateBucketName checks S3's bucket naming rules as Astran documents
 // them: 3-63 characters of lowercase letters, digits, dots and hyphens,
-// starting and ending with a letter or digit. The error wraps
-// [ErrInvalidName].
+// starting and ending with a letter or digit, without "..". The error is a
+// [*ParseError] wrapping [ErrInvalidName].
 func ValidateBucketName(b string) error {
 	bad := &ParseError{Input: b, Field: "bucket", Err: ErrInvalidName}
-	if len(b) < 3 || len(b) > 63 {
+	if len(b) < minBucketName || len(b) > maxBucketName {
 		return bad
 	}
 	for i := 0; i < len(b); i++ {
