@@ -1,0 +1,205 @@
+package sts
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Sentinel errors, one per category a caller may branch on. Errors returned
+// by this package wrap at most one of them (plus a cause such as a network
+// error or a context error); test with [errors.Is].
+var (
+	// ErrBadCredentials: the identity provider rejected the username or
+	// password (Keycloak: 401 invalid_grant "Invalid user credentials").
+	ErrBadCredentials = errors.New("invalid username or password")
+	// ErrAccountNotSetUp: the account exists but cannot log in yet
+	// (Keycloak: 400 invalid_grant "Account is not fully set up"). The user
+	// must verify the email address and set a password with the link Astran
+	// emailed when the user was created.
+	ErrAccountNotSetUp = errors.New("account is not fully set up: verify the email address and set a password with the link Astran emailed")
+	// ErrUnauthorizedClient: the OIDC client may not use this grant
+	// (Keycloak: 400 unauthorized_client "Client not allowed for direct
+	// access grants").
+	ErrUnauthorizedClient = errors.New("client not allowed to use this grant")
+	// ErrInvalidClient: the OIDC client ID or client secret was rejected
+	// (invalid_client).
+	ErrInvalidClient = errors.New("invalid client ID or client secret")
+	// ErrRefreshExpired: the refresh token expired or was rejected. The
+	// [TokenSource] handles it by running a new password grant.
+	ErrRefreshExpired = errors.New("refresh token expired or rejected")
+	// ErrTokenExpired: STS rejected the web identity token as expired
+	// ("Invalid token: Token expired"). A new token must be minted; resending
+	// the same one cannot succeed.
+	ErrTokenExpired = errors.New("web identity token expired")
+	// ErrTokenInvalid: a token was rejected as invalid, by STS or by local
+	// verification (signature, issuer, audience or expiry).
+	ErrTokenInvalid = errors.New("web identity token invalid")
+	// ErrAccessDenied: STS refused the request (AccessDenied), e.g. a role's
+	// trust policy does not allow the caller.
+	ErrAccessDenied = errors.New("access denied")
+	// ErrUnreachable: no response from the endpoint (connection refused,
+	// DNS failure, timeout of the HTTP client) after the retries.
+	ErrUnreachable = errors.New("endpoint unreachable")
+	// ErrUnavailable: the endpoint answered with a transient failure (5xx,
+	// throttling, IDPCommunicationError) after the retries.
+	ErrUnavailable = errors.New("service unavailable")
+	// ErrMalformedResponse: a response could not be parsed, lacks a required
+	// field, or is larger than the configured cap.
+	ErrMalformedResponse = errors.New("malformed response")
+	// ErrCredentialsExpired: STS returned credentials that had already
+	// expired on arrival (the server's Expiration is not after its own Date,
+	// or, without a Date header, not after the local clock): a clock problem.
+	ErrCredentialsExpired = errors.New("credentials expired on arrival (check the clocks)")
+	// ErrIssuerMismatch: the discovery document or a token names another
+	// issuer than the configured one (trailing slashes are ignored; a
+	// different scheme or host is not).
+	ErrIssuerMismatch = errors.New("issuer mismatch")
+	// ErrNoPassword: a [PasswordFunc] could not provide a password.
+	ErrNoPassword = errors.New("no password available")
+	// ErrInvalidConfig: a required option is missing or invalid.
+	ErrInvalidConfig = errors.New("invalid configuration")
+	// ErrRejected: any other refusal by a server; the typed error carries
+	// the server's code and message.
+	ErrRejected = errors.New("request rejected")
+)
+
+// OIDCError reports a failed exchange with the OIDC identity provider. It
+// keeps the server's RFC 6749 error code and description but never the
+// request's secrets or the raw response body.
+type OIDCError struct {
+	Op          string // "password grant", "refresh token grant", "discovery", "verify token"
+	URL         string // the endpoint, without credentials
+	StatusCode  int    // HTTP status, 0 without a response
+	Code        string // RFC 6749 "error", e.g. "invalid_grant"
+	Description string // RFC 6749 "error_description", e.g. "Invalid user credentials"
+	Kind        error  // category sentinel, e.g. ErrBadCredentials; may be nil
+	Err         error  // cause (network, context or parse error); may be nil
+}
+
+func (e *OIDCError) Error() string {
+	var b strings.Builder
+	b.WriteString("sts: ")
+	b.WriteString(e.Op)
+	if e.URL != "" {
+		b.WriteString(" ")
+		b.WriteString(e.URL)
+	}
+	if e.Kind != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Kind.Error())
+	}
+	if e.StatusCode != 0 || e.Code != "" || e.Description != "" {
+		b.WriteString(": server said")
+		if e.StatusCode != 0 {
+			b.WriteString(" " + strconv.Itoa(e.StatusCode))
+		}
+		if e.Code != "" {
+			b.WriteString(" " + e.Code)
+		}
+		if e.Description != "" {
+			b.WriteString(" " + strconv.Quote(e.Description))
+		}
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the category and the cause.
+func (e *OIDCError) Unwrap() []error { return nonNil(e.Kind, e.Err) }
+
+// STSError reports a failed STS call. It keeps the AWS query error
+// (Type, Code, Message, RequestId) or, for plain-text answers such as
+// "Invalid token: Token expired", the text as Message, but never the web
+// identity token or credentials.
+type STSError struct {
+	Op         string // "LoginWithWebIdentity", "AssumeRoleWithWebIdentity"
+	URL        string // the endpoint
+	StatusCode int    // HTTP status, 0 without a response
+	Type       string // "Sender" or "Receiver"
+	Code       string // e.g. "InvalidIdentityToken", "AccessDenied"
+	Message    string
+	RequestID  string
+	Kind       error // category sentinel, e.g. ErrTokenExpired; may be nil
+	Err        error // cause; may be nil
+}
+
+func (e *STSError) Error() string {
+	var b strings.Builder
+	b.WriteString("sts: ")
+	b.WriteString(e.Op)
+	if e.URL != "" {
+		b.WriteString(" ")
+		b.WriteString(e.URL)
+	}
+	if e.Kind != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Kind.Error())
+	}
+	if e.StatusCode != 0 || e.Code != "" || e.Message != "" {
+		b.WriteString(": server said")
+		if e.StatusCode != 0 {
+			b.WriteString(" " + strconv.Itoa(e.StatusCode))
+		}
+		if e.Code != "" {
+			b.WriteString(" " + e.Code)
+		}
+		if e.Message != "" {
+			b.WriteString(" " + strconv.Quote(e.Message))
+		}
+		if e.RequestID != "" {
+			b.WriteString(" (request " + e.RequestID + ")")
+		}
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the category and the cause.
+func (e *STSError) Unwrap() []error { return nonNil(e.Kind, e.Err) }
+
+func nonNil(errs ...error) []error {
+	out := errs[:0:0]
+	for _, err := range errs {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	return out
+}
+
+// transient reports whether err is worth retrying: the endpoint was
+// unreachable or answered with a transient failure.
+func transient(err error) bool {
+	return errors.Is(err, ErrUnreachable) || errors.Is(err, ErrUnavailable)
+}
+
+// maxServerText caps server-provided text kept in errors.
+const maxServerText = 256
+
+// serverText sanitises text a server sent before it goes into an error: it
+// removes every occurrence of the given secrets, collapses whitespace and
+// caps the length.
+func serverText(s string, secrets ...string) string {
+	s = redactSecrets(s, secrets...)
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > maxServerText {
+		s = strings.ToValidUTF8(s[:maxServerText], "") + "..."
+	}
+	return s
+}
+
+func redactSecrets(s string, secrets ...string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 4 && strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, redacted)
+		}
+	}
+	return s
+}

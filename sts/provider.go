@@ -1,0 +1,324 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	awsretry "github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+	"golang.org/x/sync/singleflight"
+)
+
+// Provider is an [aws.CredentialsProvider] that logs a user in to Astran
+// and returns temporary credentials: it gets an access token from the
+// partition's identity provider (a [TokenSource]) and exchanges it at STS
+// with LoginWithWebIdentity, or, when Options.RoleARN is set, with
+// AssumeRoleWithWebIdentity (via aws-sdk-go-v2's stscreds).
+//
+// Wrap a Provider with [aws.NewCredentialsCache] (as [NewConfig] does): the
+// Provider itself does not cache credentials; every Retrieve logs in again,
+// reusing or refreshing the OIDC token as needed. The returned credentials
+// report CanExpire and an Expires that is Options.ExpiryWindow (5 minutes
+// by default, plus up to 10% jitter, at most half the lifetime) before the
+// real expiration, so the cache renews them before the server rejects
+// them. Use no extra ExpiryWindow on the cache.
+//
+// The lifetime comes from the server's Expiration (measured against the
+// server's Date header when present), never from an assumption.
+//
+// A Provider is safe for concurrent use: concurrent Retrieve calls share a
+// single login, which a caller's cancellation does not abort.
+type Provider struct {
+	o        resolved
+	username string
+	tokens   *TokenSource
+	role     *awssts.Client // nil unless Options.RoleARN is set
+	sf       singleflight.Group
+}
+
+// compile-time checks
+var (
+	_ aws.CredentialsProvider = (*Provider)(nil)
+	_ slog.LogValuer          = (*Provider)(nil)
+)
+
+// NewProvider returns a Provider for username in partition. password is
+// called when a password grant is needed; see [PasswordFromEnv] and
+// [PasswordFromTerminal]. No request is made until the first Retrieve.
+func NewProvider(partition, username string, password PasswordFunc, optFns ...func(*Options)) (*Provider, error) {
+	o := resolveOptions(partition, optFns)
+	ts, err := newTokenSource(o, username, password)
+	if err != nil {
+		return nil, err
+	}
+	if !validURL(o.STSEndpoint) {
+		return nil, fmt.Errorf("sts: new provider: STS endpoint %q is not an http(s) URL: %w", o.STSEndpoint, ErrInvalidConfig)
+	}
+	p := &Provider{o: o, username: username, tokens: ts}
+	if o.RoleARN != "" {
+		p.role = awssts.New(awssts.Options{
+			Region:       o.Region,
+			BaseEndpoint: aws.String(o.STSEndpoint),
+			HTTPClient:   o.HTTPClient,
+			Credentials:  aws.AnonymousCredentials{},
+			Retryer:      awsRetryer(&o),
+		})
+	}
+	return p, nil
+}
+
+// TokenSource returns the provider's token source, e.g. to reuse the
+// user's access token for another API.
+func (p *Provider) TokenSource() *TokenSource { return p.tokens }
+
+// String describes p without secrets.
+func (p *Provider) String() string {
+	return fmt.Sprintf("sts.Provider{Partition:%s Username:%s Issuer:%s ClientID:%s STS:%s RoleARN:%s}",
+		p.o.partition, p.username, p.o.Issuer, p.o.ClientID, p.o.STSEndpoint, p.o.RoleARN)
+}
+
+// GoString is String.
+func (p *Provider) GoString() string { return p.String() }
+
+// Format implements [fmt.Formatter] so that every verb redacts.
+func (p *Provider) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, p.String(), p.GoString())
+}
+
+// LogValue implements [slog.LogValuer] without secrets.
+func (p *Provider) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("partition", p.o.partition),
+		slog.String("username", p.username),
+		slog.String("issuer", p.o.Issuer),
+		slog.String("sts", p.o.STSEndpoint),
+		slog.String("role_arn", p.o.RoleARN),
+	)
+}
+
+type retrieved struct {
+	creds aws.Credentials
+	res   *LoginResult // nil for AssumeRoleWithWebIdentity
+}
+
+// Retrieve logs in and returns fresh temporary credentials. It implements
+// [aws.CredentialsProvider].
+func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	r, err := p.do(ctx)
+	if err != nil {
+		return aws.Credentials{}, err
+	}
+	return r.creds, nil
+}
+
+// Login logs in like Retrieve and returns the typed LoginWithWebIdentity
+// result (user ARN, subject, audience, provider, source identity). It fails
+// with [ErrInvalidConfig] when Options.RoleARN is set.
+func (p *Provider) Login(ctx context.Context) (*LoginResult, error) {
+	if p.role != nil {
+		return nil, fmt.Errorf("sts: login: the provider assumes role %s: %w", p.o.RoleARN, ErrInvalidConfig)
+	}
+	r, err := p.do(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := *r.res
+	return &res, nil
+}
+
+func (p *Provider) do(ctx context.Context) (*retrieved, error) {
+	ch := p.sf.DoChan("retrieve", func() (any, error) {
+		// Shared by every waiter: not cancelled by any one of them, but
+		// bounded by its own timeout so the goroutine always ends.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.o.RefreshTimeout)
+		defer cancel()
+		return p.retrieve(fctx)
+	})
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("sts: retrieving credentials: %w", ctx.Err())
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*retrieved), nil
+	}
+}
+
+func (p *Provider) retrieve(ctx context.Context) (*retrieved, error) {
+	for attempt := 1; ; attempt++ {
+		tok, err := p.tokens.Token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r, err := p.exchange(ctx, tok.AccessToken)
+		if err != nil && attempt == 1 && errors.Is(err, ErrTokenExpired) {
+			// Mint a new token (refresh or password grant); resending the
+			// rejected one cannot succeed.
+			p.o.Logger.Debug("sts: web identity token rejected as expired, minting a new one")
+			p.tokens.expire(tok.AccessToken)
+			continue
+		}
+		return r, err
+	}
+}
+
+func (p *Provider) exchange(ctx context.Context, token string) (*retrieved, error) {
+	if p.role != nil {
+		return p.assumeRole(ctx, token)
+	}
+	session := p.o.UserSessionName
+	if session == "" {
+		session = sessionName(p.username)
+	}
+	res, err := loginWithWebIdentity(ctx, &p.o, token, session)
+	if err != nil {
+		return nil, err
+	}
+	now := p.o.Now()
+	lifetime := res.Lifetime(now)
+	if lifetime <= p.o.Leeway {
+		return nil, &STSError{Op: opLogin, URL: p.o.STSEndpoint, Kind: ErrCredentialsExpired,
+			Err: fmt.Errorf("expiration %s, server time %s, local time %s",
+				timeString(res.Credentials.Expiration), timeString(res.ServerTime), timeString(now))}
+	}
+	c := res.Credentials.AWS(ProviderName)
+	c.Expires = p.expires(now, lifetime)
+	c.AccountID = res.User.Account
+	p.o.Logger.Debug("sts: credentials retrieved", "access_key_id", c.AccessKeyID, "user", res.User.String(), "expires", c.Expires)
+	return &retrieved{creds: c, res: res}, nil
+}
+
+// expires returns the Expires reported to the cache: the local expiration
+// minus the (jittered) expiry window, the window capped at half the lifetime.
+func (p *Provider) expires(now time.Time, lifetime time.Duration) time.Time {
+	w := p.o.ExpiryWindow
+	if w > lifetime/2 {
+		w = lifetime / 2
+	}
+	if f := p.o.ExpiryWindowJitterFrac; f > 0 && w > 0 {
+		w += time.Duration(rand.Float64() * f * float64(w))
+		if w > lifetime/2 {
+			w = lifetime / 2
+		}
+	}
+	return now.Add(lifetime - w)
+}
+
+// sessionName derives a session name from a username: STS accepts
+// [\w+=,.@-]{2,64}.
+func sessionName(username string) string {
+	b := make([]byte, 0, len(username))
+	for i := 0; i < len(username) && len(b) < 64; i++ {
+		c := username[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9',
+			c == '_', c == '+', c == '=', c == ',', c == '.', c == '@', c == '-':
+			b = append(b, c)
+		default:
+			b = append(b, '-')
+		}
+	}
+	for len(b) < 2 {
+		b = append(b, '-')
+	}
+	return string(b)
+}
+
+const opAssume = "AssumeRoleWithWebIdentity"
+
+// staticToken hands one already-minted token to stscreds.
+type staticToken string
+
+func (t staticToken) GetIdentityToken() ([]byte, error) { return []byte(t), nil }
+
+// roleClient restores our retryer on every call: stscreds adds
+// InvalidIdentityToken to the retryable codes, which would resend a
+// rejected token.
+type roleClient struct {
+	c *awssts.Client
+	r aws.Retryer
+}
+
+func (rc roleClient) AssumeRoleWithWebIdentity(ctx context.Context, in *awssts.AssumeRoleWithWebIdentityInput, optFns ...func(*awssts.Options)) (*awssts.AssumeRoleWithWebIdentityOutput, error) {
+	optFns = append(optFns, func(o *awssts.Options) { o.Retryer = rc.r })
+	return rc.c.AssumeRoleWithWebIdentity(ctx, in, optFns...)
+}
+
+func awsRetryer(o *resolved) aws.Retryer {
+	policy := o.retryPolicy(opAssume)
+	return awsretry.NewStandard(func(so *awsretry.StandardOptions) {
+		so.MaxAttempts = policy.Attempts()
+		so.Backoff = awsretry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
+			return policy.Delay(attempt), nil
+		})
+		so.Retryables = append(so.Retryables, awsretry.RetryableErrorCode{Codes: map[string]struct{}{"IDPCommunicationError": {}}})
+		so.RateLimiter = ratelimit.None
+	})
+}
+
+func (p *Provider) assumeRole(ctx context.Context, token string) (*retrieved, error) {
+	session := p.o.RoleSessionName
+	if session == "" {
+		session = sessionName(p.username)
+	}
+	rp := stscreds.NewWebIdentityRoleProvider(roleClient{p.role, awsRetryer(&p.o)}, p.o.RoleARN, staticToken(token),
+		func(wo *stscreds.WebIdentityRoleOptions) {
+			wo.RoleSessionName = session
+			wo.Duration = p.o.Duration
+		})
+	c, err := rp.Retrieve(ctx)
+	if err != nil {
+		return nil, p.classifyAWS(ctx, err, token)
+	}
+	now := p.o.Now()
+	lifetime := c.Expires.Sub(now)
+	if !c.CanExpire || lifetime <= p.o.Leeway {
+		return nil, &STSError{Op: opAssume, URL: p.o.STSEndpoint, Kind: ErrCredentialsExpired,
+			Err: fmt.Errorf("expiration %s, local time %s", timeString(c.Expires), timeString(now))}
+	}
+	c.Source = ProviderName
+	c.Expires = p.expires(now, lifetime)
+	p.o.Logger.Debug("sts: role assumed", "access_key_id", c.AccessKeyID, "role", p.o.RoleARN, "expires", c.Expires)
+	return &retrieved{creds: c}, nil
+}
+
+// classifyAWS turns an aws-sdk-go-v2 error into an *STSError. The SDK's
+// error text is kept only for non-API errors; API messages are sanitised.
+func (p *Provider) classifyAWS(ctx context.Context, err error, token string) error {
+	e := &STSError{Op: opAssume, URL: p.o.STSEndpoint}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		e.StatusCode = re.HTTPStatusCode()
+		e.RequestID = re.ServiceRequestID()
+	}
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &ae):
+		e.Code = serverText(ae.ErrorCode(), token)
+		e.Message = serverText(ae.ErrorMessage(), token)
+		if ae.ErrorFault() == smithy.FaultServer {
+			e.Type = "Receiver"
+		} else if ae.ErrorFault() == smithy.FaultClient {
+			e.Type = "Sender"
+		}
+		e.Kind = stsKind(e.StatusCode, ae.ErrorCode(), ae.ErrorMessage())
+	case ctx.Err() != nil:
+		e.Err = ctx.Err()
+	case e.StatusCode != 0:
+		e.Kind = stsKind(e.StatusCode, "", "")
+	default:
+		e.Kind = ErrUnreachable
+		e.Err = errors.New(serverText(err.Error(), token))
+	}
+	return e
+}
