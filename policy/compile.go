@@ -1,0 +1,425 @@
+package policy
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/astran-oss/astran-go/policy/internal/glob"
+)
+
+// indexThreshold is the number of statements above which a Set looks up
+// candidate statements through its action index instead of scanning.
+const indexThreshold = 32
+
+// Set is a compiled, immutable set of policies. It is safe for concurrent
+// use by multiple goroutines.
+type Set struct {
+	dialect  Dialect
+	ids      []string
+	stmts    []cstmt
+	indexed  bool
+	always   []int32              // candidates for every action
+	services map[string]*svcIndex // by service prefix (lower case in the AWS dialect)
+	nstmts   int
+}
+
+type svcIndex struct {
+	exact      map[string][]int32 // full action name, no wildcard
+	prefixes   map[string][]int32 // literal prefix of a wildcard pattern
+	prefixLens []int              // distinct prefix lengths, ascending
+}
+
+type patKind uint8
+
+const (
+	patAny patKind = iota
+	patExact
+	patPrefix
+	patGeneral
+)
+
+// pattern is a compiled action or resource pattern.
+type pattern struct {
+	kind patKind
+	lit  string // exact/prefix: the unescaped literal
+	glob string // general: the escaped glob pattern
+}
+
+func compilePattern(g string, fold bool) pattern {
+	if fold {
+		g = strings.ToLower(g)
+	}
+	switch {
+	case g == "*":
+		return pattern{kind: patAny}
+	case !glob.HasWildcard(g):
+		return pattern{kind: patExact, lit: glob.Unescape(g)}
+	case strings.HasSuffix(g, "*") && !glob.HasWildcard(g[:len(g)-1]) && !strings.HasSuffix(g, "\x00*"):
+		return pattern{kind: patPrefix, lit: glob.Unescape(g[:len(g)-1])}
+	}
+	return pattern{kind: patGeneral, glob: g}
+}
+
+func (p *pattern) matchAction(v string, fold bool) bool {
+	switch p.kind {
+	case patAny:
+		return true
+	case patExact:
+		if fold {
+			return len(v) == len(p.lit) && strings.EqualFold(v, p.lit)
+		}
+		return v == p.lit
+	case patPrefix:
+		if fold {
+			return len(v) >= len(p.lit) && strings.EqualFold(v[:len(p.lit)], p.lit)
+		}
+		return strings.HasPrefix(v, p.lit)
+	}
+	return glob.Match(p.glob, v, fold)
+}
+
+func (p *pattern) matchARN(v string) bool {
+	switch p.kind {
+	case patAny:
+		return true
+	case patExact:
+		return v == p.lit
+	case patPrefix:
+		return strings.HasPrefix(v, p.lit)
+	}
+	return glob.MatchARN(p.glob, v)
+}
+
+// rpattern is a resource pattern, possibly with variables.
+type rpattern struct {
+	pattern
+	tmpl *template // non-nil if the pattern has variables
+}
+
+type cprincipal struct {
+	any       bool
+	arns      []string // exact principal ARNs or names
+	accounts  []string // account IDs: any principal of the account
+	rootARNs  []string // "partition:account" of account root ARNs
+	federated []string
+	service   []string
+}
+
+type cval struct {
+	s    string // plain value (lower case for IgnoreCase)
+	glob string // StringLike / Arn*: escaped glob pattern
+	num  float64
+	t    time.Time
+	pfx  netip.Prefix
+	b    bool
+	bin  string // BinaryEquals: decoded bytes
+	tmpl *template
+	ok   bool // false if the value can never match (invalid)
+}
+
+type ccond struct {
+	op   operator
+	key  string
+	vals []cval
+}
+
+type cstmt struct {
+	policy       int32
+	index        int32
+	sid          string
+	effect       Effect
+	principal    *cprincipal
+	notPrincipal bool
+	actions      []pattern
+	notAction    bool
+	resources    []rpattern
+	notResource  bool
+	anyResource  bool // no Resource element (trust policies)
+	conds        []ccond
+}
+
+// Compile validates the policies (with [Document.Validate] for the
+// dialect) and compiles them into a [Set]. On failure the error is a
+// *[CompileError] naming the first invalid policy.
+func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
+	var o CompileOptions
+	for _, fn := range opts {
+		if fn != nil {
+			fn(&o)
+		}
+	}
+	s := &Set{dialect: o.Dialect, ids: make([]string, len(policies))}
+	n := 0
+	for i, p := range policies {
+		if p.Document == nil {
+			return nil, &CompileError{Index: i, PolicyID: p.ID, Err: ErrorList{{Msg: "nil document", Err: ErrMissingField}}}
+		}
+		if err := p.Document.Validate(func(po *ParseOptions) { po.Dialect = o.Dialect }); err != nil {
+			return nil, &CompileError{Index: i, PolicyID: p.ID, Err: err}
+		}
+		s.ids[i] = p.ID
+		n += len(p.Document.Statements)
+	}
+	s.stmts = make([]cstmt, 0, n)
+	fold := o.Dialect == AWS
+	for i, p := range policies {
+		vars := variablesEnabled(o.Dialect, p.Document.Version)
+		for k := range p.Document.Statements {
+			s.stmts = append(s.stmts, compileStatement(&p.Document.Statements[k], int32(i), int32(k), vars, fold))
+		}
+	}
+	s.nstmts = len(s.stmts)
+	if len(s.stmts) > indexThreshold {
+		s.buildIndex(fold)
+	}
+	return s, nil
+}
+
+// MustCompile is like [Compile] but panics on error. It is intended for
+// tests and hard-coded policies.
+func MustCompile(policies []Policy, opts ...func(*CompileOptions)) *Set {
+	s, err := Compile(policies, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Len returns the number of statements in the set.
+func (s *Set) Len() int {
+	if s == nil {
+		return 0
+	}
+	return s.nstmts
+}
+
+func compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
+	c := cstmt{policy: pi, index: si, sid: st.Sid, effect: st.Effect}
+	switch {
+	case st.Principal != nil:
+		c.principal = compilePrincipal(st.Principal)
+	case st.NotPrincipal != nil:
+		c.principal = compilePrincipal(st.NotPrincipal)
+		c.notPrincipal = true
+	}
+	acts := st.Action
+	if st.NotAction != nil {
+		acts, c.notAction = st.NotAction, true
+	}
+	c.actions = make([]pattern, len(acts))
+	for i, a := range acts {
+		c.actions[i] = compilePattern(appendLitGlobString(a), fold)
+	}
+	res := st.Resource
+	switch {
+	case st.NotResource != nil:
+		res, c.notResource = st.NotResource, true
+	case st.Resource == nil:
+		c.anyResource = true
+	}
+	c.resources = make([]rpattern, len(res))
+	for i, r := range res {
+		t, hasVar := parseTemplate(r, vars)
+		if hasVar {
+			c.resources[i] = rpattern{pattern: pattern{kind: patGeneral}, tmpl: &t}
+			continue
+		}
+		g, _ := t.appendGlob(nil, nil)
+		c.resources[i] = rpattern{pattern: compilePattern(string(g), false)}
+	}
+	for _, opName := range sortedKeys(st.Condition) {
+		op, _ := parseOperator(opName) // validated
+		keys := st.Condition[opName]
+		for _, key := range sortedKeys(keys) {
+			cc := ccond{op: op, key: key}
+			for _, v := range keys[key] {
+				cc.vals = append(cc.vals, compileValue(op.cmp, v, vars))
+			}
+			c.conds = append(c.conds, cc)
+		}
+	}
+	return c
+}
+
+func appendLitGlobString(s string) string {
+	if strings.IndexByte(s, glob.Esc) < 0 {
+		return s
+	}
+	return string(appendLitGlob(nil, s))
+}
+
+func compileValue(k cmpKind, s string, vars bool) cval {
+	t, hasVar := parseTemplate(s, vars)
+	if hasVar {
+		return cval{tmpl: &t, ok: true}
+	}
+	var v cval
+	plain, _ := t.appendPlain(nil, nil)
+	v.s = string(plain)
+	v.ok = true
+	switch k {
+	case cmpStringIgnoreCase:
+		v.s = strings.ToLower(v.s)
+	case cmpStringLike, cmpARN:
+		g, _ := t.appendGlob(nil, nil)
+		v.glob = string(g)
+	case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
+		v.num, v.ok = parseNumber(v.s)
+	case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:
+		v.t, v.ok = parseDate(v.s)
+	case cmpBool, cmpNull:
+		v.b, v.ok = parseBool(v.s)
+	case cmpIP:
+		v.pfx, v.ok = parsePrefix(v.s)
+	case cmpBinary:
+		var b []byte
+		b, v.ok = decodeBase64(v.s)
+		v.bin = string(b)
+	}
+	return v
+}
+
+func compilePrincipal(p *Principal) *cprincipal {
+	c := &cprincipal{any: p.Wildcard}
+	for _, a := range p.AWS {
+		switch {
+		case a == "*":
+			c.any = true
+		case strings.HasPrefix(a, "arn:"):
+			var seg [6]string
+			if glob.Segments(a, &seg) == 6 && seg[5] == "root" {
+				c.rootARNs = append(c.rootARNs, seg[1]+":"+seg[4])
+			} else {
+				c.arns = append(c.arns, a)
+			}
+		default:
+			c.accounts = append(c.accounts, a)
+		}
+	}
+	for _, f := range p.Federated {
+		if f == "*" {
+			c.any = true
+		}
+		c.federated = append(c.federated, f)
+	}
+	for _, sv := range p.Service {
+		if sv == "*" {
+			c.any = true
+		}
+		c.service = append(c.service, sv)
+	}
+	return c
+}
+
+func (c *cprincipal) match(p string) bool {
+	if c.any {
+		return true
+	}
+	if p == "" {
+		return false
+	}
+	for _, a := range c.arns {
+		if a == p {
+			return true
+		}
+	}
+	for _, f := range c.federated {
+		if f == p {
+			return true
+		}
+	}
+	for _, s := range c.service {
+		if s == p {
+			return true
+		}
+	}
+	if len(c.accounts) > 0 || len(c.rootARNs) > 0 {
+		var seg [6]string
+		if glob.Segments(p, &seg) == 6 && seg[0] == "arn" {
+			for _, a := range c.accounts {
+				if a == seg[4] {
+					return true
+				}
+			}
+			for _, r := range c.rootARNs {
+				if len(r) == len(seg[1])+1+len(seg[4]) && r[:len(seg[1])] == seg[1] && r[len(seg[1])+1:] == seg[4] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// buildIndex indexes statements by service and action.
+func (s *Set) buildIndex(fold bool) {
+	s.indexed = true
+	s.services = make(map[string]*svcIndex)
+	add := func(l []int32, i int32) []int32 {
+		if n := len(l); n > 0 && l[n-1] == i {
+			return l
+		}
+		return append(l, i)
+	}
+	for i := range s.stmts {
+		st := &s.stmts[i]
+		idx := int32(i)
+		if st.notAction {
+			s.always = add(s.always, idx)
+			continue
+		}
+		for k := range st.actions {
+			p := &st.actions[k]
+			var text string
+			switch p.kind {
+			case patAny:
+				s.always = add(s.always, idx)
+				continue
+			case patExact, patPrefix:
+				text = p.lit
+			default:
+				text = p.glob
+			}
+			svc, _, ok := strings.Cut(text, ":")
+			if !ok || (p.kind == patGeneral && glob.HasWildcard(svc)) || (p.kind == patPrefix && !strings.Contains(p.lit, ":")) {
+				s.always = add(s.always, idx)
+				continue
+			}
+			si := s.services[svc]
+			if si == nil {
+				si = &svcIndex{exact: map[string][]int32{}, prefixes: map[string][]int32{}}
+				s.services[svc] = si
+			}
+			switch p.kind {
+			case patExact:
+				si.exact[p.lit] = add(si.exact[p.lit], idx)
+			case patPrefix:
+				si.prefixes[p.lit] = add(si.prefixes[p.lit], idx)
+			default:
+				// Literal prefix before the first wildcard or escape.
+				n := strings.IndexAny(p.glob, "*?\x00")
+				pre := p.glob[:n]
+				si.prefixes[pre] = add(si.prefixes[pre], idx)
+			}
+		}
+	}
+	for _, si := range s.services {
+		seen := map[int]bool{}
+		for pre := range si.prefixes {
+			if !seen[len(pre)] {
+				seen[len(pre)] = true
+				si.prefixLens = append(si.prefixLens, len(pre))
+			}
+		}
+		sortInts(si.prefixLens)
+	}
+}
+
+func sortInts(a []int) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}

@@ -1,0 +1,409 @@
+package policy
+
+import (
+	"strings"
+	"time"
+
+	"github.com/astran-oss/astran-go/policy/internal/glob"
+)
+
+// Evaluate evaluates the request against the set. It is safe for concurrent
+// use. A nil Set or a nil request gives an implicit deny.
+func (s *Set) Evaluate(req *Request) Result {
+	var r Result
+	s.EvaluateInto(req, &r)
+	r.scratch = nil
+	return r
+}
+
+// EvaluateInto is like [Set.Evaluate] but stores the result in res, reusing
+// the capacity of its slices: once res has grown to fit, an evaluation that
+// expands no policy variable does not allocate. res must not be shared
+// between concurrent evaluations.
+func (s *Set) EvaluateInto(req *Request, res *Result) {
+	res.Decision = ImplicitDeny
+	res.Statements = res.Statements[:0]
+	res.MissingContextKeys = res.MissingContextKeys[:0]
+	if s == nil || req == nil {
+		return
+	}
+	e := evaluator{s: s, req: req, res: res}
+	if !s.indexed {
+		for i := range s.stmts {
+			e.stmt(int32(i))
+		}
+	} else {
+		e.indexed()
+	}
+	e.finish()
+}
+
+type evaluator struct {
+	s       *Set
+	req     *Request
+	res     *Result
+	allow   bool
+	deny    bool
+	visited bool // candidates may repeat (index): dedupe
+}
+
+func (e *evaluator) indexed() {
+	e.visited = true
+	s := e.s
+	for _, i := range s.always {
+		e.stmt(i)
+	}
+	action := e.req.Action
+	colon := strings.IndexByte(action, ':')
+	if colon < 0 {
+		return
+	}
+	if s.dialect == AWS {
+		var buf [128]byte
+		if len(action) > len(buf) {
+			e.lookup(strings.ToLower(action), colon)
+			return
+		}
+		n := copy(buf[:], action)
+		for i := 0; i < n; i++ {
+			if c := buf[i]; 'A' <= c && c <= 'Z' {
+				buf[i] = c + 'a' - 'A'
+			}
+		}
+		lb := buf[:n]
+		si := s.services[string(lb[:colon])]
+		if si == nil {
+			return
+		}
+		for _, i := range si.exact[string(lb)] {
+			e.stmt(i)
+		}
+		for _, l := range si.prefixLens {
+			if l > n {
+				break
+			}
+			for _, i := range si.prefixes[string(lb[:l])] {
+				e.stmt(i)
+			}
+		}
+		return
+	}
+	e.lookup(action, colon)
+}
+
+func (e *evaluator) lookup(action string, colon int) {
+	si := e.s.services[action[:colon]]
+	if si == nil {
+		return
+	}
+	for _, i := range si.exact[action] {
+		e.stmt(i)
+	}
+	for _, l := range si.prefixLens {
+		if l > len(action) {
+			break
+		}
+		for _, i := range si.prefixes[action[:l]] {
+			e.stmt(i)
+		}
+	}
+}
+
+func (e *evaluator) seen(i int32) bool {
+	st := &e.s.stmts[i]
+	for k := range e.res.Statements {
+		m := &e.res.Statements[k]
+		if m.PolicyIndex == int(st.policy) && m.Index == int(st.index) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *evaluator) stmt(i int32) {
+	st := &e.s.stmts[i]
+	req := e.req
+	if e.visited && e.seen(i) {
+		return
+	}
+	if st.principal != nil && st.principal.match(req.Principal) == st.notPrincipal {
+		return
+	}
+	fold := e.s.dialect == AWS
+	matched := false
+	for k := range st.actions {
+		if st.actions[k].matchAction(req.Action, fold) {
+			matched = true
+			break
+		}
+	}
+	if matched == st.notAction {
+		return
+	}
+	if !st.anyResource {
+		matched = false
+		for k := range st.resources {
+			if e.matchResource(&st.resources[k]) {
+				matched = true
+				break
+			}
+		}
+		if matched == st.notResource {
+			return
+		}
+	}
+	ok := true
+	for k := range st.conds {
+		if !e.cond(&st.conds[k], ok) {
+			ok = false
+		}
+	}
+	if !ok {
+		return
+	}
+	if st.effect == Deny {
+		e.deny = true
+	} else {
+		e.allow = true
+	}
+	e.res.Statements = append(e.res.Statements, MatchedStatement{
+		Policy: e.s.ids[st.policy], PolicyIndex: int(st.policy), Sid: st.sid, Index: int(st.index), Effect: st.effect,
+	})
+}
+
+func (e *evaluator) matchResource(p *rpattern) bool {
+	if p.tmpl == nil {
+		return p.matchARN(e.req.Resource)
+	}
+	buf, ok := p.tmpl.appendGlob(e.res.scratch[:0], &e.req.Context)
+	e.res.scratch = buf
+	if !ok {
+		return false // unresolvable variable: the entry matches nothing
+	}
+	return glob.MatchARN(buf, e.req.Resource)
+}
+
+func (e *evaluator) missing(key string) {
+	for _, k := range e.res.MissingContextKeys {
+		if strings.EqualFold(k, key) {
+			return
+		}
+	}
+	e.res.MissingContextKeys = append(e.res.MissingContextKeys, key)
+}
+
+// cond evaluates one operator/key pair. When need is false the result is
+// not needed and only missing keys are recorded.
+func (e *evaluator) cond(c *ccond, need bool) bool {
+	vals, present := e.req.Context.Get(c.key)
+	op := c.op
+	if op.cmp == cmpNull {
+		for k := range c.vals {
+			if c.vals[k].ok && c.vals[k].b != present {
+				return true
+			}
+		}
+		return false
+	}
+	if !present {
+		e.missing(c.key)
+		return op.ifExists || op.qual == qualForAll || (op.qual == qualNone && op.negated)
+	}
+	if !need {
+		return false
+	}
+	switch op.qual {
+	case qualForAny:
+		for _, v := range vals {
+			if e.matchOne(c, v) != op.negated {
+				return true
+			}
+		}
+		return false
+	case qualForAll:
+		for _, v := range vals {
+			if e.matchOne(c, v) == op.negated {
+				return false
+			}
+		}
+		return true
+	}
+	// Unqualified: a multivalued key matches when any of its values matches
+	// any policy value; a negated operator is the negation of that.
+	for _, v := range vals {
+		if e.matchOne(c, v) {
+			return !op.negated
+		}
+	}
+	return op.negated
+}
+
+// matchOne reports whether request value v matches any policy value with
+// the positive form of the operator.
+func (e *evaluator) matchOne(c *ccond, v string) bool {
+	k := c.op.cmp
+	var (
+		num    float64
+		t      time.Time
+		parsed bool
+	)
+	switch k {
+	case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
+		if num, parsed = parseNumber(v); !parsed {
+			return false
+		}
+	case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:
+		if t, parsed = parseDate(v); !parsed {
+			return false
+		}
+	}
+	for i := range c.vals {
+		pv := &c.vals[i]
+		if pv.tmpl != nil {
+			if e.matchTemplate(k, pv.tmpl, v, num, t) {
+				return true
+			}
+			continue
+		}
+		if !pv.ok {
+			continue
+		}
+		if compareValue(k, pv, v, num, t) {
+			return true
+		}
+	}
+	return false
+}
+
+func compareValue(k cmpKind, pv *cval, v string, num float64, t time.Time) bool {
+	switch k {
+	case cmpString:
+		return v == pv.s
+	case cmpStringIgnoreCase:
+		return strings.EqualFold(v, pv.s)
+	case cmpStringLike:
+		return glob.Match(pv.glob, v, false)
+	case cmpARN:
+		return glob.MatchARN(pv.glob, v)
+	case cmpNumEq:
+		return num == pv.num
+	case cmpNumLT:
+		return num < pv.num
+	case cmpNumLE:
+		return num <= pv.num
+	case cmpNumGT:
+		return num > pv.num
+	case cmpNumGE:
+		return num >= pv.num
+	case cmpDateEq:
+		return t.Equal(pv.t)
+	case cmpDateLT:
+		return t.Before(pv.t)
+	case cmpDateLE:
+		return !t.After(pv.t)
+	case cmpDateGT:
+		return t.After(pv.t)
+	case cmpDateGE:
+		return !t.Before(pv.t)
+	case cmpBool:
+		b, ok := parseBool(v)
+		return ok && b == pv.b
+	case cmpBinary:
+		if v == pv.s {
+			return true
+		}
+		b, ok := decodeBase64(v)
+		return ok && string(b) == pv.bin
+	case cmpIP:
+		a, ok := parseAddr(v)
+		return ok && pv.pfx.Contains(a)
+	}
+	return false
+}
+
+// matchTemplate compares v with a policy value holding variables.
+func (e *evaluator) matchTemplate(k cmpKind, t *template, v string, num float64, tm time.Time) bool {
+	var ok bool
+	buf := e.res.scratch[:0]
+	switch k {
+	case cmpStringLike, cmpARN:
+		buf, ok = t.appendGlob(buf, &e.req.Context)
+		e.res.scratch = buf
+		if !ok {
+			return false
+		}
+		if k == cmpARN {
+			return glob.MatchARN(buf, v)
+		}
+		return glob.Match(buf, v, false)
+	case cmpString:
+		buf, ok = t.appendPlain(buf, &e.req.Context)
+		e.res.scratch = buf
+		return ok && string(buf) == v
+	case cmpStringIgnoreCase:
+		buf, ok = t.appendPlain(buf, &e.req.Context)
+		e.res.scratch = buf
+		return ok && strings.EqualFold(string(buf), v)
+	}
+	buf, ok = t.appendPlain(buf, &e.req.Context)
+	e.res.scratch = buf
+	if !ok {
+		return false
+	}
+	pv := compileValue(k, string(buf), false)
+	return pv.ok && compareValue(k, &pv, v, num, tm)
+}
+
+func (e *evaluator) finish() {
+	res := e.res
+	var keep Effect
+	switch {
+	case e.deny:
+		res.Decision = ExplicitDeny
+		keep = Deny
+	case e.allow:
+		res.Decision = AllowDecision
+		keep = Allow
+	default:
+		res.Statements = res.Statements[:0]
+	}
+	if keep != "" {
+		out := res.Statements[:0]
+		for _, m := range res.Statements {
+			if m.Effect == keep {
+				out = append(out, m)
+			}
+		}
+		res.Statements = out
+	}
+	if e.visited {
+		st := res.Statements
+		for i := 1; i < len(st); i++ {
+			for j := i; j > 0 && (st[j].PolicyIndex < st[j-1].PolicyIndex || st[j].PolicyIndex == st[j-1].PolicyIndex && st[j].Index < st[j-1].Index); j-- {
+				st[j], st[j-1] = st[j-1], st[j]
+			}
+		}
+	}
+	mk := res.MissingContextKeys
+	for i := 1; i < len(mk); i++ {
+		for j := i; j > 0 && lessFold(mk[j], mk[j-1]); j-- {
+			mk[j], mk[j-1] = mk[j-1], mk[j]
+		}
+	}
+}
+
+func lessFold(a, b string) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		ca, cb := a[i], b[i]
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return ca < cb
+		}
+	}
+	return len(a) < len(b)
+}

@@ -1,0 +1,109 @@
+package policy
+
+import (
+	"errors"
+	"strconv"
+)
+
+// Request is an authorization request.
+type Request struct {
+	// Principal is the caller's ARN (for a federated caller, the identity
+	// provider's ARN). It is only used by statements with a Principal or
+	// NotPrincipal element; "" matches only "Principal": "*".
+	Principal string
+	// Action is the action, such as "s3:GetObject".
+	Action string
+	// Resource is the resource ARN, such as "arn:demo:s3:::bucket/key".
+	Resource string
+	// Context holds the condition keys. The engine uses it exactly as given
+	// and derives nothing from the other fields.
+	Context Context
+}
+
+// Decision is the outcome of an evaluation. The zero value, ImplicitDeny,
+// denies.
+type Decision uint8
+
+// The decisions.
+const (
+	// ImplicitDeny: no statement allows the request (denied by default).
+	ImplicitDeny Decision = iota
+	// ExplicitDeny: a Deny statement matches the request.
+	ExplicitDeny
+	// AllowDecision: an Allow statement matches and no Deny statement does.
+	// (The contract's name "Allow" is taken by the [Effect] constant.)
+	AllowDecision
+)
+
+// String returns "ImplicitDeny", "ExplicitDeny" or "Allow".
+func (d Decision) String() string {
+	switch d {
+	case ImplicitDeny:
+		return "ImplicitDeny"
+	case ExplicitDeny:
+		return "ExplicitDeny"
+	case AllowDecision:
+		return "Allow"
+	}
+	return "Decision(" + strconv.Itoa(int(d)) + ")"
+}
+
+// ErrInvalidDecision is returned by [Decision.UnmarshalText] for unknown text.
+var ErrInvalidDecision = errors.New("invalid decision")
+
+// MarshalText returns the String form.
+func (d Decision) MarshalText() ([]byte, error) {
+	if d > AllowDecision {
+		return nil, ErrInvalidDecision
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText parses the String form.
+func (d *Decision) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "ImplicitDeny":
+		*d = ImplicitDeny
+	case "ExplicitDeny":
+		*d = ExplicitDeny
+	case "Allow":
+		*d = AllowDecision
+	default:
+		return errors.Join(ErrInvalidDecision, errors.New("policy: unknown decision "+strconv.Quote(string(b))))
+	}
+	return nil
+}
+
+// Result is the outcome of [Set.Evaluate].
+type Result struct {
+	// Decision is the decision.
+	Decision Decision `json:"decision"`
+	// Statements are the statements that decided: every matching Deny
+	// statement for ExplicitDeny, every matching Allow statement for Allow,
+	// none for ImplicitDeny. They are ordered by policy, then statement.
+	Statements []MatchedStatement `json:"statements,omitempty"`
+	// MissingContextKeys are the condition keys (as written in the policy)
+	// that statements matching the principal, action and resource referenced
+	// but the request context lacked, like the AWS policy simulator's
+	// MissingContextValues. Sorted, without duplicates (case-insensitively).
+	MissingContextKeys []string `json:"missingContextKeys,omitempty"`
+
+	scratch []byte // variable expansion buffer, reused by EvaluateInto
+}
+
+// Allowed reports whether the decision is Allow.
+func (r Result) Allowed() bool { return r.Decision == AllowDecision }
+
+// MatchedStatement identifies a statement in a [Set].
+type MatchedStatement struct {
+	// Policy is the ID of the policy, as given to Compile.
+	Policy string `json:"policy"`
+	// PolicyIndex is the index of the policy in the slice given to Compile.
+	PolicyIndex int `json:"-"`
+	// Sid is the statement's Sid ("" if none).
+	Sid string `json:"sid"`
+	// Index is the statement's index in its document.
+	Index int `json:"index"`
+	// Effect is the statement's effect.
+	Effect Effect `json:"effect"`
+}
