@@ -1,0 +1,35 @@
+package iamclient_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/astran-oss/astran-go/iamclient/iamclienttest"
+	"github.com/astran-oss/astran-go/internal/motoserver"
+)
+
+var moto motoserver.Shared
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	moto.Close()
+	os.Exit(code)
+}
+
+// motoConfig returns an aws.Config with moto's dummy credentials.
+func motoConfig() aws.Config {
+	return aws.Config{
+		Region:      "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", ""),
+	}
+}
+
+// TestMoto runs the integration suite against a private moto_server. moto
+// differs from Astran in ways iamclienttest.MotoQuirks lists.
+func TestMoto(t *testing.T) {
+	srv := moto.Get(t)
+	iamclienttest.RunSuite(t, motoConfig(), srv.URL, iamclienttest.MotoQuirks)
+}
