@@ -1,0 +1,106 @@
+//go:build !noastran
+
+package engines
+
+import (
+	"fmt"
+
+	"github.com/astran-oss/astran-go/policy"
+
+	"github.com/astran-oss/astran-go/bench/internal/workload"
+)
+
+const haveAstran = true
+
+// Astran is our engine, github.com/astran-oss/astran-go/policy, in its default
+// (Astran) dialect: policy.Parse each document, policy.Compile them into one
+// Set, and evaluate with Set.EvaluateInto reusing one Result per goroutine.
+// A workload naming a built-in (workload 1) loads policy.BuiltinPolicy.
+type Astran struct{}
+
+// Name implements Engine.
+func (Astran) Name() string { return "astran" }
+
+// Sources implements Engine: IAM JSON, one document per policy.
+func (Astran) Sources(w *workload.Workload) [][]byte { return iamSources(w) }
+
+// Compile implements Engine.
+func (a Astran) Compile(w *workload.Workload) (Prepared, error) {
+	if w.Builtin != "" {
+		bp, ok := policy.BuiltinPolicy(w.Builtin)
+		if !ok {
+			return nil, fmt.Errorf("no built-in policy %q", w.Builtin)
+		}
+		return a.compile([]policy.Policy{bp}, w)
+	}
+	return a.CompileSources(a.Sources(w), w)
+}
+
+// CompileSources parses srcs (one document per policy of w) and prepares w's
+// requests.
+func (a Astran) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, error) {
+	pols := make([]policy.Policy, len(srcs))
+	for i, src := range srcs {
+		doc, err := policy.Parse(src)
+		if err != nil {
+			return nil, err
+		}
+		pols[i] = policy.Policy{ID: w.Policies[i].ID, Document: doc}
+	}
+	return a.compile(pols, w)
+}
+
+func (Astran) compile(pols []policy.Policy, w *workload.Workload) (Prepared, error) {
+	set, err := policy.Compile(pols)
+	if err != nil {
+		return nil, err
+	}
+	ap := &astranPrepared{set: set}
+	for _, p := range pols {
+		ap.n += len(p.Document.Statements)
+	}
+	for _, r := range w.Requests {
+		ap.reqs = append(ap.reqs, AstranRequest(r))
+	}
+	return ap, nil
+}
+
+// AstranRequest translates a request into a policy.Request.
+func AstranRequest(r workload.Request) policy.Request {
+	req := policy.Request{Principal: workload.Principal, Action: r.Action, Resource: r.Resource}
+	for _, k := range workload.ContextKeys {
+		if v, ok := r.Context[k]; ok {
+			req.Context.Set(k, v)
+		}
+	}
+	return req
+}
+
+// AstranDecision maps our decision onto the workload's.
+func AstranDecision(d policy.Decision) workload.Decision {
+	switch d {
+	case policy.AllowDecision:
+		return workload.Allow
+	case policy.ExplicitDeny:
+		return workload.ExplicitDeny
+	case policy.ImplicitDeny:
+		return workload.ImplicitDeny
+	}
+	return workload.Decision(255)
+}
+
+type astranPrepared struct {
+	set  *policy.Set
+	n    int
+	reqs []policy.Request
+}
+
+func (p *astranPrepared) Statements() int { return p.n }
+
+func (p *astranPrepared) Evaluator() func(int) workload.Decision {
+	var res policy.Result
+	return func(i int) workload.Decision {
+		p.set.EvaluateInto(&p.reqs[i], &res)
+		return AstranDecision(res.Decision)
+	}
+}
