@@ -1,0 +1,561 @@
+package principal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
+)
+
+const decisionAllow = policy.AllowDecision
+
+// Context keys the [Authorizer] fills in from the caller's identity and the
+// clock. Keys the request supplies override them.
+const (
+	KeyPrincipalARN      = "aws:PrincipalArn"
+	KeyPrincipalAccount  = "aws:PrincipalAccount"
+	KeyPrincipalType     = "aws:PrincipalType" // "User", "AssumedRole", "Account"
+	KeyPrincipalTag      = "aws:PrincipalTag/" // + tag key
+	KeyUsername          = "aws:username"      // users only: the email address
+	KeyUserID            = "aws:userid"
+	KeySourceIdentity    = "aws:SourceIdentity"
+	KeyCurrentTime       = "aws:CurrentTime" // RFC 3339, UTC
+	KeyEpochTime         = "aws:EpochTime"   // seconds since the epoch
+	KeyRequestTag        = "aws:RequestTag/" // + tag key
+	KeyTagKeys           = "aws:TagKeys"
+	KeyFederatedProvider = "aws:FederatedProvider"
+)
+
+// Actions the trust policy of a role is evaluated for.
+const (
+	ActionAssumeRoleWithWebIdentity = "sts:AssumeRoleWithWebIdentity"
+	ActionTagSession                = "sts:TagSession"
+)
+
+// Options configures an [Authorizer].
+type Options struct {
+	// Dialect is the policy dialect documents are compiled with. The zero
+	// value is policy.Astran (case-sensitive actions).
+	Dialect policy.Dialect
+	// Now returns the current time, for aws:CurrentTime, aws:EpochTime and
+	// session expiry. Nil means time.Now.
+	Now func() time.Time
+	// MaxCachedCallers bounds the number of callers whose compiled policy
+	// sets are cached. Zero or negative means 4096.
+	MaxCachedCallers int
+}
+
+// Authorizer answers "may this caller do this action on this resource?"
+// the way Astran does:
+//
+//   - the root identity (or a session standing for it) is always allowed,
+//     whatever the policies say;
+//   - an explicit Deny in any applicable policy wins (the user's own, any of
+//     the user's groups', the role's, or the permissions boundary);
+//   - otherwise an Allow is needed in the identity's policies (the user's
+//     own and every group's, or the role's for a role session) and, when the
+//     identity has a permissions boundary, also in the boundary policy;
+//   - anything else is an implicit deny.
+//
+// Compiled policy sets and the context derived from the identity are cached
+// per caller and invalidated whenever [Store.Generation] changes, so a
+// repeated decision costs what the policy engine costs.
+//
+// An Authorizer is safe for concurrent use.
+type Authorizer struct {
+	store   Store
+	dialect policy.Dialect
+	now     func() time.Time
+	max     int
+
+	mu      sync.RWMutex            // guards callers and trust
+	callers map[Caller]*entry       // compiled sets per caller
+	trust   map[arn.ARN]*trustEntry // compiled trust policies per role
+
+	clock   atomic.Pointer[timeKeys] // the time keys of the current second
+	scratch sync.Pool                // *policy.Result for boundary evaluation
+	ctxs    sync.Pool                // *policy.Context for requests with keys
+}
+
+// entry is what the authorizer derives from a caller, immutable once built.
+type entry struct {
+	gen        uint64
+	root       bool
+	principal  string      // Request.Principal
+	identity   *policy.Set // user + groups, or role
+	boundary   *policy.Set // nil: no boundary
+	expiration time.Time   // session expiry; zero: none
+	base       []kv        // keys derived from the identity
+	snap       atomic.Pointer[ctxSnap]
+}
+
+type kv struct {
+	key    string
+	values []string
+}
+
+// ctxSnap is an entry's context for one second: base keys and time keys.
+// It is immutable once published.
+type ctxSnap struct {
+	unix int64
+	ctx  policy.Context
+}
+
+// snapshot returns e's context for the second of tk.
+func (e *entry) snapshot(tk *timeKeys) *ctxSnap {
+	if s := e.snap.Load(); s != nil && s.unix == tk.unix {
+		return s
+	}
+	s := &ctxSnap{unix: tk.unix}
+	e.fill(&s.ctx, tk)
+	e.snap.Store(s)
+	return s
+}
+
+// fill sets e's base keys and the time keys in c.
+func (e *entry) fill(c *policy.Context, tk *timeKeys) {
+	for _, p := range e.base {
+		c.Set(p.key, p.values...)
+	}
+	c.Set(KeyCurrentTime, tk.current...)
+	c.Set(KeyEpochTime, tk.epoch...)
+}
+
+type trustEntry struct {
+	gen uint64
+	set *policy.Set
+}
+
+type timeKeys struct {
+	unix    int64
+	current []string
+	epoch   []string
+}
+
+// NewAuthorizer returns an Authorizer that reads identities and policies
+// from store.
+func NewAuthorizer(store Store, optFns ...func(*Options)) *Authorizer {
+	var o Options
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.MaxCachedCallers <= 0 {
+		o.MaxCachedCallers = 4096
+	}
+	a := &Authorizer{
+		store:   store,
+		dialect: o.Dialect,
+		now:     o.Now,
+		max:     o.MaxCachedCallers,
+		callers: make(map[Caller]*entry),
+		trust:   make(map[arn.ARN]*trustEntry),
+	}
+	a.scratch.New = func() any { return new(policy.Result) }
+	a.ctxs.New = func() any { return new(policy.Context) }
+	return a
+}
+
+// Store returns the store the authorizer reads.
+func (a *Authorizer) Store() Store { return a.store }
+
+// Authorize decides whether caller may perform action on resource. reqCtx
+// holds the keys the request supplies (aws:SourceIp, aws:SecureTransport,
+// s3:prefix, ...); they override the keys derived from the identity (see
+// the Key constants). reqCtx is not modified or retained.
+//
+// The result's statements are those that decided, as in the policy
+// package: for ExplicitDeny every matching Deny (in the identity policies
+// or the permissions boundary), for Allow the matching Allow statements of
+// the identity policies then of the boundary, none for ImplicitDeny (which
+// includes an identity Allow that the boundary does not allow). Root
+// callers get Allow with no statements.
+//
+// A non-nil error always comes with a deny result. A caller that cannot be
+// resolved (unknown or expired session, a session or ARN whose user or role
+// no longer exists) gives a *[CallerError] wrapping [ErrNotFound] or
+// [ErrExpired]; a failing store gives its error.
+func (a *Authorizer) Authorize(ctx context.Context, caller Caller, action, resource string, reqCtx policy.Context) (policy.Result, error) {
+	var res policy.Result
+	err := a.AuthorizeInto(ctx, caller, action, resource, reqCtx, &res)
+	return res, err
+}
+
+// AuthorizeInto is [Authorizer.Authorize] writing into res, reusing its
+// slices: for a cached caller and an empty reqCtx it does not allocate.
+func (a *Authorizer) AuthorizeInto(ctx context.Context, caller Caller, action, resource string, reqCtx policy.Context, res *policy.Result) error {
+	res.Decision = policy.ImplicitDeny
+	res.Statements = res.Statements[:0]
+	res.MissingContextKeys = res.MissingContextKeys[:0]
+
+	e, err := a.entry(ctx, caller)
+	if err != nil {
+		return err
+	}
+	now := a.now()
+	if !e.expiration.IsZero() && !now.Before(e.expiration) {
+		return &CallerError{Caller: caller, Expiration: e.expiration, Err: ErrExpired}
+	}
+	if e.root {
+		res.Decision = decisionAllow
+		return nil
+	}
+	tk := a.timeKeys(now)
+	req := policy.Request{Principal: e.principal, Action: action, Resource: resource}
+	if reqCtx.Len() == 0 {
+		req.Context = e.snapshot(tk).ctx
+		a.evaluate(e, &req, res)
+		return nil
+	}
+	c := a.ctxs.Get().(*policy.Context)
+	c.Reset()
+	e.fill(c, tk)
+	for _, k := range reqCtx.Keys() {
+		v, _ := reqCtx.Get(k)
+		c.Set(k, v...)
+	}
+	req.Context = *c
+	a.evaluate(e, &req, res)
+	*c = req.Context
+	a.ctxs.Put(c)
+	return nil
+}
+
+// evaluate runs the identity set and, when needed, the boundary set.
+func (a *Authorizer) evaluate(e *entry, req *policy.Request, res *policy.Result) {
+	e.identity.EvaluateInto(req, res)
+	if e.boundary == nil || res.Decision == policy.ExplicitDeny {
+		return
+	}
+	b := a.scratch.Get().(*policy.Result)
+	e.boundary.EvaluateInto(req, b)
+	combine(res, b)
+	b.Statements = b.Statements[:0]
+	b.MissingContextKeys = b.MissingContextKeys[:0]
+	a.scratch.Put(b)
+}
+
+// combine folds the result b of a second set (the permissions boundary, or
+// the sts:TagSession evaluation) into res, keeping the policy package's
+// meaning of Result.Statements: the deny statements for ExplicitDeny, the
+// allow statements of both sets for Allow, none for ImplicitDeny.
+func combine(res, b *policy.Result) {
+	for _, k := range b.MissingContextKeys {
+		if !containsFold(res.MissingContextKeys, k) {
+			res.MissingContextKeys = append(res.MissingContextKeys, k)
+		}
+	}
+	slices.SortFunc(res.MissingContextKeys, func(x, y string) int {
+		return strings.Compare(strings.ToLower(x), strings.ToLower(y))
+	})
+	switch {
+	case res.Decision == policy.ExplicitDeny:
+	case b.Decision == policy.ExplicitDeny:
+		res.Decision = policy.ExplicitDeny
+		res.Statements = append(res.Statements[:0], b.Statements...)
+	case res.Decision == decisionAllow && b.Decision == decisionAllow:
+		res.Statements = append(res.Statements, b.Statements...)
+	default:
+		res.Decision = policy.ImplicitDeny
+		res.Statements = res.Statements[:0]
+	}
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// timeKeys returns the aws:CurrentTime and aws:EpochTime values of now,
+// formatted once per second.
+func (a *Authorizer) timeKeys(now time.Time) *timeKeys {
+	sec := now.Unix()
+	if tk := a.clock.Load(); tk != nil && tk.unix == sec {
+		return tk
+	}
+	tk := &timeKeys{
+		unix:    sec,
+		current: []string{now.UTC().Truncate(time.Second).Format(time.RFC3339)},
+		epoch:   []string{strconv.FormatInt(sec, 10)},
+	}
+	a.clock.Store(tk)
+	return tk
+}
+
+// entry returns the cached entry of caller, building it when missing or
+// out of date.
+func (a *Authorizer) entry(ctx context.Context, caller Caller) (*entry, error) {
+	gen := a.store.Generation()
+	a.mu.RLock()
+	e := a.callers[caller]
+	a.mu.RUnlock()
+	if e != nil && e.gen == gen {
+		return e, nil
+	}
+	e, err := a.build(ctx, caller, gen)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	if len(a.callers) >= a.max {
+		for c, old := range a.callers {
+			if old.gen != gen {
+				delete(a.callers, c)
+			}
+		}
+		if len(a.callers) >= a.max {
+			clear(a.callers)
+		}
+	}
+	a.callers[caller] = e
+	a.mu.Unlock()
+	return e, nil
+}
+
+// build resolves caller through the store and compiles its policies.
+func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*entry, error) {
+	if caller.IsZero() {
+		return nil, &CallerError{Caller: caller, Err: ErrNoCaller}
+	}
+	var ses *Session
+	idARN := caller.ARN
+	if caller.AccessKeyID != "" {
+		s, err := a.store.Session(ctx, caller.AccessKeyID)
+		if err != nil {
+			return nil, &CallerError{Caller: caller, Err: err}
+		}
+		ses = &s
+		idARN = s.Identity
+	}
+	e := &entry{gen: gen, principal: idARN.String()}
+	if ses != nil {
+		e.expiration = ses.Expiration
+	}
+	if idARN.Type() == arn.TypeRoot {
+		e.root = true
+		return e, nil
+	}
+	id, err := a.store.Identity(ctx, idARN)
+	if err != nil {
+		return nil, &CallerError{Caller: caller, Err: err}
+	}
+	var pols []policy.Policy
+	switch id.Kind {
+	case KindRoot:
+		e.root = true
+		return e, nil
+	case KindUser:
+		if pols, err = a.store.Policies(ctx, id.ARN); err != nil {
+			return nil, err
+		}
+		groups, err := a.store.Groups(ctx, id.ARN)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			gp, err := a.store.Policies(ctx, g.ARN)
+			if err != nil {
+				return nil, err
+			}
+			pols = append(pols, gp...)
+		}
+	case KindRole:
+		if pols, err = a.store.Policies(ctx, id.ARN); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, &CallerError{Caller: caller, Err: fmt.Errorf("identity %s has invalid kind %s: %w", id.ARN, id.Kind, ErrInvalid)}
+	}
+	if e.identity, err = a.compile(pols); err != nil {
+		return nil, fmt.Errorf("principal: compiling policies of %s: %w", id.ARN, err)
+	}
+	if id.PermissionsBoundary != (arn.ARN{}) {
+		bp, err := a.store.ManagedPolicy(ctx, id.PermissionsBoundary)
+		if err != nil {
+			return nil, fmt.Errorf("principal: permissions boundary of %s: %w", id.ARN, err)
+		}
+		if e.boundary, err = a.compile([]policy.Policy{bp}); err != nil {
+			return nil, fmt.Errorf("principal: compiling permissions boundary of %s: %w", id.ARN, err)
+		}
+	}
+	base := DerivedContext(id, ses)
+	for _, k := range base.Keys() {
+		v, _ := base.Get(k)
+		e.base = append(e.base, kv{key: k, values: v})
+	}
+	return e, nil
+}
+
+func (a *Authorizer) compile(pols []policy.Policy) (*policy.Set, error) {
+	return policy.Compile(pols, func(o *policy.CompileOptions) { o.Dialect = a.dialect })
+}
+
+// DerivedContext returns the context keys an [Authorizer] derives from an
+// identity and, when not nil, the session standing for it: aws:PrincipalArn,
+// aws:PrincipalAccount, aws:PrincipalType, aws:userid, aws:username (users
+// only, the email), aws:PrincipalTag/{key} (identity tags, then session
+// tags) and aws:SourceIdentity. The time keys are added per request.
+func DerivedContext(id Identity, ses *Session) policy.Context {
+	var c policy.Context
+	c.Set(KeyPrincipalARN, id.ARN.String())
+	if id.ARN.Account != "" {
+		c.Set(KeyPrincipalAccount, id.ARN.Account)
+	}
+	switch id.Kind {
+	case KindUser:
+		c.Set(KeyPrincipalType, "User")
+		c.Set(KeyUsername, id.Name)
+		c.Set(KeyUserID, id.ID)
+	case KindRole:
+		c.Set(KeyPrincipalType, "AssumedRole")
+		if ses != nil && ses.Name != "" {
+			c.Set(KeyUserID, id.ID+":"+ses.Name)
+		} else {
+			c.Set(KeyUserID, id.ID)
+		}
+	case KindRoot:
+		c.Set(KeyPrincipalType, "Account")
+		c.Set(KeyUserID, id.ARN.Account)
+	}
+	for k, v := range id.Tags {
+		c.Set(KeyPrincipalTag+k, v)
+	}
+	if ses != nil {
+		for k, v := range ses.Tags {
+			c.Set(KeyPrincipalTag+k, v)
+		}
+		if ses.SourceIdentity != "" {
+			c.Set(KeySourceIdentity, ses.SourceIdentity)
+		}
+	}
+	return c
+}
+
+// AuthorizeAssumeRole evaluates the trust policy of role for
+// sts:AssumeRoleWithWebIdentity by the federated principal provider (an OIDC
+// provider ARN). reqCtx carries the token's keys, such as
+// "{provider host/path}:aud", and the requested session tags
+// (aws:RequestTag/{key}, aws:TagKeys); [WebIdentityContext] builds it.
+//
+// When the request carries session tags (any aws:RequestTag/ key or
+// aws:TagKeys), the trust policy must also allow sts:TagSession, as in AWS;
+// the statements of both evaluations are returned. A missing role gives a
+// deny and an error wrapping [ErrNotFound].
+func (a *Authorizer) AuthorizeAssumeRole(ctx context.Context, role, provider arn.ARN, reqCtx policy.Context) (policy.Result, error) {
+	var res policy.Result
+	if !provider.IsValid() {
+		return res, fmt.Errorf("principal: assuming %s: federated provider %q: %w", role, provider, ErrInvalid)
+	}
+	set, err := a.trustSet(ctx, role)
+	if err != nil {
+		return res, err
+	}
+	now := a.now()
+	tk := a.timeKeys(now)
+	req := policy.Request{Principal: provider.String(), Action: ActionAssumeRoleWithWebIdentity, Resource: role.String(), Context: reqCtx.Clone()}
+	if _, ok := req.Context.Get(KeyCurrentTime); !ok {
+		req.Context.Set(KeyCurrentTime, tk.current...)
+	}
+	if _, ok := req.Context.Get(KeyEpochTime); !ok {
+		req.Context.Set(KeyEpochTime, tk.epoch...)
+	}
+	if _, ok := req.Context.Get(KeyFederatedProvider); !ok {
+		req.Context.Set(KeyFederatedProvider, provider.String())
+	}
+	set.EvaluateInto(&req, &res)
+	if res.Decision == policy.ExplicitDeny || !hasSessionTags(req.Context) {
+		return res, nil
+	}
+	req.Action = ActionTagSession
+	var tag policy.Result
+	set.EvaluateInto(&req, &tag)
+	combine(&res, &tag)
+	return res, nil
+}
+
+func hasSessionTags(c policy.Context) bool {
+	for _, k := range c.Keys() {
+		if strings.EqualFold(k, KeyTagKeys) || (len(k) > len(KeyRequestTag) && strings.EqualFold(k[:len(KeyRequestTag)], KeyRequestTag)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Authorizer) trustSet(ctx context.Context, role arn.ARN) (*policy.Set, error) {
+	gen := a.store.Generation()
+	a.mu.RLock()
+	te := a.trust[role]
+	a.mu.RUnlock()
+	if te != nil && te.gen == gen {
+		return te.set, nil
+	}
+	if role.Type() != arn.TypeRole {
+		return nil, fmt.Errorf("principal: assuming %s: not a role ARN: %w", role, ErrInvalid)
+	}
+	id, err := a.store.Identity(ctx, role)
+	if err != nil {
+		return nil, fmt.Errorf("principal: assuming %s: %w", role, err)
+	}
+	var pols []policy.Policy
+	if id.TrustPolicy != nil {
+		pols = []policy.Policy{{ID: role.String() + "/trust", Document: id.TrustPolicy}}
+	}
+	set, err := a.compile(pols)
+	if err != nil {
+		return nil, fmt.Errorf("principal: compiling trust policy of %s: %w", role, err)
+	}
+	a.mu.Lock()
+	if len(a.trust) >= a.max {
+		clear(a.trust)
+	}
+	a.trust[role] = &trustEntry{gen: gen, set: set}
+	a.mu.Unlock()
+	return set, nil
+}
+
+// WebIdentityContext returns the request context of an
+// AssumeRoleWithWebIdentity call for [Authorizer.AuthorizeAssumeRole]:
+// "{provider host/path}:aud" and ":sub" from the token (empty values are
+// left out), aws:RequestTag/{key} for each requested session tag and
+// aws:TagKeys listing their keys.
+func WebIdentityContext(provider arn.ARN, aud, sub string, requestTags map[string]string) policy.Context {
+	var c policy.Context
+	name := provider.Name()
+	if aud != "" {
+		c.Set(name+":aud", aud)
+	}
+	if sub != "" {
+		c.Set(name+":sub", sub)
+	}
+	if len(requestTags) > 0 {
+		keys := make([]string, 0, len(requestTags))
+		for k, v := range requestTags {
+			c.Set(KeyRequestTag+k, v)
+			keys = append(keys, k)
+		}
+		c.Set(KeyTagKeys, keys...)
+	}
+	return c
+}
+
+// IsCallerError reports whether err means the caller could not be
+// resolved (as opposed to a failing store).
+func IsCallerError(err error) bool {
+	var ce *CallerError
+	return errors.As(err, &ce)
+}

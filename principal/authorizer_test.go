@@ -1,0 +1,363 @@
+package principal_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/principal"
+)
+
+const (
+	partition = "demo"
+	account   = "1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f"
+	acctARN   = "arn:demo:iam::" + account + ":"
+	provider  = acctARN + "oidc-provider/idp.example.com/realms/acme"
+)
+
+var fixedNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func fixedClock() time.Time { return fixedNow }
+
+func user(email string) principal.Caller {
+	return principal.Caller{ARN: arn.MustParse(acctARN + "user/" + email)}
+}
+
+func key(akid string) principal.Caller { return principal.Caller{AccessKeyID: akid} }
+
+func mustDoc(t testing.TB, s string) *policy.Document {
+	t.Helper()
+	d, err := policy.Parse([]byte(s))
+	require.NoError(t, err)
+	return d
+}
+
+func newAuthz(t testing.TB) (*principal.MemoryStore, *principal.Authorizer) {
+	t.Helper()
+	s, err := principal.LoadFixture("testdata/basic.json")
+	require.NoError(t, err)
+	return s, principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+}
+
+func TestAuthorizer_rules(t *testing.T) {
+	_, authz := newAuthz(t)
+	obj := "arn:demo:s3:::bucket/key"
+	tests := map[string]struct {
+		caller   principal.Caller
+		action   string
+		resource string
+		want     policy.Decision
+		wantErr  error
+		wantSids []string
+	}{
+		"group deny beats allow on user": {
+			caller: user("alice@astran.io"), action: "s3:DeleteObject", resource: obj,
+			want: policy.ExplicitDeny, wantSids: []string{"NoDelete"},
+		},
+		"user allow": {
+			caller: user("alice@astran.io"), action: "iam:CreateUser", resource: acctARN + "user/x@astran.io",
+			want: policy.AllowDecision, wantSids: []string{"Everything"},
+		},
+		"group allow": {
+			caller: user("alice@astran.io"), action: "s3:GetObject", resource: obj,
+			want: policy.AllowDecision, wantSids: []string{"Everything", "Read"},
+		},
+		"boundary without the action denies admin-like allow": {
+			caller: user("bob@astran.io"), action: "iam:CreateUser", resource: acctARN + "user/x@astran.io",
+			want: policy.ImplicitDeny, wantSids: []string{},
+		},
+		"boundary and identity both allow": {
+			caller: user("bob@astran.io"), action: "s3:GetObject", resource: obj,
+			want: policy.AllowDecision, wantSids: []string{"Everything", "OnlyGet"},
+		},
+		"boundary allows but identity does not": {
+			caller: user("dave@astran.io"), action: "s3:GetObject", resource: obj,
+			want: policy.ImplicitDeny,
+		},
+		"no policies": {
+			caller: user("dave@astran.io"), action: "s3:ListBucket", resource: "arn:demo:s3:::bucket",
+			want: policy.ImplicitDeny,
+		},
+		"actions are case-sensitive": {
+			caller: user("alice@astran.io"), action: "S3:getobject", resource: obj,
+			want: policy.AllowDecision, // AdminLike allows "*"
+		},
+		"aws:username variable": {
+			caller: user("carol@astran.io"), action: "s3:PutObject", resource: "arn:demo:s3:::user-buckets/carol@astran.io/notes.txt",
+			want: policy.AllowDecision, wantSids: []string{"Home"},
+		},
+		"aws:username variable other user": {
+			caller: user("carol@astran.io"), action: "s3:PutObject", resource: "arn:demo:s3:::user-buckets/dave@astran.io/notes.txt",
+			want: policy.ImplicitDeny,
+		},
+		"principal tag condition": {
+			caller: user("carol@astran.io"), action: "s3:ListBucket", resource: "arn:demo:s3:::team-bucket",
+			want: policy.AllowDecision,
+		},
+		"root bypasses policies": {
+			caller: principal.Caller{ARN: arn.MustParse(acctARN + "root")}, action: "iam:DeleteUser", resource: "*",
+			want: policy.AllowDecision,
+		},
+		"root session bypasses policies": {
+			caller: key("ASIAROOT"), action: "s3:DeleteBucket", resource: "arn:demo:s3:::bucket",
+			want: policy.AllowDecision,
+		},
+		"user session": {
+			caller: key("ASIAALICE"), action: "s3:DeleteObject", resource: obj,
+			want: policy.ExplicitDeny, wantSids: []string{"NoDelete"},
+		},
+		"role session uses role policies": {
+			caller: key("ASIAMARKETING"), action: "s3:GetObject", resource: obj,
+			want: policy.AllowDecision, wantSids: []string{"Read"},
+		},
+		"role session denied outside role policies": {
+			caller: key("ASIAMARKETING"), action: "s3:PutObject", resource: obj,
+			want: policy.ImplicitDeny,
+		},
+		"expired session": {
+			caller: key("ASIAOLD"), action: "s3:GetObject", resource: obj,
+			want: policy.ImplicitDeny, wantErr: principal.ErrExpired,
+		},
+		"session of a user that does not exist": {
+			caller: key("ASIAGHOST"), action: "s3:GetObject", resource: obj,
+			want: policy.ImplicitDeny, wantErr: principal.ErrNotFound,
+		},
+		"unknown session": {
+			caller: key("ASIANOPE"), action: "s3:GetObject", resource: obj,
+			want: policy.ImplicitDeny, wantErr: principal.ErrNotFound,
+		},
+		"unknown user": {
+			caller: user("nobody@astran.io"), action: "s3:GetObject", resource: obj,
+			want: policy.ImplicitDeny, wantErr: principal.ErrNotFound,
+		},
+		"no caller": {
+			caller: principal.Caller{}, action: "s3:GetObject", resource: obj,
+			want: policy.ImplicitDeny, wantErr: principal.ErrNoCaller,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			res, err := authz.Authorize(context.Background(), tc.caller, tc.action, tc.resource, policy.Context{})
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				var ce *principal.CallerError
+				require.ErrorAs(t, err, &ce)
+				assert.Equal(t, tc.caller, ce.Caller)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.want, res.Decision, "statements: %+v", res.Statements)
+			assert.Equal(t, tc.want == policy.AllowDecision, res.Allowed())
+			if tc.wantSids != nil {
+				var sids []string
+				for _, m := range res.Statements {
+					sids = append(sids, m.Sid)
+				}
+				assert.ElementsMatch(t, tc.wantSids, sids)
+			}
+		})
+	}
+}
+
+func TestAuthorizer_matchedStatementsNamePolicies(t *testing.T) {
+	_, authz := newAuthz(t)
+	res, err := authz.Authorize(context.Background(), user("alice@astran.io"), "s3:DeleteObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range res.Statements {
+		ids = append(ids, m.Policy)
+	}
+	assert.Equal(t, []string{acctARN + "policy/DenyDelete"}, ids)
+}
+
+func TestAuthorizer_sessionOfDeletedUser(t *testing.T) {
+	s, authz := newAuthz(t)
+	ctx := context.Background()
+	res, err := authz.Authorize(ctx, key("ASIAALICE"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	require.True(t, res.Allowed())
+
+	require.NoError(t, s.DeleteUser(user("alice@astran.io").ARN))
+	res, err = authz.Authorize(ctx, key("ASIAALICE"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.ErrorIs(t, err, principal.ErrNotFound)
+	assert.True(t, principal.IsCallerError(err))
+	assert.False(t, res.Allowed())
+	assert.Equal(t, policy.ImplicitDeny, res.Decision)
+}
+
+func TestAuthorizer_sessionExpiresWithClock(t *testing.T) {
+	s, _ := newAuthz(t)
+	now := fixedNow
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = func() time.Time { return now } })
+	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIATMP", Identity: user("alice@astran.io").ARN, Expiration: fixedNow.Add(time.Hour)}))
+	res, err := authz.Authorize(context.Background(), key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	require.True(t, res.Allowed())
+	now = fixedNow.Add(time.Hour)
+	res, err = authz.Authorize(context.Background(), key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	var ce *principal.CallerError
+	require.ErrorAs(t, err, &ce)
+	assert.ErrorIs(t, err, principal.ErrExpired)
+	assert.Equal(t, fixedNow.Add(time.Hour), ce.Expiration)
+	assert.False(t, res.Allowed())
+}
+
+func TestAuthorizer_invalidatesOnStoreChange(t *testing.T) {
+	s, authz := newAuthz(t)
+	ctx := context.Background()
+	alice := user("alice@astran.io")
+	obj := "arn:demo:s3:::b/k"
+	allowed := func() bool {
+		t.Helper()
+		res, err := authz.Authorize(ctx, alice, "s3:PutObject", obj, policy.Context{})
+		require.NoError(t, err)
+		return res.Allowed()
+	}
+	require.True(t, allowed())
+	adminLike := arn.MustParse(acctARN + "policy/AdminLike")
+	require.NoError(t, s.DetachPolicy(alice.ARN, adminLike))
+	assert.False(t, allowed(), "after detaching AdminLike")
+	require.NoError(t, s.PutInlinePolicy(alice.ARN, "Put", mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}`)))
+	assert.True(t, allowed(), "after adding an inline policy")
+	noDelete := arn.MustParse(acctARN + "group/no-delete")
+	require.NoError(t, s.AttachPolicy(noDelete, arn.MustParse(acctARN+"policy/AdminLike")))
+	require.NoError(t, s.PutPolicy(arn.MustParse(acctARN+"policy/DenyDelete"), mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Put*","Resource":"*"}]}`)))
+	assert.False(t, allowed(), "after a new version of a group policy denies")
+	require.NoError(t, s.RemoveUserFromGroup(alice.ARN, noDelete))
+	assert.True(t, allowed(), "after leaving the group")
+	require.NoError(t, s.SetPermissionsBoundary(alice.ARN, arn.MustParse(acctARN+"policy/boundaries/BoundaryS3Read")))
+	assert.False(t, allowed(), "after setting a boundary")
+	require.NoError(t, s.SetPermissionsBoundary(alice.ARN, arn.ARN{}))
+	assert.True(t, allowed(), "after removing the boundary")
+}
+
+func TestAuthorizer_contextKeys(t *testing.T) {
+	s := principal.NewMemoryStore()
+	ua := arn.MustParse(acctARN + "user/team/erin@astran.io")
+	require.NoError(t, s.PutUser(principal.Identity{ARN: ua, ID: "AIDAERIN", Tags: map[string]string{"team": "blue", "level": "3"}}))
+	ra := arn.MustParse(acctARN + "role/ops")
+	require.NoError(t, s.PutRole(principal.Identity{ARN: ra, ID: "AROAOPS", Tags: map[string]string{"team": "ops"}}))
+	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAOPS", Identity: ra, Name: "night", SourceIdentity: "erin", Tags: map[string]string{"team": "night-ops"}}))
+	allow := func(sid, cond string) string {
+		return `{"Sid":"` + sid + `","Effect":"Allow","Action":"test:` + sid + `","Resource":"*","Condition":` + cond + `}`
+	}
+	doc := mustDoc(t, `{"Version":"2012-10-17","Statement":[`+
+		allow("Username", `{"StringEquals":{"aws:username":"erin@astran.io"}}`)+","+
+		allow("UserID", `{"StringEquals":{"aws:userid":"AIDAERIN"}}`)+","+
+		allow("PrincipalArn", `{"StringEquals":{"aws:PrincipalArn":"`+ua.String()+`"}}`)+","+
+		allow("Tag", `{"StringEquals":{"aws:PrincipalTag/team":"blue"}}`)+","+
+		allow("Time", `{"DateGreaterThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"},"DateLessThan":{"aws:CurrentTime":"2026-01-03T00:00:00Z"}}`)+","+
+		allow("Epoch", `{"NumericEquals":{"aws:EpochTime":"`+strconv.FormatInt(fixedNow.Unix(), 10)+`"}}`)+","+
+		allow("NoUsername", `{"Null":{"aws:username":"true"}}`)+","+
+		allow("SourceIp", `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`)+","+
+		allow("RoleUserID", `{"StringEquals":{"aws:userid":"AROAOPS:night"}}`)+","+
+		allow("SessionTag", `{"StringEquals":{"aws:PrincipalTag/team":"night-ops"}}`)+","+
+		allow("SourceIdentity", `{"StringEquals":{"aws:SourceIdentity":"erin"}}`)+
+		`]}`)
+	pa := arn.MustParse(acctARN + "policy/Keys")
+	require.NoError(t, s.PutPolicy(pa, doc))
+	require.NoError(t, s.AttachPolicy(ua, pa))
+	require.NoError(t, s.AttachPolicy(ra, pa))
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+
+	var srcIP policy.Context
+	srcIP.Set("aws:SourceIp", "10.1.2.3")
+	var override policy.Context
+	override.Set("aws:username", "someone@else.io")
+	tests := map[string]struct {
+		caller principal.Caller
+		action string
+		reqCtx policy.Context
+		want   bool
+	}{
+		"username":                   {principal.Caller{ARN: ua}, "test:Username", policy.Context{}, true},
+		"request overrides username": {principal.Caller{ARN: ua}, "test:Username", override, false},
+		"userid":                     {principal.Caller{ARN: ua}, "test:UserID", policy.Context{}, true},
+		"principal arn":              {principal.Caller{ARN: ua}, "test:PrincipalArn", policy.Context{}, true},
+		"principal tag":              {principal.Caller{ARN: ua}, "test:Tag", policy.Context{}, true},
+		"current time":               {principal.Caller{ARN: ua}, "test:Time", policy.Context{}, true},
+		"epoch time":                 {principal.Caller{ARN: ua}, "test:Epoch", policy.Context{}, true},
+		"username present for users": {principal.Caller{ARN: ua}, "test:NoUsername", policy.Context{}, false},
+		"request key":                {principal.Caller{ARN: ua}, "test:SourceIp", srcIP, true},
+		"missing request key":        {principal.Caller{ARN: ua}, "test:SourceIp", policy.Context{}, false},
+		"username absent for roles":  {key("ASIAOPS"), "test:NoUsername", policy.Context{}, true},
+		"role session userid":        {key("ASIAOPS"), "test:RoleUserID", policy.Context{}, true},
+		"session tag overrides role": {key("ASIAOPS"), "test:SessionTag", policy.Context{}, true},
+		"source identity":            {key("ASIAOPS"), "test:SourceIdentity", policy.Context{}, true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res, err := authz.Authorize(context.Background(), tc.caller, tc.action, "arn:demo:s3:::b", tc.reqCtx)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, res.Allowed(), "%s: %+v", res.Decision, res)
+		})
+	}
+	// The request context is not modified.
+	v, _ := override.Get("aws:username")
+	assert.Equal(t, []string{"someone@else.io"}, v)
+	assert.Equal(t, 1, override.Len())
+}
+
+func TestAuthorizer_AuthorizeAssumeRole(t *testing.T) {
+	_, authz := newAuthz(t)
+	role := arn.MustParse(acctARN + "role/marketing")
+	prov := arn.MustParse(provider)
+	other := arn.MustParse(acctARN + "oidc-provider/evil.example.com")
+	tags := map[string]string{"role": role.String()}
+	tests := map[string]struct {
+		role, provider arn.ARN
+		reqCtx         policy.Context
+		want           bool
+		wantErr        error
+	}{
+		"audience and tag match": {role, prov, principal.WebIdentityContext(prov, "astran", "sub-1", tags), true, nil},
+		"wrong audience":         {role, prov, principal.WebIdentityContext(prov, "other", "sub-1", tags), false, nil},
+		"missing audience":       {role, prov, principal.WebIdentityContext(prov, "", "sub-1", tags), false, nil},
+		"wrong role tag":         {role, prov, principal.WebIdentityContext(prov, "astran", "", map[string]string{"role": "x"}), false, nil},
+		"other provider":         {role, other, principal.WebIdentityContext(other, "astran", "", tags), false, nil},
+		"unknown role":           {arn.MustParse(acctARN + "role/nope"), prov, principal.WebIdentityContext(prov, "astran", "", tags), false, principal.ErrNotFound},
+		"user ARN is not a role": {user("alice@astran.io").ARN, prov, policy.Context{}, false, principal.ErrInvalid},
+		"invalid provider":       {role, arn.ARN{}, policy.Context{}, false, principal.ErrInvalid},
+		"role without trust":     {arn.MustParse(acctARN + "role/marketing"), prov, policy.Context{}, false, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res, err := authz.AuthorizeAssumeRole(context.Background(), tc.role, tc.provider, tc.reqCtx)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.want, res.Allowed(), "%s %+v", res.Decision, res)
+		})
+	}
+}
+
+func TestAuthorizer_AuthorizeAssumeRole_tagSessionNeeded(t *testing.T) {
+	s := principal.NewMemoryStore()
+	role := arn.MustParse(acctARN + "role/r")
+	prov := arn.MustParse(provider)
+	trust := mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"`+provider+`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)
+	require.NoError(t, s.PutRole(principal.Identity{ARN: role, TrustPolicy: trust}))
+	authz := principal.NewAuthorizer(s)
+	res, err := authz.AuthorizeAssumeRole(context.Background(), role, prov, principal.WebIdentityContext(prov, "astran", "", nil))
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+	res, err = authz.AuthorizeAssumeRole(context.Background(), role, prov, principal.WebIdentityContext(prov, "astran", "", map[string]string{"k": "v"}))
+	require.NoError(t, err)
+	assert.False(t, res.Allowed(), "session tags need sts:TagSession")
+}
+
+func TestCallerError(t *testing.T) {
+	err := error(&principal.CallerError{Caller: key("ASIAX"), Err: principal.ErrExpired})
+	assert.True(t, errors.Is(err, principal.ErrExpired))
+	assert.Contains(t, err.Error(), "ASIAX")
+}

@@ -1,0 +1,588 @@
+package principal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/smithy-go"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
+)
+
+// IAMAPI is the part of the IAM API an [IAMStore] reads. Both
+// *iam.Client (aws-sdk-go-v2) and the value returned by
+// (*iamclient.Client).API() implement it.
+type IAMAPI interface {
+	GetUser(ctx context.Context, params *iam.GetUserInput, optFns ...func(*iam.Options)) (*iam.GetUserOutput, error)
+	GetRole(ctx context.Context, params *iam.GetRoleInput, optFns ...func(*iam.Options)) (*iam.GetRoleOutput, error)
+	ListGroupsForUser(ctx context.Context, params *iam.ListGroupsForUserInput, optFns ...func(*iam.Options)) (*iam.ListGroupsForUserOutput, error)
+	ListAttachedUserPolicies(ctx context.Context, params *iam.ListAttachedUserPoliciesInput, optFns ...func(*iam.Options)) (*iam.ListAttachedUserPoliciesOutput, error)
+	ListAttachedGroupPolicies(ctx context.Context, params *iam.ListAttachedGroupPoliciesInput, optFns ...func(*iam.Options)) (*iam.ListAttachedGroupPoliciesOutput, error)
+	ListAttachedRolePolicies(ctx context.Context, params *iam.ListAttachedRolePoliciesInput, optFns ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)
+	ListUserPolicies(ctx context.Context, params *iam.ListUserPoliciesInput, optFns ...func(*iam.Options)) (*iam.ListUserPoliciesOutput, error)
+	ListGroupPolicies(ctx context.Context, params *iam.ListGroupPoliciesInput, optFns ...func(*iam.Options)) (*iam.ListGroupPoliciesOutput, error)
+	ListRolePolicies(ctx context.Context, params *iam.ListRolePoliciesInput, optFns ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
+	GetPolicy(ctx context.Context, params *iam.GetPolicyInput, optFns ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+	GetPolicyVersion(ctx context.Context, params *iam.GetPolicyVersionInput, optFns ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
+}
+
+// IAMInlinePolicyAPI reads inline policy documents. An [IAMAPI] that also
+// implements it (as *iam.Client does) lets an [IAMStore] serve inline
+// policies; otherwise an entity that has inline policies fails to resolve,
+// rather than being authorized without them.
+type IAMInlinePolicyAPI interface {
+	GetUserPolicy(ctx context.Context, params *iam.GetUserPolicyInput, optFns ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error)
+	GetGroupPolicy(ctx context.Context, params *iam.GetGroupPolicyInput, optFns ...func(*iam.Options)) (*iam.GetGroupPolicyOutput, error)
+	GetRolePolicy(ctx context.Context, params *iam.GetRolePolicyInput, optFns ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
+}
+
+// SessionSource resolves STS access key IDs to sessions. IAM does not know
+// STS sessions, so an [IAMStore] asks its Options.Sessions (a [MemoryStore]
+// fed by the login flow, for example).
+type SessionSource interface {
+	Session(ctx context.Context, accessKeyID string) (Session, error)
+}
+
+// IAMStoreOptions configures an [IAMStore].
+type IAMStoreOptions struct {
+	// TTL is how long a fetched value is served before it is fetched again.
+	// Zero or negative means one minute.
+	TTL time.Duration
+	// RetryInterval is how long the store keeps serving stale data after a
+	// failed refresh before it tries IAM again. Zero or negative means TTL/10.
+	RetryInterval time.Duration
+	// FetchTimeout bounds one refresh (all the IAM calls for one key). It is
+	// independent of the callers' contexts: a caller that gives up does not
+	// cancel a refresh others wait for. Zero or negative means 30 seconds.
+	FetchTimeout time.Duration
+	// Now returns the current time. Nil means time.Now.
+	Now func() time.Time
+	// Logger receives a warning each time stale data is served because IAM
+	// failed. Nil means slog.Default().
+	Logger *slog.Logger
+	// Sessions resolves STS access key IDs. Nil means no sessions: Session
+	// returns ErrNotFound.
+	Sessions SessionSource
+}
+
+// IAMStoreStats are counters of an [IAMStore]'s cache, for metrics.
+type IAMStoreStats struct {
+	Hits    uint64 // lookups served from fresh cache
+	Fetches uint64 // refreshes that succeeded
+	Errors  uint64 // refreshes that failed
+	// Stale counts lookups served from expired cache because IAM failed.
+	Stale uint64
+	// MaxStaleness is the age of the oldest value served stale since the
+	// store was created.
+	MaxStaleness time.Duration
+}
+
+// IAMStore is a [Store] that reads users, groups, roles and policies from
+// live IAM through a cache:
+//
+//   - each value (an identity, a user's groups, an entity's policies, a
+//     managed policy) is fetched on first use and kept for TTL;
+//   - concurrent lookups of the same key share one refresh (singleflight);
+//   - when a refresh fails (IAM unreachable, throttled...) and an earlier
+//     value exists, that value keeps being served, with a slog warning
+//     giving its age and a count in [IAMStore.Stats]; a refresh is retried
+//     after RetryInterval. A NoSuchEntity answer is not a failure: the value
+//     is dropped and ErrNotFound returned.
+//
+// Built-in policies are answered locally. [IAMStore.Generation] changes when
+// a refresh brings different content and at least once per TTL, so an
+// [Authorizer] picks up changes made in IAM within about two TTLs.
+//
+// An IAMStore is safe for concurrent use.
+type IAMStore struct {
+	api      IAMAPI
+	inline   IAMInlinePolicyAPI // nil when api cannot read inline policies
+	opts     IAMStoreOptions
+	sf       singleflight.Group
+	gen      atomic.Uint64
+	epoch    atomic.Int64
+	hits     atomic.Uint64
+	fetches  atomic.Uint64
+	errs     atomic.Uint64
+	stale    atomic.Uint64
+	maxStale atomic.Int64
+
+	mu    sync.Mutex            // guards cache
+	cache map[string]*cacheItem // key -> last good value
+}
+
+type cacheItem struct {
+	val       any
+	fetched   time.Time // when val was fetched
+	nextRetry time.Time // after a failed refresh: when to try again
+}
+
+var _ Store = (*IAMStore)(nil)
+
+// NewIAMStore returns an IAMStore reading IAM through api, for example
+// iamclient.New(cfg).API() or iam.NewFromConfig(cfg).
+func NewIAMStore(api IAMAPI, optFns ...func(*IAMStoreOptions)) *IAMStore {
+	var o IAMStoreOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.TTL <= 0 {
+		o.TTL = time.Minute
+	}
+	if o.RetryInterval <= 0 {
+		o.RetryInterval = o.TTL / 10
+	}
+	if o.FetchTimeout <= 0 {
+		o.FetchTimeout = 30 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &IAMStore{api: api, opts: o, cache: make(map[string]*cacheItem)}
+	s.inline, _ = api.(IAMInlinePolicyAPI)
+	return s
+}
+
+// Generation implements [Store].
+func (s *IAMStore) Generation() uint64 {
+	e := s.opts.Now().UnixNano() / int64(s.opts.TTL)
+	if old := s.epoch.Load(); old != e && s.epoch.CompareAndSwap(old, e) {
+		s.gen.Add(1)
+	}
+	return s.gen.Load()
+}
+
+// Invalidate drops every cached value, so that the next lookups go to IAM,
+// and changes the generation.
+func (s *IAMStore) Invalidate() {
+	s.mu.Lock()
+	clear(s.cache)
+	s.mu.Unlock()
+	s.gen.Add(1)
+}
+
+// Stats returns the cache counters.
+func (s *IAMStore) Stats() IAMStoreStats {
+	return IAMStoreStats{
+		Hits:         s.hits.Load(),
+		Fetches:      s.fetches.Load(),
+		Errors:       s.errs.Load(),
+		Stale:        s.stale.Load(),
+		MaxStaleness: time.Duration(s.maxStale.Load()),
+	}
+}
+
+// get returns the value of key from the cache or from fetch.
+func (s *IAMStore) get(ctx context.Context, key string, fetch func(context.Context) (any, error)) (any, error) {
+	now := s.opts.Now()
+	s.mu.Lock()
+	item := s.cache[key]
+	s.mu.Unlock()
+	if item != nil && (now.Sub(item.fetched) < s.opts.TTL || now.Before(item.nextRetry)) {
+		if now.Sub(item.fetched) >= s.opts.TTL {
+			s.noteStale(ctx, key, now.Sub(item.fetched), nil)
+		} else {
+			s.hits.Add(1)
+		}
+		return item.val, nil
+	}
+	ch := s.sf.DoChan(key, func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.FetchTimeout)
+		defer cancel()
+		return s.refresh(fctx, key, fetch)
+	})
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("principal: waiting for IAM: %w", ctx.Err())
+	}
+}
+
+// refresh runs fetch and updates the cache, falling back to the last good
+// value when fetch fails.
+func (s *IAMStore) refresh(ctx context.Context, key string, fetch func(context.Context) (any, error)) (any, error) {
+	v, err := fetch(ctx)
+	now := s.opts.Now()
+	s.mu.Lock()
+	old := s.cache[key]
+	switch {
+	case err == nil:
+		s.cache[key] = &cacheItem{val: v, fetched: now}
+	case errors.Is(err, ErrNotFound):
+		delete(s.cache, key)
+	case old != nil:
+		old.nextRetry = now.Add(s.opts.RetryInterval)
+	}
+	s.mu.Unlock()
+	switch {
+	case err == nil:
+		s.fetches.Add(1)
+		if old == nil || !reflect.DeepEqual(old.val, v) {
+			s.gen.Add(1)
+		}
+		return v, nil
+	case errors.Is(err, ErrNotFound):
+		if old != nil {
+			s.gen.Add(1)
+		}
+		return nil, err
+	}
+	s.errs.Add(1)
+	if old == nil {
+		return nil, err
+	}
+	s.noteStale(ctx, key, now.Sub(old.fetched), err)
+	return old.val, nil
+}
+
+func (s *IAMStore) noteStale(ctx context.Context, key string, age time.Duration, err error) {
+	s.stale.Add(1)
+	for {
+		m := s.maxStale.Load()
+		if int64(age) <= m || s.maxStale.CompareAndSwap(m, int64(age)) {
+			break
+		}
+	}
+	attrs := []any{slog.String("key", key), slog.Duration("age", age)}
+	if err != nil {
+		attrs = append(attrs, slog.Any("error", err))
+	}
+	s.opts.Logger.WarnContext(ctx, "principal: IAM unavailable, serving stale data", attrs...)
+}
+
+// iamError classifies an IAM error: NoSuchEntity becomes ErrNotFound.
+func iamError(op, name string, err error) error {
+	var apiErr smithy.APIError
+	var nse *types.NoSuchEntityException
+	if errors.As(err, &nse) || (errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchEntity") {
+		return fmt.Errorf("principal: IAM %s %q: %w: %w", op, name, ErrNotFound, err)
+	}
+	return fmt.Errorf("principal: IAM %s %q: %w", op, name, err)
+}
+
+// Identity implements [Store] for users and roles; root ARNs resolve locally.
+func (s *IAMStore) Identity(ctx context.Context, a arn.ARN) (Identity, error) {
+	switch a.Type() {
+	case arn.TypeRoot:
+		return rootIdentity(a), nil
+	case arn.TypeUser, arn.TypeRole:
+	default:
+		return Identity{}, notFound("identity", a.String())
+	}
+	v, err := s.get(ctx, "identity "+a.String(), func(ctx context.Context) (any, error) {
+		if a.Type() == arn.TypeUser {
+			return s.fetchUser(ctx, a)
+		}
+		return s.fetchRole(ctx, a)
+	})
+	if err != nil {
+		return Identity{}, err
+	}
+	return v.(Identity), nil
+}
+
+func tagMap(tags []types.Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}
+
+func boundaryARN(b *types.AttachedPermissionsBoundary) (arn.ARN, error) {
+	if b == nil || aws.ToString(b.PermissionsBoundaryArn) == "" {
+		return arn.ARN{}, nil
+	}
+	return arn.Parse(aws.ToString(b.PermissionsBoundaryArn))
+}
+
+func (s *IAMStore) fetchUser(ctx context.Context, a arn.ARN) (any, error) {
+	out, err := s.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(a.Name())})
+	if err != nil {
+		return nil, iamError("GetUser", a.Name(), err)
+	}
+	if out.User == nil {
+		return nil, fmt.Errorf("principal: IAM GetUser %q: empty answer", a.Name())
+	}
+	u := out.User
+	pb, err := boundaryARN(u.PermissionsBoundary)
+	if err != nil {
+		return nil, fmt.Errorf("principal: IAM GetUser %q: permissions boundary: %w", a.Name(), err)
+	}
+	id := Identity{Kind: KindUser, ARN: a, ID: aws.ToString(u.UserId), Name: a.Name(),
+		Path: aws.ToString(u.Path), Tags: tagMap(u.Tags), PermissionsBoundary: pb}
+	return normalizeIdentity(id, KindUser, arn.TypeUser)
+}
+
+func (s *IAMStore) fetchRole(ctx context.Context, a arn.ARN) (any, error) {
+	out, err := s.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(a.Name())})
+	if err != nil {
+		return nil, iamError("GetRole", a.Name(), err)
+	}
+	if out.Role == nil {
+		return nil, fmt.Errorf("principal: IAM GetRole %q: empty answer", a.Name())
+	}
+	r := out.Role
+	pb, err := boundaryARN(r.PermissionsBoundary)
+	if err != nil {
+		return nil, fmt.Errorf("principal: IAM GetRole %q: permissions boundary: %w", a.Name(), err)
+	}
+	id := Identity{Kind: KindRole, ARN: a, ID: aws.ToString(r.RoleId), Name: a.Name(),
+		Path: aws.ToString(r.Path), Tags: tagMap(r.Tags), PermissionsBoundary: pb}
+	if doc := aws.ToString(r.AssumeRolePolicyDocument); doc != "" {
+		if id.TrustPolicy, err = decodeDocument(doc); err != nil {
+			return nil, fmt.Errorf("principal: IAM GetRole %q: trust policy: %w", a.Name(), err)
+		}
+	}
+	return normalizeIdentity(id, KindRole, arn.TypeRole)
+}
+
+// decodeDocument parses a policy document as IAM returns it: URL-encoded
+// JSON (RFC 3986), or plain JSON.
+func decodeDocument(s string) (*policy.Document, error) {
+	if !strings.HasPrefix(strings.TrimSpace(s), "{") {
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, fmt.Errorf("URL-decoding document: %w", err)
+		}
+		s = u
+	}
+	return policy.Parse([]byte(s))
+}
+
+// Session implements [Store] through Options.Sessions.
+func (s *IAMStore) Session(ctx context.Context, accessKeyID string) (Session, error) {
+	if s.opts.Sessions == nil {
+		return Session{}, notFound("session", accessKeyID)
+	}
+	return s.opts.Sessions.Session(ctx, accessKeyID)
+}
+
+// Groups implements [Store].
+func (s *IAMStore) Groups(ctx context.Context, user arn.ARN) ([]Group, error) {
+	if user.Type() != arn.TypeUser {
+		return nil, nil
+	}
+	v, err := s.get(ctx, "groups "+user.String(), func(ctx context.Context) (any, error) {
+		var out []Group
+		var marker *string
+		for {
+			page, err := s.api.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String(user.Name()), Marker: marker})
+			if err != nil {
+				return nil, iamError("ListGroupsForUser", user.Name(), err)
+			}
+			for _, g := range page.Groups {
+				ga, err := arn.Parse(aws.ToString(g.Arn))
+				if err != nil {
+					return nil, fmt.Errorf("principal: IAM ListGroupsForUser %q: %w", user.Name(), err)
+				}
+				out = append(out, Group{ARN: ga, ID: aws.ToString(g.GroupId), Name: aws.ToString(g.GroupName), Path: aws.ToString(g.Path)})
+			}
+			if !page.IsTruncated || page.Marker == nil {
+				return out, nil
+			}
+			marker = page.Marker
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Group), nil
+}
+
+// Policies implements [Store].
+func (s *IAMStore) Policies(ctx context.Context, entity arn.ARN) ([]policy.Policy, error) {
+	switch entity.Type() {
+	case arn.TypeUser, arn.TypeGroup, arn.TypeRole:
+	default:
+		return nil, nil
+	}
+	v, err := s.get(ctx, "policies "+entity.String(), func(ctx context.Context) (any, error) {
+		return s.fetchPolicies(ctx, entity)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]policy.Policy), nil
+}
+
+func (s *IAMStore) fetchPolicies(ctx context.Context, entity arn.ARN) (any, error) {
+	name := aws.String(entity.Name())
+	var attached []types.AttachedPolicy
+	var inlineNames []string
+	var marker *string
+	for {
+		var page []types.AttachedPolicy
+		var truncated bool
+		var next *string
+		var err error
+		switch entity.Type() {
+		case arn.TypeUser:
+			var out *iam.ListAttachedUserPoliciesOutput
+			if out, err = s.api.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: name, Marker: marker}); err == nil {
+				page, truncated, next = out.AttachedPolicies, out.IsTruncated, out.Marker
+			}
+		case arn.TypeGroup:
+			var out *iam.ListAttachedGroupPoliciesOutput
+			if out, err = s.api.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: name, Marker: marker}); err == nil {
+				page, truncated, next = out.AttachedPolicies, out.IsTruncated, out.Marker
+			}
+		default:
+			var out *iam.ListAttachedRolePoliciesOutput
+			if out, err = s.api.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: name, Marker: marker}); err == nil {
+				page, truncated, next = out.AttachedPolicies, out.IsTruncated, out.Marker
+			}
+		}
+		if err != nil {
+			return nil, iamError("ListAttachedPolicies", entity.Name(), err)
+		}
+		attached = append(attached, page...)
+		if !truncated || next == nil {
+			break
+		}
+		marker = next
+	}
+	marker = nil
+	for {
+		var page []string
+		var truncated bool
+		var next *string
+		var err error
+		switch entity.Type() {
+		case arn.TypeUser:
+			var out *iam.ListUserPoliciesOutput
+			if out, err = s.api.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: name, Marker: marker}); err == nil {
+				page, truncated, next = out.PolicyNames, out.IsTruncated, out.Marker
+			}
+		case arn.TypeGroup:
+			var out *iam.ListGroupPoliciesOutput
+			if out, err = s.api.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: name, Marker: marker}); err == nil {
+				page, truncated, next = out.PolicyNames, out.IsTruncated, out.Marker
+			}
+		default:
+			var out *iam.ListRolePoliciesOutput
+			if out, err = s.api.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: name, Marker: marker}); err == nil {
+				page, truncated, next = out.PolicyNames, out.IsTruncated, out.Marker
+			}
+		}
+		if err != nil {
+			return nil, iamError("ListInlinePolicies", entity.Name(), err)
+		}
+		inlineNames = append(inlineNames, page...)
+		if !truncated || next == nil {
+			break
+		}
+		marker = next
+	}
+	out := make([]policy.Policy, 0, len(attached)+len(inlineNames))
+	for _, ap := range attached {
+		pa, err := arn.Parse(aws.ToString(ap.PolicyArn))
+		if err != nil {
+			return nil, fmt.Errorf("principal: IAM policies of %s: %w", entity, err)
+		}
+		p, err := s.ManagedPolicy(ctx, pa)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	for _, pn := range inlineNames {
+		doc, err := s.fetchInline(ctx, entity, pn)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, policy.Policy{ID: InlinePolicyID(entity, pn), Document: doc})
+	}
+	return out, nil
+}
+
+// errNoInlineAPI reports an IAMAPI that cannot read inline policies.
+var errNoInlineAPI = errors.New("the IAM client cannot read inline policies (no GetUserPolicy/GetGroupPolicy/GetRolePolicy)")
+
+func (s *IAMStore) fetchInline(ctx context.Context, entity arn.ARN, pn string) (*policy.Document, error) {
+	if s.inline == nil {
+		return nil, fmt.Errorf("principal: inline policy %q of %s: %w", pn, entity, errNoInlineAPI)
+	}
+	name, pname := aws.String(entity.Name()), aws.String(pn)
+	var doc string
+	var err error
+	switch entity.Type() {
+	case arn.TypeUser:
+		var out *iam.GetUserPolicyOutput
+		if out, err = s.inline.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: name, PolicyName: pname}); err == nil {
+			doc = aws.ToString(out.PolicyDocument)
+		}
+	case arn.TypeGroup:
+		var out *iam.GetGroupPolicyOutput
+		if out, err = s.inline.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: name, PolicyName: pname}); err == nil {
+			doc = aws.ToString(out.PolicyDocument)
+		}
+	default:
+		var out *iam.GetRolePolicyOutput
+		if out, err = s.inline.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: name, PolicyName: pname}); err == nil {
+			doc = aws.ToString(out.PolicyDocument)
+		}
+	}
+	if err != nil {
+		return nil, iamError("GetInlinePolicy", entity.Name()+"/"+pn, err)
+	}
+	d, err := decodeDocument(doc)
+	if err != nil {
+		return nil, fmt.Errorf("principal: inline policy %q of %s: %w", pn, entity, err)
+	}
+	return d, nil
+}
+
+// ManagedPolicy implements [Store]: built-ins locally, others from IAM
+// (GetPolicy for the default version, then GetPolicyVersion).
+func (s *IAMStore) ManagedPolicy(ctx context.Context, policyARN arn.ARN) (policy.Policy, error) {
+	if bp, ok := builtinPolicy(policyARN); ok {
+		return bp, nil
+	}
+	v, err := s.get(ctx, "policy "+policyARN.String(), func(ctx context.Context) (any, error) {
+		pa := aws.String(policyARN.String())
+		gp, err := s.api.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: pa})
+		if err != nil {
+			return nil, iamError("GetPolicy", policyARN.String(), err)
+		}
+		if gp.Policy == nil || aws.ToString(gp.Policy.DefaultVersionId) == "" {
+			return nil, fmt.Errorf("principal: IAM GetPolicy %q: no default version", policyARN)
+		}
+		pv, err := s.api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: pa, VersionId: gp.Policy.DefaultVersionId})
+		if err != nil {
+			return nil, iamError("GetPolicyVersion", policyARN.String(), err)
+		}
+		if pv.PolicyVersion == nil {
+			return nil, fmt.Errorf("principal: IAM GetPolicyVersion %q: empty answer", policyARN)
+		}
+		doc, err := decodeDocument(aws.ToString(pv.PolicyVersion.Document))
+		if err != nil {
+			return nil, fmt.Errorf("principal: policy %s: %w", policyARN, err)
+		}
+		return policy.Policy{ID: policyARN.String(), Document: doc}, nil
+	})
+	if err != nil {
+		return policy.Policy{}, err
+	}
+	return v.(policy.Policy), nil
+}

@@ -1,0 +1,588 @@
+package principal
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
+)
+
+// maxPolicyVersions is how many versions a managed policy keeps, as in IAM.
+const maxPolicyVersions = 5
+
+// MemoryStore is an in-memory [Store] with mutation methods, for tests,
+// emulators and fixtures ([LoadFixture]). It is safe for concurrent use:
+// reads run in parallel, writes are serialized, and every successful write
+// increments [MemoryStore.Generation].
+//
+// Documents passed to the store are kept, not copied: do not modify them
+// afterwards. Values returned by the store must not be modified either.
+//
+// The zero MemoryStore is not usable; call [NewMemoryStore].
+type MemoryStore struct {
+	gen atomic.Uint64
+
+	mu         sync.RWMutex                            // guards the maps below
+	identities map[arn.ARN]Identity                    // users and roles
+	groups     map[arn.ARN]Group                       // groups
+	members    map[arn.ARN][]arn.ARN                   // user -> groups, in join order
+	managed    map[arn.ARN]*managedPolicy              // customer-managed policies
+	attached   map[arn.ARN][]arn.ARN                   // user, group or role -> policy ARNs, in attach order
+	inline     map[arn.ARN]map[string]*policy.Document // entity -> name -> document
+	sessions   map[string]Session                      // access key ID -> session
+}
+
+type managedPolicy struct {
+	versions       []policyVersion // oldest first
+	defaultVersion string
+	next           int // number of the next version
+}
+
+type policyVersion struct {
+	id  string
+	doc *policy.Document
+}
+
+func (p *managedPolicy) document() *policy.Document {
+	for _, v := range p.versions {
+		if v.id == p.defaultVersion {
+			return v.doc
+		}
+	}
+	return nil
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
+		identities: make(map[arn.ARN]Identity),
+		groups:     make(map[arn.ARN]Group),
+		members:    make(map[arn.ARN][]arn.ARN),
+		managed:    make(map[arn.ARN]*managedPolicy),
+		attached:   make(map[arn.ARN][]arn.ARN),
+		inline:     make(map[arn.ARN]map[string]*policy.Document),
+		sessions:   make(map[string]Session),
+	}
+}
+
+// Generation implements [Store]: it increments on every successful change.
+func (s *MemoryStore) Generation() uint64 { return s.gen.Load() }
+
+// changed must be called with s.mu held for writing.
+func (s *MemoryStore) changed() { s.gen.Add(1) }
+
+// Identity implements [Store]. Root ARNs always resolve, to an identity of
+// kind [KindRoot].
+func (s *MemoryStore) Identity(_ context.Context, a arn.ARN) (Identity, error) {
+	if a.Type() == arn.TypeRoot {
+		return rootIdentity(a), nil
+	}
+	s.mu.RLock()
+	id, ok := s.identities[a]
+	s.mu.RUnlock()
+	if !ok {
+		return Identity{}, notFound("identity", a.String())
+	}
+	return id, nil
+}
+
+func rootIdentity(a arn.ARN) Identity {
+	return Identity{Kind: KindRoot, ARN: a, ID: a.Account, Name: "root", Path: "/"}
+}
+
+// Session implements [Store].
+func (s *MemoryStore) Session(_ context.Context, accessKeyID string) (Session, error) {
+	s.mu.RLock()
+	ses, ok := s.sessions[accessKeyID]
+	s.mu.RUnlock()
+	if !ok {
+		return Session{}, notFound("session", accessKeyID)
+	}
+	return ses, nil
+}
+
+// Groups implements [Store]. The result is a new slice the caller owns.
+func (s *MemoryStore) Groups(_ context.Context, user arn.ARN) ([]Group, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Group
+	for _, g := range s.members[user] {
+		if grp, ok := s.groups[g]; ok {
+			out = append(out, grp)
+		}
+	}
+	return out, nil
+}
+
+// Policies implements [Store]. The result is a new slice the caller owns.
+func (s *MemoryStore) Policies(_ context.Context, entity arn.ARN) ([]policy.Policy, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []policy.Policy
+	for _, p := range s.attached[entity] {
+		pol, err := s.managedLocked(p)
+		if err != nil {
+			return nil, fmt.Errorf("principal: policies of %s: %w", entity, err)
+		}
+		out = append(out, pol)
+	}
+	names := make([]string, 0, len(s.inline[entity]))
+	for name := range s.inline[entity] {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		out = append(out, policy.Policy{ID: InlinePolicyID(entity, name), Document: s.inline[entity][name]})
+	}
+	return out, nil
+}
+
+// ManagedPolicy implements [Store].
+func (s *MemoryStore) ManagedPolicy(_ context.Context, policyARN arn.ARN) (policy.Policy, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.managedLocked(policyARN)
+}
+
+func (s *MemoryStore) managedLocked(p arn.ARN) (policy.Policy, error) {
+	if bp, ok := builtinPolicy(p); ok {
+		return bp, nil
+	}
+	mp, ok := s.managed[p]
+	if !ok {
+		return policy.Policy{}, notFound("policy", p.String())
+	}
+	return policy.Policy{ID: p.String(), Document: mp.document()}, nil
+}
+
+// StableID returns a deterministic IAM-style unique ID for an entity ARN:
+// a four-letter prefix by type (AIDA users, AROA roles, AGPA groups, ANPA
+// policies) and 17 characters derived from the ARN. Stores use it when an
+// entity is created without an ID.
+func StableID(a arn.ARN) string {
+	prefix := "AIDA"
+	switch a.Type() {
+	case arn.TypeRole:
+		prefix = "AROA"
+	case arn.TypeGroup:
+		prefix = "AGPA"
+	case arn.TypePolicy:
+		prefix = "ANPA"
+	}
+	sum := sha256.Sum256([]byte(a.String()))
+	return prefix + strings.ToUpper(hex.EncodeToString(sum[:9]))[:17]
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("principal: %s: %w", fmt.Sprintf(format, args...), ErrInvalid)
+}
+
+// normalizeIdentity checks id against kind and fills the defaults.
+func normalizeIdentity(id Identity, kind Kind, typ arn.ResourceType) (Identity, error) {
+	if !id.ARN.IsValid() || id.ARN.Type() != typ {
+		return Identity{}, invalid("%s ARN %q", typ, id.ARN)
+	}
+	if id.Kind == 0 {
+		id.Kind = kind
+	}
+	if id.Kind != kind {
+		return Identity{}, invalid("identity %s has kind %s, want %s", id.ARN, id.Kind, kind)
+	}
+	if id.Name == "" {
+		id.Name = id.ARN.Name()
+	}
+	if id.Path == "" {
+		id.Path = id.ARN.Path()
+	}
+	if id.ID == "" {
+		id.ID = StableID(id.ARN)
+	}
+	id.Tags = cloneTags(id.Tags)
+	if id.PermissionsBoundary != (arn.ARN{}) && id.PermissionsBoundary.Type() != arn.TypePolicy {
+		return Identity{}, invalid("permissions boundary %q of %s is not a policy", id.PermissionsBoundary, id.ARN)
+	}
+	if kind != KindRole && id.TrustPolicy != nil {
+		return Identity{}, invalid("%s %s cannot have a trust policy", kind, id.ARN)
+	}
+	return id, nil
+}
+
+// PutUser creates or replaces a user. Kind may be zero; Name, Path and ID
+// default to the ARN's email, path and [StableID]. Replacing a user keeps its
+// groups, attachments and inline policies.
+func (s *MemoryStore) PutUser(u Identity) error {
+	u, err := normalizeIdentity(u, KindUser, arn.TypeUser)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.identities[u.ARN] = u
+	s.changed()
+	return nil
+}
+
+// PutRole creates or replaces a role. Kind may be zero; Name, Path and ID
+// default as for [MemoryStore.PutUser].
+func (s *MemoryStore) PutRole(r Identity) error {
+	r, err := normalizeIdentity(r, KindRole, arn.TypeRole)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.identities[r.ARN] = r
+	s.changed()
+	return nil
+}
+
+// DeleteUser removes a user with its group memberships, attachments and
+// inline policies. Its sessions stay in the store, as issued credentials do:
+// the [Authorizer] denies them because the user no longer exists.
+func (s *MemoryStore) DeleteUser(user arn.ARN) error {
+	return s.deleteIdentity(user, arn.TypeUser)
+}
+
+// DeleteRole removes a role with its attachments and inline policies.
+func (s *MemoryStore) DeleteRole(role arn.ARN) error {
+	return s.deleteIdentity(role, arn.TypeRole)
+}
+
+func (s *MemoryStore) deleteIdentity(a arn.ARN, typ arn.ResourceType) error {
+	if a.Type() != typ {
+		return invalid("%s ARN %q", typ, a)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.identities[a]; !ok {
+		return notFound(string(typ), a.String())
+	}
+	delete(s.identities, a)
+	delete(s.members, a)
+	delete(s.attached, a)
+	delete(s.inline, a)
+	s.changed()
+	return nil
+}
+
+// PutGroup creates or replaces a group. Name, Path and ID default from the
+// ARN. Built-in groups (account "astran") may be put, to model Astran's
+// built-in groups with their built-in policies.
+func (s *MemoryStore) PutGroup(g Group) error {
+	if !g.ARN.IsValid() || g.ARN.Type() != arn.TypeGroup {
+		return invalid("group ARN %q", g.ARN)
+	}
+	if g.Name == "" {
+		g.Name = g.ARN.Name()
+	}
+	if g.Path == "" {
+		g.Path = g.ARN.Path()
+	}
+	if g.ID == "" {
+		g.ID = StableID(g.ARN)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groups[g.ARN] = g
+	s.changed()
+	return nil
+}
+
+// DeleteGroup removes a group, its memberships, attachments and inline
+// policies.
+func (s *MemoryStore) DeleteGroup(group arn.ARN) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.groups[group]; !ok {
+		return notFound("group", group.String())
+	}
+	delete(s.groups, group)
+	for u, gs := range s.members {
+		s.members[u] = slices.DeleteFunc(gs, func(g arn.ARN) bool { return g == group })
+	}
+	delete(s.attached, group)
+	delete(s.inline, group)
+	s.changed()
+	return nil
+}
+
+// AddUserToGroup makes user a member of group. Adding an existing member is
+// not an error.
+func (s *MemoryStore) AddUserToGroup(user, group arn.ARN) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, ok := s.identities[user]; !ok || id.Kind != KindUser {
+		return notFound("user", user.String())
+	}
+	if _, ok := s.groups[group]; !ok {
+		return notFound("group", group.String())
+	}
+	if slices.Contains(s.members[user], group) {
+		return nil
+	}
+	s.members[user] = append(s.members[user], group)
+	s.changed()
+	return nil
+}
+
+// RemoveUserFromGroup removes user from group.
+func (s *MemoryStore) RemoveUserFromGroup(user, group arn.ARN) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.Index(s.members[user], group)
+	if i < 0 {
+		return notFound("group membership", user.String()+" in "+group.String())
+	}
+	s.members[user] = slices.Delete(slices.Clone(s.members[user]), i, i+1)
+	s.changed()
+	return nil
+}
+
+// PutPolicy creates a customer-managed policy with doc as version v1, or,
+// if it exists, adds doc as a new default version, dropping the oldest
+// non-default version when the policy already has five (IAM's limit).
+func (s *MemoryStore) PutPolicy(policyARN arn.ARN, doc *policy.Document) error {
+	if err := checkManaged(policyARN, doc); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mp := s.managed[policyARN]
+	if mp == nil {
+		mp = &managedPolicy{next: 1}
+		s.managed[policyARN] = mp
+	}
+	if len(mp.versions) >= maxPolicyVersions {
+		i := slices.IndexFunc(mp.versions, func(v policyVersion) bool { return v.id != mp.defaultVersion })
+		mp.versions = slices.Delete(mp.versions, i, i+1)
+	}
+	mp.defaultVersion = mp.add(doc)
+	s.changed()
+	return nil
+}
+
+func (mp *managedPolicy) add(doc *policy.Document) string {
+	id := "v" + strconv.Itoa(mp.next)
+	mp.next++
+	mp.versions = append(mp.versions, policyVersion{id: id, doc: doc})
+	return id
+}
+
+func checkManaged(policyARN arn.ARN, doc *policy.Document) error {
+	if !policyARN.IsValid() || policyARN.Type() != arn.TypePolicy {
+		return invalid("policy ARN %q", policyARN)
+	}
+	if policyARN.IsBuiltin() {
+		return fmt.Errorf("principal: policy %s: %w", policyARN, ErrBuiltin)
+	}
+	if doc == nil {
+		return invalid("policy %s: nil document", policyARN)
+	}
+	return nil
+}
+
+// PutPolicyVersion adds a version to an existing managed policy and returns
+// its ID ("v2", "v3", ...). It fails with ErrConflict when the policy already
+// has five versions, as IAM does.
+func (s *MemoryStore) PutPolicyVersion(policyARN arn.ARN, doc *policy.Document, setDefault bool) (string, error) {
+	if err := checkManaged(policyARN, doc); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mp := s.managed[policyARN]
+	if mp == nil {
+		return "", notFound("policy", policyARN.String())
+	}
+	if len(mp.versions) >= maxPolicyVersions {
+		return "", fmt.Errorf("principal: policy %s: at most %d versions: %w", policyARN, maxPolicyVersions, ErrConflict)
+	}
+	id := mp.add(doc)
+	if setDefault {
+		mp.defaultVersion = id
+	}
+	s.changed()
+	return id, nil
+}
+
+// SetDefaultPolicyVersion makes version the default version of a managed policy.
+func (s *MemoryStore) SetDefaultPolicyVersion(policyARN arn.ARN, version string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mp := s.managed[policyARN]
+	if mp == nil {
+		return notFound("policy", policyARN.String())
+	}
+	if !slices.ContainsFunc(mp.versions, func(v policyVersion) bool { return v.id == version }) {
+		return notFound("policy version", policyARN.String()+" "+version)
+	}
+	mp.defaultVersion = version
+	s.changed()
+	return nil
+}
+
+// DeletePolicy deletes a customer-managed policy. It fails with ErrConflict
+// while the policy is attached or used as a permissions boundary.
+func (s *MemoryStore) DeletePolicy(policyARN arn.ARN) error {
+	if policyARN.IsBuiltin() {
+		return fmt.Errorf("principal: policy %s: %w", policyARN, ErrBuiltin)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.managed[policyARN] == nil {
+		return notFound("policy", policyARN.String())
+	}
+	for e, ps := range s.attached {
+		if slices.Contains(ps, policyARN) {
+			return fmt.Errorf("principal: policy %s attached to %s: %w", policyARN, e, ErrConflict)
+		}
+	}
+	for _, id := range s.identities {
+		if id.PermissionsBoundary == policyARN {
+			return fmt.Errorf("principal: policy %s is the permissions boundary of %s: %w", policyARN, id.ARN, ErrConflict)
+		}
+	}
+	delete(s.managed, policyARN)
+	s.changed()
+	return nil
+}
+
+// entityExistsLocked reports whether a user, group or role exists.
+func (s *MemoryStore) entityExistsLocked(entity arn.ARN) bool {
+	switch entity.Type() {
+	case arn.TypeUser, arn.TypeRole:
+		_, ok := s.identities[entity]
+		return ok
+	case arn.TypeGroup:
+		_, ok := s.groups[entity]
+		return ok
+	}
+	return false
+}
+
+// AttachPolicy attaches a managed policy (customer or built-in) to a user,
+// group or role. Attaching an attached policy is not an error.
+func (s *MemoryStore) AttachPolicy(entity, policyARN arn.ARN) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.entityExistsLocked(entity) {
+		return notFound("entity", entity.String())
+	}
+	if _, err := s.managedLocked(policyARN); err != nil {
+		return err
+	}
+	if slices.Contains(s.attached[entity], policyARN) {
+		return nil
+	}
+	s.attached[entity] = append(s.attached[entity], policyARN)
+	s.changed()
+	return nil
+}
+
+// DetachPolicy detaches a managed policy from a user, group or role.
+func (s *MemoryStore) DetachPolicy(entity, policyARN arn.ARN) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.Index(s.attached[entity], policyARN)
+	if i < 0 {
+		return notFound("attachment", policyARN.String()+" on "+entity.String())
+	}
+	s.attached[entity] = slices.Delete(slices.Clone(s.attached[entity]), i, i+1)
+	s.changed()
+	return nil
+}
+
+// PutInlinePolicy creates or replaces the inline policy name of a user,
+// group or role.
+func (s *MemoryStore) PutInlinePolicy(entity arn.ARN, name string, doc *policy.Document) error {
+	if name == "" || doc == nil {
+		return invalid("inline policy %q of %s: empty name or nil document", name, entity)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.entityExistsLocked(entity) {
+		return notFound("entity", entity.String())
+	}
+	m := s.inline[entity]
+	if m == nil {
+		m = make(map[string]*policy.Document)
+		s.inline[entity] = m
+	}
+	m[name] = doc
+	s.changed()
+	return nil
+}
+
+// DeleteInlinePolicy deletes the inline policy name of a user, group or role.
+func (s *MemoryStore) DeleteInlinePolicy(entity arn.ARN, name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.inline[entity][name]; !ok {
+		return notFound("inline policy", InlinePolicyID(entity, name))
+	}
+	delete(s.inline[entity], name)
+	s.changed()
+	return nil
+}
+
+// SetPermissionsBoundary sets the permissions boundary of a user or role to
+// a managed policy; the zero ARN removes it.
+func (s *MemoryStore) SetPermissionsBoundary(entity, policyARN arn.ARN) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, ok := s.identities[entity]
+	if !ok {
+		return notFound("identity", entity.String())
+	}
+	if policyARN != (arn.ARN{}) {
+		if _, err := s.managedLocked(policyARN); err != nil {
+			return err
+		}
+	}
+	id.PermissionsBoundary = policyARN
+	s.identities[entity] = id
+	s.changed()
+	return nil
+}
+
+// PutSession stores an STS session. The identity it stands for need not
+// exist (yet); the [Authorizer] checks it on every decision.
+func (s *MemoryStore) PutSession(ses Session) error {
+	if ses.AccessKeyID == "" {
+		return invalid("session without access key ID")
+	}
+	switch ses.Identity.Type() {
+	case arn.TypeUser, arn.TypeRole, arn.TypeRoot:
+	default:
+		return invalid("session %s: identity %q is not a user, role or root", ses.AccessKeyID, ses.Identity)
+	}
+	ses.Tags = cloneTags(ses.Tags)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions[ses.AccessKeyID] = ses
+	s.changed()
+	return nil
+}
+
+// DeleteSession removes a session (its credentials stop working).
+func (s *MemoryStore) DeleteSession(accessKeyID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.sessions[accessKeyID]; !ok {
+		return notFound("session", accessKeyID)
+	}
+	delete(s.sessions, accessKeyID)
+	s.changed()
+	return nil
+}
