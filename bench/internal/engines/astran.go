@@ -1,5 +1,3 @@
-//go:build !noastran
-
 package engines
 
 import (
@@ -9,8 +7,6 @@ import (
 
 	"github.com/astran-oss/astran-go/bench/internal/workload"
 )
-
-const haveAstran = true
 
 // Astran is our engine, github.com/astran-oss/astran-go/policy, in its default
 // (Astran) dialect: policy.Parse each document, policy.Compile them into one
