@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/astran-oss/astran-go/policy/internal/jsontree"
 )
@@ -44,6 +45,7 @@ func Parse(data []byte, opts ...func(*ParseOptions)) (*Document, error) {
 		return nil, &SyntaxError{Offset: se.Off, Line: line, Column: col, Msg: se.Msg, Err: cat}
 	}
 	d := decoder{data: data, v: validator{dialect: o.Dialect}}
+	d.v.locate = func(path string) (int, int) { return jsontree.LineCol(data, locate(root, path)) }
 	doc := d.document(root)
 	if len(d.v.errs) > 0 {
 		return nil, d.v.errs
@@ -432,4 +434,85 @@ func joinKey(path, key string) string {
 // indexKey appends ["key"] to a path.
 func indexKey(path, key string) string {
 	return path + "[" + strconv.Quote(key) + "]"
+}
+
+// locate returns the offset of the node a validation path names, or of the
+// deepest node found along it.
+func locate(n jsontree.Node, path string) int {
+	off := n.Off
+	for path != "" {
+		switch {
+		case path[0] == '.':
+			path = path[1:]
+		case strings.HasPrefix(path, "[\""):
+			// ["key"]: find the closing quote (keys are strconv.Quote'd).
+			end := -1
+			for i := 2; i < len(path); i++ {
+				if path[i] == '\\' {
+					i++
+					continue
+				}
+				if path[i] == '"' {
+					end = i
+					break
+				}
+			}
+			if end < 0 || end+1 >= len(path) || path[end+1] != ']' {
+				return off
+			}
+			key, err := strconv.Unquote(path[1 : end+1])
+			if err != nil {
+				return off
+			}
+			path = path[end+2:]
+			m, ok := member(n, key)
+			if !ok {
+				return off
+			}
+			n, off = m.Value, m.Value.Off
+		case path[0] == '[':
+			end := strings.IndexByte(path, ']')
+			if end < 0 {
+				return off
+			}
+			i, err := strconv.Atoi(path[1:end])
+			if err != nil {
+				return off
+			}
+			path = path[end+1:]
+			switch {
+			case n.Kind == jsontree.Array && i < len(n.Elems):
+				n = n.Elems[i]
+				off = n.Off
+			case n.Kind != jsontree.Array && i == 0:
+			default:
+				return off
+			}
+		default:
+			end := strings.IndexAny(path, ".[")
+			if end < 0 {
+				end = len(path)
+			}
+			key := path[:end]
+			path = path[end:]
+			m, ok := member(n, key)
+			if !ok {
+				return off
+			}
+			n, off = m.Value, m.Value.Off
+		}
+	}
+	return off
+}
+
+func member(n jsontree.Node, key string) (jsontree.Member, bool) {
+	if n.Kind != jsontree.Object {
+		return jsontree.Member{}, false
+	}
+	for _, m := range n.Members {
+		if m.Key == key {
+			return m, true
+		}
+	}
+	return jsontree.Member{}, false
 }

@@ -28,10 +28,16 @@ func (d *Document) Validate(opts ...func(*ParseOptions)) error {
 type validator struct {
 	dialect Dialect
 	errs    ErrorList
+	// locate, if set, finds the line and column of a path in the input.
+	locate func(path string) (line, col int)
 }
 
 func (v *validator) add(path string, cat error, msg string) {
-	v.errs = append(v.errs, &ValidationError{Path: path, Msg: msg, Err: cat})
+	e := &ValidationError{Path: path, Msg: msg, Err: cat}
+	if v.locate != nil {
+		e.Line, e.Column = v.locate(path)
+	}
+	v.errs = append(v.errs, e)
 }
 
 // variables reports whether policy variables are expanded in documents of
@@ -126,7 +132,14 @@ func (v *validator) statement(st *Statement, idx int, mask int) {
 	}
 }
 
-func elemPath(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+// elemPath is the path of element i of a list of n values: a single value
+// may have been written as a plain string, so it gets no index.
+func elemPath(path string, i, n int) string {
+	if n == 1 {
+		return path
+	}
+	return path + "[" + strconv.Itoa(i) + "]"
+}
 
 func (v *validator) principal(pr *Principal, path string) {
 	if pr.Wildcard {
@@ -148,7 +161,7 @@ func (v *validator) principal(pr *Principal, path string) {
 		}
 		for i, s := range l.vals {
 			if s == "" || strings.TrimSpace(s) != s {
-				v.add(elemPath(path+"."+l.name, i), ErrInvalidValue, "empty or space-padded principal")
+				v.add(elemPath(path+"."+l.name, i, len(l.vals)), ErrInvalidValue, "empty or space-padded principal")
 			}
 		}
 	}
@@ -167,7 +180,7 @@ func (v *validator) actions(list []string, path string) {
 		}
 		svc, name, ok := strings.Cut(a, ":")
 		if !ok || svc == "" || name == "" || strings.ContainsAny(a, " \t\r\n") {
-			v.add(elemPath(path, i), ErrInvalidValue, strconv.Quote(a)+` is not "*" or "service:action"`)
+			v.add(elemPath(path, i, len(list)), ErrInvalidValue, strconv.Quote(a)+` is not "*" or "service:action"`)
 		}
 	}
 }
@@ -183,7 +196,7 @@ func (v *validator) resources(list []string, path string) {
 		if r == "*" || strings.HasPrefix(r, "arn:") {
 			continue
 		}
-		v.add(elemPath(path, i), ErrInvalidValue, strconv.Quote(r)+` is not "*" or an ARN`)
+		v.add(elemPath(path, i, len(list)), ErrInvalidValue, strconv.Quote(r)+` is not "*" or an ARN`)
 	}
 }
 
@@ -207,7 +220,7 @@ func (v *validator) condition(c Condition, path string) {
 			}
 			for i, s := range vals {
 				if !validCondValue(op.cmp, s) {
-					v.add(elemPath(kp, i), ErrInvalidValue, strconv.Quote(s)+" is not a valid "+cmpName(op.cmp))
+					v.add(elemPath(kp, i, len(vals)), ErrInvalidValue, strconv.Quote(s)+" is not a valid "+cmpName(op.cmp))
 				}
 			}
 		}
