@@ -1,0 +1,569 @@
+package sts_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/sts"
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+func newProvider(t *testing.T, f *fakeAstran, optFns ...func(*sts.Options)) *sts.Provider {
+	t.Helper()
+	p, err := sts.NewProvider(testPartition, testUser, sts.StaticPassword(testPassword), append([]func(*sts.Options){f.options}, optFns...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestProvider_Retrieve(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	p := newProvider(t, f)
+
+	c, err := p.Retrieve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(c.AccessKeyID, "ASIA") || c.SecretAccessKey == "" || c.SessionToken == "" {
+		t.Errorf("incomplete credentials: %v", c.AccessKeyID)
+	}
+	if c.Source != sts.ProviderName || !c.CanExpire || c.AccountID != testAccount {
+		t.Errorf("Source %q CanExpire %v AccountID %q", c.Source, c.CanExpire, c.AccountID)
+	}
+	// 1h lifetime, 5-minute window, jitter disabled by f.options.
+	if want := f.clock.Now().Add(55 * time.Minute); !c.Expires.Equal(want) {
+		t.Errorf("Expires = %v, want %v", c.Expires, want)
+	}
+	// The token request is exactly the documented curl: form-encoded,
+	// client_id=s5 in the body, no client secret, no Basic auth.
+	f.mu.Lock()
+	form, auth := f.lastTokenForm, f.lastTokenAuth
+	f.mu.Unlock()
+	if form.Get("client_id") != "s5" || form.Get("grant_type") != "password" || form.Get("username") != testUser || form.Has("client_secret") || auth != "" {
+		t.Errorf("token request form %v, Authorization %q", form, auth)
+	}
+	if got := f.tokenRequests.Load(); got != 1 {
+		t.Errorf("token requests = %d, want 1", got)
+	}
+}
+
+func TestProvider_Login(t *testing.T) {
+	for _, ns := range []string{"", "https://sts.amazonaws.com/doc/2011-06-15/"} {
+		t.Run("xmlns="+ns, func(t *testing.T) {
+			f := newFake()
+			defer f.Close()
+			f.namespace = ns
+			p := newProvider(t, f, func(o *sts.Options) { o.UserSessionName = "bob-session-name" })
+			res, err := p.Login(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := arn.MustParse("arn:demo:iam::" + testAccount + ":user/bob@astran.io")
+			if res.User != want || res.User.Type() != arn.TypeUser {
+				t.Errorf("User = %v, want %v", res.User, want)
+			}
+			if res.Subject != testSubject || res.UserID != testSubject || res.Audience != "s5" ||
+				res.Provider != "https://astran.cloud-iam.com/auth/realms/demo" ||
+				res.SourceIdentity != "arn:demo:iam::astran:oidc-provider/astran.cloud-iam.com/auth/realms/demo" {
+				t.Errorf("result fields: %v", res)
+			}
+			if !res.Credentials.Expiration.Equal(f.clock.Now().Add(time.Hour)) || !res.ServerTime.Equal(f.clock.Now()) {
+				t.Errorf("Expiration %v ServerTime %v", res.Credentials.Expiration, res.ServerTime)
+			}
+			if got := res.Lifetime(time.Time{}); got != time.Hour {
+				t.Errorf("Lifetime = %v", got)
+			}
+		})
+	}
+}
+
+func TestProvider_refreshTokenReuse(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	p := newProvider(t, f)
+	ctx := context.Background()
+	for i := range 4 {
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatalf("retrieve %d: %v", i, err)
+		}
+		// Past the access token (300 s), within the refresh token (1800 s).
+		f.clock.Advance(6 * time.Minute)
+	}
+	// The fake rejects any reuse of a refresh token: three refreshes
+	// succeeding means each used the rotated token of the previous answer.
+	if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 1 || rg != 3 {
+		t.Errorf("password grants %d, refresh grants %d; want 1, 3", pg, rg)
+	}
+	if got := f.stsCalls.Load(); got != 4 {
+		t.Errorf("STS calls = %d, want 4", got)
+	}
+}
+
+func TestProvider_refreshExpired(t *testing.T) {
+	t.Run("expired locally", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		p := newProvider(t, f)
+		ctx := context.Background()
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(31 * time.Minute) // refresh token (30 min) gone too
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 0 {
+			t.Errorf("password grants %d, refresh grants %d; want 2, 0", pg, rg)
+		}
+	})
+	t.Run("rejected by server", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		p := newProvider(t, f)
+		ctx := context.Background()
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f.mu.Lock()
+		clear(f.refreshTokens) // session ended on the server
+		f.mu.Unlock()
+		f.clock.Advance(6 * time.Minute)
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 1 {
+			t.Errorf("password grants %d, refresh grants %d; want 2, 1", pg, rg)
+		}
+	})
+}
+
+func TestProvider_oidcErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		setup    func(f *fakeAstran)
+		password string
+		kind     error
+		status   int
+		code     string
+		desc     string
+	}{
+		{"bad password", nil, "wrong-password-123", sts.ErrBadCredentials, 401, "invalid_grant", "Invalid user credentials"},
+		{"unknown user", func(f *fakeAstran) { delete(f.users, testUser) }, testPassword, sts.ErrBadCredentials, 401, "invalid_grant", "Invalid user credentials"},
+		{"account not set up", func(f *fakeAstran) { f.users[testUser].setUp = false }, testPassword, sts.ErrAccountNotSetUp, 400, "invalid_grant", "Account is not fully set up"},
+		{"no direct grants", func(f *fakeAstran) { f.directGrants["s5"] = false }, testPassword, sts.ErrUnauthorizedClient, 400, "unauthorized_client", "Client not allowed for direct access grants"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			defer f.Close()
+			if tt.setup != nil {
+				tt.setup(f)
+			}
+			p, err := sts.NewProvider(testPartition, testUser, sts.StaticPassword(tt.password), f.options)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = p.Retrieve(context.Background())
+			if !errors.Is(err, tt.kind) {
+				t.Fatalf("error %v, want %v", err, tt.kind)
+			}
+			var oe *sts.OIDCError
+			if !errors.As(err, &oe) || oe.StatusCode != tt.status || oe.Code != tt.code || oe.Description != tt.desc {
+				t.Fatalf("OIDCError %+v", oe)
+			}
+			if strings.Contains(err.Error(), tt.password) {
+				t.Errorf("error text contains the password: %s", err)
+			}
+			// Auth failures are never retried (no double lockout counts).
+			if got := f.tokenRequests.Load(); got != 1 {
+				t.Errorf("token requests = %d, want 1", got)
+			}
+			if f.stsCalls.Load() != 0 {
+				t.Error("STS called after a failed login")
+			}
+		})
+	}
+}
+
+func TestProvider_stsErrors(t *testing.T) {
+	t.Run("access denied", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
+			queryError(w, 403, "Sender", "AccessDenied", "You don't have permission to access this resource")
+			return true
+		}
+		_, err := newProvider(t, f).Retrieve(context.Background())
+		var se *sts.STSError
+		if !errors.Is(err, sts.ErrAccessDenied) || !errors.As(err, &se) {
+			t.Fatalf("error %v", err)
+		}
+		if se.StatusCode != 403 || se.Type != "Sender" || se.Code != "AccessDenied" || se.Message != "You don't have permission to access this resource" || se.RequestID == "" {
+			t.Errorf("STSError %+v", se)
+		}
+		if got := f.stsCalls.Load(); got != 1 {
+			t.Errorf("STS calls = %d, want 1 (no retry)", got)
+		}
+	})
+	t.Run("token expired is minted again once", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(400)
+			w.Write([]byte("Invalid token: Token expired"))
+			return true
+		}
+		_, err := newProvider(t, f).Retrieve(context.Background())
+		var se *sts.STSError
+		if !errors.Is(err, sts.ErrTokenExpired) || !errors.As(err, &se) || se.Message != "Invalid token: Token expired" || se.StatusCode != 400 {
+			t.Fatalf("error %v", err)
+		}
+		// One new token (a refresh), then give up: never the same token twice.
+		if tr, sc := f.tokenRequests.Load(), f.stsCalls.Load(); tr != 2 || sc != 2 {
+			t.Errorf("token requests %d, STS calls %d; want 2, 2", tr, sc)
+		}
+		if rg := f.refreshGrants.Load(); rg != 1 {
+			t.Errorf("refresh grants = %d, want 1", rg)
+		}
+	})
+	t.Run("token expired by skew then accepted", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		var once sync.Once
+		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
+			handled := false
+			once.Do(func() {
+				w.WriteHeader(400)
+				w.Write([]byte("Invalid token: Token expired"))
+				handled = true
+			})
+			return handled
+		}
+		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("invalid token", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
+			queryError(w, 400, "Sender", "InvalidIdentityToken", "Invalid token: "+r.FormValue("WebIdentityToken"))
+			return true
+		}
+		_, err := newProvider(t, f).Retrieve(context.Background())
+		if !errors.Is(err, sts.ErrTokenInvalid) {
+			t.Fatalf("error %v", err)
+		}
+		if strings.Contains(err.Error(), "eyJ") {
+			t.Errorf("echoed token reached the error: %s", err)
+		}
+		if got := f.stsCalls.Load(); got != 1 {
+			t.Errorf("STS calls = %d, want 1", got)
+		}
+	})
+}
+
+func TestProvider_transientRetries(t *testing.T) {
+	t.Run("STS 503 then success", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.stsFailures = []int{503, 503}
+		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.stsCalls.Load(); got != 3 {
+			t.Errorf("STS calls = %d, want 3", got)
+		}
+	})
+	t.Run("STS 503 exhausts attempts", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.stsFailures = []int{503, 503, 503, 503}
+		_, err := newProvider(t, f).Retrieve(context.Background())
+		var se *sts.STSError
+		if !errors.Is(err, sts.ErrUnavailable) || !errors.As(err, &se) || se.Code != "ServiceUnavailable" {
+			t.Fatalf("error %v", err)
+		}
+		if got := f.stsCalls.Load(); got != 3 {
+			t.Errorf("STS calls = %d, want 3", got)
+		}
+	})
+	t.Run("token endpoint 502 then success", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.tokenFailures = []int{502}
+		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.passwordGrants.Load(); got != 1 {
+			t.Errorf("password grants = %d, want 1", got)
+		}
+		if got := f.tokenRequests.Load(); got != 2 {
+			t.Errorf("token requests = %d, want 2", got)
+		}
+	})
+	t.Run("token endpoint 429 exhausts attempts", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.tokenFailures = []int{429, 429}
+		_, err := newProvider(t, f, func(o *sts.Options) { o.MaxAttempts = 2 }).Retrieve(context.Background())
+		var oe *sts.OIDCError
+		if !errors.Is(err, sts.ErrUnavailable) || !errors.As(err, &oe) || oe.StatusCode != 429 {
+			t.Fatalf("error %v", err)
+		}
+		if strings.Contains(err.Error(), "<html>") {
+			t.Errorf("response body reached the error: %s", err)
+		}
+	})
+	t.Run("unreachable", func(t *testing.T) {
+		f := newFake()
+		f.Close()
+		_, err := newProvider(t, f).Retrieve(context.Background())
+		if !errors.Is(err, sts.ErrUnreachable) {
+			t.Fatalf("error %v", err)
+		}
+	})
+}
+
+func TestProvider_contextDeadline(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	gate := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	f.stsGate, f.stsArrived = gate, arrived
+	p := newProvider(t, f)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := p.Retrieve(ctx)
+		errc <- err
+	}()
+	<-arrived // the shared login is blocked at STS
+	// A second caller joins the same login with a deadline that passes.
+	dctx, dcancel := context.WithDeadline(context.Background(), time.Now())
+	defer dcancel()
+	if _, err := p.Retrieve(dctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("deadline caller: %v", err)
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled caller: %v", err)
+	}
+	// Neither caller aborted the shared login: a third caller that joins
+	// it gets its result once the server answers, with a single STS call.
+	done := make(chan error, 1)
+	go func() {
+		_, err := p.Retrieve(context.Background())
+		done <- err
+	}()
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := f.passwordGrants.Load(); got != 1 {
+		t.Errorf("password grants = %d, want 1", got)
+	}
+}
+
+func TestLoginWithWebIdentity_deadline(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	gate := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	f.stsGate, f.stsArrived = gate, arrived
+	defer close(gate)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	_, err := sts.LoginWithWebIdentity(ctx, testPartition, "some-token", "s", f.options)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v", err)
+	}
+	if errors.Is(err, sts.ErrUnreachable) {
+		t.Errorf("cancellation classified as unreachable: %v", err)
+	}
+}
+
+func TestProvider_clockSkew(t *testing.T) {
+	t.Run("local clock 2h ahead", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		local := newClock()
+		local.Advance(2 * time.Hour)
+		p := newProvider(t, f, func(o *sts.Options) { o.Now = local.Now })
+		c, err := p.Retrieve(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The lifetime is measured on the server's clock (Expiration - Date).
+		if want := local.Now().Add(55 * time.Minute); !c.Expires.Equal(want) {
+			t.Errorf("Expires = %v, want %v", c.Expires, want)
+		}
+	})
+	t.Run("expiration before server date", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.expirationSkew = -2 * time.Hour
+		_, err := newProvider(t, f).Retrieve(context.Background())
+		if !errors.Is(err, sts.ErrCredentialsExpired) {
+			t.Fatalf("error %v", err)
+		}
+	})
+	t.Run("no date header, expiration past locally", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.noDate = true
+		local := newClock()
+		local.Advance(3 * time.Hour)
+		_, err := newProvider(t, f, func(o *sts.Options) { o.Now = local.Now; o.Leeway = -1 }).Retrieve(context.Background())
+		if !errors.Is(err, sts.ErrCredentialsExpired) {
+			t.Fatalf("error %v", err)
+		}
+	})
+	t.Run("short lifetime caps the window", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.credLifetime = 4 * time.Minute
+		c, err := newProvider(t, f).Retrieve(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := f.clock.Now().Add(2 * time.Minute); !c.Expires.Equal(want) {
+			t.Errorf("Expires = %v, want %v", c.Expires, want)
+		}
+	})
+}
+
+func TestProvider_expiryJitter(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	p := newProvider(t, f, func(o *sts.Options) { o.ExpiryWindowJitterFrac = 0.5 })
+	c, err := p.Retrieve(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := f.clock.Now()
+	hi, lo := now.Add(55*time.Minute), now.Add(time.Hour-5*time.Minute*3/2)
+	if c.Expires.After(hi) || c.Expires.Before(lo) {
+		t.Errorf("Expires %v outside [%v, %v]", c.Expires, lo, hi)
+	}
+}
+
+// TestProvider_concurrentCache: 1,000 goroutines through
+// aws.NewCredentialsCache cause exactly one token request and one STS call,
+// first on a cold cache, then after the credentials (and tokens) expired.
+func TestProvider_concurrentCache(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	p := newProvider(t, f)
+	cache := aws.NewCredentialsCache(p)
+
+	round := func(name string) {
+		t.Helper()
+		tokens, calls := f.tokenRequests.Load(), f.stsCalls.Load()
+		gate := make(chan struct{})
+		f.mu.Lock()
+		f.stsGate = gate
+		f.mu.Unlock()
+		const n = 1000
+		var started, wg sync.WaitGroup
+		started.Add(n)
+		wg.Add(n)
+		keys := make([]string, n)
+		errs := make([]error, n)
+		for i := range n {
+			go func() {
+				defer wg.Done()
+				started.Done()
+				c, err := cache.Retrieve(context.Background())
+				keys[i], errs[i] = c.AccessKeyID, err
+			}()
+		}
+		started.Wait()
+		close(gate)
+		wg.Wait()
+		f.mu.Lock()
+		f.stsGate = nil
+		f.mu.Unlock()
+		for i := range n {
+			if errs[i] != nil || keys[i] != keys[0] {
+				t.Fatalf("%s: goroutine %d: %q, %v", name, i, keys[i], errs[i])
+			}
+		}
+		if d := f.tokenRequests.Load() - tokens; d != 1 {
+			t.Errorf("%s: token requests = %d, want 1", name, d)
+		}
+		if d := f.stsCalls.Load() - calls; d != 1 {
+			t.Errorf("%s: STS calls = %d, want 1", name, d)
+		}
+	}
+	round("cold")
+	// Credentials expire (the cache uses the real clock, so tell it), the
+	// access token too; the refresh token is still alive.
+	f.clock.Advance(10 * time.Minute)
+	cache.Invalidate()
+	round("refresh")
+	f.clock.Advance(2 * time.Hour) // everything expired: password grant
+	cache.Invalidate()
+	round("password")
+	if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 1 {
+		t.Errorf("password grants %d, refresh grants %d; want 2, 1", pg, rg)
+	}
+}
+
+func TestProvider_root(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	env := map[string]string{"ASTRAN_OIDC_ISSUER": f.issuer(testPartition), "ASTRAN_STS_ENDPOINT": f.stsURL()}
+	p, err := sts.NewProvider(testPartition, "root@astran.io", sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+		o.Issuer, o.STSEndpoint = "", ""
+		o.Getenv = func(k string) string { return env[k] }
+		o.Root = true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Retrieve(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.lastTokenPath != "/auth/realms/root-accounts/protocol/openid-connect/token" {
+		t.Errorf("token path %q", f.lastTokenPath)
+	}
+	if f.lastTokenForm.Get("client_id") != "root-client" {
+		t.Errorf("client_id %q", f.lastTokenForm.Get("client_id"))
+	}
+}
+
+func TestNewProvider_invalid(t *testing.T) {
+	pw := sts.StaticPassword("x")
+	tests := map[string]func() error{
+		"no username": func() error { _, err := sts.NewProvider("demo", "", pw); return err },
+		"no password": func() error { _, err := sts.NewProvider("demo", "u@x.io", nil); return err },
+		"bad issuer": func() error {
+			_, err := sts.NewProvider("demo", "u@x.io", pw, func(o *sts.Options) { o.Issuer = "ftp://x" })
+			return err
+		},
+		"bad sts": func() error {
+			_, err := sts.NewProvider("demo", "u@x.io", pw, func(o *sts.Options) { o.STSEndpoint = "nope" })
+			return err
+		},
+	}
+	for name, fn := range tests {
+		t.Run(name, func(t *testing.T) {
+			if err := fn(); !errors.Is(err, sts.ErrInvalidConfig) {
+				t.Errorf("error %v, want ErrInvalidConfig", err)
+			}
+		})
+	}
+}
