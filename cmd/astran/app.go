@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1 // any error, and failing policy test cases
+	exitInput   = 2 // policy test: unreadable input
+)
+
+// env is everything a command touches outside its arguments, so that tests
+// can replace it.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	now            func() time.Time
+	// cacheDir returns the user's cache directory (os.UserCacheDir).
+	cacheDir func() (string, error)
+	// stdinTerminal reports whether standard input is a terminal.
+	stdinTerminal func() bool
+	// readPassword prompts on the terminal and reads a password without echo.
+	readPassword func(ctx context.Context, prompt string) (string, error)
+	// httpClient sends login requests; nil means the sts package's default.
+	httpClient *http.Client
+	// serveReady, when set, is called by serve once the emulator is up
+	// (tests use it instead of waiting).
+	serveReady func()
+}
+
+// run is the whole program: it runs the command in args and returns the exit
+// status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{
+		stdin:    stdin,
+		stdout:   stdout,
+		stderr:   stderr,
+		getenv:   os.Getenv,
+		now:      time.Now,
+		cacheDir: os.UserCacheDir,
+		stdinTerminal: func() bool {
+			f, ok := stdin.(*os.File)
+			return ok && term.IsTerminal(int(f.Fd()))
+		},
+		readPassword: func(ctx context.Context, prompt string) (string, error) {
+			return terminalPassword(ctx, stdin, stderr, prompt)
+		},
+	}
+	return e.run(ctx, args)
+}
+
+// exitError carries an exit status other than exitFailure.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// silentError ends a command with a status after it has printed its own
+// report (policy validate and policy test).
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// run executes args and returns the exit status. Errors are printed as one
+// line on stderr.
+func (e *env) run(ctx context.Context, args []string) int {
+	root := e.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var se *silentError
+	if errors.As(err, &se) {
+		return se.code
+	}
+	fmt.Fprintln(e.stderr, "astran: "+oneLine(err.Error()))
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitFailure
+}
+
+// oneLine flattens a message to one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+}
+
+func (e *env) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "astran",
+		Short: "Log in to Astran, check IAM policies, run the local emulator",
+		Long: `astran is the command-line front door of the Astran Go SDK.
+
+It logs users in to an Astran partition and prints temporary AWS credentials,
+validates, simulates and tests IAM policies offline with the SDK's policy
+engine, and runs the local Astran emulator.
+
+Errors are printed as one line on standard error; the exit status is 1 on
+any error (policy test also uses 2 for unreadable input).`,
+		Example: `  eval "$(astran login --partition demo --username bob@astran.io)"
+  astran policy validate policy.json
+  astran policy test rules.jsonl
+  eval "$(astran serve --partition demo)"  # in another terminal, keep it running`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Arguments that name no command are an error, not a help page.
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	root.AddCommand(e.loginCommand(), e.logoutCommand(), e.policyCommand(), e.serveCommand())
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%s: %w (see %q)", cmd.CommandPath(), err, cmd.CommandPath()+" --help")
+	})
+	// Cobra's own commands get examples too.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		switch c.Name() {
+		case "help":
+			c.Example = "  astran help login\n  astran help policy test"
+		case "completion":
+			c.Example = `  source <(astran completion bash)
+  astran completion zsh > "${fpath[1]}/_astran"
+  astran completion fish > ~/.config/fish/completions/astran.fish`
+			for _, sub := range c.Commands() {
+				sub.Example = "  astran completion " + sub.Name() + " > astran-completion." + sub.Name()
+			}
+		}
+	}
+	return root
+}
+
+// terminalPassword reads a password from the terminal on stdin without echo,
+// writing prompt to w.
+func terminalPassword(ctx context.Context, stdin io.Reader, w io.Writer, prompt string) (string, error) {
+	f, ok := stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", errNoPassword
+	}
+	fmt.Fprint(w, prompt)
+	type result struct {
+		pw  []byte
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() { // ends when the user presses Enter
+		pw, err := term.ReadPassword(int(f.Fd()))
+		ch <- result{pw, err}
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(w)
+		return "", ctx.Err()
+	case r := <-ch:
+		fmt.Fprintln(w)
+		if r.err != nil {
+			return "", fmt.Errorf("reading password: %w", r.err)
+		}
+		return string(r.pw), nil
+	}
+}
