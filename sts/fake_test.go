@@ -37,7 +37,9 @@ type clock struct {
 	t  time.Time
 }
 
-func newClock() *clock { return &clock{t: time.Date(2025, 3, 27, 9, 27, 32, 0, time.UTC)} }
+// newClock starts at the current second: aws.CredentialsCache compares
+// Expires with the real clock.
+func newClock() *clock { return &clock{t: time.Now().UTC().Truncate(time.Second)} }
 
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
