@@ -1,0 +1,49 @@
+// Package astrantest runs an in-process emulator of Astran's identity and
+// storage stack, the way net/http/httptest runs an HTTP server: a
+// Keycloak-style OpenID Connect provider, STS (LoginWithWebIdentity and
+// AssumeRoleWithWebIdentity), IAM over the AWS Query protocol and an S3 gate
+// that verifies SigV4 signatures and authorizes every request with the
+// caller's policies. Everything listens on 127.0.0.1 and keeps its state in
+// memory.
+//
+// # Use in tests
+//
+//	srv := astrantest.New(t)            // closed by t.Cleanup
+//	cfg := srv.RootConfig()             // aws.Config for the root identity
+//	iamc := iam.NewFromConfig(cfg)      // endpoints already set
+//
+// Users created through IAM get a verification link in the [Mailbox]
+// instead of an email; complete it with [Mailbox.Verify], or set a password
+// directly with [Server.SetPassword], or start the server with
+// [ServerOptions.UserPassword] so every new user can log in at once. A user
+// then logs in exactly as Astran documents it: the OIDC password grant on
+// the issuer's token endpoint (client "s5"), then STS LoginWithWebIdentity.
+//
+// [Server.Advance] moves the emulator's clock forward, to test token and
+// credential expiry without sleeping.
+//
+// # What is emulated
+//
+//   - OIDC: issuer {base}/auth/realms/{partition} (Astran's Keycloak keeps
+//     the /auth prefix), discovery, JWKS, the token endpoint with the
+//     password and refresh_token grants, RS256 access tokens, Keycloak's
+//     token and error JSON. The root realm "root-accounts" (client
+//     "root-client") holds the root account ([ServerOptions.RootEmail]).
+//   - STS: LoginWithWebIdentity with the documented XML;
+//     AssumeRoleWithWebIdentity for roles whose trust policy allows an IAM
+//     OIDC provider; GetCallerIdentity.
+//   - IAM: users, groups, memberships, managed policies with versions (at
+//     most 5), inline policies, roles, OIDC providers, tags and permissions
+//     boundaries, with AWS-shaped XML and error codes. Built-in policies
+//     exist as arn:astran:iam::astran:policy/{Name} and under the partition
+//     name. Every call is authorized by the principal package: a new user
+//     is denied everything, root is allowed everything.
+//   - S3: CreateBucket, HeadBucket, ListBuckets, DeleteBucket, PutObject,
+//     GetObject, HeadObject, DeleteObject, ListObjectsV2 (and ListObjects,
+//     GetBucketLocation), path-style and virtual-host-style, with header and
+//     presigned SigV4. A denial is AccessDenied "You don't have permission
+//     to access this resource".
+//
+// The request clock skew of SigV4 is not enforced, so that [Server.Advance]
+// can expire credentials while clients keep signing with the real time.
+package astrantest

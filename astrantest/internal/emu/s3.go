@@ -1,0 +1,499 @@
+package emu
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/astrantest/internal/sigv4"
+)
+
+// S3Namespace is the XML namespace of S3 responses.
+const S3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+type object struct {
+	data     []byte
+	etag     string
+	ctype    string
+	modified time.Time
+	meta     map[string]string
+}
+
+type bucket struct {
+	created time.Time
+	objects map[string]*object
+}
+
+type s3Store struct {
+	mu      sync.RWMutex // guards buckets
+	buckets map[string]*bucket
+}
+
+func s3Error(w http.ResponseWriter, r *http.Request, status int, code, msg, resource string) {
+	if r.Method == http.MethodHead {
+		w.Header().Set("x-amz-error-code", code)
+		w.WriteHeader(status)
+		return
+	}
+	var x xw
+	x.open("Error")
+	x.elem("Code", code)
+	x.elem("Message", msg)
+	x.opt("Resource", resource)
+	x.elem("RequestId", strings.ToUpper(RandomHex(8)))
+	x.close("Error")
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + x.b.String()))
+}
+
+func s3AuthError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, sigv4.ErrMissing):
+		s3Error(w, r, http.StatusForbidden, "AccessDenied", AccessDeniedMessage, "")
+	case errors.Is(err, sigv4.ErrMalformed):
+		s3Error(w, r, http.StatusBadRequest, "AuthorizationHeaderMalformed", "The authorization header is malformed: "+err.Error(), "")
+	case errors.Is(err, sigv4.ErrUnknownKey):
+		s3Error(w, r, http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", "")
+	case errors.Is(err, sigv4.ErrTokenMismatch):
+		s3Error(w, r, http.StatusBadRequest, "InvalidToken", "The provided token is malformed or otherwise invalid.", "")
+	case errors.Is(err, sigv4.ErrExpired):
+		s3Error(w, r, http.StatusForbidden, "AccessDenied", "Request has expired", "")
+	case errors.Is(err, errSessionExpired):
+		s3Error(w, r, http.StatusBadRequest, "ExpiredToken", "Invalid token: Token expired", "")
+	default:
+		s3Error(w, r, http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", "")
+	}
+}
+
+// bucketAndKey splits the request into bucket and key, path- or
+// virtual-host-style.
+func (s *Services) bucketAndKey(r *http.Request) (string, string) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(host)
+	path := r.URL.Path
+	for _, base := range s.S3Hosts {
+		if b, ok := strings.CutSuffix(host, "."+strings.ToLower(base)); ok && b != "" {
+			return b, strings.TrimPrefix(path, "/")
+		}
+	}
+	path = strings.TrimPrefix(path, "/")
+	b, k, _ := strings.Cut(path, "/")
+	return b, k
+}
+
+// decodeChunked decodes an aws-chunked body.
+func decodeChunked(body []byte) ([]byte, error) {
+	br := bufio.NewReader(bytes.NewReader(body))
+	var out bytes.Buffer
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			return nil, errors.New("malformed aws-chunked body")
+		}
+		line = strings.TrimRight(line, "\r\n")
+		sizeStr, _, _ := strings.Cut(line, ";")
+		n, err := strconv.ParseInt(strings.TrimSpace(sizeStr), 16, 64)
+		if err != nil || n < 0 || n > int64(len(body)) {
+			return nil, errors.New("malformed aws-chunked chunk size")
+		}
+		if n == 0 {
+			return out.Bytes(), nil // trailers (checksums) are ignored
+		}
+		if _, err := io.CopyN(&out, br, n); err != nil {
+			return nil, errors.New("truncated aws-chunked body")
+		}
+		if crlf, err := br.ReadString('\n'); err != nil || strings.TrimRight(crlf, "\r\n") != "" {
+			return nil, errors.New("malformed aws-chunked chunk end")
+		}
+	}
+}
+
+// ServeS3 handles the S3 gate.
+func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
+	bkt, key := s.bucketAndKey(r)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxObjectSize+64<<10))
+	if err != nil {
+		s3Error(w, r, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", "")
+		return
+	}
+	payload := r.Header.Get("X-Amz-Content-Sha256")
+	if payload == "" {
+		payload = "UNSIGNED-PAYLOAD"
+		if r.Header.Get("Authorization") != "" {
+			sum := sha256.Sum256(body)
+			payload = hex.EncodeToString(sum[:])
+		}
+	}
+	caller, err := s.authenticate(r, payload, true)
+	if err != nil {
+		s3AuthError(w, r, err)
+		return
+	}
+	switch {
+	case strings.HasPrefix(payload, "STREAMING-"):
+		if body, err = decodeChunked(body); err != nil {
+			s3Error(w, r, http.StatusBadRequest, "IncompleteBody", err.Error(), "")
+			return
+		}
+	case payload != "UNSIGNED-PAYLOAD":
+		sum := sha256.Sum256(body)
+		if !strings.EqualFold(hex.EncodeToString(sum[:]), payload) {
+			s3Error(w, r, http.StatusBadRequest, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.", "")
+			return
+		}
+	}
+	if len(body) > MaxObjectSize {
+		s3Error(w, r, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", "")
+		return
+	}
+	q := r.URL.Query()
+	authz := func(action, resource string, ctx map[string][]string) bool {
+		if e := s.authorize(r.Context(), caller, "s3:"+action, resource, ctx); e != nil {
+			s3Error(w, r, http.StatusForbidden, "AccessDenied", AccessDeniedMessage, "")
+			return false
+		}
+		return true
+	}
+	st := &s.s3
+	if bkt == "" {
+		if r.Method != http.MethodGet {
+			s3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", "")
+			return
+		}
+		if authz("ListAllMyBuckets", "arn:"+s.State.Partition+":s3:::*", nil) {
+			s.listBuckets(w)
+		}
+		return
+	}
+	bucketARN := "arn:" + s.State.Partition + ":s3:::" + bkt
+	for _, sub := range []string{"acl", "policy", "uploads", "uploadId", "versioning", "versions", "lifecycle", "cors", "website", "tagging", "delete", "encryption", "object-lock", "replication", "logging", "notification", "ownershipControls", "publicAccessBlock"} {
+		if q.Has(sub) {
+			s3Error(w, r, http.StatusNotImplemented, "NotImplemented", "A header or query you provided implies functionality that is not implemented.", "")
+			return
+		}
+	}
+	if key == "" {
+		switch r.Method {
+		case http.MethodPut:
+			if !authz("CreateBucket", bucketARN, nil) {
+				return
+			}
+			if err := arn.ValidateBucketName(bkt); err != nil {
+				s3Error(w, r, http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.", bkt)
+				return
+			}
+			st.mu.Lock()
+			if st.buckets == nil {
+				st.buckets = map[string]*bucket{}
+			}
+			if _, ok := st.buckets[bkt]; ok {
+				st.mu.Unlock()
+				s3Error(w, r, http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.", bkt)
+				return
+			}
+			st.buckets[bkt] = &bucket{created: s.Now().UTC(), objects: map[string]*object{}}
+			st.mu.Unlock()
+			w.Header().Set("Location", "/"+bkt)
+			w.WriteHeader(http.StatusOK)
+		case http.MethodHead:
+			if authz("ListBucket", bucketARN, nil) && s.bucketExists(w, r, bkt) {
+				w.Header().Set("x-amz-bucket-region", s.region())
+				w.WriteHeader(http.StatusOK)
+			}
+		case http.MethodDelete:
+			if !authz("DeleteBucket", bucketARN, nil) {
+				return
+			}
+			st.mu.Lock()
+			b, ok := st.buckets[bkt]
+			switch {
+			case !ok:
+				st.mu.Unlock()
+				s3Error(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", bkt)
+			case len(b.objects) > 0:
+				st.mu.Unlock()
+				s3Error(w, r, http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty", bkt)
+			default:
+				delete(st.buckets, bkt)
+				st.mu.Unlock()
+				w.WriteHeader(http.StatusNoContent)
+			}
+		case http.MethodGet:
+			if q.Has("location") {
+				if authz("GetBucketLocation", bucketARN, nil) && s.bucketExists(w, r, bkt) {
+					writeS3XML(w, `<LocationConstraint xmlns="`+S3Namespace+`"></LocationConstraint>`)
+				}
+				return
+			}
+			ctx := map[string][]string{"s3:prefix": {q.Get("prefix")}}
+			if d := q.Get("delimiter"); d != "" {
+				ctx["s3:delimiter"] = []string{d}
+			}
+			if authz("ListBucket", bucketARN, ctx) && s.bucketExists(w, r, bkt) {
+				s.listObjects(w, r, bkt)
+			}
+		default:
+			s3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", "")
+		}
+		return
+	}
+	objARN := bucketARN + "/" + key
+	switch r.Method {
+	case http.MethodPut:
+		if r.Header.Get("X-Amz-Copy-Source") != "" {
+			s3Error(w, r, http.StatusNotImplemented, "NotImplemented", "CopyObject is not implemented.", "")
+			return
+		}
+		if !authz("PutObject", objARN, nil) {
+			return
+		}
+		sum := md5.Sum(body)
+		if cm := r.Header.Get("Content-Md5"); cm != "" && cm != base64.StdEncoding.EncodeToString(sum[:]) {
+			s3Error(w, r, http.StatusBadRequest, "BadDigest", "The Content-MD5 you specified did not match what we received.", "")
+			return
+		}
+		o := &object{data: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`, ctype: r.Header.Get("Content-Type"), modified: s.Now().UTC(), meta: map[string]string{}}
+		if o.ctype == "" {
+			o.ctype = "binary/octet-stream"
+		}
+		for k, v := range r.Header {
+			if strings.HasPrefix(strings.ToLower(k), "x-amz-meta-") && len(v) > 0 {
+				o.meta[strings.ToLower(k)] = v[0]
+			}
+		}
+		st.mu.Lock()
+		b, ok := st.buckets[bkt]
+		if ok {
+			b.objects[key] = o
+		}
+		st.mu.Unlock()
+		if !ok {
+			s3Error(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", bkt)
+			return
+		}
+		w.Header().Set("ETag", o.etag)
+		w.WriteHeader(http.StatusOK)
+	case http.MethodGet, http.MethodHead:
+		if !authz("GetObject", objARN, nil) {
+			return
+		}
+		st.mu.RLock()
+		b, ok := st.buckets[bkt]
+		var o *object
+		if ok {
+			o = b.objects[key]
+		}
+		st.mu.RUnlock()
+		if !ok {
+			s3Error(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", bkt)
+			return
+		}
+		if o == nil {
+			s3Error(w, r, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", key)
+			return
+		}
+		h := w.Header()
+		h.Set("ETag", o.etag)
+		h.Set("Content-Type", o.ctype)
+		h.Set("Last-Modified", o.modified.Format(http.TimeFormat))
+		h.Set("Accept-Ranges", "bytes")
+		for k, v := range o.meta {
+			h.Set(k, v)
+		}
+		h.Set("Content-Length", strconv.Itoa(len(o.data)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method == http.MethodGet {
+			_, _ = w.Write(o.data)
+		}
+	case http.MethodDelete:
+		if !authz("DeleteObject", objARN, nil) {
+			return
+		}
+		st.mu.Lock()
+		b, ok := st.buckets[bkt]
+		if ok {
+			delete(b.objects, key)
+		}
+		st.mu.Unlock()
+		if !ok {
+			s3Error(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", bkt)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		s3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", "")
+	}
+}
+
+func (s *Services) region() string { return "us-east-1" }
+
+func writeS3XML(w http.ResponseWriter, body string) {
+	w.Header().Set("Content-Type", "application/xml")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + body))
+}
+
+func (s *Services) bucketExists(w http.ResponseWriter, r *http.Request, bkt string) bool {
+	s.s3.mu.RLock()
+	_, ok := s.s3.buckets[bkt]
+	s.s3.mu.RUnlock()
+	if !ok {
+		s3Error(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", bkt)
+	}
+	return ok
+}
+
+func (s *Services) listBuckets(w http.ResponseWriter) {
+	s.s3.mu.RLock()
+	names := make([]string, 0, len(s.s3.buckets))
+	for n := range s.s3.buckets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var x xw
+	x.b.WriteString(`<ListAllMyBucketsResult xmlns="` + S3Namespace + `">`)
+	x.open("Owner")
+	x.elem("ID", s.State.Account)
+	x.elem("DisplayName", s.State.Partition)
+	x.close("Owner")
+	x.open("Buckets")
+	for _, n := range names {
+		x.open("Bucket")
+		x.elem("Name", n)
+		x.time("CreationDate", s.s3.buckets[n].created)
+		x.close("Bucket")
+	}
+	s.s3.mu.RUnlock()
+	x.close("Buckets")
+	x.close("ListAllMyBucketsResult")
+	writeS3XML(w, x.b.String())
+}
+
+func (s *Services) listObjects(w http.ResponseWriter, r *http.Request, bkt string) {
+	q := r.URL.Query()
+	prefix, delim := q.Get("prefix"), q.Get("delimiter")
+	v2 := q.Get("list-type") == "2"
+	enc := q.Get("encoding-type") == "url"
+	maxKeys := 1000
+	if m := q.Get("max-keys"); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil || n < 0 {
+			s3Error(w, r, http.StatusBadRequest, "InvalidArgument", "Provided max-keys not an integer or within integer range", "")
+			return
+		}
+		maxKeys = min(n, 1000)
+	}
+	after := q.Get("start-after")
+	if !v2 {
+		after = q.Get("marker")
+	}
+	if tok := q.Get("continuation-token"); v2 && tok != "" {
+		b, err := base64.RawURLEncoding.DecodeString(tok)
+		if err != nil {
+			s3Error(w, r, http.StatusBadRequest, "InvalidArgument", "The continuation token provided is incorrect", "")
+			return
+		}
+		after = string(b)
+	}
+	s.s3.mu.RLock()
+	b := s.s3.buckets[bkt]
+	keys := make([]string, 0, len(b.objects))
+	for k := range b.objects {
+		if strings.HasPrefix(k, prefix) && k > after {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	type entry struct {
+		key string
+		o   *object
+	}
+	var contents []entry
+	var prefixes []string
+	seen := map[string]bool{}
+	truncated, last := false, ""
+	for _, k := range keys {
+		if len(contents)+len(prefixes) >= maxKeys {
+			truncated = true
+			break
+		}
+		if delim != "" {
+			if i := strings.Index(k[len(prefix):], delim); i >= 0 {
+				cp := k[:len(prefix)+i+len(delim)]
+				if !seen[cp] {
+					seen[cp] = true
+					prefixes = append(prefixes, cp)
+				}
+				last = k
+				continue
+			}
+		}
+		contents = append(contents, entry{k, b.objects[k]})
+		last = k
+	}
+	s.s3.mu.RUnlock()
+	e := func(v string) string {
+		if enc {
+			return strings.ReplaceAll(url.QueryEscape(v), "+", "%20")
+		}
+		return v
+	}
+	var x xw
+	x.b.WriteString(`<ListBucketResult xmlns="` + S3Namespace + `">`)
+	x.elem("Name", bkt)
+	x.elem("Prefix", e(prefix))
+	if v2 {
+		x.elem("KeyCount", strconv.Itoa(len(contents)+len(prefixes)))
+		x.opt("ContinuationToken", q.Get("continuation-token"))
+		x.opt("StartAfter", e(q.Get("start-after")))
+	} else {
+		x.elem("Marker", e(q.Get("marker")))
+	}
+	x.elem("MaxKeys", strconv.Itoa(maxKeys))
+	x.opt("Delimiter", e(delim))
+	if enc {
+		x.elem("EncodingType", "url")
+	}
+	x.bool("IsTruncated", truncated)
+	if truncated {
+		if v2 {
+			x.elem("NextContinuationToken", base64.RawURLEncoding.EncodeToString([]byte(last)))
+		} else {
+			x.elem("NextMarker", e(last))
+		}
+	}
+	for _, c := range contents {
+		x.open("Contents")
+		x.elem("Key", e(c.key))
+		x.time("LastModified", c.o.modified)
+		x.elem("ETag", c.o.etag)
+		x.elem("Size", strconv.Itoa(len(c.o.data)))
+		x.elem("StorageClass", "STANDARD")
+		x.close("Contents")
+	}
+	for _, p := range prefixes {
+		x.open("CommonPrefixes")
+		x.elem("Prefix", e(p))
+		x.close("CommonPrefixes")
+	}
+	x.close("ListBucketResult")
+	writeS3XML(w, x.b.String())
+}
