@@ -1,6 +1,7 @@
 package iamclient_test
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -32,4 +33,15 @@ func motoConfig() aws.Config {
 func TestMoto(t *testing.T) {
 	srv := moto.Get(t)
 	iamclienttest.RunSuite(t, motoConfig(), srv.URL, iamclienttest.MotoQuirks)
+}
+
+// TestMoto_twice runs the suite twice on one server: the suite cleans up
+// after itself, so it can share a server with other tests.
+func TestMoto_twice(t *testing.T) {
+	srv := moto.Get(t)
+	for i := range 2 {
+		t.Run(fmt.Sprint("run", i), func(t *testing.T) {
+			iamclienttest.RunSuite(t, motoConfig(), srv.URL, iamclienttest.MotoQuirks)
+		})
+	}
 }
