@@ -1,0 +1,198 @@
+package sts_test
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/astran-oss/astran-go/sts"
+	"golang.org/x/oauth2"
+)
+
+func TestTokenSource_verify(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(f *fakeAstran, o *sts.Options)
+		kind  error // nil = success
+	}{
+		{"keycloak access token: aud account, azp s5", nil, nil},
+		{"with discovery", func(f *fakeAstran, o *sts.Options) { o.Discovery = true }, nil},
+		{"configured issuer with trailing slash", func(f *fakeAstran, o *sts.Options) { o.Issuer += "/"; o.Discovery = true }, nil},
+		{"discovered issuer with trailing slash", func(f *fakeAstran, o *sts.Options) {
+			f.discoveryIssuer = f.issuer(testPartition) + "/"
+			o.Discovery = true
+		}, nil},
+		{"token issuer with trailing slash", func(f *fakeAstran, o *sts.Options) { f.tokenIssuer = f.issuer(testPartition) + "/" }, nil},
+		{"discovered issuer on another host", func(f *fakeAstran, o *sts.Options) {
+			f.discoveryIssuer = "https://evil.example/auth/realms/demo"
+			o.Discovery = true
+		}, sts.ErrIssuerMismatch},
+		{"token issuer with https instead of http", func(f *fakeAstran, o *sts.Options) {
+			f.tokenIssuer = strings.Replace(f.issuer(testPartition), "http://", "https://", 1)
+		}, sts.ErrTokenInvalid},
+		{"token issued to another client", func(f *fakeAstran, o *sts.Options) { f.tokenAZP = "other-client" }, sts.ErrTokenInvalid},
+		{"token already expired (clock ahead)", func(f *fakeAstran, o *sts.Options) {
+			local := newClock()
+			local.Advance(10 * 60e9)
+			o.Now = local.Now
+		}, sts.ErrTokenInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			defer f.Close()
+			ts, err := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+				o.VerifyTokens = true
+				if tt.setup != nil {
+					tt.setup(f, o)
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := ts.Token(context.Background())
+			if tt.kind == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tok.AccessToken == "" || tok.RefreshToken == "" || tok.TokenType != "Bearer" || tok.Scope != "email" {
+					t.Errorf("token %v", tok)
+				}
+				return
+			}
+			if !errors.Is(err, tt.kind) {
+				t.Fatalf("error %v, want %v", err, tt.kind)
+			}
+			if strings.Contains(err.Error(), "eyJ") {
+				t.Errorf("token in error: %s", err)
+			}
+		})
+	}
+}
+
+func TestTokenSource_clientSecret(t *testing.T) {
+	const secret = "s3cr3t-client-value"
+	tests := []struct {
+		name      string
+		methods   []string
+		style     oauth2.AuthStyle
+		discovery bool
+		wantBasic bool
+	}{
+		{"discovery advertises client_secret_basic", []string{"client_secret_basic", "client_secret_post"}, 0, true, true},
+		{"discovery advertises client_secret_post only", []string{"client_secret_post", "private_key_jwt"}, 0, true, false},
+		{"discovery silent: RFC default basic", nil, 0, true, true},
+		{"no discovery: basic", nil, 0, false, true},
+		{"explicit params", []string{"client_secret_basic"}, oauth2.AuthStyleInParams, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			defer f.Close()
+			f.clients["ext"] = secret
+			f.directGrants["ext"] = true
+			f.authMethods = tt.methods
+			ts, err := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+				o.ClientID = "ext"
+				o.ClientSecret = sts.StaticPassword(secret)
+				o.ClientAuthStyle = tt.style
+				o.Discovery = tt.discovery
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ts.Token(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			f.mu.Lock()
+			form, auth := f.lastTokenForm, f.lastTokenAuth
+			f.mu.Unlock()
+			basic := "Basic " + base64.StdEncoding.EncodeToString([]byte("ext:"+secret))
+			if tt.wantBasic {
+				if auth != basic || form.Has("client_secret") {
+					t.Errorf("want Basic auth only; Authorization %q form %v", auth, form.Has("client_secret"))
+				}
+			} else if auth != "" || form.Get("client_secret") != secret || form.Get("client_id") != "ext" {
+				t.Errorf("want client_secret_post; Authorization %q", auth)
+			}
+			if got := f.tokenRequests.Load(); got != 1 {
+				t.Errorf("token requests = %d, want 1 (no auth-style probing)", got)
+			}
+		})
+	}
+	t.Run("wrong secret is one request and never echoed", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.clients["ext"] = secret
+		ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+			o.ClientID = "ext"
+			o.ClientSecret = sts.StaticPassword("wrong-secret-value")
+		})
+		_, err := ts.Token(context.Background())
+		var oe *sts.OIDCError
+		if !errors.Is(err, sts.ErrUnauthorizedClient) || !errors.As(err, &oe) || oe.StatusCode != 401 {
+			t.Fatalf("error %v", err)
+		}
+		if strings.Contains(err.Error(), "wrong-secret-value") || strings.Contains(err.Error(), testPassword) {
+			t.Errorf("secret in error: %s", err)
+		}
+		if got := f.tokenRequests.Load(); got != 1 {
+			t.Errorf("token requests = %d, want 1", got)
+		}
+	})
+}
+
+func TestTokenSource_reuse(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	ts, err := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := ts.Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(4 * 60e9) // 4 of 5 minutes
+	b, err := ts.Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.AccessToken != b.AccessToken || f.tokenRequests.Load() != 1 {
+		t.Error("valid access token not reused")
+	}
+	f.clock.Advance(55e9) // within the 10 s leeway of expiry
+	c, err := ts.Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AccessToken == b.AccessToken || c.RefreshToken == b.RefreshToken || f.refreshGrants.Load() != 1 {
+		t.Error("token not refreshed within the leeway, or refresh token not rotated")
+	}
+	if !c.Expiry.Equal(f.clock.Now().Add(300e9)) || !c.RefreshExpiry.Equal(f.clock.Now().Add(1800e9)) {
+		t.Errorf("Expiry %v RefreshExpiry %v", c.Expiry, c.RefreshExpiry)
+	}
+	// Caller owns the copy.
+	c.AccessToken = "mutated"
+	d, _ := ts.Token(ctx)
+	if d.AccessToken == "mutated" {
+		t.Error("Token returned shared state")
+	}
+}
+
+func TestTokenSource_discoveryErrors(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	ts, _ := sts.NewTokenSource("nope", testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+		o.Issuer = f.srv.URL + "/missing"
+		o.Discovery = true
+	})
+	_, err := ts.Token(context.Background())
+	var oe *sts.OIDCError
+	if !errors.As(err, &oe) || oe.Op != "discovery" || oe.StatusCode != 404 || !errors.Is(err, sts.ErrRejected) {
+		t.Fatalf("error %v", err)
+	}
+}
