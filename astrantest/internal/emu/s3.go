@@ -378,7 +378,7 @@ func (s *Services) listBuckets(w http.ResponseWriter) {
 	for _, n := range names {
 		x.open("Bucket")
 		x.elem("Name", n)
-		x.time("CreationDate", s.s3.buckets[n].created)
+		x.s3time("CreationDate", s.s3.buckets[n].created)
 		x.close("Bucket")
 	}
 	s.s3.mu.RUnlock()
@@ -483,7 +483,7 @@ func (s *Services) listObjects(w http.ResponseWriter, r *http.Request, bkt strin
 	for _, c := range contents {
 		x.open("Contents")
 		x.elem("Key", e(c.key))
-		x.time("LastModified", c.o.modified)
+		x.s3time("LastModified", c.o.modified)
 		x.elem("ETag", c.o.etag)
 		x.elem("Size", strconv.Itoa(len(c.o.data)))
 		x.elem("StorageClass", "STANDARD")

@@ -145,7 +145,7 @@ func writeCredentials(x *xw, ses *Session) {
 	x.elem("AccessKeyId", ses.AccessKeyID)
 	x.elem("SecretAccessKey", ses.Secret)
 	x.elem("SessionToken", ses.Token)
-	x.time("Expiration", ses.Expiration)
+	x.zulu("Expiration", ses.Expiration)
 	x.close("Credentials")
 }
 

@@ -26,9 +26,19 @@ func (w *xw) opt(name, value string) {
 	}
 }
 
-func (w *xw) time(name string, t time.Time) { w.elem(name, isoTime(t)) }
+// time writes an IAM timestamp the way Astran's IAM does (Python's
+// isoformat, as the tutorial's CLI output shows: 2025-03-27T08:43:40.813640+00:00).
+func (w *xw) time(name string, t time.Time) {
+	w.elem(name, t.UTC().Format("2006-01-02T15:04:05.000000-07:00"))
+}
 
-func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+// zulu writes an STS timestamp (2025-03-27T10:27:32Z).
+func (w *xw) zulu(name string, t time.Time) { w.elem(name, t.UTC().Format("2006-01-02T15:04:05Z")) }
+
+// s3time writes an S3 timestamp (2025-03-27T10:27:32.000Z).
+func (w *xw) s3time(name string, t time.Time) {
+	w.elem(name, t.UTC().Format("2006-01-02T15:04:05.000Z"))
+}
 
 func (w *xw) bool(name string, v bool) {
 	if v {
