@@ -361,3 +361,5 @@ func TestCallerError(t *testing.T) {
 	assert.True(t, errors.Is(err, principal.ErrExpired))
 	assert.Contains(t, err.Error(), "ASIAX")
 }
+
+func policyContext() policy.Context { return policy.Context{} }
