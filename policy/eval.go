@@ -3,6 +3,7 @@ package policy
 import (
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/astran-oss/astran-go/policy/internal/glob"
 )
@@ -180,7 +181,7 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 	if !ok {
 		return false // unresolvable variable: the entry matches nothing
 	}
-	return glob.MatchARN(buf, e.req.Resource)
+	return glob.MatchARN(view(buf), e.req.Resource)
 }
 
 func (e *evaluator) missing(key string) {
@@ -333,9 +334,9 @@ func (e *evaluator) matchTemplate(k cmpKind, t *template, v string, num float64,
 			return false
 		}
 		if k == cmpARN {
-			return glob.MatchARN(buf, v)
+			return glob.MatchARN(view(buf), v)
 		}
-		return glob.Match(buf, v, false)
+		return glob.Match(view(buf), v, false)
 	case cmpString:
 		buf, ok = t.appendPlain(buf, &e.req.Context)
 		e.res.scratch = buf
@@ -406,4 +407,14 @@ func lessFold(a, b string) bool {
 		}
 	}
 	return len(a) < len(b)
+}
+
+// view returns the bytes of the evaluation's scratch buffer as a string
+// without copying. The string is only used by the matcher call it is passed
+// to, before the buffer is written again, so it never observes a change.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }

@@ -131,6 +131,11 @@ func (d *decoder) typeErr(n jsontree.Node, path, want string) {
 // members checks an object for duplicate keys; it returns false (after
 // reporting) if n is not an object.
 func (d *decoder) object(n jsontree.Node, path, want string) bool {
+	return d.objectKeys(n, path, want, joinKey)
+}
+
+// objectKeys is object with a custom way of naming member paths.
+func (d *decoder) objectKeys(n jsontree.Node, path, want string, name func(path, key string) string) bool {
 	if n.Kind != jsontree.Object {
 		d.typeErr(n, path, want)
 		return false
@@ -138,7 +143,7 @@ func (d *decoder) object(n jsontree.Node, path, want string) bool {
 	for i := 1; i < len(n.Members); i++ {
 		for j := 0; j < i; j++ {
 			if n.Members[i].Key == n.Members[j].Key {
-				d.errAt(n.Members[i].KeyOff, joinKey(path, n.Members[i].Key), ErrDuplicateKey, "key "+strconv.Quote(n.Members[i].Key)+" given twice")
+				d.errAt(n.Members[i].KeyOff, name(path, n.Members[i].Key), ErrDuplicateKey, "key "+strconv.Quote(n.Members[i].Key)+" given twice")
 				break
 			}
 		}
@@ -354,7 +359,7 @@ func (d *decoder) condition(n jsontree.Node, path string) (Condition, bool) {
 		}
 		op := m.Key
 		opPath := joinKey(path, op)
-		if !d.object(m.Value, opPath, "object") {
+		if !d.objectKeys(m.Value, opPath, "object", indexKey) {
 			ok = false
 			continue
 		}

@@ -6,18 +6,16 @@
 // the character (see [Escape]); policy variables such as ${*} and substituted
 // variable values are escaped this way so that they match literally.
 //
-// The matcher never backtracks more than one star: its worst case is
-// O(len(pattern)·len(value)) with no exponential blow-up, and it is linear for
-// patterns with at most one star. It does not allocate.
+// The matcher never backtracks (see [Match]) and does not allocate.
 package glob
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Esc is the escape byte: Esc followed by c matches the byte c literally.
 const Esc = 0
-
-// Text is a string or a byte slice.
-type Text interface{ ~string | ~[]byte }
 
 // AppendEscaped appends s to dst with every '*', '?' and Esc byte escaped,
 // so that the result matches s literally.
@@ -60,7 +58,7 @@ func Unescape(p string) string {
 }
 
 // HasWildcard reports whether p contains an unescaped '*' or '?'.
-func HasWildcard[P Text](p P) bool {
+func HasWildcard(p string) bool {
 	for i := 0; i < len(p); i++ {
 		switch p[i] {
 		case Esc:
@@ -79,82 +77,191 @@ func lower(c byte) byte {
 	return c
 }
 
-// runeLen returns the length of the UTF-8 sequence starting at v[i]
-// (1 for invalid bytes).
-func runeLen[V Text](v V, i int) int {
-	c := v[i]
-	if c < utf8.RuneSelf {
-		return 1
-	}
-	n := 1
-	switch {
-	case c&0xE0 == 0xC0:
-		n = 2
-	case c&0xF0 == 0xE0:
-		n = 3
-	case c&0xF8 == 0xF0:
-		n = 4
-	}
-	if i+n > len(v) {
-		return 1
-	}
-	for k := 1; k < n; k++ {
-		if v[i+k]&0xC0 != 0x80 {
-			return 1
-		}
-	}
-	return n
-}
 
 // Match reports whether value matches pattern. With fold, ASCII letters
 // compare case-insensitively (the pattern must then already be lower case).
-func Match[P, V Text](p P, v V, fold bool) bool {
-	pi, vi := 0, 0
-	starP, starV := -1, 0
-	for vi < len(v) {
-		if pi < len(p) {
-			c := p[pi]
-			switch c {
-			case '*':
-				pi++
-				starP, starV = pi, vi
-				continue
-			case '?':
-				pi++
-				vi += runeLen(v, vi)
-				continue
-			default:
-				n := 1
-				if c == Esc && pi+1 < len(p) {
-					c = p[pi+1]
-					n = 2
-				}
-				d := v[vi]
-				if fold {
-					d = lower(d)
-				}
-				if c == d {
-					pi += n
-					vi++
-					continue
-				}
-			}
+//
+// The text before the first star must match a prefix of the value, the text
+// after the last star a suffix, and each star-free piece in between is found
+// at its leftmost position after the previous one (correct because a star
+// absorbs whatever the leftmost choice skips). Nothing is backtracked: the
+// running time is O(len(pattern) + len(value)·q), where q is the length of
+// the longest star-free piece (q is 1 for pieces found with strings.Index).
+func Match(p, v string, fold bool) bool {
+	first := nextStar(p, 0)
+	if first < 0 {
+		return matchAt(p, v, fold) == len(v)
+	}
+	n := matchAt(p[:first], v, fold)
+	if n < 0 {
+		return false
+	}
+	v = v[n:]
+	last := lastStar(p)
+	m := matchSuffix(p[last+1:], v, fold)
+	if m < 0 {
+		return false
+	}
+	v = v[:len(v)-m]
+	for i := first + 1; i < last; {
+		j := nextStar(p, i)
+		piece := p[i:j]
+		i = j + 1
+		if piece == "" {
+			continue
 		}
-		if starP < 0 {
+		end := find(piece, v, fold)
+		if end < 0 {
 			return false
 		}
-		starV += runeLen(v, starV)
-		pi, vi = starP, starV
+		v = v[end:]
 	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
+	return true
+}
+
+// nextStar returns the index of the first unescaped '*' in p at or after
+// i, or -1.
+func nextStar(p string, i int) int {
+	for ; i < len(p); i++ {
+		switch p[i] {
+		case Esc:
+			i++
+		case '*':
+			return i
+		}
 	}
-	return pi == len(p)
+	return -1
+}
+
+// lastStar returns the index of the last unescaped '*' in p, or -1.
+func lastStar(p string) int {
+	last := -1
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case Esc:
+			i++
+		case '*':
+			last = i
+		}
+	}
+	return last
+}
+
+// matchAt matches the star-free piece p against a prefix of v and returns
+// the length of that prefix, or -1.
+func matchAt(p, v string, fold bool) int {
+	j := 0
+	for i := 0; i < len(p); i++ {
+		if j >= len(v) {
+			return -1
+		}
+		c := p[i]
+		if c == '?' {
+			_, size := utf8.DecodeRuneInString(v[j:])
+			j += size
+			continue
+		}
+		if c == Esc && i+1 < len(p) {
+			i++
+			c = p[i]
+		}
+		d := v[j]
+		if fold {
+			d = lower(d)
+		}
+		if c != d {
+			return -1
+		}
+		j++
+	}
+	return j
+}
+
+// tokens counts the literal characters and '?' wildcards of piece p.
+func tokens(p string) (lits, qs int, plain bool) {
+	plain = true
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '?':
+			qs++
+			plain = false
+			continue
+		case Esc:
+			i++
+			plain = false
+		}
+		lits++
+	}
+	return lits, qs, plain
+}
+
+// matchSuffix matches the star-free piece p against a suffix of v and
+// returns the length of the shortest such suffix, or -1. A '?' matches one
+// UTF-8 sequence of 1 to 4 bytes, so only starts within 3 bytes per '?' of
+// the shortest candidate are possible; starts are character boundaries of
+// v, found by decoding v forward (linear in len(v)).
+func matchSuffix(p, v string, fold bool) int {
+	lits, qs, _ := tokens(p)
+	minLen, maxLen := lits+qs, lits+4*qs
+	if qs == 0 {
+		if len(v) >= minLen && matchAt(p, v[len(v)-minLen:], fold) == minLen && (minLen == len(v) || boundary(v, len(v)-minLen)) {
+			return minLen
+		}
+		return -1
+	}
+	best := -1
+	for s := 0; s <= len(v)-minLen; {
+		if s >= len(v)-maxLen && matchAt(p, v[s:], fold) == len(v)-s {
+			best = len(v) - s
+		}
+		if s == len(v) {
+			break
+		}
+		_, size := utf8.DecodeRuneInString(v[s:])
+		s += size
+	}
+	return best
+}
+
+// boundary reports whether i is a character boundary of v when decoding v
+// forward from its start.
+func boundary(v string, i int) bool {
+	if i == 0 || i == len(v) || utf8.RuneStart(v[i]) && utf8.FullRuneInString(v[i:]) && utf8.ValidString(v[max(0, i-3):i]) {
+		return true
+	}
+	for s := 0; s < i; {
+		_, size := utf8.DecodeRuneInString(v[s:])
+		s += size
+		if s == i {
+			return true
+		}
+	}
+	return false
+}
+
+// find returns the end of the leftmost match of the star-free piece p in v,
+// or -1. Candidate starts are character boundaries of v.
+func find(p, v string, fold bool) int {
+	if _, _, plain := tokens(p); plain && !fold {
+		i := strings.Index(v, p)
+		if i < 0 {
+			return -1
+		}
+		return i + len(p)
+	}
+	for i := 0; i < len(v); {
+		if n := matchAt(p, v[i:], fold); n >= 0 {
+			return i + n
+		}
+		_, size := utf8.DecodeRuneInString(v[i:])
+		i += size
+	}
+	return -1
 }
 
 // Segments splits s at its first five colons into at most six segments and
 // returns their number. The sixth segment keeps any further colons.
-func Segments[S Text](s S, seg *[6]S) int {
+func Segments(s string, seg *[6]string) int {
 	n := 0
 	start := 0
 	for i := 0; i < len(s) && n < 5; i++ {
@@ -169,7 +276,7 @@ func Segments[S Text](s S, seg *[6]S) int {
 }
 
 // endsWithStar reports whether p ends with an unescaped '*'.
-func endsWithStar[P Text](p P) bool {
+func endsWithStar(p string) bool {
 	if len(p) == 0 || p[len(p)-1] != '*' {
 		return false
 	}
@@ -197,12 +304,11 @@ func endsWithStar[P Text](p P) bool {
 // the resource segment (which may contain colons) and except a trailing '*'
 // in a pattern of fewer than six segments, which matches the rest of the
 // value, colons included.
-func MatchARN[P, V Text](p P, v V) bool {
+func MatchARN(p, v string) bool {
 	if len(p) == 1 && p[0] == '*' {
 		return true
 	}
-	var ps [6]P
-	var vs [6]V
+	var ps, vs [6]string
 	np := Segments(p, &ps)
 	nv := Segments(v, &vs)
 	switch {
