@@ -120,14 +120,12 @@ func (w *Workload) Statements() int {
 	return n
 }
 
-// Actions returns the sorted set of literal action names that appear in the
-// workload's requests and policies: the closed action universe that Cedar's
-// translation expands IAM action wildcards over.
+// Actions returns the closed action universe that Cedar's translation
+// expands IAM action wildcards over: the S3 action catalogue (S3Actions) plus
+// every literal action the policies name, sorted. The requests are not
+// consulted: a translator cannot know future requests.
 func (w *Workload) Actions() []string {
 	seen := map[string]bool{}
-	for _, r := range w.Requests {
-		seen[r.Action] = true
-	}
 	for _, p := range w.Policies {
 		for _, s := range p.Statements {
 			for _, a := range s.Actions {
