@@ -1,0 +1,227 @@
+package sts_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/astran-oss/astran-go/sts"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+func TestProvider_assumeRole(t *testing.T) {
+	const role = "arn:demo:iam::" + testAccount + ":role/marketing"
+	t.Run("success", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		p := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role })
+		c, err := p.Retrieve(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(c.AccessKeyID, "ASIA") || c.SecretAccessKey == "" || c.SessionToken == "" || c.AccountID != testAccount {
+			t.Errorf("credentials %v account %q", c.AccessKeyID, c.AccountID)
+		}
+		if want := f.clock.Now().Add(55 * time.Minute); !c.Expires.Equal(want) || !c.CanExpire || c.Source != sts.ProviderName {
+			t.Errorf("Expires %v (want %v) CanExpire %v Source %q", c.Expires, want, c.CanExpire, c.Source)
+		}
+		if _, err := p.Login(context.Background()); !errors.Is(err, sts.ErrInvalidConfig) {
+			t.Errorf("Login in role mode: %v", err)
+		}
+	})
+	t.Run("access denied", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		p := newProvider(t, f, func(o *sts.Options) { o.RoleARN = "arn:demo:iam::" + testAccount + ":role/finance" })
+		_, err := p.Retrieve(context.Background())
+		var se *sts.STSError
+		if !errors.Is(err, sts.ErrAccessDenied) || !errors.As(err, &se) || se.Code != "AccessDenied" || se.StatusCode != 403 || se.Op != "AssumeRoleWithWebIdentity" {
+			t.Fatalf("error %v", err)
+		}
+		if got := f.stsCalls.Load(); got != 1 {
+			t.Errorf("STS calls = %d, want 1", got)
+		}
+	})
+	t.Run("invalid token not resent", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
+			queryError(w, 400, "Sender", "InvalidIdentityToken", "The web identity token is not valid")
+			return true
+		}
+		_, err := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role }).Retrieve(context.Background())
+		if !errors.Is(err, sts.ErrTokenInvalid) {
+			t.Fatalf("error %v", err)
+		}
+		if got := f.stsCalls.Load(); got != 1 {
+			t.Errorf("STS calls = %d, want 1 (stscreds would resend the token)", got)
+		}
+	})
+	t.Run("expired token minted again", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		var once sync.Once
+		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
+			handled := false
+			once.Do(func() {
+				queryError(w, 400, "Sender", "ExpiredTokenException", "Token expired")
+				handled = true
+			})
+			return handled
+		}
+		if _, err := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if sc, rg := f.stsCalls.Load(), f.refreshGrants.Load(); sc != 2 || rg != 1 {
+			t.Errorf("STS calls %d, refresh grants %d; want 2, 1", sc, rg)
+		}
+	})
+	t.Run("IDPCommunicationError retried", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		var once sync.Once
+		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
+			handled := false
+			once.Do(func() {
+				queryError(w, 400, "Sender", "IDPCommunicationError", "could not reach the IdP")
+				handled = true
+			})
+			return handled
+		}
+		if _, err := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.stsCalls.Load(); got != 2 {
+			t.Errorf("STS calls = %d, want 2", got)
+		}
+	})
+	t.Run("503 then success", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.stsFailures = []int{503}
+		if _, err := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.stsCalls.Load(); got != 2 {
+			t.Errorf("STS calls = %d, want 2", got)
+		}
+	})
+}
+
+// recorder is a service endpoint that records requests and answers 200
+// with a fixed body.
+type recorder struct {
+	srv  *httptest.Server
+	mu   sync.Mutex
+	reqs []*http.Request
+}
+
+func newRecorder(body string) *recorder {
+	r := &recorder{}
+	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r.mu.Lock()
+		r.reqs = append(r.reqs, req.Clone(context.Background()))
+		r.mu.Unlock()
+		w.Header().Set("Content-Type", "text/xml")
+		w.Write([]byte(body))
+	}))
+	return r
+}
+
+func (r *recorder) last(t *testing.T) *http.Request {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.reqs) == 0 {
+		t.Fatal("no request")
+	}
+	return r.reqs[len(r.reqs)-1]
+}
+
+func TestNewConfig(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	s3srv := newRecorder(`<ListAllMyBucketsResult><Buckets><Bucket><Name>test</Name><CreationDate>2025-03-27T09:40:47Z</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>`)
+	defer s3srv.srv.Close()
+	iamsrv := newRecorder(`<ListUsersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListUsersResult><Users/><IsTruncated>false</IsTruncated></ListUsersResult></ListUsersResponse>`)
+	defer iamsrv.srv.Close()
+	stssrv := newRecorder(`<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:demo:iam::` + testAccount + `:user/bob@astran.io</Arn><UserId>x</UserId><Account>` + testAccount + `</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`)
+	defer stssrv.srv.Close()
+
+	p := newProvider(t, f)
+	env := map[string]string{"ASTRAN_S3_ENDPOINT": s3srv.srv.URL, "ASTRAN_IAM_ENDPOINT": iamsrv.srv.URL, "AWS_REGION": "eu-west-3"}
+	cfg, err := sts.NewConfig(context.Background(), testPartition, p, func(o *sts.Options) {
+		o.STSEndpoint = stssrv.srv.URL
+		o.Getenv = func(k string) string { return env[k] }
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Region != "eu-west-3" || cfg.BaseEndpoint != nil || cfg.HTTPClient != nil {
+		t.Errorf("Region %q BaseEndpoint %v HTTPClient %v", cfg.Region, cfg.BaseEndpoint, cfg.HTTPClient)
+	}
+	if _, ok := cfg.Credentials.(*aws.CredentialsCache); !ok {
+		t.Errorf("Credentials %T, want *aws.CredentialsCache", cfg.Credentials)
+	}
+	ctx := context.Background()
+
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	out, err := s3c.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Buckets) != 1 || aws.ToString(out.Buckets[0].Name) != "test" {
+		t.Errorf("buckets %v", out.Buckets)
+	}
+	if _, err := s3c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("test"), Key: aws.String("a/b.txt")}); err != nil {
+		t.Fatal(err)
+	}
+	req := s3srv.last(t)
+	if req.URL.Path != "/test/a/b.txt" {
+		t.Errorf("path-style request path %q", req.URL.Path)
+	}
+	auth := req.Header.Get("Authorization")
+	if !strings.Contains(auth, "/eu-west-3/s3/aws4_request") || !strings.Contains(auth, "Credential=ASIA") || req.Header.Get("X-Amz-Security-Token") == "" {
+		t.Errorf("not signed with the session credentials: %q", auth)
+	}
+
+	if _, err := iam.NewFromConfig(cfg).ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if a := iamsrv.last(t).Header.Get("Authorization"); !strings.Contains(a, "/iam/aws4_request") {
+		t.Errorf("IAM Authorization %q", a)
+	}
+	if _, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{}); err != nil {
+		t.Fatal(err)
+	}
+	stssrv.last(t)
+	// One login served all three clients.
+	if got := f.stsCalls.Load(); got != 1 {
+		t.Errorf("logins = %d, want 1", got)
+	}
+}
+
+func TestNewConfig_invalid(t *testing.T) {
+	if _, err := sts.NewConfig(context.Background(), "demo", nil); !errors.Is(err, sts.ErrInvalidConfig) {
+		t.Errorf("nil provider: %v", err)
+	}
+	p := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{}, nil })
+	if _, err := sts.NewConfig(context.Background(), "", p, func(o *sts.Options) {
+		o.Getenv = func(string) string { return "" }
+		o.S3Endpoint = "not a url"
+	}); !errors.Is(err, sts.ErrInvalidConfig) {
+		t.Errorf("bad endpoint: %v", err)
+	}
+	cfg, err := sts.NewConfig(context.Background(), "demo", p, func(o *sts.Options) { o.Getenv = func(string) string { return "" } })
+	if err != nil || cfg.Region != "us-east-1" {
+		t.Errorf("defaults: %v %q", err, cfg.Region)
+	}
+}
