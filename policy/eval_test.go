@@ -368,13 +368,13 @@ func TestEvaluate_principal(t *testing.T) {
 		{name: "user ARN principal other user", doc: docPrincipal, policies: trust(`{"AWS":["arn:demo:iam::123:user/bob"]}`), principal: "arn:demo:iam::123:user/eve", action: "sts:AssumeRoleWithWebIdentity", want: none},
 		{name: "no principal in request", doc: docPrincipal, policies: trust(`{"AWS":"123"}`), action: "sts:AssumeRoleWithWebIdentity", want: none},
 		{name: "NotPrincipal excludes", doc: docNotPrinc,
-			policies: []string{stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"arn:demo:iam::123:user/admin"},"Action":"s3:*","Resource":"*"}`)},
+			policies:  []string{stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"arn:demo:iam::123:user/admin"},"Action":"s3:*","Resource":"*"}`)},
 			principal: "arn:demo:iam::123:user/bob", want: deny},
 		{name: "NotPrincipal spares the listed principal", doc: docNotPrinc,
-			policies: []string{stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"arn:demo:iam::123:user/admin"},"Action":"s3:*","Resource":"*"}`)},
+			policies:  []string{stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"arn:demo:iam::123:user/admin"},"Action":"s3:*","Resource":"*"}`)},
 			principal: "arn:demo:iam::123:user/admin", want: allow},
 		{name: "trust policy with aud condition", doc: docPrincipal,
-			policies: []string{stmt(`{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"],"Condition":{"StringEquals":{"idp.example.com/realms/x:aud":"astran"}}}`)},
+			policies:  []string{stmt(`{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":["sts:AssumeRoleWithWebIdentity","sts:TagSession"],"Condition":{"StringEquals":{"idp.example.com/realms/x:aud":"astran"}}}`)},
 			principal: provider, action: "sts:AssumeRoleWithWebIdentity", ctx: map[string][]string{"idp.example.com/realms/x:aud": {"astran"}}, want: allow},
 	})
 }

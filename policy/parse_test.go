@@ -95,7 +95,7 @@ func TestParse_errors(t *testing.T) {
 		{name: "duplicate Sid", src: stmt(`{"Sid":"a","Effect":"Allow","Action":"*","Resource":"*"},{"Sid":"a","Effect":"Allow","Action":"*","Resource":"*"}`),
 			want: []error{policy.ErrDuplicateSid}, paths: []string{"Statement[1].Sid"}},
 		{name: "all problems at once", src: `{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":"*","NotAction":"*","Resource":"*","X":1},{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"x"}}},{"Effect":"Allow"}]}`,
-			want: []error{policy.ErrUnknownField, policy.ErrInvalidValue, policy.ErrConflict, policy.ErrInvalidValue, policy.ErrMissingField, policy.ErrMissingField},
+			want:  []error{policy.ErrUnknownField, policy.ErrInvalidValue, policy.ErrConflict, policy.ErrInvalidValue, policy.ErrMissingField, policy.ErrMissingField},
 			paths: []string{"Statement[0].X", "Statement[0].Effect", "Statement[0].NotAction", `Statement[1].Condition.DateGreaterThan["aws:CurrentTime"]`, "Statement[2].Action", "Statement[2].Resource"}},
 	}
 	for _, tc := range tests {

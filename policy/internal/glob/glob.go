@@ -77,7 +77,6 @@ func lower(c byte) byte {
 	return c
 }
 
-
 // Match reports whether value matches pattern. With fold, ASCII letters
 // compare case-insensitively (the pattern must then already be lower case).
 //
