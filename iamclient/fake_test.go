@@ -268,3 +268,27 @@ func (f *fakeIAM) DeleteOpenIDConnectProvider(_ context.Context, in *iam.DeleteO
 func (f *fakeIAM) AddClientIDToOpenIDConnectProvider(_ context.Context, in *iam.AddClientIDToOpenIDConnectProviderInput, _ ...func(*iam.Options)) (*iam.AddClientIDToOpenIDConnectProviderOutput, error) {
 	return call[*iam.AddClientIDToOpenIDConnectProviderOutput](f, "AddClientIDToOpenIDConnectProvider", in)
 }
+
+func (f *fakeIAM) GetUserPolicy(_ context.Context, in *iam.GetUserPolicyInput, _ ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error) {
+	return call[*iam.GetUserPolicyOutput](f, "GetUserPolicy", in)
+}
+
+func (f *fakeIAM) PutUserPolicy(_ context.Context, in *iam.PutUserPolicyInput, _ ...func(*iam.Options)) (*iam.PutUserPolicyOutput, error) {
+	return call[*iam.PutUserPolicyOutput](f, "PutUserPolicy", in)
+}
+
+func (f *fakeIAM) GetGroupPolicy(_ context.Context, in *iam.GetGroupPolicyInput, _ ...func(*iam.Options)) (*iam.GetGroupPolicyOutput, error) {
+	return call[*iam.GetGroupPolicyOutput](f, "GetGroupPolicy", in)
+}
+
+func (f *fakeIAM) PutGroupPolicy(_ context.Context, in *iam.PutGroupPolicyInput, _ ...func(*iam.Options)) (*iam.PutGroupPolicyOutput, error) {
+	return call[*iam.PutGroupPolicyOutput](f, "PutGroupPolicy", in)
+}
+
+func (f *fakeIAM) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	return call[*iam.GetRolePolicyOutput](f, "GetRolePolicy", in)
+}
+
+func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
+	return call[*iam.PutRolePolicyOutput](f, "PutRolePolicy", in)
+}

@@ -138,13 +138,7 @@ func (c *Client) cascadeGroup(ctx context.Context, name string) error {
 			return wrap("DetachGroupPolicy", name, err)
 		}
 	}
-	inline, err := collect(paginate(ctx, "ListGroupPolicies", name, func(ctx context.Context, marker *string) (page[string], error) {
-		out, err := c.api.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String(name), Marker: marker})
-		if err != nil {
-			return page[string]{}, err
-		}
-		return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}, nil
-	}))
+	inline, err := c.ListGroupPolicies(ctx, name)
 	if err != nil {
 		return err
 	}

@@ -175,19 +175,13 @@ func (c *Client) DeleteRole(ctx context.Context, name string, optFns ...func(*De
 				return err
 			}
 		}
-		inline, err := collect(paginate(ctx, "ListRolePolicies", name, func(ctx context.Context, marker *string) (page[string], error) {
-			out, err := c.api.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(name), Marker: marker})
-			if err != nil {
-				return page[string]{}, err
-			}
-			return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}, nil
-		}))
+		inline, err := c.ListRolePolicies(ctx, name)
 		if err != nil {
 			return err
 		}
 		for _, p := range inline {
-			if _, err := c.api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(p)}); err != nil {
-				return wrap("DeleteRolePolicy", name, err)
+			if err := c.DeleteRolePolicy(ctx, name, p); err != nil {
+				return err
 			}
 		}
 	}

@@ -151,19 +151,13 @@ func (c *Client) cascadeUser(ctx context.Context, email string) error {
 			return err
 		}
 	}
-	inline, err := collect(paginate(ctx, "ListUserPolicies", email, func(ctx context.Context, marker *string) (page[string], error) {
-		out, err := c.api.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: name, Marker: marker})
-		if err != nil {
-			return page[string]{}, err
-		}
-		return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}, nil
-	}))
+	inline, err := c.ListUserPolicies(ctx, email)
 	if err != nil {
 		return err
 	}
 	for _, p := range inline {
-		if _, err := c.api.DeleteUserPolicy(ctx, &iam.DeleteUserPolicyInput{UserName: name, PolicyName: aws.String(p)}); err != nil {
-			return wrap("DeleteUserPolicy", email, err)
+		if err := c.DeleteUserPolicy(ctx, email, p); err != nil {
+			return err
 		}
 	}
 	keys, err := collect(paginate(ctx, "ListAccessKeys", email, func(ctx context.Context, marker *string) (page[string], error) {
