@@ -204,7 +204,7 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	handlers := []http.Handler{s.oidcHandler(), http.HandlerFunc(s.services.ServeSTS),
 		http.HandlerFunc(s.services.ServeIAM), http.HandlerFunc(s.services.ServeS3)}
 	for i, ln := range lns {
-		srv := &http.Server{Handler: recoverer(handlers[i]), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+		srv := &http.Server{Handler: s.recoverer(handlers[i]), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
 		s.servers = append(s.servers, srv)
 		s.wg.Add(1)
 		go func() {
@@ -216,9 +216,10 @@ func NewServer(opts ServerOptions) (*Server, error) {
 }
 
 // recoverer turns a handler panic into a 500 so one bad request never takes
-// the emulator down.
-func recoverer(h http.Handler) http.Handler {
+// the emulator down, and dates every response with the emulator's clock.
+func (s *Server) recoverer(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", s.Now().UTC().Format(http.TimeFormat))
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {

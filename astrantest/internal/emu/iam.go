@@ -219,6 +219,9 @@ func init() {
 		"CreateUser": createUser, "GetUser": getUser, "ListUsers": listUsers, "DeleteUser": deleteUser,
 		"TagUser": tagUser, "UntagUser": untagUser, "ListUserTags": listUserTags,
 		"PutUserPermissionsBoundary": putUserBoundary, "DeleteUserPermissionsBoundary": deleteUserBoundary,
+		"CreateAccessKey": createAccessKey, "ListAccessKeys": listAccessKeys, "DeleteAccessKey": deleteAccessKey,
+		"UpdateAccessKey": updateAccessKey, "GetLoginProfile": loginProfile("GetLoginProfile"),
+		"DeleteLoginProfile": loginProfile("DeleteLoginProfile"),
 		"CreateGroup": createGroup, "GetGroup": getGroup, "ListGroups": listGroups, "DeleteGroup": deleteGroup,
 		"AddUserToGroup": addUserToGroup, "RemoveUserFromGroup": removeUserFromGroup, "ListGroupsForUser": listGroupsForUser,
 		"AttachUserPolicy": attach("user"), "DetachUserPolicy": detach("user"), "ListAttachedUserPolicies": listAttached("user"),
@@ -430,8 +433,16 @@ func (c *iamCall) withUser(action string, ctx map[string][]string, f func(u *Use
 func deleteUser(c *iamCall) *APIError {
 	var removed string
 	e := c.withUser("DeleteUser", nil, func(u *User) *APIError {
-		if len(u.Groups) > 0 || len(u.Attached) > 0 || len(u.Inline) > 0 {
+		if len(u.Groups) > 0 {
 			return conflict("Cannot delete entity, must remove users from group first.")
+		}
+		if len(u.Attached) > 0 || len(u.Inline) > 0 {
+			return conflict("Cannot delete entity, must detach all policies first.")
+		}
+		for _, k := range c.s.State.keys {
+			if k.User == strings.ToLower(u.Name) {
+				return conflict("Cannot delete entity, must delete access keys first.")
+			}
 		}
 		delete(c.s.State.users, strings.ToLower(u.Name))
 		removed = u.Name
@@ -1394,4 +1405,107 @@ func listEntitiesForPolicy(c *iamCall) *APIError {
 		c.out.bool("IsTruncated", false)
 		return nil
 	})
+}
+
+// ---- access keys ----
+
+func createAccessKey(c *iamCall) *APIError {
+	return c.withUser("CreateAccessKey", nil, func(u *User) *APIError {
+		n := 0
+		for _, k := range c.s.State.keys {
+			if k.User == strings.ToLower(u.Name) {
+				n++
+			}
+		}
+		if n >= 2 {
+			return apiErr(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2")
+		}
+		k := &AccessKey{ID: "AKIA" + strings.ToUpper(RandomHex(8)), Secret: RandomSecret(), User: strings.ToLower(u.Name), Active: true, Created: c.s.Now().UTC()}
+		c.s.State.keys[k.ID] = k
+		c.result = true
+		c.out.open("AccessKey")
+		c.out.elem("UserName", u.Name)
+		c.out.elem("AccessKeyId", k.ID)
+		c.out.elem("Status", "Active")
+		c.out.elem("SecretAccessKey", k.Secret)
+		c.out.time("CreateDate", k.Created)
+		c.out.close("AccessKey")
+		return nil
+	})
+}
+
+func listAccessKeys(c *iamCall) *APIError {
+	return c.withUser("ListAccessKeys", nil, func(u *User) *APIError {
+		var keys []*AccessKey
+		for _, k := range sortedValues(c.s.State.keys) {
+			if k.User == strings.ToLower(u.Name) {
+				keys = append(keys, k)
+			}
+		}
+		c.result = true
+		c.out.open("AccessKeyMetadata")
+		for _, k := range keys {
+			c.out.open("member")
+			c.out.elem("UserName", u.Name)
+			c.out.elem("AccessKeyId", k.ID)
+			if k.Active {
+				c.out.elem("Status", "Active")
+			} else {
+				c.out.elem("Status", "Inactive")
+			}
+			c.out.time("CreateDate", k.Created)
+			c.out.close("member")
+		}
+		c.out.close("AccessKeyMetadata")
+		c.out.bool("IsTruncated", false)
+		return nil
+	})
+}
+
+func (c *iamCall) userKeyLocked(u *User) (*AccessKey, *APIError) {
+	id, e := c.required("AccessKeyId")
+	if e != nil {
+		return nil, e
+	}
+	k := c.s.State.keys[id]
+	if k == nil || k.User != strings.ToLower(u.Name) {
+		return nil, noSuch("The Access Key with id %s cannot be found.", id)
+	}
+	return k, nil
+}
+
+func deleteAccessKey(c *iamCall) *APIError {
+	return c.withUser("DeleteAccessKey", nil, func(u *User) *APIError {
+		k, e := c.userKeyLocked(u)
+		if e != nil {
+			return e
+		}
+		delete(c.s.State.keys, k.ID)
+		return nil
+	})
+}
+
+func updateAccessKey(c *iamCall) *APIError {
+	status := c.get("Status")
+	if status != "Active" && status != "Inactive" {
+		return apiErr(http.StatusBadRequest, "ValidationError", "Status must be Active or Inactive")
+	}
+	return c.withUser("UpdateAccessKey", nil, func(u *User) *APIError {
+		k, e := c.userKeyLocked(u)
+		if e != nil {
+			return e
+		}
+		k.Active = status == "Active"
+		return nil
+	})
+}
+
+// loginProfile answers NoSuchEntity: Astran users set their password
+// through Keycloak, never through an IAM login profile.
+func loginProfile(action string) iamOp {
+	return func(c *iamCall) *APIError {
+		return c.withUser(action, nil, func(u *User) *APIError {
+			return noSuch("Login Profile for User %s cannot be found.", u.Name)
+		})
+	}
 }

@@ -151,6 +151,9 @@ func (s *Services) lookup(akid string) (sigv4.Credentials, error) {
 	if ses, ok := s.State.Session(akid); ok {
 		return sigv4.Credentials{SecretAccessKey: ses.Secret, SessionToken: ses.Token}, nil
 	}
+	if k, ok := s.State.AccessKey(akid); ok && k.Active {
+		return sigv4.Credentials{SecretAccessKey: k.Secret}, nil
+	}
 	return sigv4.Credentials{}, sigv4.ErrUnknownKey
 }
 
@@ -165,6 +168,11 @@ func (s *Services) authenticate(r *http.Request, payloadHash string, s3 bool) (C
 	}
 	ses, ok := s.State.Session(res.AccessKeyID)
 	if !ok {
+		if k, ok := s.State.AccessKey(res.AccessKeyID); ok {
+			if u, ok := s.State.User(k.User); ok {
+				return Caller{Identity: u.ARN, AccessKeyID: res.AccessKeyID}, nil
+			}
+		}
 		return Caller{}, sigv4.ErrUnknownKey
 	}
 	if !ses.Expiration.IsZero() && !s.Now().Before(ses.Expiration) {

@@ -173,6 +173,27 @@ type State struct {
 	policies  map[string]*Policy // by ARN string
 	providers map[string]*OIDCProvider
 	sessions  map[string]*Session
+	keys      map[string]*AccessKey // long-term user access keys by ID
+}
+
+// AccessKey is a user's long-term access key.
+type AccessKey struct {
+	ID      string
+	Secret  string
+	User    string // lower-case user name
+	Active  bool
+	Created time.Time
+}
+
+// AccessKey returns a copy of an access key.
+func (s *State) AccessKey(id string) (AccessKey, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k := s.keys[id]
+	if k == nil {
+		return AccessKey{}, false
+	}
+	return *k, true
 }
 
 // NewState returns an empty state.
@@ -180,7 +201,7 @@ func NewState(partition, account string) *State {
 	return &State{
 		Partition: partition, Account: account,
 		users: map[string]*User{}, groups: map[string]*Group{}, roles: map[string]*Role{},
-		policies: map[string]*Policy{}, providers: map[string]*OIDCProvider{}, sessions: map[string]*Session{},
+		policies: map[string]*Policy{}, providers: map[string]*OIDCProvider{}, sessions: map[string]*Session{}, keys: map[string]*AccessKey{},
 	}
 }
 
