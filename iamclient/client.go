@@ -37,9 +37,10 @@ type Options struct {
 	// HTTPClient, or when that is nil an http.Client with [DefaultTimeout].
 	HTTPClient *http.Client
 
-	// Dialect is the policy dialect used to validate documents before they
-	// are sent and to parse the documents IAM returns. The zero value is
-	// [policy.Astran].
+	// Dialect is the policy dialect documents are validated in before they
+	// are sent. The zero value is [policy.Astran]. Documents returned by IAM
+	// are parsed leniently, in the [policy.AWS] dialect, so that a document
+	// stored by another tool does not make reads fail.
 	Dialect policy.Dialect
 
 	// API, when set, replaces the *iam.Client built from the aws.Config;

@@ -64,8 +64,8 @@ func (c *Client) decodeDocument(op, name string, s *string) (*policy.Document, e
 		text = dec
 	}
 	doc, err := policy.Parse([]byte(text), func(o *policy.ParseOptions) {
-		o.Dialect = c.dialect
-		o.MaxSize = -1 // IAM has already enforced its limits
+		o.Dialect = policy.AWS // lenient: IAM accepted it
+		o.MaxSize = -1         // IAM has already enforced its limits
 	})
 	if err != nil {
 		return nil, &Error{Op: op, Name: name, Err: fmt.Errorf("parsing policy document: %w", err)}

@@ -11,6 +11,32 @@
 // The suite creates and deletes its own entities (the docs' user
 // bob@astran.io and group marketing among them), so the server must not hold
 // entities of those names; it cleans up after itself, even on failure.
+//
+// # Differences of moto_server
+//
+// moto_server 5.2 (Python moto) is an independent implementation of the IAM
+// API, and differs from Astran in these ways, which [MotoQuirks] encodes:
+//
+//   - ARNs are in partition "aws" and account 123456789012.
+//   - Policy documents must name resources in a partition AWS knows:
+//     arn:demo:s3:::bucket is refused with MalformedPolicyDocument
+//     ("Partition "demo" is not valid for resource"). The suite writes its
+//     documents in [Options.Partition].
+//   - Astran's built-in policies do not exist: attaching
+//     arn:astran:iam::astran:policy/AstranAdmin gives NoSuchEntity, so the
+//     suite attaches a customer-managed policy instead.
+//   - DeleteGroup deletes a group that still has members or policies, and
+//     DeleteUser a user that is still in groups (AWS and Astran answer
+//     DeleteConflict); DeletePolicy deletes an attached policy and one with
+//     several versions. DeleteUser and DeleteRole do refuse entities with
+//     attached or inline policies.
+//   - AddClientIDToOpenIDConnectProvider, PutUserPermissionsBoundary and
+//     DeleteUserPermissionsBoundary are not implemented (HTTP 500 with an
+//     HTML body, retried by the SDK), and CreateUser ignores its
+//     PermissionsBoundary parameter.
+//
+// The delete-conflict paths moto does not enforce are covered by the unit
+// tests of package iamclient, with fakes.
 package iamclienttest
 
 import (
@@ -46,7 +72,8 @@ type Options struct {
 	NoBuiltinPolicies bool
 
 	// LenientGroupDelete says the server deletes a group that still has
-	// members or policies instead of answering DeleteConflict.
+	// members or policies, and a user that is still in a group, instead of
+	// answering DeleteConflict.
 	LenientGroupDelete bool
 
 	// LenientPolicyDelete says the server deletes a managed policy that is
@@ -347,6 +374,11 @@ func (s *suite) tutorial(t *testing.T, ctx context.Context) {
 
 	// aws iam delete-user --user-name bob@astran.io (bob is still in
 	// marketing, which IAM refuses: the cascade removes the membership).
+	if !s.opts.LenientGroupDelete {
+		err := c.DeleteUser(ctx, bob)
+		checkKind(t, "DeleteUser(in a group)", err, iamclient.ErrDeleteConflict)
+		checkAPIError(t, "DeleteUser(in a group)", err, "DeleteConflict")
+	}
 	if err := c.DeleteUser(ctx, bob, func(o *iamclient.DeleteUserOptions) { o.Cascade = true }); err != nil {
 		t.Fatalf("DeleteUser: %v", err)
 	}
