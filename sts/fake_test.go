@@ -93,8 +93,8 @@ type fakeAstran struct {
 	stsFailures      []int         // statuses answered before succeeding
 	tokenFailures    []int
 	stsHook          func(w http.ResponseWriter, r *http.Request) bool // true = handled
-	stsGate          chan struct{}                                      // when set, STS waits for it
-	stsArrived       chan struct{}                                      // signalled when a request waits at the gate
+	stsGate          chan struct{}                                     // when set, STS waits for it
+	stsArrived       chan struct{}                                     // signalled when a request waits at the gate
 	lastTokenForm    url.Values
 	lastTokenAuth    string
 	lastTokenPath    string

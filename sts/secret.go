@@ -2,6 +2,7 @@ package sts
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -86,6 +87,16 @@ func (t Token) LogValue() slog.Value {
 	)
 }
 
+// MarshalJSON redacts the tokens too, so that a Token nested in a logged
+// value (slog's JSON handler marshals nested values) cannot leak. To
+// persist a Token, copy its fields into a type of your own.
+func (t Token) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{
+		"token_type": t.TokenType, "scope": t.Scope, "expiry": t.Expiry, "refresh_expiry": t.RefreshExpiry,
+		"access_token": mask(t.AccessToken), "refresh_token": mask(t.RefreshToken), "id_token": mask(t.IDToken),
+	})
+}
+
 // Credentials are temporary AWS credentials issued by Astran STS.
 // Its String, GoString, LogValue and Format methods redact the secret key
 // and session token; the access key ID is not secret and is shown.
@@ -131,6 +142,14 @@ func (c Credentials) LogValue() slog.Value {
 		slog.String("secret_access_key", mask(c.SecretAccessKey)),
 		slog.String("session_token", mask(c.SessionToken)),
 	)
+}
+
+// MarshalJSON redacts the secrets too (see [Token.MarshalJSON]).
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{
+		"access_key_id": c.AccessKeyID, "expiration": c.Expiration,
+		"secret_access_key": mask(c.SecretAccessKey), "session_token": mask(c.SessionToken),
+	})
 }
 
 // PasswordFunc returns a secret (a password or a client secret) when one

@@ -3,6 +3,7 @@ package sts
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -76,6 +77,15 @@ func (r LoginResult) LogValue() slog.Value {
 		slog.String("provider", r.Provider),
 		slog.Any("credentials", r.Credentials),
 	)
+}
+
+// MarshalJSON redacts the credentials' secrets (see [Token.MarshalJSON]).
+func (r LoginResult) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{
+		"user": r.User.String(), "user_id": r.UserID, "subject": r.Subject, "audience": r.Audience,
+		"provider": r.Provider, "source_identity": r.SourceIdentity, "request_id": r.RequestID,
+		"server_time": r.ServerTime, "credentials": r.Credentials,
+	})
 }
 
 // LoginWithWebIdentity exchanges webIdentityToken (an access token of the

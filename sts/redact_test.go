@@ -1,0 +1,197 @@
+package sts_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/astran-oss/astran-go/sts"
+)
+
+const (
+	secretAccess  = "eyJhbGciOiJSUzI1NiJ9.secret-access-token"
+	secretRefresh = "secret-refresh-token-value"
+	secretID      = "secret-id-token-value"
+	secretKey     = "tSSQTo03wjC0Z5VXJAPNOu3HLPKweIWBOT82kVBx"
+	secretSession = "SOME_SESSION_TOKEN_SECRET"
+)
+
+func assertNoSecret(t *testing.T, what, out string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("%s leaks %q: %s", what, s, out)
+		}
+	}
+}
+
+func TestRedaction(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	p := newProvider(t, f)
+	ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options)
+	tok := sts.Token{AccessToken: secretAccess, RefreshToken: secretRefresh, IDToken: secretID, TokenType: "Bearer", Expiry: time.Now()}
+	creds := sts.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: secretKey, SessionToken: secretSession, Expiration: time.Now()}
+	res := sts.LoginResult{Credentials: creds, Subject: testSubject, Audience: "s5"}
+	values := map[string]any{
+		"Token": tok, "*Token": &tok,
+		"Credentials": creds, "*Credentials": &creds,
+		"LoginResult": res, "*LoginResult": &res,
+		"*Provider": p, "*TokenSource": ts,
+		"[]any": []any{tok, &creds, res},
+		"struct": struct {
+			T sts.Token
+			C *sts.Credentials
+		}{tok, &creds},
+	}
+	secrets := []string{secretAccess, secretRefresh, secretID, secretKey, secretSession, testPassword}
+	for name, v := range values {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%T"} {
+			assertNoSecret(t, name+" "+verb, fmt.Sprintf(verb, v), secrets...)
+		}
+		js, err := json.Marshal(v)
+		if err != nil {
+			t.Errorf("%s: json: %v", name, err)
+		}
+		assertNoSecret(t, name+" json", string(js), secrets...)
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "v", v)
+		assertNoSecret(t, name+" slog JSON", buf.String(), secrets...)
+		buf.Reset()
+		slog.New(slog.NewTextHandler(&buf, nil)).Info("x", "v", v)
+		assertNoSecret(t, name+" slog text", buf.String(), secrets...)
+	}
+	if s := fmt.Sprint(tok); !strings.Contains(s, "[redacted]") || !strings.Contains(s, "Bearer") {
+		t.Errorf("Token String lost its metadata: %s", s)
+	}
+	if s := fmt.Sprint(creds); !strings.Contains(s, "ASIAEXAMPLE") {
+		t.Errorf("Credentials String lost the access key ID: %s", s)
+	}
+}
+
+// TestRedaction_flow runs a whole login with debug logging and checks
+// that neither the logs nor errors contain a secret.
+func TestRedaction_flow(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p := newProvider(t, f, func(o *sts.Options) { o.Logger = logger })
+	ctx := context.Background()
+	res, err := p.Login(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := p.TokenSource().Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(6 * time.Minute)
+	f.stsFailures = []int{503}
+	if _, err := p.Retrieve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{testPassword, tok.AccessToken, tok.RefreshToken, res.Credentials.SecretAccessKey, res.Credentials.SessionToken}
+	if !strings.Contains(logs.String(), "sts: retrying") || !strings.Contains(logs.String(), res.Credentials.AccessKeyID) {
+		t.Errorf("expected debug events, got %s", logs.String())
+	}
+	assertNoSecret(t, "debug log", logs.String(), secrets...)
+
+	// Errors of every kind, printed every way.
+	f.users[testUser].password = "changed"
+	f.clock.Advance(time.Hour)
+	_, err = p.Retrieve(ctx)
+	if !errors.Is(err, sts.ErrBadCredentials) {
+		t.Fatalf("error %v", err)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v"} {
+		assertNoSecret(t, "error "+verb, fmt.Sprintf(verb, err), secrets...)
+	}
+	assertNoSecret(t, "debug log", logs.String(), secrets...)
+}
+
+// A server that echoes the request (as a misbehaving proxy might) must not
+// get the password or token into errors.
+func TestRedaction_echoingServer(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	f.mu.Lock()
+	f.users[testUser].password = "other"
+	f.mu.Unlock()
+	echo := func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		oauthError(w, 400, "invalid_request", "bad request: "+r.PostForm.Encode()+" "+r.PostForm.Get("password"))
+	}
+	f.srv.Config.Handler.(*http.ServeMux).HandleFunc("POST /echo/token", echo)
+	ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+		o.TokenURL = f.srv.URL + "/echo/token"
+	})
+	_, err := ts.Token(context.Background())
+	if err == nil {
+		t.Fatal("no error")
+	}
+	assertNoSecret(t, "error", err.Error(), testPassword)
+}
+
+func TestPasswordFromEnv(t *testing.T) {
+	t.Setenv("STS_TEST_PASSWORD", "pw-from-env")
+	pw, err := sts.PasswordFromEnv("STS_TEST_PASSWORD")(context.Background())
+	if err != nil || pw != "pw-from-env" {
+		t.Errorf("got %q, %v", pw, err)
+	}
+	os.Unsetenv("STS_TEST_PASSWORD")
+	if _, err := sts.PasswordFromEnv("STS_TEST_PASSWORD")(context.Background()); !errors.Is(err, sts.ErrNoPassword) {
+		t.Errorf("unset: %v", err)
+	}
+}
+
+func TestPasswordFromTerminal(t *testing.T) {
+	ctx := context.Background()
+	isTerm := func(int) bool { return true }
+	var out bytes.Buffer
+	pw, err := sts.TerminalPassword("Password: ", &out, isTerm, func(int) ([]byte, error) { return []byte("typed-secret"), nil })(ctx)
+	if err != nil || pw != "typed-secret" || out.String() != "Password: \n" {
+		t.Errorf("got %q, %v, prompt %q", pw, err, out.String())
+	}
+	if _, err := sts.TerminalPassword("", io.Discard, func(int) bool { return false }, nil)(ctx); !errors.Is(err, sts.ErrNoPassword) {
+		t.Errorf("not a terminal: %v", err)
+	}
+	if _, err := sts.TerminalPassword("", io.Discard, isTerm, func(int) ([]byte, error) { return nil, nil })(ctx); !errors.Is(err, sts.ErrNoPassword) {
+		t.Errorf("empty: %v", err)
+	}
+	// Cancellation returns at once; the blocked read ends later.
+	release := make(chan struct{})
+	cctx, cancel := context.WithCancel(ctx)
+	read := func(int) ([]byte, error) { cancel(); <-release; return []byte("late"), nil }
+	if _, err := sts.TerminalPassword("", io.Discard, isTerm, read)(cctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+	close(release)
+	if _, err := sts.PasswordFromTerminal("")(ctx); err == nil {
+		t.Log("stdin is a terminal; skipping the non-terminal check")
+	} else if !errors.Is(err, sts.ErrNoPassword) {
+		t.Errorf("PasswordFromTerminal without a terminal: %v", err)
+	}
+}
+
+func TestSessionName(t *testing.T) {
+	for in, want := range map[string]string{
+		"bob@astran.io":         "bob@astran.io",
+		"a":                     "a-",
+		"x y/z":                 "x-y-z",
+		strings.Repeat("a", 80): strings.Repeat("a", 64),
+	} {
+		if got := sts.SessionName(in); got != want {
+			t.Errorf("SessionName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
