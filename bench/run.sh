@@ -23,5 +23,5 @@ go test -run '^$' -bench "$BENCH" -benchmem -count "$COUNT" -benchtime "$BENCHTI
 echo "== benchstat" >&2
 go run "$BENCHSTAT" -col /engine results/bench.txt > results/benchstat.txt
 echo "== report" >&2
-go run ./cmd/report -in results/bench.txt -benchstat results/benchstat.txt -md RESULTS.md -svg scaling.svg
-echo "wrote RESULTS.md, scaling.svg, results/bench.txt, results/benchstat.txt" >&2
+go run ./cmd/report -in results/bench.txt -benchstat results/benchstat.txt -md RESULTS.md -svg scaling.svg -readme README.md
+echo "wrote RESULTS.md, scaling.svg, README.md (results section), results/bench.txt, results/benchstat.txt" >&2

@@ -78,7 +78,7 @@ func chart(res *results) string {
 	for e := y0; e <= y1; e++ {
 		y := py(math.Pow(10, e))
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>`+"\n", left, y, w-right, y)
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`+"\n", left-8, y, fmtNs(math.Pow(10, e)))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" dominant-baseline="middle">%s</text>`+"\n", left-8, y, fmtDecade(e))
 	}
 	fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.0f" height="%.0f" fill="none" stroke="#333"/>`+"\n", left, top, pw, ph)
 	fmt.Fprintf(&b, `<text x="%.0f" y="%d" text-anchor="middle">statements in the policy set (log scale)</text>`+"\n", float64(left)+pw/2, h-18)
@@ -115,4 +115,14 @@ func fmtCount(n float64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// fmtDecade names the duration 10^e nanoseconds: "10 ns", "1 µs", "100 ms".
+func fmtDecade(e float64) string {
+	units := []string{"ns", "µs", "ms", "s"}
+	i := int(e) / 3
+	if e < 0 || i >= len(units) {
+		return fmtNs(math.Pow(10, e))
+	}
+	return strconv.FormatFloat(math.Pow(10, float64(int(e)%3)), 'f', 0, 64) + " " + units[i]
 }

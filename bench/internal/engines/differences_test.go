@@ -76,3 +76,35 @@ func TestPeerDifferences(t *testing.T) {
 		})
 	}
 }
+
+// TestMinIORejects pins the IAM features that MinIO's parser refuses and our
+// engine accepts; the workloads avoid them so that MinIO can take part.
+func TestMinIORejects(t *testing.T) {
+	tests := map[string]workload.Statement{
+		"non-S3 action":                {Actions: []string{"iam:CreateUser"}, Resources: []string{"*"}},
+		"lower-case action":            {Actions: []string{"s3:getobject"}, Resources: []string{"*"}},
+		"Astran partition in resource": {Actions: []string{"s3:GetObject"}, Resources: []string{"arn:astran:s3:::b/*"}},
+		"non-S3 resource":              {Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:iam::123456789012:user/x"}},
+		"aws:RequestedRegion key": {Actions: []string{"s3:GetObject"}, Resources: []string{"*"},
+			Conditions: []workload.Condition{{Op: "StringEquals", Key: "aws:RequestedRegion", Values: []string{"us-east-1"}}}},
+		"aws:PrincipalTag/team key": {Actions: []string{"s3:GetObject"}, Resources: []string{"*"},
+			Conditions: []workload.Condition{{Op: "StringEquals", Key: "aws:PrincipalTag/team", Values: []string{"x"}}}},
+		"key in other case (aws:sourceip)": {Actions: []string{"s3:GetObject"}, Resources: []string{"*"},
+			Conditions: []workload.Condition{{Op: "IpAddress", Key: "aws:sourceip", Values: []string{"10.0.0.0/8"}}}},
+		"ArnLike operator": {Actions: []string{"s3:GetObject"}, Resources: []string{"*"},
+			Conditions: []workload.Condition{{Op: "ArnLike", Key: "aws:SourceArn", Values: []string{"arn:aws:s3:::b"}}}},
+		"...IfExists operator": {Actions: []string{"s3:GetObject"}, Resources: []string{"*"},
+			Conditions: []workload.Condition{{Op: "StringLikeIfExists", Key: "aws:UserAgent", Values: []string{"x*"}}}},
+	}
+	for name, s := range tests {
+		t.Run(name, func(t *testing.T) {
+			w := &workload.Workload{Name: "reject", Policies: []workload.Policy{{ID: "p", Statements: []workload.Statement{s}}}}
+			if _, err := (engines.Astran{}).Compile(w); err != nil {
+				t.Errorf("astran rejected it: %v", err)
+			}
+			if _, err := (engines.MinIO{}).Compile(w); err == nil {
+				t.Errorf("minio accepted it; update README.md")
+			}
+		})
+	}
+}
