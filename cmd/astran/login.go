@@ -328,8 +328,8 @@ func (e *env) passwordFunc(f *loginFlags) sts.PasswordFunc {
 		if !done {
 			pw, err = get(ctx)
 			done = err == nil
-			if err != nil && !errors.Is(err, sts.ErrNoPassword) {
-				err = fmt.Errorf("%w: %w", sts.ErrNoPassword, err)
+			if err != nil {
+				err = &passwordError{err}
 			}
 		}
 		return pw, err
@@ -377,10 +377,18 @@ func loginError(err error) error {
 	return fmt.Errorf("login failed: %s", msg)
 }
 
+// passwordError reports that no password could be obtained. It wraps
+// sts.ErrNoPassword, as the sts package asks of a PasswordFunc.
+type passwordError struct{ err error }
+
+func (e *passwordError) Error() string   { return e.err.Error() }
+func (e *passwordError) Unwrap() []error { return []error{sts.ErrNoPassword, e.err} }
+
 // unwrapNoPassword finds the most specific message of a password failure.
 func unwrapNoPassword(err error) string {
-	if errors.Is(err, errNoPassword) {
-		return errNoPassword.Error()
+	var pe *passwordError
+	if errors.As(err, &pe) {
+		return oneLine(pe.Error())
 	}
 	return oneLine(err.Error())
 }

@@ -1,0 +1,341 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// loginEnv is a test env pointed at a fake Astran through the ASTRAN_*
+// variables, as "astran serve" would print them.
+func loginEnv(t *testing.T, stdin string) (*testEnv, *fakeAstran) {
+	te := newTestEnv(t, stdin)
+	f := newFakeAstran(t, func() time.Time { return te.clock })
+	for k, v := range f.env() {
+		te.vars[k] = v
+	}
+	return te, f
+}
+
+func TestLogin_formats(t *testing.T) {
+	tests := []struct {
+		format string
+		check  func(t *testing.T, out string)
+	}{
+		{"env", func(t *testing.T, out string) {
+			want := "export AWS_ACCESS_KEY_ID=ASIAFAKE0001\n" +
+				"export AWS_SECRET_ACCESS_KEY=secret-key-1\n" +
+				"export AWS_SESSION_TOKEN=session-token-1\n" +
+				"export AWS_CREDENTIAL_EXPIRATION=2026-03-27T10:27:32Z\n"
+			if out != want {
+				t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+			}
+		}},
+		{"credential-process", func(t *testing.T, out string) {
+			want := `{"Version":1,"AccessKeyId":"ASIAFAKE0001","SecretAccessKey":"secret-key-1","SessionToken":"session-token-1","Expiration":"2026-03-27T10:27:32Z"}` + "\n"
+			if out != want {
+				t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+			}
+		}},
+		{"json", func(t *testing.T, out string) {
+			var rec loginRecord
+			if err := json.Unmarshal([]byte(out), &rec); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			if rec.User != "arn:demo:iam::"+testAccount+":user/bob@astran.io" || rec.Partition != "demo" ||
+				rec.Credentials.AccessKeyID != "ASIAFAKE0001" || rec.Credentials.SessionToken != "session-token-1" ||
+				!rec.Credentials.Expiration.Equal(time.Date(2026, 3, 27, 10, 27, 32, 0, time.UTC)) ||
+				rec.Audience != "s5" || !strings.HasSuffix(rec.Provider, "/auth/realms/demo") {
+				t.Errorf("json output: %s", out)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.format, func(t *testing.T) {
+			te, _ := loginEnv(t, testPassword+"\n")
+			code := te.run("login", "--username", testUser, "--password-stdin", "--format", tc.format)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, te.errOut)
+			}
+			tc.check(t, te.out.String())
+			if strings.Contains(te.errOut.String(), testPassword) {
+				t.Errorf("stderr shows the password")
+			}
+		})
+	}
+}
+
+func TestLogin_passwordSources(t *testing.T) {
+	tests := []struct {
+		name     string
+		stdin    string
+		args     []string
+		vars     map[string]string
+		terminal bool
+		code     int
+		err      string
+	}{
+		{"stdin", testPassword + "\r\n", []string{"--password-stdin"}, nil, false, 0, ""},
+		{"stdin without newline", testPassword, []string{"--password-stdin"}, nil, false, 0, ""},
+		{"environment", "", nil, map[string]string{"ASTRAN_PASSWORD": testPassword}, false, 0, ""},
+		{"terminal", "", nil, nil, true, 0, ""},
+		{"stdin wins over the environment", testPassword + "\n", []string{"--password-stdin"}, map[string]string{"ASTRAN_PASSWORD": "wrong"}, false, 0, ""},
+		{"none", "", nil, nil, false, 1, "astran: login failed: no password: pass --password-stdin, set ASTRAN_PASSWORD, or run in a terminal\n"},
+		{"empty stdin", "\n", []string{"--password-stdin"}, nil, false, 1, "astran: login failed: empty password on standard input\n"},
+		{"stdin too long", strings.Repeat("p", maxPasswordBytes+1), []string{"--password-stdin"}, nil, false, 1, "astran: login failed: password on standard input is too long\n"},
+		{"wrong password", "nope-" + testPassword, []string{"--password-stdin"}, nil, false, 1, "astran: login failed: invalid username or password\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			te, _ := loginEnv(t, tc.stdin)
+			for k, v := range tc.vars {
+				te.vars[k] = v
+			}
+			prompted := false
+			te.stdinTerminal = func() bool { return tc.terminal }
+			te.readPassword = func(_ context.Context, prompt string) (string, error) {
+				prompted = true
+				if prompt != "Password for bob@astran.io: " {
+					t.Errorf("prompt = %q", prompt)
+				}
+				return testPassword, nil
+			}
+			code := te.run(append([]string{"login", "-u", testUser}, tc.args...)...)
+			if code != tc.code || te.errOut.String() != tc.err {
+				t.Errorf("exit %d, stderr %q; want %d, %q", code, te.errOut, tc.code, tc.err)
+			}
+			if prompted != tc.terminal {
+				t.Errorf("prompted = %v", prompted)
+			}
+			if strings.Contains(te.errOut.String(), testPassword) {
+				t.Errorf("stderr shows the password")
+			}
+		})
+	}
+}
+
+func TestLogin_errors(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(te *testEnv, f *fakeAstran)
+		args  []string
+		err   string
+	}{
+		{"account not set up", func(te *testEnv, f *fakeAstran) { f.setUp = false }, nil,
+			"astran: login failed: account not set up: verify your email address and set a password with the link Astran emailed you\n"},
+		{"STS refuses", func(te *testEnv, f *fakeAstran) { f.stsDenied = true }, nil,
+			"astran: login failed: STS refused the login: AccessDenied: User is disabled\n"},
+		{"wrong client", nil, []string{"--client-id", "other"},
+			"astran: login failed: the identity provider refused the client: check --client-id and --issuer\n"},
+		{"wrong realm", nil, []string{"--realm", "other"},
+			"astran: login failed: the identity provider refused the client: check --client-id and --issuer\n"},
+		{"no partition", func(te *testEnv, f *fakeAstran) { delete(te.vars, "ASTRAN_PARTITION") }, nil,
+			"astran: login: no partition: pass --partition or set ASTRAN_PARTITION\n"},
+		{"bad partition", nil, []string{"--partition", "a/b"},
+			"astran: login: invalid partition \"a/b\"\n"},
+		{"bad issuer", nil, []string{"--issuer", "ftp://x"},
+			"astran: login: invalid issuer \"ftp://x\"\n"},
+		{"bad format", nil, []string{"--format", "yaml"},
+			"astran: login: unknown --format \"yaml\" (want env, credential-process or json)\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			te, f := loginEnv(t, "")
+			te.vars["ASTRAN_PASSWORD"] = testPassword
+			if tc.setup != nil {
+				tc.setup(te, f)
+			}
+			code := te.run(append([]string{"login", "-u", testUser}, tc.args...)...)
+			if code != 1 || te.errOut.String() != tc.err {
+				t.Errorf("exit %d, stderr %q; want 1, %q", code, te.errOut, tc.err)
+			}
+			if te.out.Len() != 0 {
+				t.Errorf("stdout = %q", te.out)
+			}
+		})
+	}
+	t.Run("no user", func(t *testing.T) {
+		te, _ := loginEnv(t, "")
+		if code := te.run("login"); code != 1 || te.errOut.String() != "astran: login: no user name: pass --username\n" {
+			t.Errorf("exit %d, stderr %q", code, te.errOut)
+		}
+	})
+	t.Run("unreachable STS", func(t *testing.T) {
+		te, _ := loginEnv(t, "")
+		te.vars["ASTRAN_PASSWORD"] = testPassword
+		te.vars["ASTRAN_STS_ENDPOINT"] = "http://127.0.0.1:1/"
+		code := te.run("login", "-u", testUser)
+		if code != 1 || !strings.HasPrefix(te.errOut.String(), "astran: login failed: STS at http://127.0.0.1:1/ is unavailable: ") ||
+			strings.Count(te.errOut.String(), "\n") != 1 {
+			t.Errorf("exit %d, stderr %q", code, te.errOut)
+		}
+	})
+}
+
+func TestLogin_cache(t *testing.T) {
+	te, f := loginEnv(t, "")
+	te.vars["ASTRAN_PASSWORD"] = testPassword
+	login := func(args ...string) string {
+		t.Helper()
+		if code := te.run(append([]string{"login", "-u", testUser, "--format", "credential-process"}, args...)...); code != 0 {
+			t.Fatalf("exit %d: %s", code, te.errOut)
+		}
+		var cp credentialProcess
+		if err := json.Unmarshal(te.out.Bytes(), &cp); err != nil {
+			t.Fatal(err)
+		}
+		return cp.AccessKeyID
+	}
+	first := login()
+	dir, _ := te.cacheDir()
+	file := filepath.Join(dir, "astran", "demo_user_bob@astran.io.json")
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatalf("no cache file: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("cache file mode %v", fi.Mode().Perm())
+	}
+	if di, _ := os.Stat(filepath.Dir(file)); di.Mode().Perm() != 0o700 {
+		t.Errorf("cache dir mode %v", di.Mode().Perm())
+	}
+
+	// Reused while more than 5 minutes remain.
+	te.clock = te.clock.Add(54 * time.Minute)
+	if got := login(); got != first {
+		t.Errorf("second login: %s, want cached %s", got, first)
+	}
+	if g, l := f.counts(); g != 1 || l != 1 {
+		t.Errorf("server saw %d grants, %d logins; want 1, 1", g, l)
+	}
+	// Renewed within 5 minutes of the expiration.
+	te.clock = te.clock.Add(2 * time.Minute)
+	second := login()
+	if second == first {
+		t.Errorf("credentials expiring in 4 minutes were reused")
+	}
+	// --fresh ignores the cache.
+	if got := login("--fresh"); got == second {
+		t.Errorf("--fresh reused the cache")
+	}
+	// Another STS endpoint does not get this cache.
+	third := login()
+	te.vars["ASTRAN_STS_ENDPOINT"] = f.srv.URL + "/sts/?other"
+	if got := login(); got == third {
+		t.Errorf("cache reused for another endpoint")
+	}
+	// A cache file that others can read is not trusted.
+	fourth := login()
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := login(); got == fourth {
+		t.Errorf("group-readable cache file reused")
+	}
+	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
+		t.Errorf("rewritten cache file mode %v", fi.Mode().Perm())
+	}
+	// A broken cache file is ignored.
+	if err := os.WriteFile(file, []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	login()
+
+	// logout deletes it; logging out again is fine.
+	if code := te.run("logout", "-u", testUser); code != 0 || te.errOut.String() != "Logged out bob@astran.io from partition demo.\n" {
+		t.Errorf("logout: exit %d, %q", code, te.errOut)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("cache file still there: %v", err)
+	}
+	if code := te.run("logout", "-u", testUser, "-p", "demo"); code != 0 {
+		t.Errorf("second logout: exit %d, %q", code, te.errOut)
+	}
+	// The next login talks to the server again.
+	_, before := f.counts()
+	login()
+	if _, after := f.counts(); after != before+1 {
+		t.Errorf("login after logout did not log in")
+	}
+}
+
+func TestLogout(t *testing.T) {
+	te, _ := loginEnv(t, "")
+	te.vars["ASTRAN_PASSWORD"] = testPassword
+	for _, args := range [][]string{{"-u", testUser}, {"-u", "root@astran.io", "--root"}} {
+		dir, _ := te.cacheDir()
+		file, _ := te.cacheFile("demo", args[1], len(args) == 3)
+		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_ = dir
+	}
+	tests := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"--all", "-u", "x"}, 1, "astran: logout: --all excludes --partition and --username\n"},
+		{[]string{"-p", "demo"}, 1, "astran: logout: pass --partition and --username, or --all\n"},
+		{[]string{"--all"}, 0, "Deleted 2 cached credential(s).\n"},
+		{[]string{"--all"}, 0, "Deleted 0 cached credential(s).\n"},
+	}
+	for _, tc := range tests {
+		code := te.run(append([]string{"logout"}, tc.args...)...)
+		if code != tc.code || te.errOut.String() != tc.err {
+			t.Errorf("logout %v: exit %d, %q; want %d, %q", tc.args, code, te.errOut, tc.code, tc.err)
+		}
+	}
+	te2 := newTestEnv(t, "")
+	if code := te2.run("logout", "--all"); code != 0 {
+		t.Errorf("logout --all without a cache directory: exit %d, %q", code, te2.errOut)
+	}
+}
+
+func TestLogin_root(t *testing.T) {
+	te, _ := loginEnv(t, "")
+	f := &loginFlags{partition: "demo", username: "root@astran.io", root: true}
+	tg, err := te.resolve(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(tg.Issuer, "/auth/realms/root-accounts") || tg.ClientID != "root-client" {
+		t.Errorf("root target = %+v", tg)
+	}
+	te.vars = map[string]string{}
+	tg, err = te.resolve(&loginFlags{partition: "demo", username: testUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := target{Partition: "demo", Username: testUser, Issuer: "https://astran.cloud-iam.com/auth/realms/demo", ClientID: "s5", STSEndpoint: "https://demo.sts.astran.io"}
+	if tg != want {
+		t.Errorf("default target = %+v, want %+v", tg, want)
+	}
+	tg, _ = te.resolve(&loginFlags{partition: "demo", username: testUser, issuer: "https://idp.example/x", stsEndpoint: "http://127.0.0.1:9/", clientID: "c"})
+	if tg.Issuer != "https://idp.example/x" || tg.STSEndpoint != "http://127.0.0.1:9/" || tg.ClientID != "c" {
+		t.Errorf("flags ignored: %+v", tg)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"ASIA123":        "ASIA123",
+		"a/b+c=":         "a/b+c=",
+		"":               "''",
+		"it's":           `'it'\''s'`,
+		"$(rm -rf ~)":    "'$(rm -rf ~)'",
+		"with space":     "'with space'",
+		"2026-03-27T10Z": "2026-03-27T10Z",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// testEnv is an env with captured output and a private environment, cache
+// directory and clock.
+type testEnv struct {
+	*env
+	out, errOut *bytes.Buffer
+	vars        map[string]string
+	clock       time.Time
+}
+
+func newTestEnv(t *testing.T, stdin string) *testEnv {
+	t.Helper()
+	te := &testEnv{
+		out:    &bytes.Buffer{},
+		errOut: &bytes.Buffer{},
+		vars:   map[string]string{},
+		clock:  time.Date(2026, 3, 27, 9, 27, 32, 0, time.UTC),
+	}
+	cache := t.TempDir()
+	te.env = &env{
+		stdin:         strings.NewReader(stdin),
+		stdout:        te.out,
+		stderr:        te.errOut,
+		getenv:        func(k string) string { return te.vars[k] },
+		now:           func() time.Time { return te.clock },
+		cacheDir:      func() (string, error) { return cache, nil },
+		stdinTerminal: func() bool { return false },
+		readPassword: func(context.Context, string) (string, error) {
+			t.Error("unexpected terminal prompt")
+			return "", errNoPassword
+		},
+	}
+	return te
+}
+
+func (te *testEnv) run(args ...string) int {
+	te.out.Reset()
+	te.errOut.Reset()
+	return te.env.run(context.Background(), args)
+}
+
+func TestRun_realMain(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"policy", "validate", "testdata/reader.json"}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if got := out.String(); got != "testdata/reader.json: valid\n" {
+		t.Errorf("stdout = %q", got)
+	}
+}
+
+// TestHelp checks that every command, cobra's included, documents an
+// example and that --help works for each.
+func TestHelp(t *testing.T) {
+	te := newTestEnv(t, "")
+	root := te.rootCommand()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden {
+			return
+		}
+		path := strings.Fields(c.CommandPath())[1:]
+		t.Run(strings.Join(append([]string{"astran"}, path...), "_"), func(t *testing.T) {
+			if c.Example == "" {
+				t.Errorf("%q has no example", c.CommandPath())
+			}
+			if code := te.run(append(path, "--help")...); code != 0 {
+				t.Fatalf("--help: exit %d: %s", code, te.errOut)
+			}
+			if !strings.Contains(te.out.String(), "Examples:") {
+				t.Errorf("--help lacks the examples:\n%s", te.out)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+func TestRun_errors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown command", []string{"frobnicate"}, 1, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"policy", "validate", "--nope", "x"}, 1, "unknown flag: --nope"},
+		{"missing args", []string{"policy", "validate"}, 1, "requires at least 1 arg"},
+		{"missing request", []string{"policy", "simulate", "testdata/reader.json"}, 1, `required flag(s) "request" not set`},
+		{"bad dialect", []string{"policy", "validate", "--dialect", "gcp", "testdata/reader.json"}, 1, `unknown --dialect "gcp"`},
+		{"no args is help", nil, 0, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			te := newTestEnv(t, "")
+			code := te.run(tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, tc.code, te.errOut)
+			}
+			stderr := te.errOut.String()
+			if tc.want != "" {
+				if !strings.Contains(stderr, tc.want) || !strings.HasPrefix(stderr, "astran: ") {
+					t.Errorf("stderr = %q, want it to contain %q", stderr, tc.want)
+				}
+				if strings.Count(stderr, "\n") != 1 {
+					t.Errorf("stderr is not one line: %q", stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestOneLine(t *testing.T) {
+	if got := oneLine("a\n\tb  c\n"); got != "a; b c" {
+		t.Errorf("oneLine = %q", got)
+	}
+}
