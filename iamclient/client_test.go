@@ -26,7 +26,11 @@ import (
 func newFake(t *testing.T) (*fakeIAM, *iamclient.Client) {
 	t.Helper()
 	f := &fakeIAM{}
-	return f, iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = f })
+	return f, newClient(f)
+}
+
+func newClient(api iamclient.API) *iamclient.Client {
+	return iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = api })
 }
 
 func apiErr(code string) error {

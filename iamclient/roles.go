@@ -3,6 +3,7 @@ package iamclient
 import (
 	"context"
 	"iter"
+	"math"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,7 +50,8 @@ func (c *Client) CreateRole(ctx context.Context, name string, trust *policy.Docu
 		in.Description = aws.String(o.Description)
 	}
 	if o.MaxSessionDuration > 0 {
-		in.MaxSessionDuration = aws.Int32(int32(o.MaxSessionDuration / time.Second))
+		secs := min(o.MaxSessionDuration/time.Second, math.MaxInt32) // IAM refuses more than 12 hours
+		in.MaxSessionDuration = aws.Int32(int32(secs))
 	}
 	if o.PermissionsBoundary != (arn.ARN{}) {
 		in.PermissionsBoundary = aws.String(o.PermissionsBoundary.String())
