@@ -11,8 +11,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/astran-oss/astran-go/iamclient"
+	"github.com/astran-oss/astran-go/policy"
 )
 
 // fakeAstranIAM is a tiny stand-in for Astran's IAM endpoint, so that the
@@ -100,4 +103,48 @@ func ExampleBuiltinPolicyARN() {
 	// Output:
 	// arn:astran:iam::astran:policy/AstranAdmin
 	// true
+}
+
+// createPolicyFake implements the one IAM operation ExampleClient_CreatePolicy
+// needs; the embedded nil API makes any other call panic. Unit tests fake
+// IAM the same way, through Options.API.
+type createPolicyFake struct{ iamclient.API }
+
+func (createPolicyFake) CreatePolicy(_ context.Context, in *iam.CreatePolicyInput, _ ...func(*iam.Options)) (*iam.CreatePolicyOutput, error) {
+	fmt.Println("sent:", *in.PolicyDocument)
+	return &iam.CreatePolicyOutput{Policy: &types.Policy{
+		PolicyName:       in.PolicyName,
+		Arn:              aws.String("arn:demo:iam::ce09c61d-afac-404f-a96b-ebbbced80013:policy/" + *in.PolicyName),
+		DefaultVersionId: aws.String("v1"),
+		IsAttachable:     true,
+	}}, nil
+}
+
+func ExampleClient_CreatePolicy() {
+	c := iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = createPolicyFake{} })
+	ctx := context.Background()
+
+	doc, err := policy.Parse([]byte(`{
+		"Version": "2012-10-17",
+		"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:demo:s3:::reports/${aws:username}/*"}]
+	}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := c.CreatePolicy(ctx, "read-own-reports", doc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.ARN, p.DefaultVersionID)
+
+	// Invalid documents and built-ins are refused before anything is sent.
+	_, err = c.CreatePolicy(ctx, "empty", &policy.Document{Version: policy.Version2012})
+	fmt.Println(errors.Is(err, iamclient.ErrInvalidInput))
+	err = c.DeletePolicy(ctx, iamclient.BuiltinPolicyARN(iamclient.AstranAdmin))
+	fmt.Println(err)
+	// Output:
+	// sent: {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::reports/${aws:username}/*"}]}
+	// arn:demo:iam::ce09c61d-afac-404f-a96b-ebbbced80013:policy/read-own-reports v1
+	// true
+	// iamclient: DeletePolicy arn:astran:iam::astran:policy/AstranAdmin: built-in entities cannot be modified or deleted
 }
