@@ -336,7 +336,7 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 	if caller.AccessKeyID != "" {
 		s, err := a.store.Session(ctx, caller.AccessKeyID)
 		if err != nil {
-			return nil, &CallerError{Caller: caller, Err: err}
+			return nil, callerError(caller, err)
 		}
 		ses = &s
 		idARN = s.Identity
@@ -351,7 +351,7 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 	}
 	id, err := a.store.Identity(ctx, idARN)
 	if err != nil {
-		return nil, &CallerError{Caller: caller, Err: err}
+		return nil, callerError(caller, err)
 	}
 	var pols []policy.Policy
 	switch id.Kind {
@@ -398,6 +398,15 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		e.base = append(e.base, kv{key: k, values: v})
 	}
 	return e, nil
+}
+
+// callerError wraps a lookup failure: a *CallerError for ErrNotFound, the
+// store's error otherwise.
+func callerError(c Caller, err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return &CallerError{Caller: c, Err: err}
+	}
+	return fmt.Errorf("principal: resolving caller %s: %w", c, err)
 }
 
 func (a *Authorizer) compile(pols []policy.Policy) (*policy.Set, error) {

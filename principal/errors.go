@@ -43,7 +43,8 @@ func (e *NotFoundError) Unwrap() error { return ErrNotFound }
 // CallerError reports that the authorizer could not resolve a [Caller] to a
 // live identity: the session is unknown or expired, or the user or role it
 // stands for no longer exists. The decision that comes with it is always a
-// deny. Err wraps [ErrNotFound], [ErrExpired] or a store failure.
+// deny. Err wraps [ErrNotFound], [ErrExpired] or [ErrNoCaller]; a failing
+// store is reported with its own error instead.
 type CallerError struct {
 	Caller Caller
 	// Expiration is set when the session expired.

@@ -97,9 +97,10 @@ type IAMStoreStats struct {
 //     managed policy) is fetched on first use and kept for TTL;
 //   - concurrent lookups of the same key share one refresh (singleflight);
 //   - when a refresh fails (IAM unreachable, throttled...) and an earlier
-//     value exists, that value keeps being served, with a slog warning
-//     giving its age and a count in [IAMStore.Stats]; a refresh is retried
-//     after RetryInterval. A NoSuchEntity answer is not a failure: the value
+//     value exists, that value keeps being served: each failed refresh logs
+//     a slog warning with the key, the value's age and the error, and every
+//     stale lookup is counted in [IAMStore.Stats] (Stale, MaxStaleness); a
+//     refresh is retried after RetryInterval. A NoSuchEntity answer is not a failure: the value
 //     is dropped and ErrNotFound returned.
 //
 // Built-in policies are answered locally. [IAMStore.Generation] changes when
@@ -196,7 +197,7 @@ func (s *IAMStore) get(ctx context.Context, key string, fetch func(context.Conte
 	s.mu.Unlock()
 	if item != nil && (now.Sub(item.fetched) < s.opts.TTL || now.Before(item.nextRetry)) {
 		if now.Sub(item.fetched) >= s.opts.TTL {
-			s.noteStale(ctx, key, now.Sub(item.fetched), nil)
+			s.noteStale(now.Sub(item.fetched))
 		} else {
 			s.hits.Add(1)
 		}
@@ -228,7 +229,8 @@ func (s *IAMStore) refresh(ctx context.Context, key string, fetch func(context.C
 	case errors.Is(err, ErrNotFound):
 		delete(s.cache, key)
 	case old != nil:
-		old.nextRetry = now.Add(s.opts.RetryInterval)
+		// Items are immutable once published: readers use them unlocked.
+		s.cache[key] = &cacheItem{val: old.val, fetched: old.fetched, nextRetry: now.Add(s.opts.RetryInterval)}
 	}
 	s.mu.Unlock()
 	switch {
@@ -248,11 +250,15 @@ func (s *IAMStore) refresh(ctx context.Context, key string, fetch func(context.C
 	if old == nil {
 		return nil, err
 	}
-	s.noteStale(ctx, key, now.Sub(old.fetched), err)
+	age := now.Sub(old.fetched)
+	s.noteStale(age)
+	s.opts.Logger.WarnContext(ctx, "principal: IAM unavailable, serving stale data",
+		slog.String("key", key), slog.Duration("age", age), slog.Duration("retry_in", s.opts.RetryInterval), slog.Any("error", err))
 	return old.val, nil
 }
 
-func (s *IAMStore) noteStale(ctx context.Context, key string, age time.Duration, err error) {
+// noteStale counts a value served stale at the given age.
+func (s *IAMStore) noteStale(age time.Duration) {
 	s.stale.Add(1)
 	for {
 		m := s.maxStale.Load()
@@ -260,11 +266,6 @@ func (s *IAMStore) noteStale(ctx context.Context, key string, age time.Duration,
 			break
 		}
 	}
-	attrs := []any{slog.String("key", key), slog.Duration("age", age)}
-	if err != nil {
-		attrs = append(attrs, slog.Any("error", err))
-	}
-	s.opts.Logger.WarnContext(ctx, "principal: IAM unavailable, serving stale data", attrs...)
 }
 
 // iamError classifies an IAM error: NoSuchEntity becomes ErrNotFound.
@@ -358,16 +359,25 @@ func (s *IAMStore) fetchRole(ctx context.Context, a arn.ARN) (any, error) {
 }
 
 // decodeDocument parses a policy document as IAM returns it: URL-encoded
-// JSON (RFC 3986), or plain JSON.
+// JSON (RFC 3986; a form-encoded "+" for a space is accepted too), or
+// plain JSON.
 func decodeDocument(s string) (*policy.Document, error) {
-	if !strings.HasPrefix(strings.TrimSpace(s), "{") {
-		u, err := url.PathUnescape(s)
-		if err != nil {
-			return nil, fmt.Errorf("URL-decoding document: %w", err)
-		}
-		s = u
+	if strings.HasPrefix(strings.TrimSpace(s), "{") {
+		return policy.Parse([]byte(s))
 	}
-	return policy.Parse([]byte(s))
+	u, err := url.PathUnescape(s)
+	if err != nil {
+		return nil, fmt.Errorf("URL-decoding document: %w", err)
+	}
+	doc, err := policy.Parse([]byte(u))
+	if err != nil && strings.Contains(s, "+") {
+		if q, qerr := url.QueryUnescape(s); qerr == nil {
+			if d, perr := policy.Parse([]byte(q)); perr == nil {
+				return d, nil
+			}
+		}
+	}
+	return doc, err
 }
 
 // Session implements [Store] through Options.Sessions.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/xml"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -173,25 +173,16 @@ func Middleware(authz *Authorizer, mapper RequestMapper, optFns ...func(*Middlew
 
 const accessDeniedMessage = "You don't have permission to access this resource"
 
-type xmlError struct {
-	XMLName   xml.Name `xml:"Error"`
-	Code      string   `xml:"Code"`
-	Message   string   `xml:"Message"`
-	Resource  string   `xml:"Resource"`
-	RequestID string   `xml:"RequestId"`
-}
+var xmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	id := strings.ToUpper(hex.EncodeToString(b[:]))
-	body, err := xml.Marshal(xmlError{Code: code, Message: msg, Resource: r.URL.Path, RequestID: id})
-	if err != nil {
-		body = nil
-	}
 	w.Header().Set("Content-Type", "application/xml")
 	w.Header().Set("X-Amz-Request-Id", id)
 	w.WriteHeader(status)
-	_, _ = w.Write([]byte(xml.Header))
-	_, _ = w.Write(body)
+	_, _ = io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n<Error><Code>"+code+
+		"</Code><Message>"+xmlText.Replace(msg)+"</Message><Resource>"+xmlText.Replace(r.URL.Path)+
+		"</Resource><RequestId>"+id+"</RequestId></Error>")
 }

@@ -1,0 +1,554 @@
+package principal_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/iamclient"
+	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/principal"
+)
+
+var errOutage = errors.New("dial tcp: connection refused")
+
+// fakeIAM is an in-memory IAM API. Set fail to simulate an outage.
+type fakeIAM struct {
+	mu       sync.Mutex
+	users    map[string]types.User             // by name
+	roles    map[string]types.Role             // by name
+	groups   map[string][]types.Group          // user -> groups
+	attached map[string][]types.AttachedPolicy // "user/x", "group/x", "role/x" -> attached
+	inline   map[string]map[string]string      // same keys -> name -> document (plain JSON)
+	policies map[string]string                 // ARN -> default document (plain JSON)
+	calls    map[string]int                    // operation -> count
+
+	fail    atomic.Bool
+	block   chan struct{} // when not nil, GetUser waits on it
+	started chan struct{} // when not nil, GetUser signals it
+}
+
+func newFakeIAM() *fakeIAM {
+	return &fakeIAM{
+		users: map[string]types.User{}, roles: map[string]types.Role{}, groups: map[string][]types.Group{},
+		attached: map[string][]types.AttachedPolicy{}, inline: map[string]map[string]string{},
+		policies: map[string]string{}, calls: map[string]int{},
+	}
+}
+
+func (f *fakeIAM) call(op string) error {
+	f.mu.Lock()
+	f.calls[op]++
+	f.mu.Unlock()
+	if f.fail.Load() {
+		return errOutage
+	}
+	return nil
+}
+
+func (f *fakeIAM) count(op string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[op]
+}
+
+func noSuchEntity(what string) error {
+	return &types.NoSuchEntityException{Message: aws.String(what + " not found")}
+}
+
+func (f *fakeIAM) GetUser(ctx context.Context, in *iam.GetUserInput, _ ...func(*iam.Options)) (*iam.GetUserOutput, error) {
+	if f.started != nil {
+		f.started <- struct{}{}
+	}
+	if f.block != nil {
+		<-f.block
+	}
+	if err := f.call("GetUser"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u, ok := f.users[aws.ToString(in.UserName)]
+	if !ok {
+		return nil, noSuchEntity("user")
+	}
+	return &iam.GetUserOutput{User: &u}, nil
+}
+
+func (f *fakeIAM) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	if err := f.call("GetRole"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.roles[aws.ToString(in.RoleName)]
+	if !ok {
+		return nil, noSuchEntity("role")
+	}
+	return &iam.GetRoleOutput{Role: &r}, nil
+}
+
+func (f *fakeIAM) ListGroupsForUser(ctx context.Context, in *iam.ListGroupsForUserInput, _ ...func(*iam.Options)) (*iam.ListGroupsForUserOutput, error) {
+	if err := f.call("ListGroupsForUser"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	gs := f.groups[aws.ToString(in.UserName)]
+	// Two pages, to exercise pagination.
+	if in.Marker == nil && len(gs) > 1 {
+		return &iam.ListGroupsForUserOutput{Groups: gs[:1], IsTruncated: true, Marker: aws.String("p2")}, nil
+	}
+	if in.Marker != nil {
+		gs = gs[1:]
+	}
+	return &iam.ListGroupsForUserOutput{Groups: gs}, nil
+}
+
+func (f *fakeIAM) attachedOf(key string) ([]types.AttachedPolicy, error) {
+	if err := f.call("ListAttached"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.attached[key], nil
+}
+
+func (f *fakeIAM) ListAttachedUserPolicies(ctx context.Context, in *iam.ListAttachedUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedUserPoliciesOutput, error) {
+	a, err := f.attachedOf("user/" + aws.ToString(in.UserName))
+	if err != nil {
+		return nil, err
+	}
+	return &iam.ListAttachedUserPoliciesOutput{AttachedPolicies: a}, nil
+}
+
+func (f *fakeIAM) ListAttachedGroupPolicies(ctx context.Context, in *iam.ListAttachedGroupPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedGroupPoliciesOutput, error) {
+	a, err := f.attachedOf("group/" + aws.ToString(in.GroupName))
+	if err != nil {
+		return nil, err
+	}
+	return &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: a}, nil
+}
+
+func (f *fakeIAM) ListAttachedRolePolicies(ctx context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	a, err := f.attachedOf("role/" + aws.ToString(in.RoleName))
+	if err != nil {
+		return nil, err
+	}
+	return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: a}, nil
+}
+
+func (f *fakeIAM) inlineNames(key string) ([]string, error) {
+	if err := f.call("ListInline"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var names []string
+	for n := range f.inline[key] {
+		names = append(names, n)
+	}
+	return names, nil
+}
+
+func (f *fakeIAM) ListUserPolicies(ctx context.Context, in *iam.ListUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListUserPoliciesOutput, error) {
+	n, err := f.inlineNames("user/" + aws.ToString(in.UserName))
+	return &iam.ListUserPoliciesOutput{PolicyNames: n}, err
+}
+
+func (f *fakeIAM) ListGroupPolicies(ctx context.Context, in *iam.ListGroupPoliciesInput, _ ...func(*iam.Options)) (*iam.ListGroupPoliciesOutput, error) {
+	n, err := f.inlineNames("group/" + aws.ToString(in.GroupName))
+	return &iam.ListGroupPoliciesOutput{PolicyNames: n}, err
+}
+
+func (f *fakeIAM) ListRolePolicies(ctx context.Context, in *iam.ListRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
+	n, err := f.inlineNames("role/" + aws.ToString(in.RoleName))
+	return &iam.ListRolePoliciesOutput{PolicyNames: n}, err
+}
+
+func (f *fakeIAM) inlineDoc(key, name string) (*string, error) {
+	if err := f.call("GetInline"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, ok := f.inline[key][name]
+	if !ok {
+		return nil, noSuchEntity("inline policy")
+	}
+	return aws.String(url.PathEscape(d)), nil
+}
+
+func (f *fakeIAM) GetUserPolicy(ctx context.Context, in *iam.GetUserPolicyInput, _ ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error) {
+	d, err := f.inlineDoc("user/"+aws.ToString(in.UserName), aws.ToString(in.PolicyName))
+	return &iam.GetUserPolicyOutput{PolicyDocument: d}, err
+}
+
+func (f *fakeIAM) GetGroupPolicy(ctx context.Context, in *iam.GetGroupPolicyInput, _ ...func(*iam.Options)) (*iam.GetGroupPolicyOutput, error) {
+	d, err := f.inlineDoc("group/"+aws.ToString(in.GroupName), aws.ToString(in.PolicyName))
+	return &iam.GetGroupPolicyOutput{PolicyDocument: d}, err
+}
+
+func (f *fakeIAM) GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	d, err := f.inlineDoc("role/"+aws.ToString(in.RoleName), aws.ToString(in.PolicyName))
+	return &iam.GetRolePolicyOutput{PolicyDocument: d}, err
+}
+
+func (f *fakeIAM) GetPolicy(ctx context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+	if err := f.call("GetPolicy"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.policies[aws.ToString(in.PolicyArn)]; !ok {
+		return nil, noSuchEntity("policy")
+	}
+	return &iam.GetPolicyOutput{Policy: &types.Policy{Arn: in.PolicyArn, DefaultVersionId: aws.String("v1")}}, nil
+}
+
+func (f *fakeIAM) GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
+	if err := f.call("GetPolicyVersion"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	d, ok := f.policies[aws.ToString(in.PolicyArn)]
+	if !ok {
+		return nil, noSuchEntity("policy")
+	}
+	// Form-style encoding (spaces as "+"), which the store also accepts.
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &types.PolicyVersion{Document: aws.String(url.QueryEscape(d)), VersionId: in.VersionId}}, nil
+}
+
+// onlyIAMAPI hides the inline-policy getters of a fakeIAM.
+type onlyIAMAPI struct{ principal.IAMAPI }
+
+var _ principal.IAMInlinePolicyAPI = (*fakeIAM)(nil)
+
+// seed fills f with alice (admin-like user policy, group deny on delete,
+// inline policy) and a role.
+func (f *fakeIAM) seed() {
+	f.users["alice@astran.io"] = types.User{Arn: aws.String(acctARN + "user/alice@astran.io"), UserName: aws.String("alice@astran.io"),
+		UserId: aws.String("AIDAALICE"), Path: aws.String("/"), Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}
+	f.groups["alice@astran.io"] = []types.Group{
+		{Arn: aws.String(acctARN + "group/readers"), GroupName: aws.String("readers"), GroupId: aws.String("AGPAR"), Path: aws.String("/")},
+		{Arn: aws.String(acctARN + "group/no-delete"), GroupName: aws.String("no-delete"), GroupId: aws.String("AGPAN"), Path: aws.String("/")},
+	}
+	f.policies[acctARN+"policy/AdminLike"] = `{"Version": "2012-10-17", "Statement": [{"Sid": "Everything", "Effect": "Allow", "Action": "*", "Resource": "*"}]}`
+	f.policies[acctARN+"policy/DenyDelete"] = `{"Version": "2012-10-17", "Statement": [{"Sid": "NoDelete", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]}`
+	f.attached["user/alice@astran.io"] = []types.AttachedPolicy{{PolicyArn: aws.String(acctARN + "policy/AdminLike")}}
+	f.attached["group/no-delete"] = []types.AttachedPolicy{{PolicyArn: aws.String(acctARN + "policy/DenyDelete")}}
+	f.attached["group/readers"] = []types.AttachedPolicy{{PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}}
+	f.inline["group/readers"] = map[string]string{"NoBuckets": `{"Version": "2012-10-17", "Statement": [{"Sid": "NoBuckets", "Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}]}`}
+	f.roles["ci"] = types.Role{Arn: aws.String(acctARN + "role/ci"), RoleName: aws.String("ci"), RoleId: aws.String("AROACI"),
+		AssumeRolePolicyDocument: aws.String(url.PathEscape(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + provider + `"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)),
+		PermissionsBoundary:      &types.AttachedPermissionsBoundary{PermissionsBoundaryArn: aws.String(acctARN + "policy/DenyDelete")}}
+}
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func newIAMStore(f principal.IAMAPI, c *clock, log *bytes.Buffer) *principal.IAMStore {
+	return principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) {
+		o.TTL = time.Minute
+		o.RetryInterval = 10 * time.Second
+		o.Now = c.Now
+		if log != nil {
+			o.Logger = slog.New(slog.NewTextHandler(log, nil))
+		}
+	})
+}
+
+func TestIAMStore_resolves(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	c := &clock{now: fixedNow}
+	s := newIAMStore(f, c, nil)
+	ctx := context.Background()
+
+	id, err := s.Identity(ctx, user("alice@astran.io").ARN)
+	require.NoError(t, err)
+	assert.Equal(t, principal.KindUser, id.Kind)
+	assert.Equal(t, "AIDAALICE", id.ID)
+	assert.Equal(t, "alice@astran.io", id.Name)
+	assert.Equal(t, map[string]string{"team": "blue"}, id.Tags)
+
+	groups, err := s.Groups(ctx, id.ARN)
+	require.NoError(t, err)
+	require.Len(t, groups, 2, "both pages")
+	assert.Equal(t, "no-delete", groups[1].Name)
+
+	pols, err := s.Policies(ctx, arn.MustParse(acctARN+"group/readers"))
+	require.NoError(t, err)
+	require.Len(t, pols, 2)
+	assert.Equal(t, "arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess", pols[0].ID)
+	assert.Equal(t, "group/readers/inline/NoBuckets", pols[1].ID)
+	assert.Equal(t, "NoBuckets", pols[1].Document.Statements[0].Sid)
+
+	role, err := s.Identity(ctx, arn.MustParse(acctARN+"role/ci"))
+	require.NoError(t, err)
+	assert.Equal(t, principal.KindRole, role.Kind)
+	require.NotNil(t, role.TrustPolicy)
+	assert.Equal(t, acctARN+"policy/DenyDelete", role.PermissionsBoundary.String())
+
+	_, err = s.Identity(ctx, user("nobody@astran.io").ARN)
+	require.ErrorIs(t, err, principal.ErrNotFound)
+	_, err = s.ManagedPolicy(ctx, arn.MustParse(acctARN+"policy/Nope"))
+	require.ErrorIs(t, err, principal.ErrNotFound)
+	_, err = s.Session(ctx, "ASIAX")
+	require.ErrorIs(t, err, principal.ErrNotFound)
+
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = c.Now })
+	alice := user("alice@astran.io")
+	res, err := authz.Authorize(ctx, alice, "s3:DeleteObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	assert.Equal(t, policy.ExplicitDeny, res.Decision, "group deny beats the user's allow")
+	res, err = authz.Authorize(ctx, alice, "iam:ListUsers", "*", policy.Context{})
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+	res, err = authz.AuthorizeAssumeRole(ctx, role.ARN, arn.MustParse(provider), policy.Context{})
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+}
+
+func TestIAMStore_sessionsFromSource(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	sessions := principal.NewMemoryStore()
+	require.NoError(t, sessions.PutSession(principal.Session{AccessKeyID: "ASIAA", Identity: user("alice@astran.io").ARN}))
+	s := principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) { o.Sessions = sessions })
+	authz := principal.NewAuthorizer(s)
+	res, err := authz.Authorize(context.Background(), key("ASIAA"), "iam:ListUsers", "*", policy.Context{})
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+}
+
+func TestIAMStore_ttl(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	c := &clock{now: fixedNow}
+	s := newIAMStore(f, c, nil)
+	ctx := context.Background()
+	ua := user("alice@astran.io").ARN
+	for range 3 {
+		_, err := s.Identity(ctx, ua)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, f.count("GetUser"))
+	assert.Equal(t, uint64(2), s.Stats().Hits)
+	c.Advance(59 * time.Second)
+	_, _ = s.Identity(ctx, ua)
+	assert.Equal(t, 1, f.count("GetUser"), "still fresh")
+	c.Advance(time.Second)
+	_, _ = s.Identity(ctx, ua)
+	assert.Equal(t, 2, f.count("GetUser"), "refetched after TTL")
+	s.Invalidate()
+	_, _ = s.Identity(ctx, ua)
+	assert.Equal(t, 3, f.count("GetUser"), "refetched after Invalidate")
+}
+
+func TestIAMStore_generation(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	c := &clock{now: fixedNow}
+	s := newIAMStore(f, c, nil)
+	ctx := context.Background()
+	ua := user("alice@astran.io").ARN
+	g0 := s.Generation()
+	_, _ = s.Identity(ctx, ua)
+	g1 := s.Generation()
+	assert.NotEqual(t, g0, g1, "new content")
+	assert.Equal(t, g1, s.Generation(), "stable without changes")
+	c.Advance(time.Minute)
+	g2 := s.Generation()
+	assert.NotEqual(t, g1, g2, "changes at least once per TTL")
+	_, _ = s.Identity(ctx, ua)
+	assert.Equal(t, g2, s.Generation(), "a refresh with the same content keeps the generation")
+	c.Advance(time.Minute)
+	f.mu.Lock()
+	u := f.users["alice@astran.io"]
+	u.Tags = nil
+	f.users["alice@astran.io"] = u
+	f.mu.Unlock()
+	g3 := s.Generation()
+	_, _ = s.Identity(ctx, ua)
+	assert.NotEqual(t, g3, s.Generation(), "a refresh with new content changes the generation")
+}
+
+func TestIAMStore_singleflight(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	f.block = make(chan struct{})
+	f.started = make(chan struct{}, 1)
+	c := &clock{now: fixedNow}
+	s := newIAMStore(f, c, nil)
+	ua := user("alice@astran.io").ARN
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			_, err := s.Identity(context.Background(), ua)
+			errs <- err
+		})
+	}
+	<-f.started // one fetch is in flight, blocked
+	// A caller that gives up does not cancel the shared fetch.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.Identity(ctx, ua)
+	require.ErrorIs(t, err, context.Canceled)
+	close(f.block)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, f.count("GetUser"), "one fetch for concurrent lookups of one key")
+}
+
+func TestIAMStore_staleOnOutage(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	c := &clock{now: fixedNow}
+	var logs bytes.Buffer
+	s := newIAMStore(f, c, &logs)
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = c.Now })
+	ctx := context.Background()
+	alice := user("alice@astran.io")
+	check := func(msg string) {
+		t.Helper()
+		res, err := authz.Authorize(ctx, alice, "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+		require.NoError(t, err, msg)
+		assert.True(t, res.Allowed(), msg)
+		res, err = authz.Authorize(ctx, alice, "s3:DeleteObject", "arn:demo:s3:::b/k", policy.Context{})
+		require.NoError(t, err, msg)
+		assert.Equal(t, policy.ExplicitDeny, res.Decision, msg)
+	}
+	check("IAM up")
+	calls := f.count("GetUser")
+
+	f.fail.Store(true)
+	c.Advance(5 * time.Minute)
+	check("IAM down: stale data served")
+	st := s.Stats()
+	assert.Positive(t, st.Stale)
+	assert.Positive(t, st.Errors)
+	assert.Equal(t, 5*time.Minute, st.MaxStaleness)
+	assert.Contains(t, logs.String(), "serving stale data")
+	assert.Contains(t, logs.String(), "age=5m0s")
+	assert.Contains(t, logs.String(), "connection refused")
+	assert.Equal(t, calls+1, f.count("GetUser"), "one failed refresh")
+
+	c.Advance(5 * time.Second)
+	_, err := s.Identity(ctx, alice.ARN)
+	require.NoError(t, err, "within the retry interval: stale, no new attempt")
+	assert.Equal(t, calls+1, f.count("GetUser"))
+
+	c.Advance(10 * time.Second)
+	id, err := s.Identity(ctx, alice.ARN)
+	require.NoError(t, err, "after the retry interval: a new attempt, still stale")
+	assert.Equal(t, "AIDAALICE", id.ID)
+	assert.Equal(t, calls+2, f.count("GetUser"))
+	assert.Equal(t, 5*time.Minute+15*time.Second, s.Stats().MaxStaleness)
+	check("still served")
+
+	// Without an earlier value, an outage is an error (and a deny).
+	_, err = s.Identity(ctx, arn.MustParse(acctARN+"role/ci"))
+	require.ErrorIs(t, err, errOutage)
+	res, err := authz.Authorize(ctx, user("bob@astran.io"), "s3:GetObject", "*", policy.Context{})
+	require.ErrorIs(t, err, errOutage)
+	assert.False(t, res.Allowed())
+
+	f.fail.Store(false)
+	c.Advance(time.Minute)
+	check("IAM back")
+	errsBefore := s.Stats().Errors
+	check("IAM back, cached")
+	assert.Equal(t, errsBefore, s.Stats().Errors)
+}
+
+func TestIAMStore_deletedUser(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	c := &clock{now: fixedNow}
+	s := newIAMStore(f, c, nil)
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = c.Now })
+	ctx := context.Background()
+	alice := user("alice@astran.io")
+	res, err := authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
+	require.NoError(t, err)
+	require.True(t, res.Allowed())
+	f.mu.Lock()
+	delete(f.users, "alice@astran.io")
+	f.mu.Unlock()
+	c.Advance(2 * time.Minute)
+	res, err = authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
+	require.ErrorIs(t, err, principal.ErrNotFound, "a deleted user is not served stale")
+	assert.False(t, res.Allowed())
+}
+
+func TestIAMStore_noInlineAPI(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	s := principal.NewIAMStore(onlyIAMAPI{f})
+	_, err := s.Policies(context.Background(), arn.MustParse(acctARN+"group/readers"))
+	require.Error(t, err, "inline policies that cannot be read fail closed")
+	pols, err := s.Policies(context.Background(), arn.MustParse(acctARN+"group/no-delete"))
+	require.NoError(t, err)
+	assert.Len(t, pols, 1)
+}
+
+func TestIAMStore_race(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	c := &clock{now: fixedNow}
+	s := newIAMStore(f, c, &bytes.Buffer{})
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = c.Now })
+	var warm policy.Result
+	require.NoError(t, authz.AuthorizeInto(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{}, &warm))
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			var res policy.Result
+			for j := range 200 {
+				if i == 0 && j%20 == 0 {
+					c.Advance(time.Minute)
+					f.fail.Store(j%40 == 0)
+				}
+				err := authz.AuthorizeInto(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{}, &res)
+				assert.NoError(t, err)
+				assert.True(t, res.Allowed())
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// iamclient's API (and so *iam.Client) satisfies IAMAPI.
+var _ principal.IAMAPI = iamclient.API(nil)
+
+func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
