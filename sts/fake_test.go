@@ -95,6 +95,8 @@ type fakeAstran struct {
 	stsHook          func(w http.ResponseWriter, r *http.Request) bool // true = handled
 	stsGate          chan struct{}                                     // when set, STS waits for it
 	stsArrived       chan struct{}                                     // signalled when a request waits at the gate
+	tokenGate        chan struct{}                                     // when set, the token endpoint waits for it
+	tokenArrived     chan struct{}
 	lastTokenForm    url.Values
 	lastTokenAuth    string
 	lastTokenPath    string
@@ -165,6 +167,13 @@ func oauthError(w http.ResponseWriter, status int, code, desc string) {
 func (f *fakeAstran) token(w http.ResponseWriter, r *http.Request) {
 	f.tokenRequests.Add(1)
 	realm := r.PathValue("realm")
+	f.mu.Lock()
+	gate, arrived := f.tokenGate, f.tokenArrived
+	f.mu.Unlock()
+	if gate != nil {
+		arrived <- struct{}{}
+		<-gate
+	}
 	if err := r.ParseForm(); err != nil {
 		oauthError(w, 400, "invalid_request", "bad form")
 		return

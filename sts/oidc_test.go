@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/astran-oss/astran-go/sts"
 	"golang.org/x/oauth2"
@@ -193,6 +194,47 @@ func TestTokenSource_discoveryErrors(t *testing.T) {
 	_, err := ts.Token(context.Background())
 	var oe *sts.OIDCError
 	if !errors.As(err, &oe) || oe.Op != "discovery" || oe.StatusCode != 404 || !errors.Is(err, sts.ErrRejected) {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestTokenSource_slowServer(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	gate, arrived := make(chan struct{}), make(chan struct{}, 1)
+	f.tokenGate, f.tokenArrived = gate, arrived
+	ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	if _, err := ts.Token(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v", err)
+	}
+	// The grant goes on for the next caller: no second password request.
+	done := make(chan error, 1)
+	go func() {
+		_, err := ts.Token(context.Background())
+		done <- err
+	}()
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := f.passwordGrants.Load(); got != 1 {
+		t.Errorf("password grants = %d, want 1", got)
+	}
+}
+
+func TestTokenSource_refreshTimeout(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	gate, arrived := make(chan struct{}), make(chan struct{}, 1)
+	f.tokenGate, f.tokenArrived = gate, arrived
+	defer close(gate)
+	ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+		o.RefreshTimeout = time.Millisecond // the shared grant's own bound
+	})
+	_, err := ts.Token(context.Background())
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, sts.ErrUnreachable) {
 		t.Fatalf("error %v", err)
 	}
 }

@@ -6,6 +6,7 @@ package retry
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -88,8 +89,8 @@ func Do(ctx context.Context, p Policy, retryable func(error) bool, fn func(conte
 		if p.OnRetry != nil {
 			p.OnRetry(attempt, wait, err)
 		}
-		if err := Wait(ctx, wait); err != nil {
-			return err
+		if werr := Wait(ctx, wait); werr != nil {
+			return fmt.Errorf("%w (retry abandoned: %w)", err, werr)
 		}
 	}
 }
