@@ -126,7 +126,7 @@ any error (policy test also uses 2 for unreadable input).`,
 		Example: `  eval "$(astran login --partition demo --username bob@astran.io)"
   astran policy validate policy.json
   astran policy test rules.jsonl
-  eval "$(astran serve --partition demo)"  # in another terminal, keep it running`,
+  astran serve --env-file /tmp/astran.env   # the local emulator`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Arguments that name no command are an error, not a help page.

@@ -1,17 +1,113 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
 	"github.com/spf13/cobra"
+
+	"github.com/astran-oss/astran-go/astrantest"
 )
 
+type serveFlags struct {
+	partition, addr, account string
+	userPassword, envFile    string
+	sessionDuration          time.Duration
+}
+
 func (e *env) serveCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:     "serve",
-		Short:   "Run the local Astran emulator",
-		Example: `  eval "$(astran serve --partition demo)"`,
-		Args:    cobra.NoArgs,
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the local Astran emulator",
+		Long: `Run the Astran emulator (the astrantest package) on 127.0.0.1: a
+Keycloak-style OIDC provider, STS, IAM and an S3 gate, with all state in
+memory, until interrupted (Ctrl-C).
+
+It prints the environment that points clients at it, as shell export lines:
+the root identity's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY),
+AWS_DEFAULT_REGION and the ASTRAN_* endpoint variables that "astran login",
+the SDK and the examples read. --env-file also writes them to a file (mode
+0600) before the emulator reports ready.
+
+Users created through IAM must verify their email before logging in, unless
+--user-password gives every new user that password (a throwaway password for
+the emulator, not a real secret).`,
+		Example: `  # Terminal 1:
+  astran serve --env-file /tmp/astran.env --user-password test-password
+
+  # Terminal 2:
+  . /tmp/astran.env
+  aws --endpoint-url "$ASTRAN_IAM_ENDPOINT" iam create-user --user-name bob@astran.io
+  ASTRAN_PASSWORD=test-password astran login --username bob@astran.io`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errNotYet
+			return e.serve(cmd, &f)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.partition, "partition", "p", "demo", "partition (Keycloak realm and ARN partition)")
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:0", "listen address; with port P the services use P to P+3, with port 0 ephemeral ports")
+	fl.StringVar(&f.account, "account", "", "account ID in customer ARNs (default: a random UUID)")
+	fl.StringVar(&f.userPassword, "user-password", "", "password of every user created through IAM (default: users verify through the emulator's mailbox)")
+	fl.StringVar(&f.envFile, "env-file", "", "also write the export lines to this file (mode 0600)")
+	fl.DurationVar(&f.sessionDuration, "session-duration", 0, "lifetime of LoginWithWebIdentity credentials (default 1h)")
+	return cmd
+}
+
+func (e *env) serve(cmd *cobra.Command, f *serveFlags) error {
+	srv, err := astrantest.NewServer(astrantest.ServerOptions{
+		Partition:       f.partition,
+		Account:         f.account,
+		Addr:            f.addr,
+		UserPassword:    f.userPassword,
+		SessionDuration: f.sessionDuration,
+	})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer srv.Close()
+	var b strings.Builder
+	for _, kv := range srv.Env() {
+		name, value, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&b, "export %s=%s\n", name, shellQuote(value))
+	}
+	if f.envFile != "" {
+		if err := writeEnvFile(f.envFile, b.String()); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	if _, err := fmt.Fprint(e.stdout, b.String()); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if fl, ok := e.stdout.(interface{ Sync() error }); ok {
+		_ = fl.Sync()
+	}
+	fmt.Fprintf(e.stderr, "astran: emulator for partition %s running (issuer %s); press Ctrl-C to stop\n", srv.Partition(), srv.Issuer())
+	if e.serveReady != nil {
+		e.serveReady()
+	}
+	<-cmd.Context().Done()
+	fmt.Fprintln(e.stderr, "astran: emulator stopped")
+	return nil
+}
+
+// writeEnvFile writes data to name atomically with mode 0600.
+func writeEnvFile(name, data string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".astran-env-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := tmp.WriteString(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
 }
