@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,7 +116,7 @@ func New(cfg aws.Config, optFns ...func(*Options)) *Client {
 		if c.endpoint == "" {
 			// No partition and no endpoint: fail every call with a clear
 			// error rather than guessing a host.
-			io.APIOptions = append(io.APIOptions, failNoEndpoint)
+			io.APIOptions = append(slices.Clip(io.APIOptions), failNoEndpoint)
 		}
 		for _, fn := range o.IAMOptions {
 			fn(io)
@@ -128,8 +129,9 @@ func New(cfg aws.Config, optFns ...func(*Options)) *Client {
 // when it was built with [Options.API] or without a partition or endpoint.
 func (c *Client) Endpoint() string { return c.endpoint }
 
-// API returns the underlying IAM API client, for operations this package
-// does not wrap.
+// API returns the underlying IAM API client: the *iam.Client that [New]
+// built (type-assert to reach the operations API does not list), or
+// [Options.API].
 func (c *Client) API() API { return c.api }
 
 func failNoEndpoint(stack *middleware.Stack) error {

@@ -49,7 +49,7 @@ type Options struct {
 	// "moto_server" in $PATH.
 	Binary string
 	// StartTimeout bounds the wait for the server to answer. The zero value
-	// means 30 seconds.
+	// means 60 seconds (moto imports slowly on a loaded machine).
 	StartTimeout time.Duration
 	// Output receives the server's stdout and stderr. The zero value keeps
 	// the last 64 KiB in memory, to be quoted in start-up errors.
@@ -77,7 +77,7 @@ func Start(ctx context.Context, optFns ...func(*Options)) (*Server, error) {
 		fn(&o)
 	}
 	if o.StartTimeout <= 0 {
-		o.StartTimeout = 30 * time.Second
+		o.StartTimeout = 60 * time.Second
 	}
 	bin := o.Binary
 	if bin == "" {
