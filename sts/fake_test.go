@@ -103,11 +103,17 @@ type fakeAstran struct {
 	n                int
 }
 
-func newFake() *fakeAstran {
+// signingKey is shared by all fakes: generating RSA keys is slow.
+var signingKey = sync.OnceValue(func() *rsa.PrivateKey {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		panic(err)
 	}
+	return key
+})
+
+func newFake() *fakeAstran {
+	key := signingKey()
 	f := &fakeAstran{
 		clock:            newClock(),
 		key:              key,

@@ -186,6 +186,19 @@ func TestProvider_oidcErrors(t *testing.T) {
 			if got := f.tokenRequests.Load(); got != 1 {
 				t.Errorf("token requests = %d, want 1", got)
 			}
+			// A rejected password is not sent again; other failures are
+			// retried on the next call (the user may have fixed them).
+			_, err2 := p.Retrieve(context.Background())
+			if !errors.Is(err2, tt.kind) {
+				t.Fatalf("second error %v", err2)
+			}
+			want := int64(2)
+			if tt.kind == sts.ErrBadCredentials {
+				want = 1
+			}
+			if got := f.tokenRequests.Load(); got != want {
+				t.Errorf("token requests after a second call = %d, want %d", got, want)
+			}
 			if f.stsCalls.Load() != 0 {
 				t.Error("STS called after a failed login")
 			}
@@ -565,5 +578,32 @@ func TestNewProvider_invalid(t *testing.T) {
 				t.Errorf("error %v, want ErrInvalidConfig", err)
 			}
 		})
+	}
+}
+
+func TestProvider_passwordChanged(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	var mu sync.Mutex
+	pw := "old-password"
+	p, err := sts.NewProvider(testPartition, testUser, func(context.Context) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return pw, nil
+	}, f.options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Retrieve(context.Background()); !errors.Is(err, sts.ErrBadCredentials) {
+		t.Fatalf("error %v", err)
+	}
+	mu.Lock()
+	pw = testPassword
+	mu.Unlock()
+	if _, err := p.Retrieve(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.passwordGrants.Load(); got != 2 {
+		t.Errorf("password grants = %d, want 2", got)
 	}
 }

@@ -2,6 +2,9 @@ package sts
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,6 +30,11 @@ import (
 // with the (rotated) refresh token while that lives, and falls back to a new
 // password grant when the refresh token has expired or is rejected.
 //
+// A password the server rejected as invalid ([ErrBadCredentials]) is not
+// sent again: until the PasswordFunc returns a different password, the
+// same error is returned without a request, so that a retry loop cannot
+// lock the account. Other failures are not remembered.
+//
 // A TokenSource is safe for concurrent use. Concurrent calls share one
 // request; a caller whose context ends stops waiting without cancelling the
 // shared request, which runs under its own Options.RefreshTimeout.
@@ -36,8 +44,14 @@ type TokenSource struct {
 	password PasswordFunc
 	sf       singleflight.Group
 
-	mu  sync.Mutex // guards tok and the fields set up by init
+	mu  sync.Mutex // guards tok, rejected and the fields set up by init
 	tok *Token     // current token set; nil before the first grant
+
+	// rejected remembers the last password the server rejected as
+	// ErrBadCredentials, as a keyed hash, with the error: the same password
+	// is not sent again (every attempt counts towards a lockout).
+	rejected    [sha256.Size]byte
+	rejectedErr error
 
 	inited   bool
 	tokenURL string
@@ -165,11 +179,41 @@ func (s *TokenSource) fetch(ctx context.Context) (*Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sts: password grant: %w", err)
 	}
+	sum := passwordHash(pw)
+	s.mu.Lock()
+	prev := s.rejectedErr
+	if prev != nil && hmac.Equal(sum[:], s.rejected[:]) {
+		s.mu.Unlock()
+		return nil, prev
+	}
+	s.mu.Unlock()
 	t, err := s.grant(ctx, "password grant", url.Values{"grant_type": {"password"}, "username": {s.username}, "password": {pw}}, pw)
 	if err != nil {
+		if errors.Is(err, ErrBadCredentials) {
+			s.mu.Lock()
+			s.rejected, s.rejectedErr = sum, err
+			s.mu.Unlock()
+		}
 		return nil, err
 	}
+	s.mu.Lock()
+	s.rejectedErr = nil
+	s.mu.Unlock()
 	return s.store(t), nil
+}
+
+// hashKey keys the hashes of rejected passwords; it never leaves the process.
+var hashKey = func() []byte {
+	k := make([]byte, 32)
+	rand.Read(k)
+	return k
+}()
+
+func passwordHash(pw string) (sum [sha256.Size]byte) {
+	m := hmac.New(sha256.New, hashKey)
+	m.Write([]byte(pw))
+	copy(sum[:], m.Sum(nil))
+	return sum
 }
 
 func (s *TokenSource) store(t *Token) *Token {
