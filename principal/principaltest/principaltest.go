@@ -2,6 +2,24 @@
 // testify: load a fixture into a [principal.MemoryStore], then assert that
 // callers are allowed or denied, with failure messages that show the
 // decision and the statements that matched.
+//
+// A service tests its authorization setup like this:
+//
+//	func TestAccess(t *testing.T) {
+//		authz := principaltest.Authorizer(t, "testdata/iam.json")
+//		alice := principaltest.Caller("arn:demo:iam::1b7c…:user/alice@astran.io")
+//		principaltest.Allowed(t, authz, alice, "s3:GetObject", "arn:demo:s3:::reports/q1.csv")
+//		principaltest.Denied(t, authz, alice, "s3:DeleteObject", "arn:demo:s3:::reports/q1.csv")
+//	}
+//
+// A failing assertion reads:
+//
+//	expected Allow, got ExplicitDeny
+//	caller:   arn:demo:iam::1b7c…:user/alice@astran.io
+//	action:   s3:DeleteObject
+//	resource: arn:demo:s3:::reports/q1.csv
+//	matched statements:
+//	  - Deny arn:demo:iam::1b7c…:policy/DenyDelete statement 0 (Sid "NoDelete")
 package principaltest
 
 import (

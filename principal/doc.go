@@ -1,0 +1,53 @@
+// Package principal knows who is calling an Astran service and which
+// policies apply to them, and answers the one question a Go service asks:
+// may this caller do this action on this resource?
+//
+// # Model
+//
+// An [Identity] is an IAM user (named by email, with an ID, path, tags and
+// an optional permissions boundary), a role (with a trust policy) or an
+// account's root. A [Session] is a set of STS temporary credentials, from
+// LoginWithWebIdentity or AssumeRoleWithWebIdentity, standing for a user, a
+// role or root. A [Group] gathers users. Managed policies (customer or
+// built-in, such as arn:astran:iam::astran:policy/AstranAdmin) and inline
+// policies attach to users, groups and roles.
+//
+// A [Store] answers the lookups: [MemoryStore] keeps everything in memory
+// (tests, emulators, JSON fixtures through [LoadFixture]); [IAMStore] reads
+// live IAM through a cache with a TTL, one refresh per key at a time, and
+// stale data served while IAM is unreachable.
+//
+// # Decisions
+//
+// An [Authorizer] resolves a [Caller] (an identity ARN, or the access key
+// ID of a session) and evaluates, with the policy package:
+//
+//   - root (or a session standing for it): always Allow;
+//   - an explicit Deny in any applicable policy wins: the user's own
+//     policies, those of every group the user is in, the role's policies for
+//     a role session, and the permissions boundary;
+//   - Allow needs an Allow in the identity's policies and, when a
+//     permissions boundary is set, also in the boundary;
+//   - anything else is an implicit deny. A caller that cannot be resolved
+//     (an unknown or expired session, a session whose user was deleted) is
+//     denied with a *[CallerError].
+//
+// Context keys are filled in from the identity (aws:username, aws:userid,
+// aws:PrincipalArn, aws:PrincipalTag/…, …) and the clock (aws:CurrentTime,
+// aws:EpochTime); keys the request supplies override them.
+// [Authorizer.AuthorizeAssumeRole] evaluates a role's trust policy for
+// sts:AssumeRoleWithWebIdentity by a federated principal.
+//
+// Compiled policy sets are cached per caller and dropped when
+// [Store.Generation] changes: a repeated decision costs what the policy
+// engine costs, and [Authorizer.AuthorizeInto] does not allocate.
+//
+// # HTTP
+//
+// [Middleware] authorizes net/http requests, taking the caller from the
+// request context ([WithCaller]) or from the SigV4 credential of the
+// request, and answers S3-style XML errors (403 AccessDenied). It does not
+// verify signatures unless given a MiddlewareOptions.Verify hook.
+//
+// The principaltest package has testify helpers for users' own tests.
+package principal
