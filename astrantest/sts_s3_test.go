@@ -1,0 +1,184 @@
+package astrantest_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/astran-oss/astran-go/astrantest"
+)
+
+func TestSTS_assumeRoleWithWebIdentity(t *testing.T) {
+	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	ctx := context.Background()
+	root := iam.NewFromConfig(srv.RootConfig())
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
+		t.Fatal(err)
+	}
+	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := strings.TrimPrefix(srv.Issuer(), "http://")
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *prov.OpenIDConnectProviderArn +
+		`"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + host + `:aud":"s5"}}}]}`
+	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("reader"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	wrongAud := strings.Replace(trust, `:aud":"s5"`, `:aud":"astran"`, 1)
+	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("other"), AssumeRolePolicyDocument: aws.String(wrongAud)}); err != nil {
+		t.Fatal(err)
+	}
+	_, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
+	stsc := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{}))
+	out, err := stsc.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
+		RoleArn: role.Role.Arn, RoleSessionName: aws.String("ci"), WebIdentityToken: aws.String(tok.AccessToken)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "arn:demo:sts::" + srv.Account() + ":assumed-role/reader/ci"; aws.ToString(out.AssumedRoleUser.Arn) != want {
+		t.Errorf("assumed role ARN %s, want %s", aws.ToString(out.AssumedRoleUser.Arn), want)
+	}
+	c := out.Credentials
+	cfg := srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))
+	who, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	if err != nil || !strings.HasSuffix(aws.ToString(who.Arn), ":assumed-role/reader/ci") || aws.ToString(who.Account) != srv.Account() {
+		t.Errorf("GetCallerIdentity: %+v %v", who, err)
+	}
+	s3c := s3.NewFromConfig(cfg)
+	if _, err := s3c.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+		t.Errorf("role ListBuckets: %v", err)
+	}
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("nope")}); apiCode(err) != "AccessDenied" {
+		t.Errorf("role CreateBucket: %v, want AccessDenied", err)
+	}
+	// The trust policy's audience condition fails for "other".
+	_, err = stsc.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
+		RoleArn: aws.String("arn:demo:iam::" + srv.Account() + ":role/other"), RoleSessionName: aws.String("ci"), WebIdentityToken: aws.String(tok.AccessToken)})
+	if apiCode(err) != "AccessDenied" {
+		t.Errorf("untrusted role: %v, want AccessDenied", err)
+	}
+	// Expired token.
+	srv.Advance(10 * time.Minute)
+	_, err = stsc.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
+		RoleArn: role.Role.Arn, RoleSessionName: aws.String("ci"), WebIdentityToken: aws.String(tok.AccessToken)})
+	if apiCode(err) != "ExpiredTokenException" {
+		t.Errorf("expired token: %v, want ExpiredTokenException", err)
+	}
+}
+
+func TestS3_signatures(t *testing.T) {
+	srv := astrantest.New(t)
+	ctx := context.Background()
+	root := srv.RootCredentials()
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	if _, err := rootS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bk1")}); err != nil {
+		t.Fatal(err)
+	}
+	wrong := []byte(root.SecretAccessKey)
+	wrong[0] ^= 1 // a different secret of the same length
+	tests := []struct {
+		name  string
+		creds aws.Credentials
+		code  string
+	}{
+		{"wrong secret", aws.Credentials{AccessKeyID: root.AccessKeyID, SecretAccessKey: string(wrong)}, "SignatureDoesNotMatch"},
+		{"unknown key", aws.Credentials{AccessKeyID: "AKIAUNKNOWN000000000", SecretAccessKey: root.SecretAccessKey}, "InvalidAccessKeyId"},
+		{"token on a static key", aws.Credentials{AccessKeyID: root.AccessKeyID, SecretAccessKey: root.SecretAccessKey, SessionToken: "bogus"}, "InvalidToken"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, c := clientsFor(srv, tc.creds)
+			if _, err := c.ListBuckets(ctx, &s3.ListBucketsInput{}); apiCode(err) != tc.code {
+				t.Errorf("%v, want %s", err, tc.code)
+			}
+		})
+	}
+	// Presigned URLs.
+	if _, err := rootS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bk1"), Key: aws.String("k/ü x"), Body: strings.NewReader("data")}); err != nil {
+		t.Fatal(err)
+	}
+	pc := s3.NewPresignClient(rootS3)
+	req, err := pc.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bk1"), Key: aws.String("k/ü x")}, s3.WithPresignExpires(5*time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(u string) (int, string) {
+		r, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := httpClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if st, body := get(req.URL); st != 200 || body != "data" {
+		t.Errorf("presigned GET: %d %s", st, body)
+	}
+	if st, _ := get(strings.Replace(req.URL, "X-Amz-Signature=", "X-Amz-Signature=0", 1)); st != 403 {
+		t.Errorf("tampered presigned GET: %d", st)
+	}
+	srv.Advance(6 * time.Minute)
+	if st, body := get(req.URL); st != 403 || !strings.Contains(body, "Request has expired") {
+		t.Errorf("expired presigned GET: %d %s", st, body)
+	}
+}
+
+// TestS3_virtualHost addresses buckets as {bucket}.localhost:port.
+func TestS3_virtualHost(t *testing.T) {
+	srv := astrantest.New(t)
+	ctx := context.Background()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.Endpoints().S3, "http://"))
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	cfg := srv.RootConfig()
+	cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return dialer.DialContext(ctx, network, "127.0.0.1:"+port) // every name is loopback
+		},
+	}}
+	c := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.BaseEndpoint = aws.String("http://localhost:" + port)
+		o.UsePathStyle = false
+	})
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vhost")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vhost"), Key: aws.String("a/b.txt"), Body: strings.NewReader("v")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("vhost"), Key: aws.String("a/b.txt")}); err != nil {
+		t.Fatal(err)
+	}
+	// Path-style sees the same object.
+	out, err := s3.NewFromConfig(srv.RootConfig()).ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("vhost"), Delimiter: aws.String("/")})
+	if err != nil || len(out.CommonPrefixes) != 1 || aws.ToString(out.CommonPrefixes[0].Prefix) != "a/" {
+		t.Errorf("ListObjectsV2: %+v %v", out, err)
+	}
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vhost"), Key: aws.String("a/b.txt")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("vhost")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("vhost")}); err == nil {
+		t.Error("deleted bucket still exists")
+	}
+}
