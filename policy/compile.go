@@ -2,6 +2,7 @@ package policy
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,8 +10,9 @@ import (
 )
 
 // indexThreshold is the number of statements above which a Set looks up
-// candidate statements through its action index instead of scanning.
-const indexThreshold = 32
+// candidate statements through its action index instead of scanning. The
+// index pays off even for small sets.
+const indexThreshold = 0
 
 // Set is a compiled, immutable set of policies. It is safe for concurrent
 // use by multiple goroutines.
@@ -21,6 +23,9 @@ type Set struct {
 	indexed  bool
 	always   []int32              // candidates for every action
 	services map[string]*svcIndex // by service prefix (lower case in the AWS dialect)
+	// direct maps every action named literally in the set to its complete
+	// candidate list, in statement order (entries as in svcIndex).
+	direct map[string][]int32
 	nstmts   int
 }
 
@@ -42,8 +47,11 @@ const (
 // pattern is a compiled action or resource pattern.
 type pattern struct {
 	kind patKind
-	lit  string // exact/prefix: the unescaped literal
+	lit  string // exact/prefix: the unescaped literal; general: the literal text before the first wildcard or escape
 	glob string // general: the escaped glob pattern
+	// general ARN patterns whose first wildcard is in the resource segment:
+	// the glob after lit, matched against the value after lit.
+	restOnly bool
 }
 
 func compilePattern(g string, fold bool) pattern {
@@ -58,7 +66,8 @@ func compilePattern(g string, fold bool) pattern {
 	case strings.HasSuffix(g, "*") && !glob.HasWildcard(g[:len(g)-1]) && !strings.HasSuffix(g, "\x00*"):
 		return pattern{kind: patPrefix, lit: glob.Unescape(g[:len(g)-1])}
 	}
-	return pattern{kind: patGeneral, glob: g}
+	n := strings.IndexAny(g, "*?\x00")
+	return pattern{kind: patGeneral, glob: g, lit: g[:n], restOnly: strings.Count(g[:n], ":") >= 5}
 }
 
 func (p *pattern) matchAction(v string, fold bool) bool {
@@ -87,6 +96,13 @@ func (p *pattern) matchARN(v string) bool {
 		return v == p.lit
 	case patPrefix:
 		return strings.HasPrefix(v, p.lit)
+	}
+	// A general pattern: its literal head is a literal prefix of any match.
+	if !strings.HasPrefix(v, p.lit) {
+		return false
+	}
+	if p.restOnly {
+		return glob.Match(p.glob[len(p.lit):], v[len(p.lit):], false)
 	}
 	return glob.MatchARN(p.glob, v)
 }
@@ -136,6 +152,7 @@ type cstmt struct {
 	resources    []rpattern
 	notResource  bool
 	anyResource  bool // no Resource element (trust policies)
+	multi        bool // listed more than once in the index
 	conds        []ccond
 }
 
@@ -356,9 +373,19 @@ func (c *cprincipal) match(p string) bool {
 func (s *Set) buildIndex(fold bool) {
 	s.indexed = true
 	s.services = make(map[string]*svcIndex)
-	add := func(l []int32, i int32) []int32 {
-		if n := len(l); n > 0 && l[n-1] == i {
+	lists := make([]int, len(s.stmts)) // number of index lists holding each statement
+	// Index entries are statement indexes; an entry e < 0 stands for
+	// statement ^e and records that the action is known to match.
+	add := func(l []int32, i int32, known bool) []int32 {
+		if n := len(l); n > 0 && (l[n-1] == i || l[n-1] == ^i) {
+			if known {
+				l[n-1] = ^i
+			}
 			return l
+		}
+		lists[i]++
+		if known {
+			return append(l, ^i)
 		}
 		return append(l, i)
 	}
@@ -366,24 +393,21 @@ func (s *Set) buildIndex(fold bool) {
 		st := &s.stmts[i]
 		idx := int32(i)
 		if st.notAction {
-			s.always = add(s.always, idx)
+			s.always = add(s.always, idx, false)
 			continue
 		}
 		for k := range st.actions {
 			p := &st.actions[k]
-			var text string
-			switch p.kind {
-			case patAny:
-				s.always = add(s.always, idx)
+			if p.kind == patAny {
+				s.always = add(s.always, idx, true)
 				continue
-			case patExact, patPrefix:
-				text = p.lit
-			default:
-				text = p.glob
 			}
-			svc, _, ok := strings.Cut(text, ":")
-			if !ok || (p.kind == patGeneral && glob.HasWildcard(svc)) || (p.kind == patPrefix && !strings.Contains(p.lit, ":")) {
-				s.always = add(s.always, idx)
+			// p.lit is unescaped: the whole action (exact), the text before
+			// the trailing star (prefix) or before the first wildcard or
+			// escape (general).
+			svc, _, ok := strings.Cut(p.lit, ":")
+			if !ok {
+				s.always = add(s.always, idx, false)
 				continue
 			}
 			si := s.services[svc]
@@ -393,16 +417,14 @@ func (s *Set) buildIndex(fold bool) {
 			}
 			switch p.kind {
 			case patExact:
-				si.exact[p.lit] = add(si.exact[p.lit], idx)
-			case patPrefix:
-				si.prefixes[p.lit] = add(si.prefixes[p.lit], idx)
+				si.exact[p.lit] = add(si.exact[p.lit], idx, true)
 			default:
-				// Literal prefix before the first wildcard or escape.
-				n := strings.IndexAny(p.glob, "*?\x00")
-				pre := p.glob[:n]
-				si.prefixes[pre] = add(si.prefixes[pre], idx)
+				si.prefixes[p.lit] = add(si.prefixes[p.lit], idx, p.kind == patPrefix)
 			}
 		}
+	}
+	for i := range s.stmts {
+		s.stmts[i].multi = lists[i] > 1
 	}
 	for _, si := range s.services {
 		seen := map[int]bool{}
@@ -413,6 +435,57 @@ func (s *Set) buildIndex(fold bool) {
 			}
 		}
 		sortInts(si.prefixLens)
+	}
+	s.buildDirect()
+}
+
+// directBudget bounds the total length of the direct candidate lists.
+const directBudget = 1 << 20
+
+// buildDirect precomputes, for every action named literally, the merged
+// candidate list that the index would produce, so that evaluating such an
+// action costs one map lookup and no deduplication.
+func (s *Set) buildDirect() {
+	total := 0
+	for _, si := range s.services {
+		total += len(si.exact) * (len(s.always) + 1)
+	}
+	if total > directBudget {
+		return
+	}
+	s.direct = make(map[string][]int32)
+	known := make(map[int32]bool)
+	for _, si := range s.services {
+		for action, list := range si.exact {
+			clear(known)
+			merge := func(l []int32) {
+				for _, e := range l {
+					i, k := e, false
+					if e < 0 {
+						i, k = ^e, true
+					}
+					known[i] = known[i] || k
+				}
+			}
+			merge(s.always)
+			merge(list)
+			for _, l := range si.prefixLens {
+				if l <= len(action) {
+					merge(si.prefixes[action[:l]])
+				}
+			}
+			out := make([]int32, 0, len(known))
+			for i := range known {
+				out = append(out, i)
+			}
+			slices.Sort(out)
+			for k, i := range out {
+				if known[i] {
+					out[k] = ^i
+				}
+			}
+			s.direct[action] = out
+		}
 	}
 }
 

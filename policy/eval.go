@@ -31,7 +31,7 @@ func (s *Set) EvaluateInto(req *Request, res *Result) {
 	e := evaluator{s: s, req: req, res: res}
 	if !s.indexed {
 		for i := range s.stmts {
-			e.stmt(int32(i))
+			e.stmt(int32(i), false)
 		}
 	} else {
 		e.indexed()
@@ -45,14 +45,15 @@ type evaluator struct {
 	res     *Result
 	allow   bool
 	deny    bool
-	visited bool // candidates may repeat (index): dedupe
+	visited bool // candidates come from the index
+	ordered bool // candidates come in statement order without duplicates
 }
 
 func (e *evaluator) indexed() {
 	e.visited = true
 	s := e.s
 	for _, i := range s.always {
-		e.stmt(i)
+		e.visit(i)
 	}
 	action := e.req.Action
 	colon := strings.IndexByte(action, ':')
@@ -72,19 +73,23 @@ func (e *evaluator) indexed() {
 			}
 		}
 		lb := buf[:n]
+		if l, ok := s.direct[string(lb)]; ok {
+			e.direct(l)
+			return
+		}
 		si := s.services[string(lb[:colon])]
 		if si == nil {
 			return
 		}
 		for _, i := range si.exact[string(lb)] {
-			e.stmt(i)
+			e.visit(i)
 		}
 		for _, l := range si.prefixLens {
 			if l > n {
 				break
 			}
 			for _, i := range si.prefixes[string(lb[:l])] {
-				e.stmt(i)
+				e.visit(i)
 			}
 		}
 		return
@@ -92,20 +97,36 @@ func (e *evaluator) indexed() {
 	e.lookup(action, colon)
 }
 
+// direct evaluates a precomputed candidate list: no duplicates, in order.
+func (e *evaluator) direct(l []int32) {
+	e.ordered = true
+	for _, entry := range l {
+		if entry < 0 {
+			e.stmt(^entry, true)
+		} else {
+			e.stmt(entry, false)
+		}
+	}
+}
+
 func (e *evaluator) lookup(action string, colon int) {
+	if l, ok := e.s.direct[action]; ok {
+		e.direct(l)
+		return
+	}
 	si := e.s.services[action[:colon]]
 	if si == nil {
 		return
 	}
 	for _, i := range si.exact[action] {
-		e.stmt(i)
+		e.visit(i)
 	}
 	for _, l := range si.prefixLens {
 		if l > len(action) {
 			break
 		}
 		for _, i := range si.prefixes[action[:l]] {
-			e.stmt(i)
+			e.visit(i)
 		}
 	}
 }
@@ -121,18 +142,27 @@ func (e *evaluator) seen(i int32) bool {
 	return false
 }
 
-func (e *evaluator) stmt(i int32) {
+// visit evaluates an index entry (see Set.buildIndex).
+func (e *evaluator) visit(entry int32) {
+	if entry < 0 {
+		e.stmt(^entry, true)
+		return
+	}
+	e.stmt(entry, false)
+}
+
+func (e *evaluator) stmt(i int32, knownAction bool) {
 	st := &e.s.stmts[i]
 	req := e.req
-	if e.visited && e.seen(i) {
+	if st.multi && !e.ordered && e.seen(i) {
 		return
 	}
 	if st.principal != nil && st.principal.match(req.Principal) == st.notPrincipal {
 		return
 	}
 	fold := e.s.dialect == AWS
-	matched := false
-	for k := range st.actions {
+	matched := knownAction
+	for k := 0; !matched && k < len(st.actions); k++ {
 		if st.actions[k].matchAction(req.Action, fold) {
 			matched = true
 			break
@@ -377,7 +407,7 @@ func (e *evaluator) finish() {
 		}
 		res.Statements = out
 	}
-	if e.visited {
+	if e.visited && !e.ordered {
 		st := res.Statements
 		for i := 1; i < len(st); i++ {
 			for j := i; j > 0 && (st[j].PolicyIndex < st[j-1].PolicyIndex || st[j].PolicyIndex == st[j-1].PolicyIndex && st[j].Index < st[j-1].Index); j-- {

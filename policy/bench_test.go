@@ -1,0 +1,196 @@
+package policy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/astran-oss/astran-go/policy"
+)
+
+// s3Set20 is a realistic 20-statement S3 policy set: per-team buckets,
+// read-only shares, a home folder with a variable, and guard-rail denies.
+const s3Set20 = `{"Version":"2012-10-17","Statement":[
+{"Sid":"ListAll","Effect":"Allow","Action":["s3:ListAllMyBuckets","s3:GetBucketLocation"],"Resource":"*"},
+{"Sid":"TeamRead","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectVersion"],"Resource":"arn:demo:s3:::team-data/*"},
+{"Sid":"TeamList","Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:demo:s3:::team-data"},
+{"Sid":"TeamWrite","Effect":"Allow","Action":["s3:PutObject","s3:AbortMultipartUpload"],"Resource":"arn:demo:s3:::team-data/incoming/*"},
+{"Sid":"Reports","Effect":"Allow","Action":"s3:Get*","Resource":["arn:demo:s3:::reports/*","arn:demo:s3:::reports"]},
+{"Sid":"Archive","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:demo:s3:::archive-2023","arn:demo:s3:::archive-2023/*"]},
+{"Sid":"Logs","Effect":"Allow","Action":"s3:PutObject","Resource":"arn:demo:s3:::logs/app-?/*"},
+{"Sid":"Versions","Effect":"Allow","Action":["s3:ListBucketVersions","s3:GetBucketVersioning"],"Resource":"arn:demo:s3:::team-data"},
+{"Sid":"Uploads","Effect":"Allow","Action":["s3:ListMultipartUploadParts","s3:ListBucketMultipartUploads"],"Resource":["arn:demo:s3:::team-data","arn:demo:s3:::team-data/*"]},
+{"Sid":"Shared","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"red"}}},
+{"Sid":"Public","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::public-*/*"},
+{"Sid":"Kits","Effect":"Allow","Action":["ck:Get*","ck:List*"],"Resource":"*"},
+{"Sid":"Create","Effect":"Allow","Action":"s3:CreateBucket","Resource":"arn:demo:s3:::sandbox-*"},
+{"Sid":"SandboxAll","Effect":"Allow","Action":"s3:*","Resource":["arn:demo:s3:::sandbox-*","arn:demo:s3:::sandbox-*/*"]},
+{"Sid":"Tmp","Effect":"Allow","Action":["s3:PutObject","s3:DeleteObject"],"Resource":"arn:demo:s3:::tmp/*"},
+{"Sid":"IAMSelf","Effect":"Allow","Action":["iam:GetUser","iam:ListAccessKeys"],"Resource":"arn:demo:iam::*:user/*"},
+{"Sid":"DenyDeleteBuckets","Effect":"Deny","Action":["s3:DeleteBucket","s3:PutBucketVersioning"],"Resource":"*"},
+{"Sid":"DenySecrets","Effect":"Deny","Action":"s3:*","Resource":["arn:demo:s3:::team-data/secrets/*","arn:demo:s3:::vault","arn:demo:s3:::vault/*"]},
+{"Sid":"DenyInsecure","Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+{"Sid":"DenyVersionDelete","Effect":"Deny","Action":"s3:DeleteObjectVersion","Resource":"*"}
+]}`
+
+func mustSet(b testing.TB, src string) *policy.Set {
+	d, err := policy.Parse([]byte(src), func(o *policy.ParseOptions) { o.MaxSize = -1 })
+	if err != nil {
+		b.Fatal(err)
+	}
+	return policy.MustCompile([]policy.Policy{{ID: "p", Document: d}})
+}
+
+func BenchmarkEvaluate_S3Set20(b *testing.B) {
+	set := mustSet(b, s3Set20)
+	req := &policy.Request{Principal: "arn:demo:iam::123:user/bob@astran.io", Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/2024/report.csv"}
+	req.Context.Set("aws:SecureTransport", "true")
+	req.Context.Set("aws:PrincipalTag/team", "red")
+	var res policy.Result
+	set.EvaluateInto(req, &res)
+	if !res.Allowed() {
+		b.Fatalf("not allowed: %+v", res)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		set.EvaluateInto(req, &res)
+	}
+}
+
+func BenchmarkEvaluate_S3Set20Deny(b *testing.B) {
+	set := mustSet(b, s3Set20)
+	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/secrets/k"}
+	req.Context.Set("aws:SecureTransport", "true")
+	var res policy.Result
+	b.ReportAllocs()
+	for b.Loop() {
+		set.EvaluateInto(req, &res)
+	}
+	if res.Decision != policy.ExplicitDeny {
+		b.Fatal(res)
+	}
+}
+
+func BenchmarkEvaluate_variable(b *testing.B) {
+	set := mustSet(b, stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:demo:s3:::home/${aws:username}/*"}`))
+	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::home/bob@astran.io/notes.txt"}
+	req.Context.Set("aws:username", "bob@astran.io")
+	var res policy.Result
+	b.ReportAllocs()
+	for b.Loop() {
+		set.EvaluateInto(req, &res)
+	}
+	if !res.Allowed() {
+		b.Fatal(res)
+	}
+}
+
+// scaledDocument has n statements over distinct actions and buckets.
+func scaledDocument(n int) *policy.Document {
+	d := &policy.Document{Version: policy.Version2012}
+	verbs := []string{"Get", "Put", "List", "Delete", "Create", "Update", "Describe", "Tag"}
+	for i := 0; i < n; i++ {
+		st := policy.Statement{Effect: policy.Allow,
+			Action:   []string{fmt.Sprintf("svc%d:%sThing%d", i%50, verbs[i%len(verbs)], i)},
+			Resource: []string{fmt.Sprintf("arn:demo:s3:::bucket-%d/*", i)}}
+		if i%10 == 0 {
+			st.Action = []string{fmt.Sprintf("svc%d:%s*", i%50, verbs[i%len(verbs)])}
+		}
+		if i%97 == 0 {
+			st.Effect = policy.Deny
+		}
+		d.Statements = append(d.Statements, st)
+	}
+	return d
+}
+
+func BenchmarkEvaluate_scaling(b *testing.B) {
+	for _, n := range []int{10, 100, 1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			set := policy.MustCompile([]policy.Policy{{ID: "p", Document: scaledDocument(n)}})
+			i := n - 2
+			req := &policy.Request{Action: fmt.Sprintf("svc%d:%sThing%d", i%50, []string{"Get", "Put", "List", "Delete", "Create", "Update", "Describe", "Tag"}[i%8], i),
+				Resource: fmt.Sprintf("arn:demo:s3:::bucket-%d/k", i)}
+			var res policy.Result
+			set.EvaluateInto(req, &res)
+			if !res.Allowed() {
+				b.Fatalf("not allowed: %+v", res)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				set.EvaluateInto(req, &res)
+			}
+		})
+	}
+}
+
+// largeDocument is a ~6 KB document, the size limit of a managed policy.
+func largeDocument() []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"Version":"2012-10-17","Statement":[`)
+	for i := 0; sb.Len() < 5900; i++ {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"Sid":"S%d","Effect":"Allow","Action":["s3:GetObject","s3:List*"],"Resource":"arn:demo:s3:::bucket-%d/${aws:username}/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"t%d"}}}`, i, i, i)
+	}
+	sb.WriteString("]}")
+	return []byte(sb.String())
+}
+
+func BenchmarkParse(b *testing.B) {
+	data := largeDocument()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policy.Parse(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompile(b *testing.B) {
+	data := largeDocument()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := policy.Parse(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := policy.Compile([]policy.Policy{{ID: "p", Document: d}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestEvaluateInto_allocs(t *testing.T) {
+	set := mustSet(t, s3Set20)
+	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/k"}
+	req.Context.Set("aws:SecureTransport", "true")
+	var res policy.Result
+	set.EvaluateInto(req, &res)
+	if n := testing.AllocsPerRun(100, func() { set.EvaluateInto(req, &res) }); n != 0 {
+		t.Errorf("EvaluateInto allocates %v times, want 0", n)
+	}
+	vset := mustSet(t, stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:demo:s3:::home/${aws:username}/*"},{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"s3:prefix":"${aws:username}/*"}}}`))
+	req.Context.Set("aws:username", "bob")
+	req.Context.Set("s3:prefix", "bob/x")
+	if n := testing.AllocsPerRun(100, func() { vset.EvaluateInto(req, &res) }); n > 1 {
+		t.Errorf("EvaluateInto with variables allocates %v times, want <= 1", n)
+	}
+	big := policy.MustCompile([]policy.Policy{{ID: "p", Document: scaledDocument(10000)}})
+	req2 := &policy.Request{Action: "svc1:PutThing9951", Resource: "arn:demo:s3:::bucket-9951/k"}
+	big.EvaluateInto(req2, &res)
+	if n := testing.AllocsPerRun(100, func() { big.EvaluateInto(req2, &res) }); n != 0 {
+		t.Errorf("indexed EvaluateInto allocates %v times, want 0", n)
+	}
+	var c policy.Context
+	c.Set("a", "1")
+	c.Reset()
+	if n := testing.AllocsPerRun(100, func() { c.Reset(); c.Set("aws:username", "bob") }); n != 0 {
+		t.Errorf("Context.Set allocates %v times, want 0", n)
+	}
+}
