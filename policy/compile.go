@@ -26,7 +26,7 @@ type Set struct {
 	// direct maps every action named literally in the set to its complete
 	// candidate list, in statement order (entries as in svcIndex).
 	direct map[string][]int32
-	nstmts   int
+	nstmts int
 }
 
 type svcIndex struct {
