@@ -86,9 +86,6 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.co
 func (e *env) run(ctx context.Context, args []string) int {
 	root := e.rootCommand()
 	root.SetArgs(args)
-	root.SetIn(e.stdin)
-	root.SetOut(e.stdout)
-	root.SetErr(e.stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
@@ -135,6 +132,11 @@ any error (policy test also uses 2 for unreadable input).`,
 			return cmd.Help()
 		},
 	}
+	// Set the streams first: cobra's completion command captures them when
+	// it is created.
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
 	root.AddCommand(e.loginCommand(), e.logoutCommand(), e.policyCommand(), e.serveCommand())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %w (see %q)", cmd.CommandPath(), err, cmd.CommandPath()+" --help")

@@ -339,3 +339,47 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestLogin_unreachableIssuer(t *testing.T) {
+	te, _ := loginEnv(t, "")
+	te.vars["ASTRAN_PASSWORD"] = testPassword
+	te.vars["ASTRAN_OIDC_ISSUER"] = "http://127.0.0.1:1/auth/realms/demo"
+	code := te.run("login", "-u", testUser)
+	if code != 1 || !strings.HasPrefix(te.errOut.String(), "astran: login failed: identity provider at http://127.0.0.1:1/auth/realms/demo/protocol/openid-connect/token is unreachable: ") ||
+		strings.Count(te.errOut.String(), "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, te.errOut)
+	}
+}
+
+func TestLogin_interrupted(t *testing.T) {
+	te, _ := loginEnv(t, "")
+	te.stdinTerminal = func() bool { return true }
+	ctx, cancel := context.WithCancel(context.Background())
+	te.readPassword = func(context.Context, string) (string, error) {
+		cancel() // Ctrl-C at the prompt
+		return "", context.Canceled
+	}
+	code := te.env.run(ctx, []string{"login", "-u", testUser})
+	if code != 1 || te.errOut.String() != "astran: login failed: interrupted\n" {
+		t.Errorf("exit %d, stderr %q", code, te.errOut)
+	}
+}
+
+// TestLogin_noCacheDir: without a cache directory login still works, it
+// just does not cache.
+func TestLogin_noCacheDir(t *testing.T) {
+	te, f := loginEnv(t, testPassword)
+	te.cacheDir = func() (string, error) { return "", os.ErrNotExist }
+	for range 2 {
+		if code := te.run("login", "-u", testUser, "--password-stdin"); code != 0 {
+			t.Fatalf("exit %d: %s", code, te.errOut)
+		}
+		te.stdin = strings.NewReader(testPassword)
+	}
+	if _, logins := f.counts(); logins != 2 {
+		t.Errorf("%d logins, want 2 (no cache)", logins)
+	}
+	if code := te.run("logout", "-u", testUser); code != 1 || !strings.HasPrefix(te.errOut.String(), "astran: logout: no cache directory") {
+		t.Errorf("logout: exit %d, %q", code, te.errOut)
+	}
+}

@@ -128,3 +128,16 @@ func TestOneLine(t *testing.T) {
 		t.Errorf("oneLine = %q", got)
 	}
 }
+
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		te := newTestEnv(t, "")
+		if code := te.run("completion", shell); code != 0 || !strings.Contains(te.out.String(), "astran") {
+			t.Errorf("completion %s: exit %d, %d bytes, stderr %q", shell, code, te.out.Len(), te.errOut)
+		}
+	}
+	te := newTestEnv(t, "")
+	if code := te.run("__complete", "login", "--format", ""); code != 0 || !strings.Contains(te.out.String(), "credential-process") {
+		t.Errorf("flag completion: exit %d, %q", code, te.out)
+	}
+}
