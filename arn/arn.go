@@ -99,7 +99,13 @@ type ARN struct {
 
 // Parse parses s as an ARN. It requires the "arn" prefix, six
 // colon-separated fields with non-empty partition, service and resource, and
-// keeps everything after the fifth colon as the resource.
+// keeps everything after the fifth colon as the resource. It does not
+// allocate: the fields of the result share s's memory.
+//
+// On failure the error is a [*ParseError] wrapping [ErrMalformed] whose Field
+// is "prefix" for a missing "arn:" prefix, the first absent field when there
+// are fewer than five colons ("arn:demo:iam" lacks the "region"), or the
+// empty required field ("partition", "service" or "resource").
 func Parse(s string) (ARN, error) {
 	var a ARN
 	rest, ok := strings.CutPrefix(s, "arn:")
@@ -107,11 +113,12 @@ func Parse(s string) (ARN, error) {
 		return ARN{}, &ParseError{Input: s, Field: "prefix", Err: ErrMalformed}
 	}
 	var fields [4]string
-	names := [4]string{"partition", "service", "region", "account"}
+	// With too few colons, the error names the first absent field.
+	absent := [4]string{"service", "region", "account", "resource"}
 	for i := range fields {
 		j := strings.IndexByte(rest, ':')
 		if j < 0 {
-			return ARN{}, &ParseError{Input: s, Field: names[i], Err: ErrMalformed}
+			return ARN{}, &ParseError{Input: s, Field: absent[i], Err: ErrMalformed}
 		}
 		fields[i], rest = rest[:j], rest[j+1:]
 	}

@@ -31,9 +31,9 @@ func ExampleParse_errors() {
 	fmt.Println(errors.Is(err, arn.ErrMalformed))
 	fmt.Println(err)
 	// Output:
-	// field: service
+	// field: region
 	// true
-	// arn: "arn:demo:iam": service: malformed ARN
+	// arn: "arn:demo:iam": region: malformed ARN
 }
 
 func ExampleARN_Path() {

@@ -83,9 +83,6 @@ func (e *env) serve(cmd *cobra.Command, f *serveFlags) error {
 	if _, err := fmt.Fprint(e.stdout, b.String()); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	if fl, ok := e.stdout.(interface{ Sync() error }); ok {
-		_ = fl.Sync()
-	}
 	fmt.Fprintf(e.stderr, "astran: emulator for partition %s running (issuer %s); press Ctrl-C to stop\n", srv.Partition(), srv.Issuer())
 	if e.serveReady != nil {
 		e.serveReady()
