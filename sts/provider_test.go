@@ -337,6 +337,18 @@ func TestProvider_transientRetries(t *testing.T) {
 			t.Errorf("response body reached the error: %s", err)
 		}
 	})
+	t.Run("token endpoint 200 with HTML", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		f.tokenFailures = []int{200}
+		_, err := newProvider(t, f).Retrieve(context.Background())
+		if !errors.Is(err, sts.ErrMalformedResponse) || strings.Contains(err.Error(), "upstream failure") {
+			t.Fatalf("error %v", err)
+		}
+		if got := f.tokenRequests.Load(); got != 1 {
+			t.Errorf("token requests = %d, want 1", got)
+		}
+	})
 	t.Run("unreachable", func(t *testing.T) {
 		f := newFake()
 		f.Close()
