@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/policy"
 )
@@ -80,6 +82,7 @@ type Authorizer struct {
 	callers map[Caller]*entry       // compiled sets per caller
 	trust   map[arn.ARN]*trustEntry // compiled trust policies per role
 
+	sf      singleflight.Group       // deduplicates builds
 	clock   atomic.Pointer[timeKeys] // the time keys of the current second
 	scratch sync.Pool                // *policy.Result for boundary evaluation
 	ctxs    sync.Pool                // *policy.Context for requests with keys
@@ -165,9 +168,6 @@ func NewAuthorizer(store Store, optFns ...func(*Options)) *Authorizer {
 	a.ctxs.New = func() any { return new(policy.Context) }
 	return a
 }
-
-// Store returns the store the authorizer reads.
-func (a *Authorizer) Store() Store { return a.store }
 
 // Authorize decides whether caller may perform action on resource. reqCtx
 // holds the keys the request supplies (aws:SourceIp, aws:SecureTransport,
@@ -306,10 +306,25 @@ func (a *Authorizer) entry(ctx context.Context, caller Caller) (*entry, error) {
 	if e != nil && e.gen == gen {
 		return e, nil
 	}
-	e, err := a.build(ctx, caller, gen)
-	if err != nil {
-		return nil, err
+	// One build per caller and generation at a time; the build is not
+	// cancelled by one waiter giving up.
+	sfKey := "arn " + caller.ARN.String()
+	if caller.AccessKeyID != "" {
+		sfKey = "key " + caller.AccessKeyID
 	}
+	ch := a.sf.DoChan(sfKey+" "+strconv.FormatUint(gen, 10), func() (any, error) {
+		return a.build(context.WithoutCancel(ctx), caller, gen)
+	})
+	var r singleflight.Result
+	select {
+	case r = <-ch:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("principal: resolving caller %s: %w", caller, ctx.Err())
+	}
+	if r.Err != nil {
+		return nil, r.Err
+	}
+	e = r.Val.(*entry)
 	a.mu.Lock()
 	if len(a.callers) >= a.max {
 		for c, old := range a.callers {
