@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"io"
 	"net"
@@ -99,8 +100,8 @@ func (s *Services) bucketAndKey(r *http.Request) (string, string) {
 	return b, k
 }
 
-// decodeChunked decodes an aws-chunked body.
-func decodeChunked(body []byte) ([]byte, error) {
+// DecodeChunked decodes an aws-chunked body.
+func DecodeChunked(body []byte) ([]byte, error) {
 	br := bufio.NewReader(bytes.NewReader(body))
 	var out bytes.Buffer
 	for {
@@ -149,7 +150,7 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case strings.HasPrefix(payload, "STREAMING-"):
-		if body, err = decodeChunked(body); err != nil {
+		if body, err = DecodeChunked(body); err != nil {
 			s3Error(w, r, http.StatusBadRequest, "IncompleteBody", err.Error(), "")
 			return
 		}
@@ -199,6 +200,16 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 			if err := arn.ValidateBucketName(bkt); err != nil {
 				s3Error(w, r, http.StatusBadRequest, "InvalidBucketName", "The specified bucket is not valid.", bkt)
 				return
+			}
+			if len(bytes.TrimSpace(body)) > 0 {
+				var conf struct {
+					XMLName            xml.Name `xml:"CreateBucketConfiguration"`
+					LocationConstraint string
+				}
+				if err := xml.Unmarshal(body, &conf); err != nil {
+					s3Error(w, r, http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", bkt)
+					return
+				}
 			}
 			st.mu.Lock()
 			if st.buckets == nil {

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -36,7 +35,7 @@ const MaxFormSize = 64 << 10
 var (
 	ErrTokenMalformed = errors.New("malformed token")
 	ErrTokenSignature = errors.New("invalid token signature")
-	ErrTokenExpired   = errors.New("Token expired") //nolint:staticcheck // Keycloak's wording
+	ErrTokenExpired   = errors.New("token expired")
 	ErrTokenIssuer    = errors.New("unknown token issuer")
 	ErrTokenAudience  = errors.New("invalid token audience")
 )
@@ -270,7 +269,7 @@ func (p *Provider) Token(realm string, form map[string][]string) (*TokenResponse
 		if subtle.ConstantTimeCompare(h[:], a.pwHash[:]) != 1 {
 			return nil, errInvalidCredentials()
 		}
-		return p.issue(rs, a, OIDCRandomSession(), now)
+		return p.issue(rs, a, RandomID(), now)
 	case "refresh_token":
 		rt, ok := p.refresh[get("refresh_token")]
 		if !ok || rt.realm != realm {
@@ -294,9 +293,6 @@ func (p *Provider) Token(realm string, form map[string][]string) (*TokenResponse
 		return nil, &Error{http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant_type"}
 	}
 }
-
-// OIDCRandomSession returns a new session state identifier.
-func OIDCRandomSession() string { return RandomID() }
 
 // issue mints tokens; p.mu is held.
 func (p *Provider) issue(rs *realmState, a *Account, session string, now time.Time) (*TokenResponse, *Error) {
@@ -438,11 +434,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
-
-// drain discards a bounded amount of r.
-func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, MaxFormSize)) }
-
-var _ = drain
 
 // UnverifiedIssuer returns the iss claim of a JWT without verifying it.
 func UnverifiedIssuer(token string) (string, error) {
