@@ -77,6 +77,8 @@ var matchCases = []struct {
 	{"a*?b", "ab", false},
 	{"x*y*z", "xyyz", true},
 	{"a***b", "ab", true},
+	{"*??", "a", false},
+	{"*x?", "x", false},
 	{"*a**b*", "xaybz", true},
 }
 
