@@ -79,6 +79,7 @@ var matchCases = []struct {
 	{"a***b", "ab", true},
 	{"*??", "a", false},
 	{"*x?", "x", false},
+	{"*x?", "ab", false},
 	{"*a**b*", "xaybz", true},
 }
 
