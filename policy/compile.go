@@ -237,6 +237,10 @@ func compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
 	}
 	c.resources = make([]rpattern, len(res))
 	for i, r := range res {
+		if !vars || !strings.Contains(r, "${") {
+			c.resources[i] = rpattern{pattern: compilePattern(appendLitGlobString(r), false)}
+			continue
+		}
 		t, hasVar := parseTemplate(r, vars)
 		if hasVar {
 			c.resources[i] = rpattern{pattern: pattern{kind: patGeneral}, tmpl: &t}
@@ -245,13 +249,20 @@ func compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
 		g, _ := t.appendGlob(nil, nil)
 		c.resources[i] = rpattern{pattern: compilePattern(string(g), false)}
 	}
-	for _, opName := range sortedKeys(st.Condition) {
+	n := 0
+	for _, keys := range st.Condition {
+		n += len(keys)
+	}
+	if n > 0 {
+		c.conds = make([]ccond, 0, n)
+	}
+	// Condition order does not matter: every condition must hold.
+	for opName, keys := range st.Condition {
 		op, _ := parseOperator(opName) // validated
-		keys := st.Condition[opName]
-		for _, key := range sortedKeys(keys) {
-			cc := ccond{op: op, key: key}
-			for _, v := range keys[key] {
-				cc.vals = append(cc.vals, compileValue(op.cmp, v, vars))
+		for key, vals := range keys {
+			cc := ccond{op: op, key: key, vals: make([]cval, len(vals))}
+			for k, v := range vals {
+				cc.vals[k] = compileValue(op.cmp, v, vars)
 			}
 			c.conds = append(c.conds, cc)
 		}
@@ -267,20 +278,22 @@ func appendLitGlobString(s string) string {
 }
 
 func compileValue(k cmpKind, s string, vars bool) cval {
-	t, hasVar := parseTemplate(s, vars)
-	if hasVar {
-		return cval{tmpl: &t, ok: true}
-	}
 	var v cval
-	plain, _ := t.appendPlain(nil, nil)
-	v.s = string(plain)
 	v.ok = true
+	v.s = s
+	v.glob = appendLitGlobString(s)
+	if vars && strings.Contains(s, "${") {
+		t, hasVar := parseTemplate(s, vars)
+		if hasVar {
+			return cval{tmpl: &t, ok: true}
+		}
+		plain, _ := t.appendPlain(nil, nil)
+		g, _ := t.appendGlob(nil, nil)
+		v.s, v.glob = string(plain), string(g)
+	}
 	switch k {
 	case cmpStringIgnoreCase:
 		v.s = strings.ToLower(v.s)
-	case cmpStringLike, cmpARN:
-		g, _ := t.appendGlob(nil, nil)
-		v.glob = string(g)
 	case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
 		v.num, v.ok = parseNumber(v.s)
 	case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,8 @@ const maxDepth = 32
 // all errors. On failure the error is a *[SizeError] (document over the size
 // limit), a *[SyntaxError] (malformed JSON, with line and column) or an
 // [ErrorList] of every problem found, each a *[ValidationError] carrying the
-// JSON path of the culprit. All of them wrap the Err* sentinels.
+// JSON path of the culprit and its line and column. All of them wrap the
+// Err* sentinels.
 //
 // The zero options parse Astran's dialect with IAM's 6,144-character limit.
 func Parse(data []byte, opts ...func(*ParseOptions)) (*Document, error) {
@@ -45,9 +47,13 @@ func Parse(data []byte, opts ...func(*ParseOptions)) (*Document, error) {
 		return nil, &SyntaxError{Offset: se.Off, Line: line, Column: col, Msg: se.Msg, Err: cat}
 	}
 	d := decoder{data: data, v: validator{dialect: o.Dialect}}
-	d.v.locate = func(path string) (int, int) { return jsontree.LineCol(data, locate(root, path)) }
-	doc := d.document(root)
+	doc := d.document(&root)
 	if len(d.v.errs) > 0 {
+		for _, e := range d.v.errs {
+			if e.Line == 0 {
+				e.Line, e.Column = jsontree.LineCol(data, locate(&root, e.Path))
+			}
+		}
 		return nil, d.v.errs
 	}
 	return doc, nil
@@ -119,157 +125,153 @@ type decoder struct {
 	v    validator
 }
 
-func (d *decoder) errAt(off int, path string, cat error, msg string) {
+func (d *decoder) errAt(off int, p *path, cat error, msg string) {
 	line, col := jsontree.LineCol(d.data, off)
-	d.v.errs = append(d.v.errs, &ValidationError{Path: path, Line: line, Column: col, Msg: msg, Err: cat})
+	d.v.errs = append(d.v.errs, &ValidationError{Path: p.String(), Line: line, Column: col, Msg: msg, Err: cat})
 }
 
-func (d *decoder) typeErr(n jsontree.Node, path, want string) {
-	d.errAt(n.Off, path, ErrInvalidType, "want "+want+", got "+n.Kind.String())
+func (d *decoder) typeErr(n *jsontree.Node, p *path, want string) {
+	d.errAt(n.Off, p, ErrInvalidType, "want "+want+", got "+n.Kind.String())
 }
 
-// members checks an object for duplicate keys; it returns false (after
-// reporting) if n is not an object.
-func (d *decoder) object(n jsontree.Node, path, want string) bool {
-	return d.objectKeys(n, path, want, joinKey)
-}
-
-// objectKeys is object with a custom way of naming member paths.
-func (d *decoder) objectKeys(n jsontree.Node, path, want string, name func(path, key string) string) bool {
+// object checks that n is an object without duplicate keys; it returns
+// false (after reporting) if n is not an object. quoteKeys selects the
+// ["key"] path form for the members.
+func (d *decoder) object(n *jsontree.Node, p *path, want string, quoteKeys bool) bool {
 	if n.Kind != jsontree.Object {
-		d.typeErr(n, path, want)
+		d.typeErr(n, p, want)
 		return false
 	}
 	for i := 1; i < len(n.Members); i++ {
-		for j := 0; j < i; j++ {
-			if n.Members[i].Key == n.Members[j].Key {
-				d.errAt(n.Members[i].KeyOff, name(path, n.Members[i].Key), ErrDuplicateKey, "key "+strconv.Quote(n.Members[i].Key)+" given twice")
-				break
+		if isDup(n, i) {
+			mp := p.field(n.Members[i].Key)
+			if quoteKeys {
+				mp = p.quoted(n.Members[i].Key)
 			}
+			d.errAt(n.Members[i].KeyOff, &mp, ErrDuplicateKey, "key "+strconv.Quote(n.Members[i].Key)+" given twice")
 		}
 	}
 	return true
 }
 
-// isDup reports whether member i repeats an earlier key (already reported).
-func isDup(n jsontree.Node, i int) bool {
+// isDup reports whether member i repeats an earlier key.
+func isDup(n *jsontree.Node, i int) bool {
+	k := n.Members[i].Key
 	for j := 0; j < i; j++ {
-		if n.Members[j].Key == n.Members[i].Key {
+		if n.Members[j].Key == k {
 			return true
 		}
 	}
 	return false
 }
 
-func (d *decoder) document(n jsontree.Node) *Document {
+func (d *decoder) document(n *jsontree.Node) *Document {
 	doc := &Document{}
-	if !d.object(n, "", "object") {
+	var root path
+	if !d.object(n, &root, "object", false) {
 		return doc
 	}
 	var mask int
-	haveVersion, haveStatement := false, false
-	for i, m := range n.Members {
+	for i := range n.Members {
 		if isDup(n, i) {
 			continue
 		}
+		m := &n.Members[i]
+		mp := root.field(m.Key)
 		switch m.Key {
 		case "Version":
 			if m.Value.Kind != jsontree.String {
-				d.typeErr(m.Value, "Version", "string")
+				d.typeErr(&m.Value, &mp, "string")
 				mask |= fVersion
 				continue
 			}
-			haveVersion = true
 			doc.Version = m.Value.Str
 		case "Id":
 			if m.Value.Kind != jsontree.String {
-				d.typeErr(m.Value, "Id", "string")
+				d.typeErr(&m.Value, &mp, "string")
 				continue
 			}
 			doc.ID = m.Value.Str
 		case "Statement":
-			haveStatement = true
 			switch m.Value.Kind {
 			case jsontree.Object:
 				doc.Statements = make([]Statement, 1)
-				d.statement(m.Value, &doc.Statements[0], 0)
+				d.statement(&m.Value, &doc.Statements[0], 0)
 			case jsontree.Array:
 				doc.Statements = make([]Statement, len(m.Value.Elems))
-				for k, e := range m.Value.Elems {
-					d.statement(e, &doc.Statements[k], k)
+				for k := range m.Value.Elems {
+					d.statement(&m.Value.Elems[k], &doc.Statements[k], k)
 				}
 			default:
-				d.typeErr(m.Value, "Statement", "object or array of objects")
+				d.typeErr(&m.Value, &mp, "object or array of objects")
 				mask |= fStatement
 			}
 		default:
-			d.errAt(m.KeyOff, joinKey("", m.Key), ErrUnknownField, "")
+			d.errAt(m.KeyOff, &mp, ErrUnknownField, "")
 		}
 	}
-	_ = haveVersion
-	_ = haveStatement
 	d.v.document(doc, mask)
 	return doc
 }
 
-func (d *decoder) statement(n jsontree.Node, st *Statement, idx int) {
-	path := stmtPath(idx)
-	if !d.object(n, path, "object") {
+func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
+	sp := stmtPath(idx)
+	if !d.object(n, &sp, "object", false) {
 		return
 	}
 	mask := 0
-	for i, m := range n.Members {
+	for i := range n.Members {
 		if isDup(n, i) {
 			continue
 		}
-		fp := joinKey(path, m.Key)
+		m := &n.Members[i]
+		fp := sp.field(m.Key)
+		v := &m.Value
 		switch m.Key {
 		case "Sid":
-			if m.Value.Kind != jsontree.String {
-				d.typeErr(m.Value, fp, "string")
+			if v.Kind != jsontree.String {
+				d.typeErr(v, &fp, "string")
 				continue
 			}
-			st.Sid = m.Value.Str
+			st.Sid = v.Str
 		case "Effect":
-			if m.Value.Kind != jsontree.String {
-				d.typeErr(m.Value, fp, "string")
+			if v.Kind != jsontree.String {
+				d.typeErr(v, &fp, "string")
 				mask |= fEffect
 				continue
 			}
-			st.Effect = Effect(m.Value.Str)
+			st.Effect = Effect(v.Str)
 		case "Principal":
-			st.Principal = d.principal(m.Value, fp)
-			if st.Principal == nil {
+			if st.Principal = d.principal(v, &fp); st.Principal == nil {
 				mask |= fPrincipal
 			}
 		case "NotPrincipal":
-			st.NotPrincipal = d.principal(m.Value, fp)
-			if st.NotPrincipal == nil {
+			if st.NotPrincipal = d.principal(v, &fp); st.NotPrincipal == nil {
 				mask |= fNotPrincipal
 			}
 		case "Action":
-			if st.Action = d.strings(m.Value, fp); st.Action == nil {
+			if st.Action = d.strings(v, &fp); st.Action == nil {
 				mask |= fAction
 			}
 		case "NotAction":
-			if st.NotAction = d.strings(m.Value, fp); st.NotAction == nil {
+			if st.NotAction = d.strings(v, &fp); st.NotAction == nil {
 				mask |= fNotAction
 			}
 		case "Resource":
-			if st.Resource = d.strings(m.Value, fp); st.Resource == nil {
+			if st.Resource = d.strings(v, &fp); st.Resource == nil {
 				mask |= fResource
 			}
 		case "NotResource":
-			if st.NotResource = d.strings(m.Value, fp); st.NotResource == nil {
+			if st.NotResource = d.strings(v, &fp); st.NotResource == nil {
 				mask |= fNotResource
 			}
 		case "Condition":
 			var ok bool
-			if st.Condition, ok = d.condition(m.Value, fp); !ok {
+			if st.Condition, ok = d.condition(v, &fp); !ok {
 				mask |= fCondition
 			}
 		default:
-			d.errAt(m.KeyOff, fp, ErrUnknownField, "")
+			d.errAt(m.KeyOff, &fp, ErrUnknownField, "")
 		}
 	}
 	d.v.statement(st, idx, mask)
@@ -277,16 +279,18 @@ func (d *decoder) statement(n jsontree.Node, st *Statement, idx int) {
 
 // strings decodes a string or an array of strings; nil means a type error
 // (reported). An empty array decodes to an empty non-nil slice.
-func (d *decoder) strings(n jsontree.Node, path string) []string {
+func (d *decoder) strings(n *jsontree.Node, p *path) []string {
 	switch n.Kind {
 	case jsontree.String:
 		return []string{n.Str}
 	case jsontree.Array:
 		out := make([]string, 0, len(n.Elems))
 		ok := true
-		for i, e := range n.Elems {
+		for i := range n.Elems {
+			e := &n.Elems[i]
 			if e.Kind != jsontree.String {
-				d.typeErr(e, path+"["+strconv.Itoa(i)+"]", "string")
+				ep := p.at(i)
+				d.typeErr(e, &ep, "string")
 				ok = false
 				continue
 			}
@@ -297,54 +301,55 @@ func (d *decoder) strings(n jsontree.Node, path string) []string {
 		}
 		return out
 	}
-	d.typeErr(n, path, "string or array of strings")
+	d.typeErr(n, p, "string or array of strings")
 	return nil
 }
 
-func (d *decoder) principal(n jsontree.Node, path string) *Principal {
+func (d *decoder) principal(n *jsontree.Node, p *path) *Principal {
 	if n.Kind == jsontree.String {
 		if n.Str == "*" {
 			return &Principal{Wildcard: true}
 		}
-		d.errAt(n.Off, path, ErrInvalidValue, `a string principal must be "*"`)
+		d.errAt(n.Off, p, ErrInvalidValue, `a string principal must be "*"`)
 		return nil
 	}
-	if !d.object(n, path, `"*" or object`) {
+	if !d.object(n, p, `"*" or object`, false) {
 		return nil
 	}
-	p := &Principal{}
+	pr := &Principal{}
 	ok := true
-	for i, m := range n.Members {
+	for i := range n.Members {
 		if isDup(n, i) {
 			ok = false
 			continue
 		}
-		fp := joinKey(path, m.Key)
+		m := &n.Members[i]
+		fp := p.field(m.Key)
 		var dst *[]string
 		switch m.Key {
 		case "AWS":
-			dst = &p.AWS
+			dst = &pr.AWS
 		case "Federated":
-			dst = &p.Federated
+			dst = &pr.Federated
 		case "Service":
-			dst = &p.Service
+			dst = &pr.Service
 		default:
-			d.errAt(m.KeyOff, fp, ErrUnknownField, "")
+			d.errAt(m.KeyOff, &fp, ErrUnknownField, "")
 			ok = false
 			continue
 		}
-		if *dst = d.strings(m.Value, fp); *dst == nil {
+		if *dst = d.strings(&m.Value, &fp); *dst == nil {
 			ok = false
 		}
 	}
 	if !ok {
 		return nil
 	}
-	return p
+	return pr
 }
 
-func (d *decoder) condition(n jsontree.Node, path string) (Condition, bool) {
-	if !d.object(n, path, "object") {
+func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
+	if !d.object(n, p, "object", false) {
 		return nil, false
 	}
 	if len(n.Members) == 0 {
@@ -352,53 +357,56 @@ func (d *decoder) condition(n jsontree.Node, path string) (Condition, bool) {
 	}
 	c := make(Condition, len(n.Members))
 	ok := true
-	for i, m := range n.Members {
+	for i := range n.Members {
 		if isDup(n, i) {
 			ok = false
 			continue
 		}
-		op := m.Key
-		opPath := joinKey(path, op)
-		if !d.objectKeys(m.Value, opPath, "object", indexKey) {
+		m := &n.Members[i]
+		op := p.field(m.Key)
+		if !d.object(&m.Value, &op, "object", true) {
 			ok = false
 			continue
 		}
 		keys := make(map[string][]string, len(m.Value.Members))
-		for k, km := range m.Value.Members {
-			if isDup(m.Value, k) {
+		for k := range m.Value.Members {
+			if isDup(&m.Value, k) {
 				ok = false
 				continue
 			}
-			kp := indexKey(opPath, km.Key)
-			vals, vok := d.condValues(km.Value, kp)
+			km := &m.Value.Members[k]
+			kp := op.quoted(km.Key)
+			vals, vok := d.condValues(&km.Value, &kp)
 			if !vok {
 				ok = false
 				continue
 			}
 			keys[km.Key] = vals
 		}
-		c[op] = keys
+		c[m.Key] = keys
 	}
 	return c, ok
 }
 
-func scalar(n jsontree.Node) bool {
+func scalar(n *jsontree.Node) bool {
 	return n.Kind == jsontree.String || n.Kind == jsontree.Bool || n.Kind == jsontree.Number
 }
 
-func (d *decoder) condValues(n jsontree.Node, path string) ([]string, bool) {
+func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
 	if scalar(n) {
 		return []string{n.Str}, true
 	}
 	if n.Kind != jsontree.Array {
-		d.typeErr(n, path, "string, number, boolean or array of them")
+		d.typeErr(n, p, "string, number, boolean or array of them")
 		return nil, false
 	}
 	out := make([]string, 0, len(n.Elems))
 	ok := true
-	for i, e := range n.Elems {
+	for i := range n.Elems {
+		e := &n.Elems[i]
 		if !scalar(e) {
-			d.typeErr(e, path+"["+strconv.Itoa(i)+"]", "string, number or boolean")
+			ep := p.at(i)
+			d.typeErr(e, &ep, "string, number or boolean")
 			ok = false
 			continue
 		}
@@ -407,117 +415,89 @@ func (d *decoder) condValues(n jsontree.Node, path string) ([]string, bool) {
 	return out, ok
 }
 
-// Path helpers.
-
-func stmtPath(i int) string { return "Statement[" + strconv.Itoa(i) + "]" }
-
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == ':' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// joinKey appends an object key to a path: .Key, or ["key"] for keys that
-// are not identifier-like.
-func joinKey(path, key string) string {
-	if isIdent(key) {
-		if path == "" {
-			return key
-		}
-		return path + "." + key
-	}
-	return indexKey(path, key)
-}
-
-// indexKey appends ["key"] to a path.
-func indexKey(path, key string) string {
-	return path + "[" + strconv.Quote(key) + "]"
-}
-
-// locate returns the offset of the node a validation path names, or of the
+// locate returns the offset of the node a formatted path names, or of the
 // deepest node found along it.
-func locate(n jsontree.Node, path string) int {
+func locate(n *jsontree.Node, p string) int {
 	off := n.Off
-	for path != "" {
+	for p != "" {
 		switch {
-		case path[0] == '.':
-			path = path[1:]
-		case strings.HasPrefix(path, "[\""):
+		case p[0] == '.':
+			p = p[1:]
+		case strings.HasPrefix(p, `["`):
 			// ["key"]: find the closing quote (keys are strconv.Quote'd).
 			end := -1
-			for i := 2; i < len(path); i++ {
-				if path[i] == '\\' {
+			for i := 2; i < len(p); i++ {
+				if p[i] == '\\' {
 					i++
 					continue
 				}
-				if path[i] == '"' {
+				if p[i] == '"' {
 					end = i
 					break
 				}
 			}
-			if end < 0 || end+1 >= len(path) || path[end+1] != ']' {
+			if end < 0 || end+1 >= len(p) || p[end+1] != ']' {
 				return off
 			}
-			key, err := strconv.Unquote(path[1 : end+1])
+			key, err := strconv.Unquote(p[1 : end+1])
 			if err != nil {
 				return off
 			}
-			path = path[end+2:]
-			m, ok := member(n, key)
-			if !ok {
+			p = p[end+2:]
+			m := member(n, key)
+			if m == nil {
 				return off
 			}
-			n, off = m.Value, m.Value.Off
-		case path[0] == '[':
-			end := strings.IndexByte(path, ']')
+			n, off = &m.Value, m.Value.Off
+		case p[0] == '[':
+			end := strings.IndexByte(p, ']')
 			if end < 0 {
 				return off
 			}
-			i, err := strconv.Atoi(path[1:end])
+			i, err := strconv.Atoi(p[1:end])
 			if err != nil {
 				return off
 			}
-			path = path[end+1:]
+			p = p[end+1:]
 			switch {
 			case n.Kind == jsontree.Array && i < len(n.Elems):
-				n = n.Elems[i]
+				n = &n.Elems[i]
 				off = n.Off
 			case n.Kind != jsontree.Array && i == 0:
 			default:
 				return off
 			}
 		default:
-			end := strings.IndexAny(path, ".[")
+			end := strings.IndexAny(p, ".[")
 			if end < 0 {
-				end = len(path)
+				end = len(p)
 			}
-			key := path[:end]
-			path = path[end:]
-			m, ok := member(n, key)
-			if !ok {
+			key := p[:end]
+			p = p[end:]
+			m := member(n, key)
+			if m == nil {
 				return off
 			}
-			n, off = m.Value, m.Value.Off
+			n, off = &m.Value, m.Value.Off
 		}
 	}
 	return off
 }
 
-func member(n jsontree.Node, key string) (jsontree.Member, bool) {
+func member(n *jsontree.Node, key string) *jsontree.Member {
 	if n.Kind != jsontree.Object {
-		return jsontree.Member{}, false
+		return nil
 	}
-	for _, m := range n.Members {
-		if m.Key == key {
-			return m, true
+	for i := range n.Members {
+		if n.Members[i].Key == key {
+			return &n.Members[i]
 		}
 	}
-	return jsontree.Member{}, false
+	return nil
+}
+
+// sortErrors orders errors by path, for deterministic reports of map
+// contents.
+func sortErrors(l ErrorList) {
+	slices.SortStableFunc(l, func(a, b *ValidationError) int { return strings.Compare(a.Path, b.Path) })
 }

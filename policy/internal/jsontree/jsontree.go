@@ -71,15 +71,21 @@ const ErrDepth = "nesting too deep"
 
 type parser struct {
 	data     []byte
+	src      string // data as one string: unescaped strings are substrings of it
 	i        int
 	maxDepth int
 	err      *SyntaxError
+	// Scratch stacks: members and elements of the open containers are
+	// collected here and copied into exactly sized slices when the
+	// container closes, so each container costs one allocation.
+	members []Member
+	elems   []Node
 }
 
 // Parse parses data as exactly one JSON value (surrounded by optional
 // whitespace). Nesting deeper than maxDepth is an error.
 func Parse(data []byte, maxDepth int) (Node, error) {
-	p := parser{data: data, maxDepth: maxDepth}
+	p := parser{data: data, src: string(data), maxDepth: maxDepth}
 	p.ws()
 	n := p.value(0)
 	if p.err == nil {
@@ -226,7 +232,7 @@ func (p *parser) number() Node {
 			return Node{}
 		}
 	}
-	return Node{Kind: Number, Off: start, Str: string(d[start:p.i])}
+	return Node{Kind: Number, Off: start, Str: p.src[start:p.i]}
 }
 
 func (p *parser) object(depth int) Node {
@@ -237,6 +243,8 @@ func (p *parser) object(depth int) Node {
 		p.i++
 		return n
 	}
+	base := len(p.members)
+	defer func() { p.members = p.members[:base] }()
 	for p.err == nil {
 		p.ws()
 		if p.i >= len(p.data) || p.data[p.i] != '"' {
@@ -260,7 +268,7 @@ func (p *parser) object(depth int) Node {
 		p.i++
 		p.ws()
 		v := p.value(depth)
-		n.Members = append(n.Members, Member{Key: k, KeyOff: koff, Value: v})
+		p.members = append(p.members, Member{Key: k, KeyOff: koff, Value: v})
 		p.ws()
 		if p.err != nil {
 			break
@@ -271,6 +279,7 @@ func (p *parser) object(depth int) Node {
 		}
 		if p.i < len(p.data) && p.data[p.i] == '}' {
 			p.i++
+			n.Members = append([]Member(nil), p.members[base:]...)
 			return n
 		}
 		if p.i >= len(p.data) {
@@ -288,12 +297,15 @@ func (p *parser) array(depth int) Node {
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
 		p.i++
+		n.Elems = []Node{}
 		return n
 	}
+	base := len(p.elems)
+	defer func() { p.elems = p.elems[:base] }()
 	for p.err == nil {
 		p.ws()
 		v := p.value(depth)
-		n.Elems = append(n.Elems, v)
+		p.elems = append(p.elems, v)
 		p.ws()
 		if p.err != nil {
 			break
@@ -304,6 +316,7 @@ func (p *parser) array(depth int) Node {
 		}
 		if p.i < len(p.data) && p.data[p.i] == ']' {
 			p.i++
+			n.Elems = append([]Node(nil), p.elems[base:]...)
 			return n
 		}
 		if p.i >= len(p.data) {
@@ -324,9 +337,9 @@ func (p *parser) str() string {
 	for p.i < len(d) {
 		c := d[p.i]
 		if c == '"' {
-			s := d[start:p.i]
+			s := p.src[start:p.i]
 			p.i++
-			return string(s)
+			return s
 		}
 		if c == '\\' {
 			break
@@ -451,3 +464,4 @@ func (p *parser) hex4() (rune, bool) {
 	p.i += 4
 	return r, true
 }
+
