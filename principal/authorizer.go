@@ -356,6 +356,16 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		ses = &s
 		idARN = s.Identity
 	}
+	if idARN.Type() == arn.TypeAssumedRole {
+		role, name, err := assumedRole(idARN)
+		if err != nil {
+			return nil, &CallerError{Caller: caller, Err: err}
+		}
+		if ses == nil {
+			ses = &Session{Identity: role, Name: name}
+		}
+		idARN = role
+	}
 	e := &entry{gen: gen, principal: idARN.String()}
 	if ses != nil {
 		e.expiration = ses.Expiration
@@ -413,6 +423,22 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		e.base = append(e.base, kv{key: k, values: v})
 	}
 	return e, nil
+}
+
+// assumedRole returns the role and session name of an STS assumed-role ARN,
+// arn:{partition}:sts::{account}:assumed-role/{role}/{session}. The role's
+// path is not part of that ARN: the role ARN returned has path "/".
+func assumedRole(a arn.ARN) (arn.ARN, string, error) {
+	rest := strings.TrimPrefix(a.Resource, "assumed-role/")
+	name, session, ok := strings.Cut(rest, "/")
+	if !ok || name == "" || session == "" {
+		return arn.ARN{}, "", fmt.Errorf("assumed-role ARN %s: %w", a, ErrInvalid)
+	}
+	role, err := arn.Role(a.Partition, a.Account, "", name)
+	if err != nil {
+		return arn.ARN{}, "", fmt.Errorf("assumed-role ARN %s: %w: %w", a, ErrInvalid, err)
+	}
+	return role, session, nil
 }
 
 // callerError wraps a lookup failure: a *CallerError for ErrNotFound, the

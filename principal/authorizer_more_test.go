@@ -150,3 +150,16 @@ func TestModel_strings(t *testing.T) {
 	assert.True(t, principal.Caller{}.IsZero())
 	assert.Equal(t, "ASIAK", key("ASIAK").String())
 }
+
+func TestAuthorizer_assumedRoleARN(t *testing.T) {
+	_, authz := newAuthz(t)
+	c := principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/marketing/web")}
+	res, err := authz.Authorize(context.Background(), c, "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+	res, err = authz.Authorize(context.Background(), c, "s3:PutObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	assert.False(t, res.Allowed())
+	_, err = authz.Authorize(context.Background(), principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/nope/web")}, "s3:GetObject", "*", policy.Context{})
+	require.ErrorIs(t, err, principal.ErrNotFound)
+}

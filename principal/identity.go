@@ -65,7 +65,8 @@ type Identity struct {
 type Session struct {
 	// AccessKeyID is the temporary access key ID ("ASIA…"), the key of the session.
 	AccessKeyID string
-	// Identity is the user, role or root the session stands for.
+	// Identity is the user, role or root the session stands for (an STS
+	// assumed-role ARN stands for its role).
 	Identity arn.ARN
 	// Name is the role session name (or the user's email for user logins).
 	Name string
@@ -93,8 +94,10 @@ type Group struct {
 }
 
 // Caller names who makes a request: either an identity ARN (a user, role
-// or root, already authenticated) or the access key ID of an STS session.
-// When both are set, AccessKeyID wins. Caller is comparable.
+// or root, already authenticated; an STS assumed-role ARN
+// arn:{p}:sts::{account}:assumed-role/{role}/{session} stands for the role
+// with path "/" and that session name) or the access key ID of an STS
+// session. When both are set, AccessKeyID wins. Caller is comparable.
 type Caller struct {
 	ARN         arn.ARN
 	AccessKeyID string

@@ -563,9 +563,9 @@ func (s *MemoryStore) PutSession(ses Session) error {
 		return invalid("session without access key ID")
 	}
 	switch ses.Identity.Type() {
-	case arn.TypeUser, arn.TypeRole, arn.TypeRoot:
+	case arn.TypeUser, arn.TypeRole, arn.TypeRoot, arn.TypeAssumedRole:
 	default:
-		return invalid("session %s: identity %q is not a user, role or root", ses.AccessKeyID, ses.Identity)
+		return invalid("session %s: identity %q is not a user, role, assumed role or root", ses.AccessKeyID, ses.Identity)
 	}
 	ses.Tags = cloneTags(ses.Tags)
 	s.mu.Lock()
