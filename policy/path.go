@@ -24,7 +24,7 @@ const (
 	pathIndex          // [i]
 )
 
-func (p *path) field(key string) path { return path{parent: p, kind: pathField, key: key} }
+func (p *path) field(key string) path  { return path{parent: p, kind: pathField, key: key} }
 func (p *path) quoted(key string) path { return path{parent: p, kind: pathQuote, key: key} }
 func (p *path) at(i int) path          { return path{parent: p, kind: pathIndex, index: i} }
 

@@ -464,4 +464,3 @@ func (p *parser) hex4() (rune, bool) {
 	p.i += 4
 	return r, true
 }
-
