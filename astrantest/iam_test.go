@@ -205,9 +205,12 @@ func TestIAM_authorization(t *testing.T) {
 	}
 	bobIAM, bobS3 := clientsFor(srv, login(t, srv, "bob@astran.io", "pw"))
 	for name, call := range map[string]func() error{
-		"ListUsers":  func() error { _, err := bobIAM.ListUsers(ctx, &iam.ListUsersInput{}); return err },
-		"CreateUser": func() error { _, err := bobIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("x@astran.io")}); return err },
-		"GetUser":    func() error { _, err := bobIAM.GetUser(ctx, &iam.GetUserInput{}); return err },
+		"ListUsers": func() error { _, err := bobIAM.ListUsers(ctx, &iam.ListUsersInput{}); return err },
+		"CreateUser": func() error {
+			_, err := bobIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("x@astran.io")})
+			return err
+		},
+		"GetUser": func() error { _, err := bobIAM.GetUser(ctx, &iam.GetUserInput{}); return err },
 		"ListBuckets": func() error {
 			_, err := bobS3.ListBuckets(ctx, &s3.ListBucketsInput{})
 			return err

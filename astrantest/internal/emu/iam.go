@@ -222,7 +222,7 @@ func init() {
 		"CreateAccessKey": createAccessKey, "ListAccessKeys": listAccessKeys, "DeleteAccessKey": deleteAccessKey,
 		"UpdateAccessKey": updateAccessKey, "GetLoginProfile": loginProfile("GetLoginProfile"),
 		"DeleteLoginProfile": loginProfile("DeleteLoginProfile"),
-		"CreateGroup": createGroup, "GetGroup": getGroup, "ListGroups": listGroups, "DeleteGroup": deleteGroup,
+		"CreateGroup":        createGroup, "GetGroup": getGroup, "ListGroups": listGroups, "DeleteGroup": deleteGroup,
 		"AddUserToGroup": addUserToGroup, "RemoveUserFromGroup": removeUserFromGroup, "ListGroupsForUser": listGroupsForUser,
 		"AttachUserPolicy": attach("user"), "DetachUserPolicy": detach("user"), "ListAttachedUserPolicies": listAttached("user"),
 		"AttachGroupPolicy": attach("group"), "DetachGroupPolicy": detach("group"), "ListAttachedGroupPolicies": listAttached("group"),
