@@ -90,7 +90,7 @@ func listBuckets(ctx context.Context, out io.Writer, partition, username string,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Signed with temporary credentials %s from %s, renewed automatically from %s.\n",
+	fmt.Fprintf(out, "Signed with temporary credentials %s (%s); the credentials cache renews them at %s, before they expire.\n",
 		creds.AccessKeyID, creds.Source, creds.Expires.UTC().Format(time.RFC3339))
 	return nil
 }

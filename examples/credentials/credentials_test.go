@@ -57,7 +57,7 @@ func TestRun_partition(t *testing.T) {
 		"  invoices  (created ",
 		"  logs  (created ",
 		"Signed with temporary credentials ASIA",
-		"from " + sts.ProviderName,
+		"(" + sts.ProviderName + ")",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

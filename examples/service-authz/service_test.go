@@ -25,6 +25,8 @@ import (
 	"github.com/astran-oss/astran-go/sts"
 )
 
+func noEnv(string) string { return "" }
+
 // quietLogger drops the service's logs.
 var quietLogger = slog.New(slog.DiscardHandler)
 
@@ -147,6 +149,7 @@ func accessToken(t *testing.T, srv *astrantest.Server, email, pw string) string 
 	ts, err := sts.NewTokenSource(srv.Partition(), email, sts.StaticPassword(pw), func(o *sts.Options) {
 		o.Issuer = srv.Issuer()
 		o.Now = srv.Now
+		o.Getenv = noEnv // hermetic: ignore ASTRAN_* in the developer's shell
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -250,6 +253,7 @@ func TestService_otherIssuer(t *testing.T) {
 	rts, err := sts.NewTokenSource(srv.Partition(), email, sts.StaticPassword(rootPW), func(o *sts.Options) {
 		o.Root = true
 		o.Issuer = srv.RootIssuer()
+		o.Getenv = noEnv
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -296,7 +300,7 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	errc := make(chan error, 1)
-	go func() { errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, func(string) string { return "" }, out) }()
+	go func() { errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, noEnv, out) }()
 
 	// Wait for the curl commands, the last thing printed before serving.
 	for !strings.Contains(out.String(), "/docs/secret/launch-plan.txt\n") {
@@ -317,7 +321,7 @@ func TestRun(t *testing.T) {
 	// Follow the printed instructions with sts instead of curl.
 	issuer := strings.TrimSuffix(tokenURL[1], "/protocol/openid-connect/token")
 	ts, err := sts.NewTokenSource("demo", "bob@astran.io", sts.StaticPassword(password[1]),
-		func(o *sts.Options) { o.Issuer = issuer })
+		func(o *sts.Options) { o.Issuer = issuer; o.Getenv = noEnv })
 	if err != nil {
 		t.Fatal(err)
 	}

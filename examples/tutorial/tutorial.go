@@ -73,6 +73,9 @@ type target struct {
 	// user (the emulator's mailbox). When nil, the login step waits until
 	// the user has done it.
 	verifyEmail func(email, password string) (subject string, err error)
+	// propagation is how long an allowed call may keep being denied after
+	// a policy was attached: IAM changes may take a moment to apply.
+	propagation time.Duration
 	timeout     time.Duration
 }
 
@@ -124,11 +127,12 @@ func runEmulator(ctx context.Context, out io.Writer) error {
 // configured reads the target partition from env.
 func configured(ctx context.Context, env func(string) string) (target, error) {
 	t := target{
-		partition: env(endpoint.EnvPartition),
-		username:  env(envUsername),
-		password:  env(envPassword),
-		env:       env,
-		timeout:   partitionTimeout,
+		partition:   env(endpoint.EnvPartition),
+		username:    env(envUsername),
+		password:    env(envPassword),
+		env:         env,
+		propagation: 15 * time.Second,
+		timeout:     partitionTimeout,
 	}
 	if t.username == "" {
 		t.username = defaultUsername
@@ -292,6 +296,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 		login.Credentials.Expiration.UTC().Format(time.RFC3339))
 	n.result("User %s (Id %s), Audience %s", login.User, login.UserID, login.Audience)
 	n.result("Provider %s", login.Provider)
+	n.result("SourceIdentity %s", login.SourceIdentity)
 	if login.User.Name() != user {
 		return n.unexpected("logged in as %s, not %s", login.User, user)
 	}
@@ -302,18 +307,31 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	}
 	bob := s3.NewFromConfig(bobCfg, pathStyle)
 
+	deleteBucketLater := func(bucket string) {
+		cleanups = append(cleanups, func(ctx context.Context) error {
+			if _, err := rootS3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)}); err != nil {
+				return fmt.Errorf("cleaning up bucket %s: %w", bucket, err)
+			}
+			return nil
+		})
+	}
 	createBucket := func(bucket string, wantAllowed bool) error {
 		n.cmd("aws --endpoint-url %s s3 mb s3://%s   # as %s", ep.S3, bucket, user)
 		_, err := bob.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
 		msg, denied := accessDenied(err)
+		// IAM changes may take a moment to apply on a real partition.
+		for deadline := time.Now().Add(t.propagation); denied && wantAllowed && time.Now().Before(deadline); {
+			if err := waitTick(ctx, time.Second); err != nil {
+				return n.fail(err)
+			}
+			_, err = bob.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
+			msg, denied = accessDenied(err)
+		}
+		if err == nil {
+			deleteBucketLater(bucket)
+		}
 		switch {
 		case err == nil && wantAllowed:
-			cleanups = append(cleanups, func(ctx context.Context) error {
-				if _, err := rootS3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)}); err != nil {
-					return fmt.Errorf("cleaning up bucket %s: %w", bucket, err)
-				}
-				return nil
-			})
 			n.result("make_bucket: %s", bucket)
 			return nil
 		case denied && !wantAllowed:
@@ -451,6 +469,18 @@ func waitForLogin(ctx context.Context, n *narrator, ts *sts.TokenSource, wait bo
 			return nil, fmt.Errorf("waiting for the email verification: %w", errors.Join(ctx.Err(), err))
 		case <-ticker.C:
 		}
+	}
+}
+
+// waitTick waits for d or until ctx ends.
+func waitTick(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 
