@@ -52,12 +52,10 @@ type evaluator struct {
 func (e *evaluator) indexed() {
 	e.visited = true
 	s := e.s
-	for _, i := range s.always {
-		e.visit(i)
-	}
 	action := e.req.Action
 	colon := strings.IndexByte(action, ':')
 	if colon < 0 {
+		e.always()
 		return
 	}
 	if s.dialect == AWS {
@@ -77,6 +75,7 @@ func (e *evaluator) indexed() {
 			e.direct(l)
 			return
 		}
+		e.always()
 		si := s.services[string(lb[:colon])]
 		if si == nil {
 			return
@@ -97,6 +96,13 @@ func (e *evaluator) indexed() {
 	e.lookup(action, colon)
 }
 
+// always evaluates the statements that are candidates for every action.
+func (e *evaluator) always() {
+	for _, i := range e.s.always {
+		e.visit(i)
+	}
+}
+
 // direct evaluates a precomputed candidate list: no duplicates, in order.
 func (e *evaluator) direct(l []int32) {
 	e.ordered = true
@@ -114,6 +120,7 @@ func (e *evaluator) lookup(action string, colon int) {
 		e.direct(l)
 		return
 	}
+	e.always()
 	si := e.s.services[action[:colon]]
 	if si == nil {
 		return

@@ -1,0 +1,222 @@
+package policy_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/astran-oss/astran-go/policy"
+)
+
+// seedFiles returns the documents in testdata/*.json.
+func seedFiles(f *testing.F) [][]byte {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	var out [][]byte
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// FuzzParse checks that Parse never panics, is deterministic, and that
+// every document it accepts marshals to JSON that parses to an equal
+// document (in both dialects).
+func FuzzParse(f *testing.F) {
+	for _, s := range seedDocuments() {
+		f.Add([]byte(s))
+	}
+	for _, b := range seedFiles(f) {
+		f.Add(b)
+	}
+	f.Add([]byte(s3Set20))
+	f.Add([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"allow","Action":["s3:Get*"],"NotAction":"x","Foo":1}]}`))
+	f.Add([]byte(`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, dialect := range []policy.Dialect{policy.Astran, policy.AWS} {
+			opt := func(o *policy.ParseOptions) { o.Dialect = dialect; o.MaxSize = -1 }
+			d, err := policy.Parse(data, opt)
+			d2, err2 := policy.Parse(data, opt)
+			if (err == nil) != (err2 == nil) || !reflect.DeepEqual(d, d2) {
+				t.Fatal("Parse is not deterministic")
+			}
+			if err != nil {
+				_ = err.Error()
+				continue
+			}
+			if err := d.Validate(opt); err != nil {
+				t.Fatalf("parsed document does not validate: %v", err)
+			}
+			b, err := d.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := policy.Parse(b, opt)
+			if err != nil {
+				t.Fatalf("reparse of %s: %v", b, err)
+			}
+			if !reflect.DeepEqual(d, r) {
+				t.Fatalf("round trip differs:\n%#v\n%#v", d, r)
+			}
+			if _, err := policy.Compile([]policy.Policy{{ID: "p", Document: d}}, func(o *policy.CompileOptions) { o.Dialect = dialect }); err != nil {
+				t.Fatalf("compile of a parsed document: %v", err)
+			}
+		}
+	})
+}
+
+// fuzzActions, fuzzResources and fuzzKeys are the vocabulary FuzzEvaluate
+// builds statements and requests from.
+var (
+	fuzzActions   = []string{"*", "s3:*", "s3:Get*", "s3:GetObject", "s3:PutObject", "s3:?etObject", "iam:*", "iam:CreateUser", "S3:getobject", "ck:List*", "s3:*Object"}
+	fuzzResources = []string{"*", "arn:demo:s3:::b/*", "arn:demo:s3:::b/k", "arn:demo:s3:::b/${aws:username}/*", "arn:demo:s3:::*", "arn:demo:iam::*:user/*",
+		"arn:demo:s3:::b/k?", "arn:demo:*", "arn:demo:s3:::b/${aws:username, 'x'}", "arn:demo:s3:::${*}"}
+	fuzzConds = []policy.Condition{
+		nil,
+		{"StringEquals": {"aws:username": {"bob"}}},
+		{"StringNotEquals": {"aws:username": {"bob", "eve"}}},
+		{"ForAllValues:StringLike": {"aws:TagKeys": {"a*"}}},
+		{"ForAnyValue:StringEquals": {"aws:TagKeys": {"b"}}},
+		{"Null": {"aws:username": {"true"}}},
+		{"NumericLessThan": {"n": {"5"}}, "Bool": {"secure": {"true"}}},
+		{"StringLikeIfExists": {"aws:username": {"${aws:username}"}}},
+		{"IpAddress": {"ip": {"10.0.0.0/8"}}},
+		{"DateGreaterThan": {"t": {"2020-01-01T00:00:00Z"}}},
+	}
+	fuzzReqActions   = []string{"s3:GetObject", "s3:PutObject", "iam:CreateUser", "ck:ListKits", "sts:AssumeRole", "s3:getobject"}
+	fuzzReqResources = []string{"arn:demo:s3:::b/k", "arn:demo:s3:::b/bob/x", "arn:demo:s3:::b/kx", "arn:demo:iam::1:user/bob", "arn:demo:s3:::*", ""}
+)
+
+// fuzzStatement decodes one statement from 4 bytes.
+func fuzzStatement(b []byte) policy.Statement {
+	st := policy.Statement{Effect: policy.Allow}
+	if b[0]&1 == 1 {
+		st.Effect = policy.Deny
+	}
+	acts := []string{fuzzActions[int(b[0]>>1)%len(fuzzActions)]}
+	if b[0]&0x80 != 0 {
+		acts = append(acts, fuzzActions[int(b[3])%len(fuzzActions)])
+	}
+	if b[1]&1 == 1 {
+		st.NotAction = acts
+	} else {
+		st.Action = acts
+	}
+	res := []string{fuzzResources[int(b[1]>>1)%len(fuzzResources)]}
+	if b[2]&1 == 1 {
+		st.NotResource = res
+	} else {
+		st.Resource = res
+	}
+	st.Condition = fuzzConds[int(b[2]>>1)%len(fuzzConds)]
+	return st
+}
+
+func fuzzDecision(t *testing.T, dialect policy.Dialect, docs []*policy.Document, req *policy.Request) policy.Decision {
+	var ps []policy.Policy
+	for i, d := range docs {
+		ps = append(ps, policy.Policy{ID: string(rune('a' + i)), Document: d})
+	}
+	set, err := policy.Compile(ps, func(o *policy.CompileOptions) { o.Dialect = dialect })
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	got := set.Evaluate(req)
+	scan := policy.EvaluateScan(set, req)
+	if got.Decision != scan.Decision || !slices.Equal(got.Statements, scan.Statements) || !slices.Equal(got.MissingContextKeys, scan.MissingContextKeys) {
+		t.Fatalf("index and scan differ:\n%+v\n%+v", got, scan)
+	}
+	return got.Decision
+}
+
+// FuzzEvaluate checks properties of evaluation on random statement sets:
+// no panic; adding a Deny statement never turns a decision into Allow;
+// adding an Allow statement never turns an Allow into a deny; statement
+// and policy order never change the decision; the action index agrees with
+// a scan of every statement.
+func FuzzEvaluate(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}, byte(0), []byte{0, 0, 0, 0, 0}, []byte{1, 0, 0, 0})
+	f.Add([]byte{2, 4, 6, 8, 3, 5, 7, 9}, byte(1), []byte{1, 1, 1, 1, 1}, []byte{0, 2, 4, 0})
+	f.Add([]byte{0x85, 6, 14, 3}, byte(2), []byte{2, 3, 1, 0, 2}, []byte{0x81, 3, 5, 7})
+	f.Fuzz(func(t *testing.T, stmts []byte, split byte, reqb []byte, extra []byte) {
+		if len(stmts) > 64 || len(reqb) < 5 || len(extra) < 4 {
+			return
+		}
+		var sts []policy.Statement
+		for i := 0; i+4 <= len(stmts); i += 4 {
+			sts = append(sts, fuzzStatement(stmts[i:i+4]))
+		}
+		if len(sts) == 0 {
+			return
+		}
+		dialect := policy.Dialect(split & 1)
+		// Split the statements into two policies.
+		k := int(split>>1) % (len(sts) + 1)
+		mk := func(s []policy.Statement) *policy.Document {
+			if len(s) == 0 {
+				return nil
+			}
+			return &policy.Document{Version: policy.Version2012, Statements: slices.Clone(s)}
+		}
+		docs := func(parts ...[]policy.Statement) []*policy.Document {
+			var out []*policy.Document
+			for _, p := range parts {
+				if d := mk(p); d != nil {
+					out = append(out, d)
+				}
+			}
+			return out
+		}
+		req := &policy.Request{
+			Principal: "arn:demo:iam::1:user/bob",
+			Action:    fuzzReqActions[int(reqb[0])%len(fuzzReqActions)],
+			Resource:  fuzzReqResources[int(reqb[1])%len(fuzzReqResources)],
+		}
+		if reqb[2]&1 == 1 {
+			req.Context.Set("aws:username", []string{"bob", "eve", "*", ""}[int(reqb[2]>>1)%4])
+		}
+		if reqb[2]&8 == 8 {
+			req.Context.Set("aws:TagKeys", []string{"a1", "b"}[:int(reqb[3])%3]...)
+		}
+		if reqb[3]&4 == 4 {
+			req.Context.Set("n", "3")
+			req.Context.Set("secure", "true")
+			req.Context.Set("ip", "10.1.2.3")
+			req.Context.Set("t", "2021-01-01T00:00:00Z")
+		}
+		base := fuzzDecision(t, dialect, docs(sts[:k], sts[k:]), req)
+
+		// Order: reversed statements, swapped policies, all in one policy.
+		rev := slices.Clone(sts)
+		slices.Reverse(rev)
+		for _, d := range [][]*policy.Document{docs(sts[k:], sts[:k]), docs(rev), docs(sts)} {
+			if got := fuzzDecision(t, dialect, d, req); got != base {
+				t.Fatalf("order changed the decision: %v vs %v", got, base)
+			}
+		}
+		// Adding a Deny never yields Allow where there was none.
+		add := fuzzStatement(extra)
+		add.Effect = policy.Deny
+		withDeny := fuzzDecision(t, dialect, docs(sts[:k], sts[k:], []policy.Statement{add}), req)
+		if withDeny == policy.AllowDecision && base != policy.AllowDecision {
+			t.Fatalf("adding a Deny turned %v into Allow", base)
+		}
+		if base == policy.ExplicitDeny && withDeny != policy.ExplicitDeny {
+			t.Fatalf("adding a Deny lifted an explicit deny: %v", withDeny)
+		}
+		// Adding an Allow never turns an Allow into a deny.
+		add.Effect = policy.Allow
+		withAllow := fuzzDecision(t, dialect, docs(sts[:k], sts[k:], []policy.Statement{add}), req)
+		if base == policy.AllowDecision && withAllow != policy.AllowDecision {
+			t.Fatalf("adding an Allow turned Allow into %v", withAllow)
+		}
+		if base == policy.ExplicitDeny && withAllow != policy.ExplicitDeny {
+			t.Fatalf("adding an Allow overrode an explicit deny: %v", withAllow)
+		}
+	})
+}
