@@ -48,6 +48,8 @@ const (
 	// partitionTimeout bounds a run against a configured partition, which
 	// may wait for the new user to verify the email address.
 	partitionTimeout = 15 * time.Minute
+	// maxListed caps the users listed: a real partition may have many.
+	maxListed = 10
 )
 
 // verifyPoll is how often a run against a partition retries the login
@@ -223,8 +225,8 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	n.cmd("aws --profile astran iam create-user --user-name %s", user)
 	created, err := admin.CreateUser(ctx, user)
 	if errors.Is(err, iamclient.ErrAlreadyExists) {
-		return fmt.Errorf("%s already exists in partition %q; the tutorial creates and deletes it: delete it or set %s: %w",
-			user, t.partition, envUsername, err)
+		return n.fail(fmt.Errorf("%s already exists in partition %q; the tutorial creates and deletes it: delete it or set %s: %w",
+			user, t.partition, envUsername, err))
 	}
 	if err != nil {
 		return n.fail(err)
@@ -259,8 +261,13 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 		return n.fail(err)
 	}
 	found := false
-	for _, u := range users {
-		n.result("%s  %s", u.Name, u.ARN)
+	for i, u := range users {
+		if i == maxListed {
+			n.result("… and %d more", len(users)-maxListed)
+		}
+		if i < maxListed || u.Name == user {
+			n.result("%s  %s", u.Name, u.ARN)
+		}
 		found = found || u.Name == user
 	}
 	if !found {
@@ -357,8 +364,8 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	n.cmd("aws --profile astran iam create-group --group-name %s", groupName)
 	group, err := admin.CreateGroup(ctx, groupName)
 	if errors.Is(err, iamclient.ErrAlreadyExists) {
-		return fmt.Errorf("group %s already exists in partition %q; the tutorial creates it: delete it first: %w",
-			groupName, t.partition, err)
+		return n.fail(fmt.Errorf("group %s already exists in partition %q; the tutorial creates it: delete it first: %w",
+			groupName, t.partition, err))
 	}
 	if err != nil {
 		return n.fail(err)
