@@ -182,3 +182,95 @@ func TestS3_virtualHost(t *testing.T) {
 		t.Error("deleted bucket still exists")
 	}
 }
+
+// TestSTS_externalIdentityProvider: server B trusts server A's realm as an
+// external OIDC provider (discovered and verified with go-oidc), as a
+// partition trusts a customer's own IdP.
+func TestSTS_externalIdentityProvider(t *testing.T) {
+	idp := astrantest.New(t, astrantest.WithPartition("corp"), astrantest.WithUserPassword("pw"))
+	srv := astrantest.New(t)
+	ctx := context.Background()
+	if _, err := iam.NewFromConfig(idp.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("carol@corp.example")}); err != nil {
+		t.Fatal(err)
+	}
+	root := iam.NewFromConfig(srv.RootConfig())
+	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(idp.Issuer()), ClientIDList: []string{"s5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *prov.OpenIDConnectProviderArn + `"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("partner"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tok := passwordGrant(t, idp.Issuer(), "s5", "carol@corp.example", "pw")
+	stsc := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{}))
+	out, err := stsc.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
+		RoleArn: role.Role.Arn, RoleSessionName: aws.String("carol"), WebIdentityToken: aws.String(tok.AccessToken)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.Provider) != *prov.OpenIDConnectProviderArn || aws.ToString(out.Audience) != "s5" {
+		t.Errorf("provider %s audience %s", aws.ToString(out.Provider), aws.ToString(out.Audience))
+	}
+	// A token from an issuer the partition does not trust.
+	_, err = awssts.NewFromConfig(idp.Config(aws.AnonymousCredentials{})).AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
+		RoleArn: aws.String("arn:corp:iam::" + idp.Account() + ":role/none"), RoleSessionName: aws.String("x"), WebIdentityToken: aws.String(tok.AccessToken)})
+	if apiCode(err) != "AccessDenied" {
+		t.Errorf("unknown role: %v", err)
+	}
+}
+
+// TestServer_concurrentClients exercises IAM, STS and S3 from many
+// goroutines at once (run with -race).
+func TestServer_concurrentClients(t *testing.T) {
+	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	ctx := context.Background()
+	root := iam.NewFromConfig(srv.RootConfig())
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	if _, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("all")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("all"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin")}); err != nil {
+		t.Fatal(err)
+	}
+	clients := make([]*s3.Client, 8)
+	for i := range clients {
+		user := "u" + string(rune('a'+i)) + "@astran.io"
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(user)}); err != nil {
+			t.Fatal(err)
+		}
+		_, clients[i] = clientsFor(srv, login(t, srv, user, "pw"))
+	}
+	errs := make(chan error, 8)
+	for i, c := range clients {
+		go func() {
+			errs <- func() error {
+				user := "u" + string(rune('a'+i)) + "@astran.io"
+				if _, err := root.AddUserToGroup(ctx, &iam.AddUserToGroupInput{UserName: aws.String(user), GroupName: aws.String("all")}); err != nil {
+					return err
+				}
+				if _, err := root.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+					return err
+				}
+				bucket := "bucket-" + string(rune('a'+i))
+				if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+					return err
+				}
+				for j := range 5 {
+					key := "k" + string(rune('0'+j))
+					if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(key)}); err != nil {
+						return err
+					}
+				}
+				_, err := rootS3.ListBuckets(ctx, &s3.ListBucketsInput{})
+				return err
+			}()
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

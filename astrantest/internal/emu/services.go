@@ -78,10 +78,11 @@ type Services struct {
 	// whose host is "{bucket}.{one of them}" is virtual-host style.
 	S3Hosts []string
 
-	mu     sync.Mutex        // guards mail and tokens
-	mail   []Mail            // sent messages, oldest first
-	tokens map[string]string // verification token -> user name
-	s3     s3Store
+	mu       sync.Mutex        // guards mail and tokens
+	mail     []Mail            // sent messages, oldest first
+	tokens   map[string]string // verification token -> user name
+	s3       s3Store
+	external externalTokens
 }
 
 // Realm names.

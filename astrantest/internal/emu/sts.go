@@ -149,16 +149,15 @@ func writeCredentials(x *xw, ses *Session) {
 	x.close("Credentials")
 }
 
-// externalTokens verifies tokens of external identity providers with
-// go-oidc discovery; providers are cached by issuer.
+// externalTokens caches the go-oidc providers of external identity
+// providers by issuer.
 type externalTokens struct {
 	mu        sync.Mutex // guards providers
 	providers map[string]*gooidc.Provider
 }
 
-var external = &externalTokens{providers: map[string]*gooidc.Provider{}}
-
 func (s *Services) verifyExternal(ctx context.Context, issuer, token string) (sub string, aud []string, err error) {
+	external := &s.external
 	external.mu.Lock()
 	p := external.providers[issuer]
 	external.mu.Unlock()
@@ -171,6 +170,9 @@ func (s *Services) verifyExternal(ctx context.Context, issuer, token string) (su
 			return "", nil, err
 		}
 		external.mu.Lock()
+		if external.providers == nil {
+			external.providers = map[string]*gooidc.Provider{}
+		}
 		external.providers[issuer] = p
 		external.mu.Unlock()
 	}
