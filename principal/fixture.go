@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -97,8 +98,9 @@ type fixtureSession struct {
 	Tags           map[string]string `json:"tags"`
 }
 
-// LoadFixture returns a new [MemoryStore] holding the fixture file at path;
-// see [MemoryStore.ApplyFixture] for the format.
+// LoadFixture returns a new [MemoryStore] holding the fixture file at path
+// (JSON, or YAML for .yaml and .yml files); see [MemoryStore.ApplyFixture]
+// for the format.
 func LoadFixture(path string) (*MemoryStore, error) {
 	s := NewMemoryStore()
 	if err := s.LoadFixture(path); err != nil {
@@ -107,8 +109,9 @@ func LoadFixture(path string) (*MemoryStore, error) {
 	return s, nil
 }
 
-// LoadFixture reads the fixture file at path into s; see
-// [MemoryStore.ApplyFixture].
+// LoadFixture reads the fixture file at path into s: YAML for .yaml and
+// .yml files ([MemoryStore.ApplyFixtureYAML]), JSON otherwise
+// ([MemoryStore.ApplyFixture]).
 func (s *MemoryStore) LoadFixture(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -118,6 +121,10 @@ func (s *MemoryStore) LoadFixture(path string) error {
 	data, err := io.ReadAll(io.LimitReader(f, maxFixtureSize+1))
 	if err != nil {
 		return &FixtureError{File: path, Err: err}
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		return s.ApplyFixtureYAML(path, data)
 	}
 	return s.ApplyFixture(path, data)
 }
