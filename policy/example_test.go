@@ -1,0 +1,154 @@
+package policy_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/astran-oss/astran-go/policy"
+)
+
+func Example() {
+	doc, err := policy.Parse([]byte(`{
+	  "Version": "2012-10-17",
+	  "Statement": [
+	    {"Sid": "Home", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+	     "Resource": "arn:demo:s3:::user-buckets/${aws:username}/*"},
+	    {"Sid": "NoSecrets", "Effect": "Deny", "Action": "s3:*",
+	     "Resource": "arn:demo:s3:::user-buckets/*/secrets/*"}
+	  ]
+	}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	set := policy.MustCompile([]policy.Policy{{ID: "user/bob@astran.io/inline/Home", Document: doc}})
+
+	req := &policy.Request{Action: "s3:GetObject"}
+	req.Context.Set("aws:username", "bob@astran.io")
+	for _, r := range []string{
+		"arn:demo:s3:::user-buckets/bob@astran.io/notes.txt",
+		"arn:demo:s3:::user-buckets/alice@astran.io/notes.txt",
+		"arn:demo:s3:::user-buckets/bob@astran.io/secrets/key",
+	} {
+		req.Resource = r
+		res := set.Evaluate(req)
+		fmt.Print(res.Decision)
+		for _, m := range res.Statements {
+			fmt.Printf(" by %s", m.Sid)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// Allow by Home
+	// ImplicitDeny
+	// ExplicitDeny by NoSecrets
+}
+
+func ExampleParse_errors() {
+	_, err := policy.Parse([]byte(`{
+  "Version": "2012-10-17",
+  "Statement": [{
+    "Effect": "allow",
+    "Action": "s3:GetObject",
+    "NotAction": "s3:PutObject",
+    "Resource": "*",
+    "Condition": {"DateGreaterThan": {"aws:CurrentTime": "yesterday"}}
+  }]
+}`))
+	var list policy.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			fmt.Printf("%d:%d %s: %v\n", e.Line, e.Column, e.Path, e.Err)
+		}
+	}
+	fmt.Println(errors.Is(err, policy.ErrConflict))
+	// Output:
+	// 4:15 Statement[0].Effect: invalid value
+	// 6:18 Statement[0].NotAction: conflicting fields
+	// 8:58 Statement[0].Condition.DateGreaterThan["aws:CurrentTime"]: invalid value
+	// true
+}
+
+func ExampleParse_dialects() {
+	src := []byte(`{"Statement": {"Effect": "Allow", "Action": "IAM:listaccesskeys", "Resource": "*"}}`)
+	if _, err := policy.Parse(src); err != nil {
+		fmt.Println("Astran:", errors.Is(err, policy.ErrMissingField))
+	}
+	aws := func(o *policy.ParseOptions) { o.Dialect = policy.AWS }
+	doc, _ := policy.Parse(src, aws)
+	set := policy.MustCompile([]policy.Policy{{ID: "p", Document: doc}}, func(o *policy.CompileOptions) { o.Dialect = policy.AWS })
+	fmt.Println("AWS:", set.Evaluate(&policy.Request{Action: "iam:ListAccessKeys", Resource: "arn:aws:iam::1:user/bob"}).Decision)
+	// Output:
+	// Astran: true
+	// AWS: Allow
+}
+
+func ExampleSet_EvaluateInto() {
+	set := policy.MustCompile([]policy.Policy{{ID: "p", Document: &policy.Document{
+		Version: policy.Version2012,
+		Statements: []policy.Statement{{
+			Effect: policy.Allow, Action: []string{"s3:Get*"}, Resource: []string{"arn:demo:s3:::reports/*"},
+			Condition: policy.Condition{"IpAddress": {"aws:SourceIp": {"10.0.0.0/8"}}},
+		}},
+	}}})
+	var (
+		req policy.Request
+		res policy.Result // reused: no allocation per evaluation
+	)
+	for _, ip := range []string{"10.1.2.3", "192.0.2.1", ""} {
+		req.Context.Reset()
+		if ip != "" {
+			req.Context.Set("aws:SourceIp", ip)
+		}
+		req.Action, req.Resource = "s3:GetObject", "arn:demo:s3:::reports/q3.pdf"
+		set.EvaluateInto(&req, &res)
+		fmt.Println(res.Decision, res.MissingContextKeys)
+	}
+	// Output:
+	// Allow []
+	// ImplicitDeny []
+	// ImplicitDeny [aws:SourceIp]
+}
+
+func ExampleSet_Evaluate_trustPolicy() {
+	const provider = "arn:demo:iam::0f9a6c2e:oidc-provider/idp.example.com/realms/acme"
+	doc, _ := policy.Parse([]byte(`{"Version": "2012-10-17", "Statement": {
+	  "Effect": "Allow",
+	  "Principal": {"Federated": "` + provider + `"},
+	  "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+	  "Condition": {"StringEquals": {"idp.example.com/realms/acme:aud": "astran"}}}}`))
+	set := policy.MustCompile([]policy.Policy{{ID: "arn:demo:iam::0f9a6c2e:role/marketing", Document: doc}})
+	req := &policy.Request{Principal: provider, Action: "sts:AssumeRoleWithWebIdentity"}
+	req.Context.Set("idp.example.com/realms/acme:aud", "astran")
+	fmt.Println(set.Evaluate(req).Decision)
+	req.Principal = "arn:demo:iam::0f9a6c2e:oidc-provider/evil.example.com"
+	fmt.Println(set.Evaluate(req).Decision)
+	// Output:
+	// Allow
+	// ImplicitDeny
+}
+
+func ExampleBuiltinPolicy() {
+	p, _ := policy.BuiltinPolicy(policy.AstranS3ReadOnlyAccess)
+	set := policy.MustCompile([]policy.Policy{p})
+	for _, action := range []string{"s3:GetObject", "s3:PutObject"} {
+		res := set.Evaluate(&policy.Request{Action: action, Resource: "arn:demo:s3:::bucket/key"})
+		fmt.Println(action, res.Decision)
+	}
+	fmt.Println(p.ID)
+	// Output:
+	// s3:GetObject Allow
+	// s3:PutObject ImplicitDeny
+	// arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess
+}
+
+func ExampleDocument_MarshalJSON() {
+	doc := &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
+		Sid: "Read", Effect: policy.Allow, Action: []string{"s3:GetObject"}, Resource: []string{"arn:demo:s3:::b/*"},
+	}}}
+	b, _ := json.Marshal(doc)
+	fmt.Println(string(b))
+	// Output:
+	// {"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::b/*"}]}
+}
