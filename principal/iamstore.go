@@ -73,8 +73,8 @@ type IAMStoreOptions struct {
 	// Logger receives a warning each time stale data is served because IAM
 	// failed. Nil means slog.Default().
 	Logger *slog.Logger
-	// Sessions resolves STS access key IDs. Nil means no sessions: Session
-	// returns ErrNotFound.
+	// Sessions resolves STS access key IDs. Nil means no STS sessions (see
+	// [IAMStore.Session] for long-term keys).
 	Sessions SessionSource
 }
 
@@ -111,6 +111,7 @@ type IAMStoreStats struct {
 type IAMStore struct {
 	api      IAMAPI
 	inline   IAMInlinePolicyAPI // nil when api cannot read inline policies
+	keys     IAMAccessKeyAPI    // nil when api cannot look up access keys
 	opts     IAMStoreOptions
 	sf       singleflight.Group
 	gen      atomic.Uint64
@@ -157,6 +158,7 @@ func NewIAMStore(api IAMAPI, optFns ...func(*IAMStoreOptions)) *IAMStore {
 	}
 	s := &IAMStore{api: api, opts: o, cache: make(map[string]*cacheItem)}
 	s.inline, _ = api.(IAMInlinePolicyAPI)
+	s.keys, _ = api.(IAMAccessKeyAPI)
 	return s
 }
 
@@ -380,12 +382,54 @@ func decodeDocument(s string) (*policy.Document, error) {
 	return doc, err
 }
 
-// Session implements [Store] through Options.Sessions.
+// IAMAccessKeyAPI finds the user of a long-term access key. An [IAMAPI]
+// that also implements it (as *iam.Client does) lets an [IAMStore] resolve
+// "AKIA…" access key IDs to their users.
+type IAMAccessKeyAPI interface {
+	GetAccessKeyLastUsed(ctx context.Context, params *iam.GetAccessKeyLastUsedInput, optFns ...func(*iam.Options)) (*iam.GetAccessKeyLastUsedOutput, error)
+}
+
+// Session implements [Store]: STS sessions come from Options.Sessions; a
+// long-term user access key ("AKIA…") that Options.Sessions does not know
+// is resolved through IAM (GetAccessKeyLastUsed, then GetUser) when the API
+// implements [IAMAccessKeyAPI], giving a session without expiration that
+// stands for the key's user.
 func (s *IAMStore) Session(ctx context.Context, accessKeyID string) (Session, error) {
-	if s.opts.Sessions == nil {
+	if s.opts.Sessions != nil {
+		ses, err := s.opts.Sessions.Session(ctx, accessKeyID)
+		if err == nil || !errors.Is(err, ErrNotFound) {
+			return ses, err
+		}
+	}
+	if s.keys == nil || !strings.HasPrefix(accessKeyID, "AKIA") {
 		return Session{}, notFound("session", accessKeyID)
 	}
-	return s.opts.Sessions.Session(ctx, accessKeyID)
+	v, err := s.get(ctx, "key "+accessKeyID, func(ctx context.Context) (any, error) {
+		out, err := s.keys.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(accessKeyID)})
+		if err != nil {
+			return nil, iamError("GetAccessKeyLastUsed", accessKeyID, err)
+		}
+		name := aws.ToString(out.UserName)
+		if name == "" {
+			return nil, notFound("session", accessKeyID)
+		}
+		u, err := s.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
+		if err != nil {
+			return nil, iamError("GetUser", name, err)
+		}
+		if u.User == nil {
+			return nil, fmt.Errorf("principal: IAM GetUser %q: empty answer", name)
+		}
+		ua, err := arn.Parse(aws.ToString(u.User.Arn))
+		if err != nil {
+			return nil, fmt.Errorf("principal: IAM GetUser %q: %w", name, err)
+		}
+		return Session{AccessKeyID: accessKeyID, Identity: ua, Name: name}, nil
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return v.(Session), nil
 }
 
 // Groups implements [Store].

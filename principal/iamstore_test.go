@@ -208,6 +208,16 @@ func (f *fakeIAM) GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput,
 	return &iam.GetRolePolicyOutput{PolicyDocument: d}, err
 }
 
+func (f *fakeIAM) GetAccessKeyLastUsed(ctx context.Context, in *iam.GetAccessKeyLastUsedInput, _ ...func(*iam.Options)) (*iam.GetAccessKeyLastUsedOutput, error) {
+	if err := f.call("GetAccessKeyLastUsed"); err != nil {
+		return nil, err
+	}
+	if aws.ToString(in.AccessKeyId) != "AKIAALICE" {
+		return nil, noSuchEntity("access key")
+	}
+	return &iam.GetAccessKeyLastUsedOutput{UserName: aws.String("alice@astran.io")}, nil
+}
+
 func (f *fakeIAM) GetPolicy(ctx context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
 	if err := f.call("GetPolicy"); err != nil {
 		return nil, err
@@ -237,7 +247,10 @@ func (f *fakeIAM) GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersion
 // onlyIAMAPI hides the inline-policy getters of a fakeIAM.
 type onlyIAMAPI struct{ principal.IAMAPI }
 
-var _ principal.IAMInlinePolicyAPI = (*fakeIAM)(nil)
+var (
+	_ principal.IAMInlinePolicyAPI = (*fakeIAM)(nil)
+	_ principal.IAMAccessKeyAPI    = (*fakeIAM)(nil)
+)
 
 // seed fills f with alice (admin-like user policy, group deny on delete,
 // inline policy) and a role.
@@ -552,3 +565,35 @@ func TestIAMStore_race(t *testing.T) {
 var _ principal.IAMAPI = iamclient.API(nil)
 
 func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+func TestIAMStore_longTermKeys(t *testing.T) {
+	f := newFakeIAM()
+	f.seed()
+	c := &clock{now: fixedNow}
+	s := newIAMStore(f, c, nil)
+	ctx := context.Background()
+	ses, err := s.Session(ctx, "AKIAALICE")
+	require.NoError(t, err)
+	assert.Equal(t, user("alice@astran.io").ARN, ses.Identity)
+	assert.True(t, ses.Expiration.IsZero())
+	_, _ = s.Session(ctx, "AKIAALICE")
+	assert.Equal(t, 1, f.count("GetAccessKeyLastUsed"), "cached")
+	_, err = s.Session(ctx, "AKIANOPE")
+	require.ErrorIs(t, err, principal.ErrNotFound)
+	_, err = s.Session(ctx, "ASIANOPE")
+	require.ErrorIs(t, err, principal.ErrNotFound)
+	assert.Equal(t, 2, f.count("GetAccessKeyLastUsed"), "STS keys are not looked up in IAM")
+
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = c.Now })
+	res, err := authz.Authorize(ctx, key("AKIAALICE"), "s3:DeleteObject", "*", policy.Context{})
+	require.NoError(t, err)
+	assert.Equal(t, policy.ExplicitDeny, res.Decision)
+
+	// Options.Sessions is asked first.
+	sessions := principal.NewMemoryStore()
+	require.NoError(t, sessions.PutSession(principal.Session{AccessKeyID: "AKIAALICE", Identity: arn.MustParse(acctARN + "role/ci")}))
+	s2 := principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) { o.Sessions = sessions })
+	ses, err = s2.Session(ctx, "AKIAALICE")
+	require.NoError(t, err)
+	assert.Equal(t, acctARN+"role/ci", ses.Identity.String())
+}

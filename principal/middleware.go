@@ -32,6 +32,9 @@ type MiddlewareOptions struct {
 	Verify func(r *http.Request, caller Caller) error
 	// Context returns the request's context keys. Nil means
 	// [RequestContext] (aws:SourceIp, aws:SecureTransport, aws:UserAgent).
+	// The keys returned override those derived from the caller's identity,
+	// so they MUST NOT be copied from client-controlled input such as
+	// headers or query parameters without checking their names.
 	Context func(r *http.Request) policy.Context
 	// Logger receives store failures. Nil means slog.Default().
 	Logger *slog.Logger
