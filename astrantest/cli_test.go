@@ -181,3 +181,34 @@ func TestCLI_tutorial(t *testing.T) {
 		t.Errorf("list-users after delete: %s", out)
 	}
 }
+
+// TestCLI_s3 drives more of the S3 gate with the aws CLI as root: cp up and
+// down, ls, rm, rb, and sts get-caller-identity.
+func TestCLI_s3(t *testing.T) {
+	srv := astrantest.New(t)
+	cli := newAWSCLI(t, srv)
+	ep := srv.Endpoints()
+	src := filepath.Join(cli.home, "hello.txt")
+	if err := os.WriteFile(src, []byte("hello from the CLI\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli.root(ep.S3, "s3", "mb", "s3://cli-bucket")
+	if out := cli.root(ep.S3, "s3", "cp", src, "s3://cli-bucket/dir/hello world.txt"); !strings.Contains(out, "upload:") {
+		t.Errorf("cp up: %q", out)
+	}
+	if out := cli.root(ep.S3, "s3", "ls", "s3://cli-bucket/dir/"); !strings.Contains(out, "hello world.txt") {
+		t.Errorf("ls: %q", out)
+	}
+	if out := cli.root(ep.S3, "s3", "cp", "s3://cli-bucket/dir/hello world.txt", "-"); out != "hello from the CLI\n" {
+		t.Errorf("cp down: %q", out)
+	}
+	cli.root(ep.S3, "s3", "rm", "s3://cli-bucket/dir/hello world.txt")
+	cli.root(ep.S3, "s3", "rb", "s3://cli-bucket")
+	if out := cli.root(ep.S3, "s3", "ls"); strings.Contains(out, "cli-bucket") {
+		t.Errorf("bucket still listed: %q", out)
+	}
+	out := cli.root(ep.STS, "sts", "get-caller-identity")
+	if !strings.Contains(out, srv.RootARN().String()) {
+		t.Errorf("get-caller-identity: %s", out)
+	}
+}

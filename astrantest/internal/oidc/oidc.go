@@ -403,7 +403,12 @@ func (p *Provider) Handler(prefix string) http.Handler {
 				writeJSON(w, http.StatusBadRequest, &Error{Code: "invalid_request", Description: "Invalid form"})
 				return
 			}
-			tr, e := p.Token(realm, r.PostForm)
+			form := r.PostForm
+			if id, _, ok := r.BasicAuth(); ok && form.Get("client_id") == "" {
+				// client_secret_basic: public clients have no secret to check.
+				form.Set("client_id", id)
+			}
+			tr, e := p.Token(realm, form)
 			if e != nil {
 				writeJSON(w, e.Status, e)
 				return
