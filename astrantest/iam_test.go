@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/astran-oss/astran-go/astrantest"
+	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/principal"
 )
 
 const s3ReadDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListAllMyBuckets","s3:ListBucket","s3:GetObject"],"Resource":"*"}]}`
@@ -271,6 +273,16 @@ func TestIAM_userAccessKey(t *testing.T) {
 	_, s3c := clientsFor(srv, aws.Credentials{AccessKeyID: *key.AccessKey.AccessKeyId, SecretAccessKey: *key.AccessKey.SecretAccessKey})
 	if _, err := s3c.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
 		t.Errorf("ListBuckets with a user key: %v", err)
+	}
+	lu, err := root.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: key.AccessKey.AccessKeyId})
+	if err != nil || aws.ToString(lu.UserName) != "ci@astran.io" || aws.ToString(lu.AccessKeyLastUsed.ServiceName) != "s3" {
+		t.Errorf("GetAccessKeyLastUsed: %+v %v", lu, err)
+	}
+	// principal.IAMStore resolves the key to its user through the emulator's IAM.
+	authz := principal.NewAuthorizer(principal.NewIAMStore(root))
+	res, err := authz.Authorize(ctx, principal.Caller{AccessKeyID: *key.AccessKey.AccessKeyId}, "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	if err != nil || !res.Allowed() {
+		t.Errorf("IAMStore decision for the key: %v %v", res.Decision, err)
 	}
 	if _, err := root.DeleteUser(ctx, &iam.DeleteUserInput{UserName: aws.String("ci@astran.io")}); apiCode(err) != "DeleteConflict" {
 		t.Errorf("DeleteUser with key: %v", err)

@@ -220,7 +220,7 @@ func init() {
 		"TagUser": tagUser, "UntagUser": untagUser, "ListUserTags": listUserTags,
 		"PutUserPermissionsBoundary": putUserBoundary, "DeleteUserPermissionsBoundary": deleteUserBoundary,
 		"CreateAccessKey": createAccessKey, "ListAccessKeys": listAccessKeys, "DeleteAccessKey": deleteAccessKey,
-		"UpdateAccessKey": updateAccessKey, "GetLoginProfile": loginProfile("GetLoginProfile"),
+		"UpdateAccessKey": updateAccessKey, "GetAccessKeyLastUsed": getAccessKeyLastUsed, "GetLoginProfile": loginProfile("GetLoginProfile"),
 		"DeleteLoginProfile": loginProfile("DeleteLoginProfile"),
 		"CreateGroup":        createGroup, "GetGroup": getGroup, "ListGroups": listGroups, "DeleteGroup": deleteGroup,
 		"AddUserToGroup": addUserToGroup, "RemoveUserFromGroup": removeUserFromGroup, "ListGroupsForUser": listGroupsForUser,
@@ -1508,4 +1508,38 @@ func loginProfile(action string) iamOp {
 			return noSuch("Login Profile for User %s cannot be found.", u.Name)
 		})
 	}
+}
+
+func getAccessKeyLastUsed(c *iamCall) *APIError {
+	id, e := c.required("AccessKeyId")
+	if e != nil {
+		return e
+	}
+	k, ok := c.s.State.AccessKey(id)
+	res := c.listARN("user")
+	var name string
+	if ok {
+		if u, found := c.s.State.User(k.User); found {
+			res, name = u.ARN.String(), u.Name
+		}
+	}
+	if e := c.authz("GetAccessKeyLastUsed", res, nil); e != nil {
+		return e
+	}
+	if !ok || name == "" {
+		return noSuch("The Access Key with id %s cannot be found.", id)
+	}
+	c.result = true
+	c.out.elem("UserName", name)
+	c.out.open("AccessKeyLastUsed")
+	if k.LastUsed.IsZero() {
+		c.out.elem("ServiceName", "N/A")
+		c.out.elem("Region", "N/A")
+	} else {
+		c.out.time("LastUsedDate", k.LastUsed)
+		c.out.elem("ServiceName", k.LastService)
+		c.out.elem("Region", k.LastRegion)
+	}
+	c.out.close("AccessKeyLastUsed")
+	return nil
 }

@@ -170,6 +170,7 @@ func (s *Services) authenticate(r *http.Request, payloadHash string, s3 bool) (C
 	ses, ok := s.State.Session(res.AccessKeyID)
 	if !ok {
 		if k, ok := s.State.AccessKey(res.AccessKeyID); ok {
+			s.State.TouchAccessKey(k.ID, res.Service, res.Region, s.Now().UTC())
 			if u, ok := s.State.User(k.User); ok {
 				return Caller{Identity: u.ARN, AccessKeyID: res.AccessKeyID}, nil
 			}

@@ -183,6 +183,19 @@ type AccessKey struct {
 	User    string // lower-case user name
 	Active  bool
 	Created time.Time
+	// LastUsed, LastService and LastRegion record the key's last use.
+	LastUsed    time.Time
+	LastService string
+	LastRegion  string
+}
+
+// TouchAccessKey records a use of a long-term access key.
+func (s *State) TouchAccessKey(id, service, region string, t time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k := s.keys[id]; k != nil {
+		k.LastUsed, k.LastService, k.LastRegion = t, service, region
+	}
 }
 
 // AccessKey returns a copy of an access key.
