@@ -33,6 +33,7 @@ type NotFoundError struct {
 	Key  string // the ARN, access key ID or name looked up
 }
 
+// Error implements the error interface.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("principal: %s %q: %v", e.Kind, e.Key, ErrNotFound)
 }
@@ -52,6 +53,7 @@ type CallerError struct {
 	Err        error
 }
 
+// Error implements the error interface.
 func (e *CallerError) Error() string {
 	return fmt.Sprintf("principal: resolving caller %s: %v", e.Caller, e.Err)
 }

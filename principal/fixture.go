@@ -31,6 +31,7 @@ type FixtureError struct {
 	Err  error
 }
 
+// Error implements the error interface.
 func (e *FixtureError) Error() string {
 	if e.Path == "" {
 		return fmt.Sprintf("principal: fixture %s: %v", e.File, e.Err)

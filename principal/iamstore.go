@@ -319,6 +319,15 @@ func boundaryARN(b *types.AttachedPermissionsBoundary) (arn.ARN, error) {
 	return arn.Parse(aws.ToString(b.PermissionsBoundaryArn))
 }
 
+// entityARN returns the ARN IAM gave, which has the entity's path, or the
+// one asked for when IAM's is missing or of another type.
+func entityARN(asked arn.ARN, got *string) arn.ARN {
+	if a, err := arn.Parse(aws.ToString(got)); err == nil && a.Type() == asked.Type() {
+		return a
+	}
+	return asked
+}
+
 func (s *IAMStore) fetchUser(ctx context.Context, a arn.ARN) (any, error) {
 	out, err := s.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(a.Name())})
 	if err != nil {
@@ -332,7 +341,7 @@ func (s *IAMStore) fetchUser(ctx context.Context, a arn.ARN) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("principal: IAM GetUser %q: permissions boundary: %w", a.Name(), err)
 	}
-	id := Identity{Kind: KindUser, ARN: a, ID: aws.ToString(u.UserId), Name: a.Name(),
+	id := Identity{Kind: KindUser, ARN: entityARN(a, u.Arn), ID: aws.ToString(u.UserId), Name: a.Name(),
 		Path: aws.ToString(u.Path), Tags: tagMap(u.Tags), PermissionsBoundary: pb}
 	return normalizeIdentity(id, KindUser, arn.TypeUser)
 }
@@ -350,7 +359,7 @@ func (s *IAMStore) fetchRole(ctx context.Context, a arn.ARN) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("principal: IAM GetRole %q: permissions boundary: %w", a.Name(), err)
 	}
-	id := Identity{Kind: KindRole, ARN: a, ID: aws.ToString(r.RoleId), Name: a.Name(),
+	id := Identity{Kind: KindRole, ARN: entityARN(a, r.Arn), ID: aws.ToString(r.RoleId), Name: a.Name(),
 		Path: aws.ToString(r.Path), Tags: tagMap(r.Tags), PermissionsBoundary: pb}
 	if doc := aws.ToString(r.AssumeRolePolicyDocument); doc != "" {
 		if id.TrustPolicy, err = decodeDocument(doc); err != nil {

@@ -327,6 +327,14 @@ func TestIAMStore_resolves(t *testing.T) {
 	require.NotNil(t, role.TrustPolicy)
 	assert.Equal(t, acctARN+"policy/DenyDelete", role.PermissionsBoundary.String())
 
+	f.mu.Lock()
+	f.users["pat@astran.io"] = types.User{Arn: aws.String(acctARN + "user/ops/pat@astran.io"), UserName: aws.String("pat@astran.io"), Path: aws.String("/ops/")}
+	f.mu.Unlock()
+	pat, err := s.Identity(ctx, user("pat@astran.io").ARN)
+	require.NoError(t, err)
+	assert.Equal(t, acctARN+"user/ops/pat@astran.io", pat.ARN.String(), "IAM's ARN, with the path")
+	assert.Equal(t, "/ops/", pat.Path)
+
 	_, err = s.Identity(ctx, user("nobody@astran.io").ARN)
 	require.ErrorIs(t, err, principal.ErrNotFound)
 	_, err = s.ManagedPolicy(ctx, arn.MustParse(acctARN+"policy/Nope"))
