@@ -44,6 +44,10 @@
 //     presigned SigV4. A denial is AccessDenied "You don't have permission
 //     to access this resource".
 //
+// Request bodies are capped (1 MiB for IAM, STS and the token endpoint,
+// 16 MiB for S3 objects); malformed forms, XML, JSON and signatures get the
+// service's error response, never a crash.
+//
 // The request clock skew of SigV4 is not enforced, so that [Server.Advance]
 // can expire credentials while clients keep signing with the real time.
 package astrantest

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -91,4 +92,36 @@ func ExampleMailbox_Verify() {
 	// alice@astran.io true
 	// <nil>
 	// astrantest: verifying email: unknown or used verification link
+}
+
+// Advance moves the emulator's clock: the access token and the STS
+// credentials expire without any sleep.
+func ExampleServer_Advance() {
+	srv, err := astrantest.NewServer(astrantest.ServerOptions{UserPassword: "pw"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
+		log.Fatal(err)
+	}
+	opts := func(o *sts.Options) {
+		o.Issuer, o.STSEndpoint = srv.Issuer(), srv.Endpoints().STS
+		o.Now = srv.Now
+		o.MaxAttempts = 1
+	}
+	ts, err := sts.NewTokenSource(srv.Partition(), "bob@astran.io", sts.StaticPassword("pw"), opts)
+	if err != nil {
+		log.Fatal(err)
+	}
+	tok, err := ts.Token(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.Advance(6 * time.Minute) // access tokens live 300 s
+	_, err = sts.LoginWithWebIdentity(ctx, srv.Partition(), tok.AccessToken, "bob-session-name", opts)
+	fmt.Println(errors.Is(err, sts.ErrTokenExpired))
+	// Output:
+	// true
 }

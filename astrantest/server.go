@@ -56,8 +56,11 @@ type ServerOptions struct {
 	VirtualHostDomain string
 }
 
-// Option changes [ServerOptions] for [New].
-type Option func(*ServerOptions)
+// Option changes [ServerOptions] for [New]. It is an alias, so a plain
+// func(*ServerOptions) works too, in the style of aws-sdk-go-v2's optFns:
+//
+//	srv := astrantest.New(t, func(o *astrantest.ServerOptions) { o.Partition = "acme" })
+type Option = func(*ServerOptions)
 
 // WithPartition sets the partition.
 func WithPartition(p string) Option { return func(o *ServerOptions) { o.Partition = p } }
