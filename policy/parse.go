@@ -28,7 +28,7 @@ const maxDepth = 32
 // The zero options parse Astran's dialect with IAM's 6,144-character limit.
 func Parse(data []byte, opts ...func(*ParseOptions)) (*Document, error) {
 	o := parseOptions(opts)
-	if o.MaxSize > 0 {
+	if o.MaxSize > 0 && len(data) > o.MaxSize { // a character is at least one byte
 		if n, over := countSize(data, o.MaxSize); over {
 			return nil, &SizeError{Size: n, Limit: o.MaxSize}
 		}
