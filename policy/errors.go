@@ -47,6 +47,7 @@ type SyntaxError struct {
 	Err    error  // ErrSyntax or ErrTooDeep
 }
 
+// Error returns the message, with line and column.
 func (e *SyntaxError) Error() string {
 	return "policy: parsing document: line " + strconv.Itoa(e.Line) + ", column " + strconv.Itoa(e.Column) + ": " + e.Msg
 }
@@ -60,6 +61,7 @@ type SizeError struct {
 	Limit int // the limit in force
 }
 
+// Error returns the message.
 func (e *SizeError) Error() string {
 	return "policy: parsing document: " + strconv.Itoa(e.Size) + " characters exceeds the limit of " + strconv.Itoa(e.Limit)
 }
@@ -81,6 +83,7 @@ type ValidationError struct {
 	Err error
 }
 
+// Error returns the message: path, category, detail and position.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("policy: ")
@@ -111,6 +114,7 @@ func (e *ValidationError) Unwrap() error { return e.Err }
 // [errors.As] through Unwrap, like the result of [errors.Join].
 type ErrorList []*ValidationError
 
+// Error returns every problem, one per line.
 func (l ErrorList) Error() string {
 	switch len(l) {
 	case 0:
@@ -145,6 +149,7 @@ type CompileError struct {
 	Err      error  // the problem: an ErrorList, or ErrMissingField for a nil document
 }
 
+// Error returns the message, naming the policy.
 func (e *CompileError) Error() string {
 	return "policy: compiling policy " + strconv.Itoa(e.Index) + " (" + strconv.Quote(e.PolicyID) + "): " + strings.TrimPrefix(e.Err.Error(), "policy: ")
 }

@@ -37,6 +37,7 @@ func (p *path) elem(i, n int) path {
 	return p.at(i)
 }
 
+// String formats the path.
 func (p *path) String() string {
 	if p == nil {
 		return ""

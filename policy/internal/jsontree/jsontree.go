@@ -44,7 +44,7 @@ func (k Kind) String() string {
 
 // Node is one JSON value.
 type Node struct {
-	Kind    Kind
+	Kind    Kind     // the JSON type
 	Off     int      // byte offset of the value in the input
 	Str     string   // String: the decoded text; Number: the literal; Bool: "true"/"false"
 	Members []Member // Object members, in input order
@@ -53,17 +53,18 @@ type Node struct {
 
 // Member is one object member.
 type Member struct {
-	Key    string
-	KeyOff int
-	Value  Node
+	Key    string // the decoded key
+	KeyOff int    // byte offset of the key in the input
+	Value  Node   // the value
 }
 
 // SyntaxError is a JSON syntax error at byte offset Off.
 type SyntaxError struct {
-	Off int
-	Msg string
+	Off int    // byte offset of the error
+	Msg string // description
 }
 
+// Error returns the message with the offset.
 func (e *SyntaxError) Error() string { return e.Msg + " at offset " + strconv.Itoa(e.Off) }
 
 // ErrDepth is the message of a SyntaxError for too deep nesting.
