@@ -256,6 +256,14 @@ func TestIAM_authorization(t *testing.T) {
 	}
 }
 
+func TestIAM_getUserAsRoot(t *testing.T) {
+	srv := astrantest.New(t)
+	out, err := iam.NewFromConfig(srv.RootConfig()).GetUser(context.Background(), &iam.GetUserInput{})
+	if err != nil || aws.ToString(out.User.Arn) != srv.RootARN().String() || aws.ToString(out.User.UserId) != srv.Account() {
+		t.Errorf("GetUser as root: %+v %v", out, err)
+	}
+}
+
 func TestIAM_userAccessKey(t *testing.T) {
 	srv := astrantest.New(t)
 	ctx := context.Background()

@@ -194,6 +194,7 @@ func NewServer(opts ServerOptions) (*Server, error) {
 		},
 		S3Hosts: hosts,
 	}
+	s.services.Start()
 	s.mailbox = &Mailbox{s: s}
 	s.endpoints = endpoint.Endpoints{
 		Partition: opts.Partition,
@@ -207,7 +208,7 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	handlers := []http.Handler{s.oidcHandler(), http.HandlerFunc(s.services.ServeSTS),
 		http.HandlerFunc(s.services.ServeIAM), http.HandlerFunc(s.services.ServeS3)}
 	for i, ln := range lns {
-		srv := &http.Server{Handler: s.recoverer(handlers[i]), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+		srv := &http.Server{Handler: s.recoverer(handlers[i]), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
 		s.servers = append(s.servers, srv)
 		s.wg.Add(1)
 		go func() {

@@ -352,6 +352,19 @@ func (c *iamCall) userOrSelf() (*User, *APIError) {
 func (c *iamCall) userARNGuess(name string) string { return c.arnOf("user", "/", name) }
 
 func getUser(c *iamCall) *APIError {
+	if c.get("UserName") == "" && c.caller.Identity.Type() == arn.TypeRoot {
+		// As in AWS: the root identity describes itself without a name.
+		if e := c.authz("GetUser", c.caller.Identity.String(), nil); e != nil {
+			return e
+		}
+		c.result = true
+		c.out.open("User")
+		c.out.elem("UserId", c.s.State.Account)
+		c.out.elem("Arn", c.caller.Identity.String())
+		c.out.time("CreateDate", c.s.started)
+		c.out.close("User")
+		return nil
+	}
 	st := c.s.State
 	st.mu.RLock()
 	u, e := c.userOrSelf()

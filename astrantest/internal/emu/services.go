@@ -83,10 +83,14 @@ type Services struct {
 	tokens   map[string]string // verification token -> user name
 	s3       s3Store
 	external externalTokens
+	started  time.Time // creation of the account, shown for root
 }
 
-// Realm names.
+// Realm returns the Keycloak realm of the partition's users.
 func (s *Services) Realm() string { return s.State.Partition }
+
+// Start records the account's creation time (the emulator's start).
+func (s *Services) Start() { s.started = s.Now().UTC() }
 
 // Mailbox returns a copy of the sent messages.
 func (s *Services) Mailbox() []Mail {
