@@ -202,6 +202,16 @@ func TestCLI_s3(t *testing.T) {
 	if out := cli.root(ep.S3, "s3", "cp", "s3://cli-bucket/dir/hello world.txt", "-"); out != "hello from the CLI\n" {
 		t.Errorf("cp down: %q", out)
 	}
+	// Above the CLI's 8 MiB threshold: a multipart upload.
+	big := filepath.Join(cli.home, "big.bin")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("0123456789abcdef"), 9<<16), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli.root(ep.S3, "s3", "cp", big, "s3://cli-bucket/big.bin")
+	if out := cli.root(ep.S3, "s3api", "head-object", "--bucket", "cli-bucket", "--key", "big.bin"); !strings.Contains(out, `"ContentLength": 9437184`) || !strings.Contains(out, `-2\"`) {
+		t.Errorf("head-object of the multipart upload: %s", out)
+	}
+	cli.root(ep.S3, "s3", "rm", "s3://cli-bucket/big.bin")
 	cli.root(ep.S3, "s3", "rm", "s3://cli-bucket/dir/hello world.txt")
 	cli.root(ep.S3, "s3", "rb", "s3://cli-bucket")
 	if out := cli.root(ep.S3, "s3", "ls"); strings.Contains(out, "cli-bucket") {

@@ -40,8 +40,8 @@
 //     is denied everything, root is allowed everything.
 //   - S3: CreateBucket, HeadBucket, ListBuckets, DeleteBucket, PutObject,
 //     GetObject, HeadObject, DeleteObject, ListObjectsV2 (and ListObjects,
-//     GetBucketLocation), path-style and virtual-host-style, with header and
-//     presigned SigV4. A denial is AccessDenied "You don't have permission
+//     GetBucketLocation, multipart uploads), path-style and
+//     virtual-host-style, with header and presigned SigV4. A denial is AccessDenied "You don't have permission
 //     to access this resource".
 //
 // Request bodies are capped (1 MiB for IAM, STS and the token endpoint,

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/astran-oss/astran-go/astrantest"
@@ -272,5 +273,50 @@ func TestServer_concurrentClients(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+func TestS3_multipart(t *testing.T) {
+	srv := astrantest.New(t)
+	ctx := context.Background()
+	c := s3.NewFromConfig(srv.RootConfig())
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("mpu")}); err != nil {
+		t.Fatal(err)
+	}
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("big"), ContentType: aws.String("text/plain")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []types.CompletedPart
+	for i, chunk := range []string{strings.Repeat("a", 5<<20), "tail"} {
+		out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("mpu"), Key: aws.String("big"), UploadId: up.UploadId,
+			PartNumber: aws.Int32(int32(i + 1)), Body: strings.NewReader(chunk)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(i + 1))})
+	}
+	lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("mpu"), Key: aws.String("big"), UploadId: up.UploadId})
+	if err != nil || len(lp.Parts) != 2 {
+		t.Fatalf("ListParts: %+v %v", lp, err)
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("big"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}}); err != nil {
+		t.Fatal(err)
+	}
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("mpu"), Key: aws.String("big")})
+	if err != nil || aws.ToInt64(head.ContentLength) != 5<<20+4 || aws.ToString(head.ContentType) != "text/plain" || !strings.HasSuffix(aws.ToString(head.ETag), `-2"`) {
+		t.Errorf("HeadObject: %+v %v", head, err)
+	}
+	// Abort.
+	up2, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("gone")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("gone"), UploadId: up2.UploadId}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("mpu"), Key: aws.String("gone"), UploadId: up2.UploadId}); apiCode(err) != "NoSuchUpload" {
+		t.Errorf("ListParts after abort: %v", err)
 	}
 }

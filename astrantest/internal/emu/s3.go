@@ -40,8 +40,22 @@ type bucket struct {
 }
 
 type s3Store struct {
-	mu      sync.RWMutex // guards buckets
+	mu      sync.RWMutex // guards buckets and uploads
 	buckets map[string]*bucket
+	uploads map[string]*upload // multipart uploads by ID
+}
+
+type part struct {
+	data []byte
+	etag string
+}
+
+type upload struct {
+	bucket, key string
+	ctype       string
+	meta        map[string]string
+	initiated   time.Time
+	parts       map[int]*part
 }
 
 func s3Error(w http.ResponseWriter, r *http.Request, status int, code, msg, resource string) {
@@ -185,7 +199,11 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	bucketARN := "arn:" + s.State.Partition + ":s3:::" + bkt
-	for _, sub := range []string{"acl", "policy", "uploads", "uploadId", "versioning", "versions", "lifecycle", "cors", "website", "tagging", "delete", "encryption", "object-lock", "replication", "logging", "notification", "ownershipControls", "publicAccessBlock"} {
+	if q.Has("uploads") || q.Has("uploadId") {
+		s.multipart(w, r, bkt, key, body, authz)
+		return
+	}
+	for _, sub := range []string{"acl", "policy", "versioning", "versions", "lifecycle", "cors", "website", "tagging", "delete", "encryption", "object-lock", "replication", "logging", "notification", "ownershipControls", "publicAccessBlock"} {
 		if q.Has(sub) {
 			s3Error(w, r, http.StatusNotImplemented, "NotImplemented", "A header or query you provided implies functionality that is not implemented.", "")
 			return
@@ -281,15 +299,8 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 			s3Error(w, r, http.StatusBadRequest, "BadDigest", "The Content-MD5 you specified did not match what we received.", "")
 			return
 		}
-		o := &object{data: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`, ctype: r.Header.Get("Content-Type"), modified: s.Now().UTC(), meta: map[string]string{}}
-		if o.ctype == "" {
-			o.ctype = "binary/octet-stream"
-		}
-		for k, v := range r.Header {
-			if strings.HasPrefix(strings.ToLower(k), "x-amz-meta-") && len(v) > 0 {
-				o.meta[strings.ToLower(k)] = v[0]
-			}
-		}
+		ctype, meta := objectMeta(r)
+		o := &object{data: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`, ctype: ctype, modified: s.Now().UTC(), meta: meta}
 		st.mu.Lock()
 		b, ok := st.buckets[bkt]
 		if ok {
@@ -507,4 +518,233 @@ func (s *Services) listObjects(w http.ResponseWriter, r *http.Request, bkt strin
 	}
 	x.close("ListBucketResult")
 	writeS3XML(w, x.b.String())
+}
+
+func objectMeta(r *http.Request) (string, map[string]string) {
+	ctype := r.Header.Get("Content-Type")
+	if ctype == "" {
+		ctype = "binary/octet-stream"
+	}
+	meta := map[string]string{}
+	for k, v := range r.Header {
+		if strings.HasPrefix(strings.ToLower(k), "x-amz-meta-") && len(v) > 0 {
+			meta[strings.ToLower(k)] = v[0]
+		}
+	}
+	return ctype, meta
+}
+
+// MaxMultipartSize caps the assembled size of a multipart upload.
+const MaxMultipartSize = 64 << 20
+
+// multipart serves CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
+// AbortMultipartUpload, ListParts and ListMultipartUploads.
+func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key string, body []byte, authz func(action, resource string, ctx map[string][]string) bool) {
+	q := r.URL.Query()
+	st := &s.s3
+	bucketARN := "arn:" + s.State.Partition + ":s3:::" + bkt
+	noUpload := func(id string) {
+		s3Error(w, r, http.StatusNotFound, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", id)
+	}
+	if key == "" {
+		if r.Method != http.MethodGet || !q.Has("uploads") {
+			s3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", "")
+			return
+		}
+		if !authz("ListBucketMultipartUploads", bucketARN, nil) || !s.bucketExists(w, r, bkt) {
+			return
+		}
+		var x xw
+		x.b.WriteString(`<ListMultipartUploadsResult xmlns="` + S3Namespace + `">`)
+		x.elem("Bucket", bkt)
+		x.bool("IsTruncated", false)
+		st.mu.RLock()
+		ids := make([]string, 0, len(st.uploads))
+		for id, u := range st.uploads {
+			if u.bucket == bkt {
+				ids = append(ids, id)
+			}
+		}
+		sort.Strings(ids)
+		for _, id := range ids {
+			u := st.uploads[id]
+			x.open("Upload")
+			x.elem("Key", u.key)
+			x.elem("UploadId", id)
+			x.s3time("Initiated", u.initiated)
+			x.close("Upload")
+		}
+		st.mu.RUnlock()
+		x.close("ListMultipartUploadsResult")
+		writeS3XML(w, x.b.String())
+		return
+	}
+	objARN := bucketARN + "/" + key
+	id := q.Get("uploadId")
+	switch {
+	case r.Method == http.MethodPost && q.Has("uploads"):
+		if !authz("PutObject", objARN, nil) || !s.bucketExists(w, r, bkt) {
+			return
+		}
+		ctype, meta := objectMeta(r)
+		id = RandomHex(16)
+		st.mu.Lock()
+		if st.uploads == nil {
+			st.uploads = map[string]*upload{}
+		}
+		st.uploads[id] = &upload{bucket: bkt, key: key, ctype: ctype, meta: meta, initiated: s.Now().UTC(), parts: map[int]*part{}}
+		st.mu.Unlock()
+		var x xw
+		x.b.WriteString(`<InitiateMultipartUploadResult xmlns="` + S3Namespace + `">`)
+		x.elem("Bucket", bkt)
+		x.elem("Key", key)
+		x.elem("UploadId", id)
+		x.close("InitiateMultipartUploadResult")
+		writeS3XML(w, x.b.String())
+	case r.Method == http.MethodPut:
+		n, err := strconv.Atoi(q.Get("partNumber"))
+		if err != nil || n < 1 || n > 10000 {
+			s3Error(w, r, http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", "")
+			return
+		}
+		if !authz("PutObject", objARN, nil) {
+			return
+		}
+		sum := md5.Sum(body)
+		p := &part{data: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`}
+		st.mu.Lock()
+		u := st.uploads[id]
+		ok := u != nil && u.bucket == bkt && u.key == key
+		total := len(body)
+		if ok {
+			for pn, old := range u.parts {
+				if pn != n {
+					total += len(old.data)
+				}
+			}
+			if total <= MaxMultipartSize {
+				u.parts[n] = p
+			}
+		}
+		st.mu.Unlock()
+		switch {
+		case !ok:
+			noUpload(id)
+		case total > MaxMultipartSize:
+			s3Error(w, r, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", "")
+		default:
+			w.Header().Set("ETag", p.etag)
+			w.WriteHeader(http.StatusOK)
+		}
+	case r.Method == http.MethodPost:
+		if !authz("PutObject", objARN, nil) {
+			return
+		}
+		var req struct {
+			XMLName xml.Name `xml:"CompleteMultipartUpload"`
+			Parts   []struct {
+				PartNumber int
+				ETag       string
+			} `xml:"Part"`
+		}
+		if err := xml.Unmarshal(body, &req); err != nil || len(req.Parts) == 0 {
+			s3Error(w, r, http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", "")
+			return
+		}
+		st.mu.Lock()
+		u := st.uploads[id]
+		if u == nil || u.bucket != bkt || u.key != key {
+			st.mu.Unlock()
+			noUpload(id)
+			return
+		}
+		var data []byte
+		md5s := md5.New()
+		prev := 0
+		for _, rp := range req.Parts {
+			p := u.parts[rp.PartNumber]
+			if p == nil || strings.Trim(rp.ETag, `"`) != strings.Trim(p.etag, `"`) {
+				st.mu.Unlock()
+				s3Error(w, r, http.StatusBadRequest, "InvalidPart", "One or more of the specified parts could not be found.", "")
+				return
+			}
+			if rp.PartNumber <= prev {
+				st.mu.Unlock()
+				s3Error(w, r, http.StatusBadRequest, "InvalidPartOrder", "The list of parts was not in ascending order.", "")
+				return
+			}
+			prev = rp.PartNumber
+			data = append(data, p.data...)
+			raw, _ := hex.DecodeString(strings.Trim(p.etag, `"`))
+			md5s.Write(raw)
+		}
+		b, ok := st.buckets[bkt]
+		if !ok {
+			st.mu.Unlock()
+			s3Error(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", bkt)
+			return
+		}
+		etag := `"` + hex.EncodeToString(md5s.Sum(nil)) + "-" + strconv.Itoa(len(req.Parts)) + `"`
+		b.objects[key] = &object{data: data, etag: etag, ctype: u.ctype, modified: s.Now().UTC(), meta: u.meta}
+		delete(st.uploads, id)
+		st.mu.Unlock()
+		var x xw
+		x.b.WriteString(`<CompleteMultipartUploadResult xmlns="` + S3Namespace + `">`)
+		x.elem("Location", "/"+bkt+"/"+key)
+		x.elem("Bucket", bkt)
+		x.elem("Key", key)
+		x.elem("ETag", etag)
+		x.close("CompleteMultipartUploadResult")
+		writeS3XML(w, x.b.String())
+	case r.Method == http.MethodDelete:
+		if !authz("AbortMultipartUpload", objARN, nil) {
+			return
+		}
+		st.mu.Lock()
+		u := st.uploads[id]
+		ok := u != nil && u.bucket == bkt && u.key == key
+		if ok {
+			delete(st.uploads, id)
+		}
+		st.mu.Unlock()
+		if !ok {
+			noUpload(id)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	case r.Method == http.MethodGet:
+		if !authz("ListMultipartUploadParts", objARN, nil) {
+			return
+		}
+		st.mu.RLock()
+		u := st.uploads[id]
+		if u == nil || u.bucket != bkt || u.key != key {
+			st.mu.RUnlock()
+			noUpload(id)
+			return
+		}
+		nums := make([]int, 0, len(u.parts))
+		for n := range u.parts {
+			nums = append(nums, n)
+		}
+		sort.Ints(nums)
+		var x xw
+		x.b.WriteString(`<ListPartsResult xmlns="` + S3Namespace + `">`)
+		x.elem("Bucket", bkt)
+		x.elem("Key", key)
+		x.elem("UploadId", id)
+		x.bool("IsTruncated", false)
+		for _, n := range nums {
+			x.open("Part")
+			x.elem("PartNumber", strconv.Itoa(n))
+			x.elem("ETag", u.parts[n].etag)
+			x.elem("Size", strconv.Itoa(len(u.parts[n].data)))
+			x.close("Part")
+		}
+		st.mu.RUnlock()
+		x.close("ListPartsResult")
+		writeS3XML(w, x.b.String())
+	default:
+		s3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", "")
+	}
 }
