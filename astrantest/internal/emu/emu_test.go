@@ -221,6 +221,10 @@ func FuzzServeS3(f *testing.F) {
 	f.Add(uint8(1), "/bucket", "list-type=2&prefix=a&delimiter=%2F&max-keys=1&encoding-type=url", []byte(""))
 	f.Add(uint8(1), "/bucket", "list-type=2&continuation-token=%%%", []byte(""))
 	f.Add(uint8(0), "/bucket", "", []byte("<CreateBucketConfiguration><LocationConstraint>x"))
+	f.Add(uint8(4), "/bucket/key", "uploads", []byte(""))
+	f.Add(uint8(4), "/bucket/key", "uploadId=x", []byte("<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>x</ETag></Part></CompleteMultipartUpload>"))
+	f.Add(uint8(0), "/bucket/key", "uploadId=x&partNumber=1", []byte("p"))
+	f.Add(uint8(1), "/bucket", "uploads", []byte(""))
 	f.Fuzz(func(t *testing.T, method uint8, path, query string, body []byte) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?# \t\r\n") || strings.ContainsAny(query, "# \t\r\n") {
 			return
