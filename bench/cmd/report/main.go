@@ -28,6 +28,7 @@ func main() {
 	bstat := flag.String("benchstat", "", "benchstat output to embed (optional)")
 	md := flag.String("md", "RESULTS.md", "Markdown report to write")
 	svg := flag.String("svg", "scaling.svg", "SVG chart to write")
+	loadavg := flag.String("loadavg", "", "file with the load averages at the start and end of the run (optional)")
 	readme := flag.String("readme", "", "README whose results section (between markers) to refresh (optional)")
 	flag.Parse()
 	log.SetFlags(0)
@@ -54,6 +55,13 @@ func main() {
 		stat = string(b)
 	}
 	mach := machine(res)
+	if *loadavg != "" {
+		b, err := os.ReadFile(*loadavg)
+		if err != nil {
+			log.Fatal(err)
+		}
+		mach += "; load average (1/5/15 min) " + loadNote(string(b))
+	}
 	if err := os.WriteFile(*md, []byte(markdown(res, mach, stat)), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -464,4 +472,17 @@ func refreshReadme(path, section string) error {
 	}
 	s = s[:i+len(beginMarker)] + "\n" + section + s[j:]
 	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+// loadNote turns run.sh's "start a b c …" / "end a b c …" lines into
+// "a/b/c at the start, … at the end".
+func loadNote(s string) string {
+	var parts []string
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 4 {
+			parts = append(parts, fmt.Sprintf("%s/%s/%s at the %s", f[1], f[2], f[3], f[0]))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

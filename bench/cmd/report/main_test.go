@@ -78,3 +78,10 @@ func TestFmtDecade(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadNote(t *testing.T) {
+	got := loadNote("start 3.50 6.99 5.59 2/300 123\nend 1.00 2.00 3.00 1/200 456\n")
+	if want := "3.50/6.99/5.59 at the start, 1.00/2.00/3.00 at the end"; got != want {
+		t.Errorf("loadNote = %q, want %q", got, want)
+	}
+}

@@ -22,19 +22,32 @@ func (Astran) Sources(w *workload.Workload) [][]byte { return iamSources(w) }
 
 // Compile implements Engine.
 func (a Astran) Compile(w *workload.Workload) (Prepared, error) {
+	var set *policy.Set
+	var err error
 	if w.Builtin != "" {
 		bp, ok := policy.BuiltinPolicy(w.Builtin)
 		if !ok {
 			return nil, fmt.Errorf("no built-in policy %q", w.Builtin)
 		}
-		return a.compile([]policy.Policy{bp}, w)
+		set, err = policy.Compile([]policy.Policy{bp})
+	} else {
+		var v any
+		v, err = a.CompilePolicies(a.Sources(w), w)
+		set, _ = v.(*policy.Set)
 	}
-	return a.CompileSources(a.Sources(w), w)
+	if err != nil {
+		return nil, err
+	}
+	ap := &astranPrepared{set: set, n: w.Statements()}
+	for _, r := range w.Requests {
+		ap.reqs = append(ap.reqs, AstranRequest(r))
+	}
+	return ap, nil
 }
 
-// CompileSources parses srcs (one document per policy of w) and prepares w's
-// requests.
-func (a Astran) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, error) {
+// CompilePolicies implements Engine: policy.Parse each document (one per
+// policy of w), then policy.Compile them into one *policy.Set.
+func (Astran) CompilePolicies(srcs [][]byte, w *workload.Workload) (any, error) {
 	pols := make([]policy.Policy, len(srcs))
 	for i, src := range srcs {
 		doc, err := policy.Parse(src)
@@ -43,22 +56,7 @@ func (a Astran) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, e
 		}
 		pols[i] = policy.Policy{ID: w.Policies[i].ID, Document: doc}
 	}
-	return a.compile(pols, w)
-}
-
-func (Astran) compile(pols []policy.Policy, w *workload.Workload) (Prepared, error) {
-	set, err := policy.Compile(pols)
-	if err != nil {
-		return nil, err
-	}
-	ap := &astranPrepared{set: set}
-	for _, p := range pols {
-		ap.n += len(p.Document.Statements)
-	}
-	for _, r := range w.Requests {
-		ap.reqs = append(ap.reqs, AstranRequest(r))
-	}
-	return ap, nil
+	return policy.Compile(pols)
 }
 
 // AstranRequest translates a request into a policy.Request.

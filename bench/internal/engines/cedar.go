@@ -25,25 +25,12 @@ func (Cedar) Sources(w *workload.Workload) [][]byte { return [][]byte{workload.C
 
 // Compile implements Engine.
 func (c Cedar) Compile(w *workload.Workload) (Prepared, error) {
-	return c.CompileSources(c.Sources(w), w)
-}
-
-// CompileSources parses srcs and prepares w's requests.
-func (Cedar) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, error) {
-	ps := cedar.NewPolicySet()
-	for _, src := range srcs {
-		list, err := cedar.NewPolicyListFromBytes("workload.cedar", src)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range list {
-			id := p.Annotations()["id"]
-			ps.Add(cedar.PolicyID(id), p)
-		}
+	v, err := c.CompilePolicies(c.Sources(w), w)
+	if err != nil {
+		return nil, err
 	}
-	cp := &cedarPrepared{ps: ps}
-	for _, p := range ps.All() {
-		_ = p
+	cp := &cedarPrepared{ps: v.(*cedar.PolicySet)}
+	for range cp.ps.All() {
 		cp.n++
 	}
 	for _, r := range w.Requests {
@@ -54,6 +41,22 @@ func (Cedar) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, erro
 		cp.reqs = append(cp.reqs, req)
 	}
 	return cp, nil
+}
+
+// CompilePolicies implements Engine: parse the Cedar text into a
+// *cedar.PolicySet keyed by each policy's @id.
+func (Cedar) CompilePolicies(srcs [][]byte, _ *workload.Workload) (any, error) {
+	ps := cedar.NewPolicySet()
+	for _, src := range srcs {
+		list, err := cedar.NewPolicyListFromBytes("workload.cedar", src)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range list {
+			ps.Add(cedar.PolicyID(p.Annotations()["id"]), p)
+		}
+	}
+	return ps, nil
 }
 
 // CedarRequest translates a request into a Cedar request.

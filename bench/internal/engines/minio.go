@@ -37,13 +37,21 @@ func iamSources(w *workload.Workload) [][]byte {
 
 // Compile implements Engine.
 func (m MinIO) Compile(w *workload.Workload) (Prepared, error) {
-	return m.CompileSources(m.Sources(w), w)
+	v, err := m.CompilePolicies(m.Sources(w), w)
+	if err != nil {
+		return nil, err
+	}
+	mp := &minioPrepared{policy: v.(*miniopolicy.Policy)}
+	for _, r := range w.Requests {
+		mp.args = append(mp.args, MinIOArgs(r))
+	}
+	return mp, nil
 }
 
-// CompileSources parses srcs and prepares w's requests.
-func (MinIO) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, error) {
-	var merged miniopolicy.Policy
-	merged.Version = miniopolicy.DefaultVersion
+// CompilePolicies implements Engine: ParseConfig each document and
+// concatenate the statements into one *miniopolicy.Policy.
+func (MinIO) CompilePolicies(srcs [][]byte, _ *workload.Workload) (any, error) {
+	merged := &miniopolicy.Policy{Version: miniopolicy.DefaultVersion}
 	for _, src := range srcs {
 		p, err := miniopolicy.ParseConfig(bytes.NewReader(src))
 		if err != nil {
@@ -51,11 +59,7 @@ func (MinIO) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, erro
 		}
 		merged.Statements = append(merged.Statements, p.Statements...)
 	}
-	mp := &minioPrepared{policy: merged}
-	for _, r := range w.Requests {
-		mp.args = append(mp.args, MinIOArgs(r))
-	}
-	return mp, nil
+	return merged, nil
 }
 
 // MinIOArgs translates a request into MinIO's Args.
@@ -80,7 +84,7 @@ func MinIOArgs(r workload.Request) miniopolicy.Args {
 }
 
 type minioPrepared struct {
-	policy miniopolicy.Policy
+	policy *miniopolicy.Policy
 	args   []miniopolicy.Args
 }
 

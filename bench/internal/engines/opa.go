@@ -26,20 +26,12 @@ func (OPA) Sources(w *workload.Workload) [][]byte { return [][]byte{workload.Reg
 
 // Compile implements Engine.
 func (o OPA) Compile(w *workload.Workload) (Prepared, error) {
-	return o.CompileSources(o.Sources(w), w)
-}
-
-// CompileSources compiles srcs and prepares w's requests.
-func (OPA) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, error) {
-	opts := []func(*rego.Rego){rego.Query(workload.RegoQuery)}
-	for i, src := range srcs {
-		opts = append(opts, rego.Module(fmt.Sprintf("workload%d.rego", i), string(src)))
-	}
-	pq, err := rego.New(opts...).PrepareForEval(context.Background())
+	srcs := o.Sources(w)
+	v, err := o.CompilePolicies(srcs, w)
 	if err != nil {
 		return nil, err
 	}
-	op := &opaPrepared{pq: pq}
+	op := &opaPrepared{pq: v.(rego.PreparedEvalQuery)}
 	for _, src := range srcs {
 		m, err := ast.ParseModule("count.rego", string(src))
 		if err != nil {
@@ -55,6 +47,16 @@ func (OPA) CompileSources(srcs [][]byte, w *workload.Workload) (Prepared, error)
 		op.inputs = append(op.inputs, v)
 	}
 	return op, nil
+}
+
+// CompilePolicies implements Engine: parse and compile the Rego modules and
+// prepare the decision query (rego.PreparedEvalQuery).
+func (OPA) CompilePolicies(srcs [][]byte, _ *workload.Workload) (any, error) {
+	opts := []func(*rego.Rego){rego.Query(workload.RegoQuery)}
+	for i, src := range srcs {
+		opts = append(opts, rego.Module(fmt.Sprintf("workload%d.rego", i), string(src)))
+	}
+	return rego.New(opts...).PrepareForEval(context.Background())
 }
 
 // OPAInput translates a request into the Rego input document.
