@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -229,7 +230,7 @@ func readForm(w http.ResponseWriter, r *http.Request) (map[string][]string, stri
 	if ct := r.Header.Get("Content-Type"); len(body) > 0 && ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
 		return nil, "", apiErr(http.StatusBadRequest, "MalformedQueryString", "unsupported content type")
 	}
-	q, err := parseQuery(string(body))
+	q, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil, "", apiErr(http.StatusBadRequest, "MalformedQueryString", "malformed form body")
 	}

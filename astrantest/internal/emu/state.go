@@ -286,15 +286,6 @@ func (s *State) PurgeSessions(t time.Time) {
 	}
 }
 
-// UserLocked returns a user by name; s.mu is held.
-func (s *State) UserLocked(name string) *User { return s.users[strings.ToLower(name)] }
-
-// GroupLocked returns a group by name.
-func (s *State) GroupLocked(name string) *Group { return s.groups[strings.ToLower(name)] }
-
-// RoleLocked returns a role by name.
-func (s *State) RoleLocked(name string) *Role { return s.roles[strings.ToLower(name)] }
-
 // PolicyLocked returns a customer-managed policy by ARN.
 func (s *State) PolicyLocked(a string) *Policy { return s.policies[a] }
 

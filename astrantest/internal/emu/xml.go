@@ -3,7 +3,6 @@ package emu
 import (
 	"encoding/xml"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -84,8 +83,5 @@ func queryError(w http.ResponseWriter, ns string, e *APIError, reqID string) {
 	x.close("Error")
 	x.elem("RequestId", reqID)
 	x.close("ErrorResponse")
-	writeXML(w, e.Status, xml.Header[:0]+x.b.String())
+	writeXML(w, e.Status, x.b.String())
 }
-
-// parseQuery is url.ParseQuery that rejects bad escapes.
-func parseQuery(s string) (url.Values, error) { return url.ParseQuery(s) }

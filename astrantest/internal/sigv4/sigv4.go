@@ -64,11 +64,6 @@ type parsed struct {
 	presigned                   bool
 }
 
-// IsSigned reports whether r carries SigV4 information at all.
-func IsSigned(r *http.Request) bool {
-	return r.Header.Get("Authorization") != "" || r.URL.Query().Has("X-Amz-Signature")
-}
-
 func parse(r *http.Request) (parsed, error) {
 	var p parsed
 	q := r.URL.Query()
