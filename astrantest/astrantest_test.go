@@ -225,9 +225,13 @@ func TestS3_gate(t *testing.T) {
 	}
 	// Expired session.
 	srv.Advance(61 * time.Minute)
-	_, err = bobS3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("test")})
-	if err == nil {
-		t.Fatal("expired session accepted")
+	_, err = bobS3.ListBuckets(ctx, &s3.ListBucketsInput{})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "ExpiredToken" || ae.ErrorMessage() != "Invalid token: Token expired" {
+		t.Fatalf("expired session, S3: %v", err)
+	}
+	bobIAM, _ := clientsFor(srv, bob)
+	if _, err := bobIAM.ListUsers(ctx, &iam.ListUsersInput{}); apiCode(err) != "ExpiredToken" {
+		t.Fatalf("expired session, IAM: %v", err)
 	}
 }
 
