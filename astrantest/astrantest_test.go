@@ -62,6 +62,19 @@ func TestOIDC_goOIDCVerifiesTokens(t *testing.T) {
 	if err := idt.Claims(&claims); err != nil || claims.Email != "bob@astran.io" || claims.AZP != "s5" {
 		t.Errorf("claims %+v, %v", claims, err)
 	}
+	// With scope openid, an ID token comes too, for the client s5.
+	st, body := postForm(t, srv.Issuer()+"/protocol/openid-connect/token", map[string][]string{"client_id": {"s5"},
+		"grant_type": {"password"}, "username": {"bob@astran.io"}, "password": {"pw-bob"}, "scope": {"openid"}})
+	var withID struct {
+		IDToken string `json:"id_token"`
+		Scope   string `json:"scope"`
+	}
+	if err := jsonUnmarshal(body, &withID); err != nil || st != 200 || withID.Scope != "openid email" {
+		t.Fatalf("openid scope: %d %s", st, body)
+	}
+	if _, err := v.Verify(cctx, withID.IDToken); err != nil {
+		t.Errorf("ID token: %v", err)
+	}
 	// Expiry follows the emulator clock.
 	srv.Advance(301 * time.Second)
 	var te *gooidc.TokenExpiredError

@@ -81,6 +81,7 @@ type refreshToken struct {
 	realm   string
 	subject string
 	session string
+	openid  bool // the session asked for scope openid: refreshes return an ID token
 	expires time.Time
 }
 
@@ -213,6 +214,7 @@ type TokenResponse struct {
 	RefreshExpiresIn int    `json:"refresh_expires_in"`
 	RefreshToken     string `json:"refresh_token"`
 	TokenType        string `json:"token_type"`
+	IDToken          string `json:"id_token,omitempty"`
 	NotBeforePolicy  int    `json:"not-before-policy"`
 	SessionState     string `json:"session_state"`
 	Scope            string `json:"scope"`
@@ -269,7 +271,11 @@ func (p *Provider) Token(realm string, form map[string][]string) (*TokenResponse
 		if subtle.ConstantTimeCompare(h[:], a.pwHash[:]) != 1 {
 			return nil, errInvalidCredentials()
 		}
-		return p.issue(rs, a, RandomID(), now)
+		openid := false
+		for _, sc := range strings.Fields(get("scope")) {
+			openid = openid || sc == "openid"
+		}
+		return p.issue(rs, a, RandomID(), openid, now)
 	case "refresh_token":
 		rt, ok := p.refresh[get("refresh_token")]
 		if !ok || rt.realm != realm {
@@ -288,14 +294,14 @@ func (p *Provider) Token(realm string, form map[string][]string) (*TokenResponse
 		if acct == nil || !acct.Verified {
 			return nil, &Error{http.StatusBadRequest, "invalid_grant", "Session not active"}
 		}
-		return p.issue(rs, acct, rt.session, now)
+		return p.issue(rs, acct, rt.session, rt.openid, now)
 	default:
 		return nil, &Error{http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant_type"}
 	}
 }
 
 // issue mints tokens; p.mu is held.
-func (p *Provider) issue(rs *realmState, a *Account, session string, now time.Time) (*TokenResponse, *Error) {
+func (p *Provider) issue(rs *realmState, a *Account, session string, openid bool, now time.Time) (*TokenResponse, *Error) {
 	c := Claims{
 		Issuer: p.Issuer(rs.Name), Subject: a.Subject, Audience: jwt.Audience{rs.ClientID},
 		AZP: rs.ClientID, Email: a.Email, Username: strings.ToLower(a.Email), Verified: true,
@@ -307,6 +313,16 @@ func (p *Provider) issue(rs *realmState, a *Account, session string, now time.Ti
 	if err != nil {
 		return nil, &Error{http.StatusInternalServerError, "server_error", "signing failed"}
 	}
+	var idTok string
+	scope := "email"
+	if openid {
+		scope = "openid email"
+		id := c
+		id.Type, id.Scope, id.JTI = "ID", "", RandomID()
+		if idTok, err = jwt.Signed(p.sig).Claims(id).Serialize(); err != nil {
+			return nil, &Error{http.StatusInternalServerError, "server_error", "signing failed"}
+		}
+	}
 	var rb [32]byte
 	_, _ = rand.Read(rb[:])
 	rtok := hex.EncodeToString(rb[:])
@@ -315,11 +331,11 @@ func (p *Provider) issue(rs *realmState, a *Account, session string, now time.Ti
 			delete(p.refresh, k)
 		}
 	}
-	p.refresh[rtok] = &refreshToken{realm: rs.Name, subject: a.Subject, session: session, expires: now.Add(RefreshTokenLifetime)}
+	p.refresh[rtok] = &refreshToken{realm: rs.Name, subject: a.Subject, session: session, openid: openid, expires: now.Add(RefreshTokenLifetime)}
 	return &TokenResponse{
 		AccessToken: tok, ExpiresIn: int(AccessTokenLifetime / time.Second),
 		RefreshExpiresIn: int(RefreshTokenLifetime / time.Second), RefreshToken: rtok,
-		TokenType: "Bearer", SessionState: session, Scope: "email",
+		TokenType: "Bearer", IDToken: idTok, SessionState: session, Scope: scope,
 	}, nil
 }
 
