@@ -166,6 +166,21 @@ func BenchmarkCompile(b *testing.B) {
 	}
 }
 
+func BenchmarkCompile_S3Set20(b *testing.B) {
+	data := []byte(s3Set20)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := policy.Parse(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := policy.Compile([]policy.Policy{{ID: "p", Document: d}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func TestEvaluateInto_allocs(t *testing.T) {
 	set := mustSet(t, s3Set20)
 	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/k"}

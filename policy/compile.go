@@ -21,19 +21,22 @@ type Set struct {
 	ids      []string
 	stmts    []cstmt
 	indexed  bool
-	always   []int32              // candidates for every action
-	services map[string]*svcIndex // by service prefix (lower case in the AWS dialect)
-	// direct maps every action named literally in the set to its complete
-	// candidate list, in statement order (entries as in svcIndex).
-	direct map[string][]int32
+	// The action index (keys are lower case in the AWS dialect). Entries are
+	// statement indexes; an entry e < 0 stands for statement ^e and records
+	// that the action is known to match.
+	always []int32 // candidates for every action
+	// literal maps every action named literally in the set to its
+	// candidates: if merged, the complete list in statement order without
+	// duplicates; otherwise only the statements naming it.
+	literal map[string][]int32
+	merged  bool
+	// prefixes maps the literal head of wildcard action patterns (text
+	// before the first wildcard, including the service) to candidates.
+	prefixes   map[string][]int32
+	prefixLens []int // distinct lengths of the prefixes keys, ascending
 	nstmts int
 }
 
-type svcIndex struct {
-	exact      map[string][]int32 // full action name, no wildcard
-	prefixes   map[string][]int32 // literal prefix of a wildcard pattern
-	prefixLens []int              // distinct prefix lengths, ascending
-}
 
 type patKind uint8
 
@@ -188,7 +191,7 @@ func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
 	}
 	s.nstmts = len(s.stmts)
 	if len(s.stmts) > indexThreshold {
-		s.buildIndex(fold)
+		s.buildIndex()
 	}
 	return s, nil
 }
@@ -382,13 +385,13 @@ func (c *cprincipal) match(p string) bool {
 	return false
 }
 
-// buildIndex indexes statements by service and action.
-func (s *Set) buildIndex(fold bool) {
+// buildIndex indexes statements by action: literal actions, literal heads
+// of wildcard patterns, and statements that are candidates for every action.
+func (s *Set) buildIndex() {
 	s.indexed = true
-	s.services = make(map[string]*svcIndex)
+	s.literal = make(map[string][]int32)
+	s.prefixes = make(map[string][]int32)
 	lists := make([]int, len(s.stmts)) // number of index lists holding each statement
-	// Index entries are statement indexes; an entry e < 0 stands for
-	// statement ^e and records that the action is known to match.
 	add := func(l []int32, i int32, known bool) []int32 {
 		if n := len(l); n > 0 && (l[n-1] == i || l[n-1] == ^i) {
 			if known {
@@ -411,95 +414,81 @@ func (s *Set) buildIndex(fold bool) {
 		}
 		for k := range st.actions {
 			p := &st.actions[k]
-			if p.kind == patAny {
-				s.always = add(s.always, idx, true)
-				continue
-			}
 			// p.lit is unescaped: the whole action (exact), the text before
 			// the trailing star (prefix) or before the first wildcard or
 			// escape (general).
-			svc, _, ok := strings.Cut(p.lit, ":")
-			if !ok {
+			switch {
+			case p.kind == patAny:
+				s.always = add(s.always, idx, true)
+			case strings.IndexByte(p.lit, ':') < 0:
 				s.always = add(s.always, idx, false)
-				continue
-			}
-			si := s.services[svc]
-			if si == nil {
-				si = &svcIndex{exact: map[string][]int32{}, prefixes: map[string][]int32{}}
-				s.services[svc] = si
-			}
-			switch p.kind {
-			case patExact:
-				si.exact[p.lit] = add(si.exact[p.lit], idx, true)
+			case p.kind == patExact:
+				s.literal[p.lit] = add(s.literal[p.lit], idx, true)
 			default:
-				si.prefixes[p.lit] = add(si.prefixes[p.lit], idx, p.kind == patPrefix)
+				s.prefixes[p.lit] = add(s.prefixes[p.lit], idx, p.kind == patPrefix)
 			}
 		}
 	}
 	for i := range s.stmts {
 		s.stmts[i].multi = lists[i] > 1
 	}
-	for _, si := range s.services {
-		seen := map[int]bool{}
-		for pre := range si.prefixes {
-			if !seen[len(pre)] {
-				seen[len(pre)] = true
-				si.prefixLens = append(si.prefixLens, len(pre))
-			}
+	seen := map[int]bool{}
+	for pre := range s.prefixes {
+		if !seen[len(pre)] {
+			seen[len(pre)] = true
+			s.prefixLens = append(s.prefixLens, len(pre))
 		}
-		sortInts(si.prefixLens)
 	}
-	s.buildDirect()
+	sortInts(s.prefixLens)
+	s.mergeLiteral()
 }
 
-// directBudget bounds the total length of the direct candidate lists.
-const directBudget = 1 << 20
+// mergeBudget bounds the total length of the merged candidate lists.
+const mergeBudget = 1 << 20
 
-// buildDirect precomputes, for every action named literally, the merged
-// candidate list that the index would produce, so that evaluating such an
+// mergeLiteral turns every literal action's list into the complete, ordered
+// candidate list the index would produce for it, so that evaluating such an
 // action costs one map lookup and no deduplication.
-func (s *Set) buildDirect() {
-	total := 0
-	for _, si := range s.services {
-		total += len(si.exact) * (len(s.always) + 1)
-	}
-	if total > directBudget {
+func (s *Set) mergeLiteral() {
+	if len(s.literal)*(len(s.always)+1) > mergeBudget {
 		return
 	}
-	s.direct = make(map[string][]int32)
-	known := make(map[int32]bool)
-	for _, si := range s.services {
-		for action, list := range si.exact {
-			clear(known)
-			merge := func(l []int32) {
-				for _, e := range l {
-					i, k := e, false
-					if e < 0 {
-						i, k = ^e, true
-					}
-					known[i] = known[i] || k
-				}
+	var buf []int32
+	for action, list := range s.literal {
+		buf = append(append(buf[:0], s.always...), list...)
+		for _, l := range s.prefixLens {
+			if l <= len(action) {
+				buf = append(buf, s.prefixes[action[:l]]...)
 			}
-			merge(s.always)
-			merge(list)
-			for _, l := range si.prefixLens {
-				if l <= len(action) {
-					merge(si.prefixes[action[:l]])
-				}
-			}
-			out := make([]int32, 0, len(known))
-			for i := range known {
-				out = append(out, i)
-			}
-			slices.Sort(out)
-			for k, i := range out {
-				if known[i] {
-					out[k] = ^i
-				}
-			}
-			s.direct[action] = out
 		}
+		s.literal[action] = mergeEntries(buf)
 	}
+	s.merged = true
+}
+
+// mergeEntries sorts index entries by statement and removes duplicates, an
+// entry being "known" if any of its duplicates is.
+func mergeEntries(buf []int32) []int32 {
+	idx := func(e int32) int32 {
+		if e < 0 {
+			return ^e
+		}
+		return e
+	}
+	slices.SortFunc(buf, func(a, b int32) int {
+		if ia, ib := idx(a), idx(b); ia != ib {
+			return int(ia - ib)
+		}
+		return int(a - b) // known (negative) entries first
+	})
+	out := make([]int32, 0, len(buf))
+	for _, e := range buf {
+		if n := len(out); n > 0 && idx(out[n-1]) == idx(e) {
+			continue // the first of a run is the known one, if any
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func sortInts(a []int) {

@@ -51,49 +51,43 @@ type evaluator struct {
 
 func (e *evaluator) indexed() {
 	e.visited = true
-	s := e.s
 	action := e.req.Action
-	colon := strings.IndexByte(action, ':')
-	if colon < 0 {
-		e.always()
+	if e.s.dialect != AWS {
+		e.lookup(action)
 		return
 	}
-	if s.dialect == AWS {
-		var buf [128]byte
-		if len(action) > len(buf) {
-			e.lookup(strings.ToLower(action), colon)
-			return
+	var buf [128]byte
+	if len(action) > len(buf) {
+		e.lookup(strings.ToLower(action))
+		return
+	}
+	n := copy(buf[:], action)
+	for i := 0; i < n; i++ {
+		if c := buf[i]; 'A' <= c && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
 		}
-		n := copy(buf[:], action)
-		for i := 0; i < n; i++ {
-			if c := buf[i]; 'A' <= c && c <= 'Z' {
-				buf[i] = c + 'a' - 'A'
-			}
+	}
+	lb := buf[:n]
+	// The lookups convert lb in the index expressions, which does not
+	// allocate.
+	s := e.s
+	l, ok := s.literal[string(lb)]
+	if ok && s.merged {
+		e.direct(l)
+		return
+	}
+	e.always()
+	for _, i := range l {
+		e.visit(i)
+	}
+	for _, k := range s.prefixLens {
+		if k > n {
+			break
 		}
-		lb := buf[:n]
-		if l, ok := s.direct[string(lb)]; ok {
-			e.direct(l)
-			return
-		}
-		e.always()
-		si := s.services[string(lb[:colon])]
-		if si == nil {
-			return
-		}
-		for _, i := range si.exact[string(lb)] {
+		for _, i := range s.prefixes[string(lb[:k])] {
 			e.visit(i)
 		}
-		for _, l := range si.prefixLens {
-			if l > n {
-				break
-			}
-			for _, i := range si.prefixes[string(lb[:l])] {
-				e.visit(i)
-			}
-		}
-		return
 	}
-	e.lookup(action, colon)
 }
 
 // always evaluates the statements that are candidates for every action.
@@ -103,7 +97,7 @@ func (e *evaluator) always() {
 	}
 }
 
-// direct evaluates a precomputed candidate list: no duplicates, in order.
+// direct evaluates a merged candidate list: no duplicates, in order.
 func (e *evaluator) direct(l []int32) {
 	e.ordered = true
 	for _, entry := range l {
@@ -115,24 +109,22 @@ func (e *evaluator) direct(l []int32) {
 	}
 }
 
-func (e *evaluator) lookup(action string, colon int) {
-	if l, ok := e.s.direct[action]; ok {
+func (e *evaluator) lookup(action string) {
+	s := e.s
+	l, ok := s.literal[action]
+	if ok && s.merged {
 		e.direct(l)
 		return
 	}
 	e.always()
-	si := e.s.services[action[:colon]]
-	if si == nil {
-		return
-	}
-	for _, i := range si.exact[action] {
+	for _, i := range l {
 		e.visit(i)
 	}
-	for _, l := range si.prefixLens {
-		if l > len(action) {
+	for _, k := range s.prefixLens {
+		if k > len(action) {
 			break
 		}
-		for _, i := range si.prefixes[action[:l]] {
+		for _, i := range s.prefixes[action[:k]] {
 			e.visit(i)
 		}
 	}

@@ -131,7 +131,7 @@ func (d *decoder) errAt(off int, p *path, cat error, msg string) {
 }
 
 func (d *decoder) typeErr(n *jsontree.Node, p *path, want string) {
-	d.errAt(n.Off, p, ErrInvalidType, "want "+want+", got "+n.Kind.String())
+	d.errAt(int(n.Off), p, ErrInvalidType, "want "+want+", got "+n.Kind.String())
 }
 
 // object checks that n is an object without duplicate keys; it returns
@@ -142,13 +142,14 @@ func (d *decoder) object(n *jsontree.Node, p *path, want string, quoteKeys bool)
 		d.typeErr(n, p, want)
 		return false
 	}
-	for i := 1; i < len(n.Members); i++ {
+	for i := 1; i < n.NumMembers(); i++ {
 		if isDup(n, i) {
-			mp := p.field(n.Members[i].Key)
+			m := n.Member(i)
+			mp := p.field(m.Key)
 			if quoteKeys {
-				mp = p.quoted(n.Members[i].Key)
+				mp = p.quoted(m.Key)
 			}
-			d.errAt(n.Members[i].KeyOff, &mp, ErrDuplicateKey, "key "+strconv.Quote(n.Members[i].Key)+" given twice")
+			d.errAt(m.KeyOff, &mp, ErrDuplicateKey, "key "+strconv.Quote(m.Key)+" given twice")
 		}
 	}
 	return true
@@ -156,9 +157,9 @@ func (d *decoder) object(n *jsontree.Node, p *path, want string, quoteKeys bool)
 
 // isDup reports whether member i repeats an earlier key.
 func isDup(n *jsontree.Node, i int) bool {
-	k := n.Members[i].Key
+	k := n.Kids[2*i].Str
 	for j := 0; j < i; j++ {
-		if n.Members[j].Key == k {
+		if n.Kids[2*j].Str == k {
 			return true
 		}
 	}
@@ -172,23 +173,23 @@ func (d *decoder) document(n *jsontree.Node) *Document {
 		return doc
 	}
 	var mask int
-	for i := range n.Members {
+	for i := 0; i < n.NumMembers(); i++ {
 		if isDup(n, i) {
 			continue
 		}
-		m := &n.Members[i]
+		m := n.Member(i)
 		mp := root.field(m.Key)
 		switch m.Key {
 		case "Version":
 			if m.Value.Kind != jsontree.String {
-				d.typeErr(&m.Value, &mp, "string")
+				d.typeErr(m.Value, &mp, "string")
 				mask |= fVersion
 				continue
 			}
 			doc.Version = m.Value.Str
 		case "Id":
 			if m.Value.Kind != jsontree.String {
-				d.typeErr(&m.Value, &mp, "string")
+				d.typeErr(m.Value, &mp, "string")
 				continue
 			}
 			doc.ID = m.Value.Str
@@ -196,14 +197,14 @@ func (d *decoder) document(n *jsontree.Node) *Document {
 			switch m.Value.Kind {
 			case jsontree.Object:
 				doc.Statements = make([]Statement, 1)
-				d.statement(&m.Value, &doc.Statements[0], 0)
+				d.statement(m.Value, &doc.Statements[0], 0)
 			case jsontree.Array:
-				doc.Statements = make([]Statement, len(m.Value.Elems))
-				for k := range m.Value.Elems {
-					d.statement(&m.Value.Elems[k], &doc.Statements[k], k)
+				doc.Statements = make([]Statement, len(m.Value.Kids))
+				for k := range m.Value.Kids {
+					d.statement(&m.Value.Kids[k], &doc.Statements[k], k)
 				}
 			default:
-				d.typeErr(&m.Value, &mp, "object or array of objects")
+				d.typeErr(m.Value, &mp, "object or array of objects")
 				mask |= fStatement
 			}
 		default:
@@ -220,13 +221,13 @@ func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
 		return
 	}
 	mask := 0
-	for i := range n.Members {
+	for i := 0; i < n.NumMembers(); i++ {
 		if isDup(n, i) {
 			continue
 		}
-		m := &n.Members[i]
+		m := n.Member(i)
 		fp := sp.field(m.Key)
-		v := &m.Value
+		v := m.Value
 		switch m.Key {
 		case "Sid":
 			if v.Kind != jsontree.String {
@@ -284,10 +285,10 @@ func (d *decoder) strings(n *jsontree.Node, p *path) []string {
 	case jsontree.String:
 		return []string{n.Str}
 	case jsontree.Array:
-		out := make([]string, 0, len(n.Elems))
+		out := make([]string, 0, len(n.Kids))
 		ok := true
-		for i := range n.Elems {
-			e := &n.Elems[i]
+		for i := range n.Kids {
+			e := &n.Kids[i]
 			if e.Kind != jsontree.String {
 				ep := p.at(i)
 				d.typeErr(e, &ep, "string")
@@ -310,7 +311,7 @@ func (d *decoder) principal(n *jsontree.Node, p *path) *Principal {
 		if n.Str == "*" {
 			return &Principal{Wildcard: true}
 		}
-		d.errAt(n.Off, p, ErrInvalidValue, `a string principal must be "*"`)
+		d.errAt(int(n.Off), p, ErrInvalidValue, `a string principal must be "*"`)
 		return nil
 	}
 	if !d.object(n, p, `"*" or object`, false) {
@@ -318,12 +319,12 @@ func (d *decoder) principal(n *jsontree.Node, p *path) *Principal {
 	}
 	pr := &Principal{}
 	ok := true
-	for i := range n.Members {
+	for i := 0; i < n.NumMembers(); i++ {
 		if isDup(n, i) {
 			ok = false
 			continue
 		}
-		m := &n.Members[i]
+		m := n.Member(i)
 		fp := p.field(m.Key)
 		var dst *[]string
 		switch m.Key {
@@ -338,7 +339,7 @@ func (d *decoder) principal(n *jsontree.Node, p *path) *Principal {
 			ok = false
 			continue
 		}
-		if *dst = d.strings(&m.Value, &fp); *dst == nil {
+		if *dst = d.strings(m.Value, &fp); *dst == nil {
 			ok = false
 		}
 	}
@@ -352,31 +353,31 @@ func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
 	if !d.object(n, p, "object", false) {
 		return nil, false
 	}
-	if len(n.Members) == 0 {
+	if n.NumMembers() == 0 {
 		return nil, true
 	}
-	c := make(Condition, len(n.Members))
+	c := make(Condition, n.NumMembers())
 	ok := true
-	for i := range n.Members {
+	for i := 0; i < n.NumMembers(); i++ {
 		if isDup(n, i) {
 			ok = false
 			continue
 		}
-		m := &n.Members[i]
+		m := n.Member(i)
 		op := p.field(m.Key)
-		if !d.object(&m.Value, &op, "object", true) {
+		if !d.object(m.Value, &op, "object", true) {
 			ok = false
 			continue
 		}
-		keys := make(map[string][]string, len(m.Value.Members))
-		for k := range m.Value.Members {
-			if isDup(&m.Value, k) {
+		keys := make(map[string][]string, m.Value.NumMembers())
+		for k := 0; k < m.Value.NumMembers(); k++ {
+			if isDup(m.Value, k) {
 				ok = false
 				continue
 			}
-			km := &m.Value.Members[k]
+			km := m.Value.Member(k)
 			kp := op.quoted(km.Key)
-			vals, vok := d.condValues(&km.Value, &kp)
+			vals, vok := d.condValues(km.Value, &kp)
 			if !vok {
 				ok = false
 				continue
@@ -400,10 +401,10 @@ func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
 		d.typeErr(n, p, "string, number, boolean or array of them")
 		return nil, false
 	}
-	out := make([]string, 0, len(n.Elems))
+	out := make([]string, 0, len(n.Kids))
 	ok := true
-	for i := range n.Elems {
-		e := &n.Elems[i]
+	for i := range n.Kids {
+		e := &n.Kids[i]
 		if !scalar(e) {
 			ep := p.at(i)
 			d.typeErr(e, &ep, "string, number or boolean")
@@ -418,7 +419,7 @@ func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
 // locate returns the offset of the node a formatted path names, or of the
 // deepest node found along it.
 func locate(n *jsontree.Node, p string) int {
-	off := n.Off
+	off := int(n.Off)
 	for p != "" {
 		switch {
 		case p[0] == '.':
@@ -448,7 +449,7 @@ func locate(n *jsontree.Node, p string) int {
 			if m == nil {
 				return off
 			}
-			n, off = &m.Value, m.Value.Off
+			n, off = m.Value, int(m.Value.Off)
 		case p[0] == '[':
 			end := strings.IndexByte(p, ']')
 			if end < 0 {
@@ -460,9 +461,9 @@ func locate(n *jsontree.Node, p string) int {
 			}
 			p = p[end+1:]
 			switch {
-			case n.Kind == jsontree.Array && i < len(n.Elems):
-				n = &n.Elems[i]
-				off = n.Off
+			case n.Kind == jsontree.Array && i < len(n.Kids):
+				n = &n.Kids[i]
+				off = int(n.Off)
 			case n.Kind != jsontree.Array && i == 0:
 			default:
 				return off
@@ -478,7 +479,7 @@ func locate(n *jsontree.Node, p string) int {
 			if m == nil {
 				return off
 			}
-			n, off = &m.Value, m.Value.Off
+			n, off = m.Value, int(m.Value.Off)
 		}
 	}
 	return off
@@ -488,9 +489,9 @@ func member(n *jsontree.Node, key string) *jsontree.Member {
 	if n.Kind != jsontree.Object {
 		return nil
 	}
-	for i := range n.Members {
-		if n.Members[i].Key == key {
-			return &n.Members[i]
+	for i := 0; i < n.NumMembers(); i++ {
+		if m := n.Member(i); m.Key == key {
+			return &m
 		}
 	}
 	return nil

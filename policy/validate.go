@@ -58,26 +58,44 @@ func (v *validator) document(d *Document, mask int) {
 	if mask&fStatement == 0 && len(d.Statements) == 0 {
 		v.add(&statementPath, ErrMissingField, "at least one statement is required")
 	}
-	// Duplicate Sids.
+	// Duplicate Sids: a quadratic scan for small documents, a map beyond.
 	if len(d.Statements) > 1 {
-		var seen map[string]int
-		for i := range d.Statements {
-			sid := d.Statements[i].Sid
-			if sid == "" {
+		v.sids(d.Statements)
+	}
+}
+
+func (v *validator) sids(sts []Statement) {
+	dup := func(i, j int) {
+		sp := stmtPath(i)
+		fp := sp.field("Sid")
+		other := stmtPath(j)
+		v.add(&fp, ErrDuplicateSid, strconv.Quote(sts[i].Sid)+" already used by "+other.String())
+	}
+	if len(sts) <= 32 {
+		for i := 1; i < len(sts); i++ {
+			if sts[i].Sid == "" {
 				continue
 			}
-			if seen == nil {
-				seen = make(map[string]int, len(d.Statements))
+			for j := 0; j < i; j++ {
+				if sts[j].Sid == sts[i].Sid {
+					dup(i, j)
+					break
+				}
 			}
-			if j, ok := seen[sid]; ok {
-				sp := stmtPath(i)
-				fp := sp.field("Sid")
-				other := stmtPath(j)
-				v.add(&fp, ErrDuplicateSid, strconv.Quote(sid)+" already used by "+other.String())
-				continue
-			}
-			seen[sid] = i
 		}
+		return
+	}
+	seen := make(map[string]int, len(sts))
+	for i := range sts {
+		sid := sts[i].Sid
+		if sid == "" {
+			continue
+		}
+		if j, ok := seen[sid]; ok {
+			dup(i, j)
+			continue
+		}
+		seen[sid] = i
 	}
 }
 

@@ -42,21 +42,35 @@ func (k Kind) String() string {
 	return "invalid"
 }
 
-// Node is one JSON value.
+// Node is one JSON value. Nodes are kept small (48 bytes): an object's
+// members are stored as alternating key and value nodes in Kids.
 type Node struct {
-	Kind    Kind     // the JSON type
-	Off     int      // byte offset of the value in the input
-	Str     string   // String: the decoded text; Number: the literal; Bool: "true"/"false"
-	Members []Member // Object members, in input order
-	Elems   []Node   // Array elements
+	Kind Kind   // the JSON type
+	Off  int32  // byte offset of the value in the input
+	Str  string // String: the decoded text; Number: the literal; Bool: "true"/"false"
+	// Kids are an array's elements, or an object's members as key (a String
+	// node) and value pairs, in input order.
+	Kids []Node
 }
 
-// Member is one object member.
+// Member is a view of one object member.
 type Member struct {
 	Key    string // the decoded key
 	KeyOff int    // byte offset of the key in the input
-	Value  Node   // the value
+	Value  *Node  // the value
 }
+
+// NumMembers returns the number of members of an object.
+func (n *Node) NumMembers() int { return len(n.Kids) / 2 }
+
+// Member returns member i of an object.
+func (n *Node) Member(i int) Member {
+	k := &n.Kids[2*i]
+	return Member{Key: k.Str, KeyOff: int(k.Off), Value: &n.Kids[2*i+1]}
+}
+
+// MaxInput is the largest input Parse accepts (offsets are 32-bit).
+const MaxInput = 1<<31 - 1
 
 // SyntaxError is a JSON syntax error at byte offset Off.
 type SyntaxError struct {
@@ -79,14 +93,16 @@ type parser struct {
 	// Scratch stacks: members and elements of the open containers are
 	// collected here and copied into exactly sized slices when the
 	// container closes, so each container costs one allocation.
-	members []Member
-	elems   []Node
+	kids []Node
 }
 
 // Parse parses data as exactly one JSON value (surrounded by optional
 // whitespace). Nesting deeper than maxDepth is an error.
 func Parse(data []byte, maxDepth int) (Node, error) {
-	p := parser{data: data, src: string(data), maxDepth: maxDepth}
+	if len(data) > MaxInput {
+		return Node{}, &SyntaxError{Off: 0, Msg: "input too large"}
+	}
+	p := parser{data: data, src: string(data), maxDepth: maxDepth, kids: make([]Node, 0, 64)}
 	p.ws()
 	n := p.value(0)
 	if p.err == nil {
@@ -167,13 +183,13 @@ func (p *parser) value(depth int) Node {
 		return p.array(depth + 1)
 	case c == '"':
 		s := p.str()
-		return Node{Kind: String, Off: off, Str: s}
+		return Node{Kind: String, Off: int32(off), Str: s}
 	case c == 't':
-		return p.lit("true", Node{Kind: Bool, Off: off, Str: "true"})
+		return p.lit("true", Node{Kind: Bool, Off: int32(off), Str: "true"})
 	case c == 'f':
-		return p.lit("false", Node{Kind: Bool, Off: off, Str: "false"})
+		return p.lit("false", Node{Kind: Bool, Off: int32(off), Str: "false"})
 	case c == 'n':
-		return p.lit("null", Node{Kind: Null, Off: off})
+		return p.lit("null", Node{Kind: Null, Off: int32(off)})
 	case c == '-' || ('0' <= c && c <= '9'):
 		return p.number()
 	default:
@@ -233,19 +249,19 @@ func (p *parser) number() Node {
 			return Node{}
 		}
 	}
-	return Node{Kind: Number, Off: start, Str: p.src[start:p.i]}
+	return Node{Kind: Number, Off: int32(start), Str: p.src[start:p.i]}
 }
 
 func (p *parser) object(depth int) Node {
-	n := Node{Kind: Object, Off: p.i}
+	n := Node{Kind: Object, Off: int32(p.i)}
 	p.i++ // {
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
 		p.i++
 		return n
 	}
-	base := len(p.members)
-	defer func() { p.members = p.members[:base] }()
+	base := len(p.kids)
+	defer func() { p.kids = p.kids[:base] }()
 	for p.err == nil {
 		p.ws()
 		if p.i >= len(p.data) || p.data[p.i] != '"' {
@@ -269,7 +285,7 @@ func (p *parser) object(depth int) Node {
 		p.i++
 		p.ws()
 		v := p.value(depth)
-		p.members = append(p.members, Member{Key: k, KeyOff: koff, Value: v})
+		p.kids = append(p.kids, Node{Kind: String, Off: int32(koff), Str: k}, v)
 		p.ws()
 		if p.err != nil {
 			break
@@ -280,7 +296,7 @@ func (p *parser) object(depth int) Node {
 		}
 		if p.i < len(p.data) && p.data[p.i] == '}' {
 			p.i++
-			n.Members = append([]Member(nil), p.members[base:]...)
+			n.Kids = append([]Node(nil), p.kids[base:]...)
 			return n
 		}
 		if p.i >= len(p.data) {
@@ -293,20 +309,20 @@ func (p *parser) object(depth int) Node {
 }
 
 func (p *parser) array(depth int) Node {
-	n := Node{Kind: Array, Off: p.i}
+	n := Node{Kind: Array, Off: int32(p.i)}
 	p.i++ // [
 	p.ws()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
 		p.i++
-		n.Elems = []Node{}
+		n.Kids = []Node{}
 		return n
 	}
-	base := len(p.elems)
-	defer func() { p.elems = p.elems[:base] }()
+	base := len(p.kids)
+	defer func() { p.kids = p.kids[:base] }()
 	for p.err == nil {
 		p.ws()
 		v := p.value(depth)
-		p.elems = append(p.elems, v)
+		p.kids = append(p.kids, v)
 		p.ws()
 		if p.err != nil {
 			break
@@ -317,7 +333,7 @@ func (p *parser) array(depth int) Node {
 		}
 		if p.i < len(p.data) && p.data[p.i] == ']' {
 			p.i++
-			n.Elems = append([]Node(nil), p.elems[base:]...)
+			n.Kids = append([]Node(nil), p.kids[base:]...)
 			return n
 		}
 		if p.i >= len(p.data) {

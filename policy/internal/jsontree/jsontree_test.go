@@ -22,20 +22,21 @@ func toAny(n Node) (v any, ok bool) {
 	case String:
 		return n.Str, true
 	case Array:
-		out := make([]any, len(n.Elems))
-		for i, e := range n.Elems {
+		out := make([]any, len(n.Kids))
+		for i, e := range n.Kids {
 			if out[i], ok = toAny(e); !ok {
 				return nil, false
 			}
 		}
 		return out, true
 	}
-	m := make(map[string]any, len(n.Members))
-	for _, mem := range n.Members {
+	m := make(map[string]any, n.NumMembers())
+	for i := 0; i < n.NumMembers(); i++ {
+		mem := n.Member(i)
 		if _, dup := m[mem.Key]; dup {
 			return nil, false
 		}
-		if m[mem.Key], ok = toAny(mem.Value); !ok {
+		if m[mem.Key], ok = toAny(*mem.Value); !ok {
 			return nil, false
 		}
 	}
