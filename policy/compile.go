@@ -17,10 +17,10 @@ const indexThreshold = 0
 // Set is a compiled, immutable set of policies. It is safe for concurrent
 // use by multiple goroutines.
 type Set struct {
-	dialect  Dialect
-	ids      []string
-	stmts    []cstmt
-	indexed  bool
+	dialect Dialect
+	ids     []string
+	stmts   []cstmt
+	indexed bool
 	// The action index (keys are lower case in the AWS dialect). Entries are
 	// statement indexes; an entry e < 0 stands for statement ^e and records
 	// that the action is known to match.
@@ -34,9 +34,8 @@ type Set struct {
 	// before the first wildcard, including the service) to candidates.
 	prefixes   map[string][]int32
 	prefixLens []int // distinct lengths of the prefixes keys, ascending
-	nstmts int
+	nstmts     int
 }
-
 
 type patKind uint8
 
