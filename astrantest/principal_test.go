@@ -58,3 +58,27 @@ func TestPolicies_endToEnd(t *testing.T) {
 		})
 	}
 }
+
+// TestPolicies_sourceIP: aws:SourceIp and aws:SecureTransport come from the
+// request (loopback, plain HTTP).
+func TestPolicies_sourceIP(t *testing.T) {
+	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	ctx := context.Background()
+	root := iam.NewFromConfig(srv.RootConfig())
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
+ {"Effect":"Allow","Action":"s3:CreateBucket","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("bob@astran.io"), PolicyName: aws.String("net"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	_, bob := clientsFor(srv, login(t, srv, "bob@astran.io", "pw"))
+	if _, err := bob.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+		t.Errorf("ListBuckets from loopback: %v", err)
+	}
+	if _, err := bob.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tls-only")}); apiCode(err) != "AccessDenied" {
+		t.Errorf("CreateBucket over plain HTTP: %v, want AccessDenied", err)
+	}
+}

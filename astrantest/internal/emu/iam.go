@@ -23,6 +23,7 @@ const MaxPolicyVersions = 5
 type iamCall struct {
 	s      *Services
 	ctx    context.Context
+	r      *http.Request
 	form   map[string][]string
 	caller Caller
 	out    xw
@@ -97,7 +98,7 @@ func tagContext(tags []Tag, ctx map[string][]string) map[string][]string {
 }
 
 func (c *iamCall) authz(action, resource string, ctx map[string][]string) *APIError {
-	return c.s.authorize(c.ctx, c.caller, "iam:"+action, resource, ctx)
+	return c.s.authorize(c.r, c.caller, "iam:"+action, resource, ctx)
 }
 
 func (c *iamCall) arnOf(kind, path, name string) string {
@@ -185,7 +186,7 @@ func (s *Services) ServeIAM(w http.ResponseWriter, r *http.Request) {
 		queryError(w, IAMNamespace, authError(err), reqID)
 		return
 	}
-	c := &iamCall{s: s, ctx: r.Context(), form: form, caller: caller}
+	c := &iamCall{s: s, ctx: r.Context(), r: r, form: form, caller: caller}
 	action := c.get("Action")
 	op, ok := iamOps[action]
 	if !ok {

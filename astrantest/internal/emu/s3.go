@@ -181,7 +181,7 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	authz := func(action, resource string, ctx map[string][]string) bool {
-		if e := s.authorize(r.Context(), caller, "s3:"+action, resource, ctx); e != nil {
+		if e := s.authorize(r, caller, "s3:"+action, resource, ctx); e != nil {
 			s3Error(w, r, http.StatusForbidden, "AccessDenied", AccessDeniedMessage, "")
 			return false
 		}

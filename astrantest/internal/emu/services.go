@@ -10,8 +10,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -207,8 +209,22 @@ func authError(err error) *APIError {
 // AccessDeniedMessage is Astran's denial message.
 const AccessDeniedMessage = "You don't have permission to access this resource"
 
-func (s *Services) authorize(ctx context.Context, c Caller, action, resource string, reqCtx map[string][]string) *APIError {
-	ok, err := s.Engine.Authorize(ctx, c.authRequest(action, resource, reqCtx))
+// requestKeys adds the global condition keys a request supplies:
+// aws:SourceIp and aws:SecureTransport.
+func requestKeys(r *http.Request, reqCtx map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(reqCtx)+2)
+	for k, v := range reqCtx {
+		out[k] = v
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		out["aws:SourceIp"] = []string{host}
+	}
+	out["aws:SecureTransport"] = []string{strconv.FormatBool(r.TLS != nil)}
+	return out
+}
+
+func (s *Services) authorize(r *http.Request, c Caller, action, resource string, reqCtx map[string][]string) *APIError {
+	ok, err := s.Engine.Authorize(r.Context(), c.authRequest(action, resource, requestKeys(r, reqCtx)))
 	if err != nil || !ok {
 		return apiErr(http.StatusForbidden, "AccessDenied", AccessDeniedMessage)
 	}
