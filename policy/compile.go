@@ -118,6 +118,7 @@ type rpattern struct {
 type cprincipal struct {
 	any       bool
 	arns      []string // exact principal ARNs or names
+	roles     []string // "partition:account:name" of role ARNs, matching their sessions
 	accounts  []string // account IDs: any principal of the account
 	rootARNs  []string // "partition:account" of account root ARNs
 	federated []string
@@ -320,9 +321,15 @@ func compilePrincipal(p *Principal) *cprincipal {
 			c.any = true
 		case strings.HasPrefix(a, "arn:"):
 			var seg [6]string
-			if glob.Segments(a, &seg) == 6 && seg[5] == "root" {
+			n := glob.Segments(a, &seg)
+			switch {
+			case n == 6 && seg[5] == "root":
 				c.rootARNs = append(c.rootARNs, seg[1]+":"+seg[4])
-			} else {
+			case n == 6 && seg[2] == "iam" && strings.HasPrefix(seg[5], "role/"):
+				name := seg[5][strings.LastIndexByte(seg[5], '/')+1:]
+				c.roles = append(c.roles, seg[1]+":"+seg[4]+":"+name)
+				c.arns = append(c.arns, a)
+			default:
 				c.arns = append(c.arns, a)
 			}
 		default:
@@ -366,9 +373,21 @@ func (c *cprincipal) match(p string) bool {
 			return true
 		}
 	}
-	if len(c.accounts) > 0 || len(c.rootARNs) > 0 {
+	if len(c.accounts) > 0 || len(c.rootARNs) > 0 || len(c.roles) > 0 {
 		var seg [6]string
 		if glob.Segments(p, &seg) == 6 && seg[0] == "arn" {
+			// A role ARN matches the role's sessions,
+			// arn:P:sts::ACCOUNT:assumed-role/NAME/SESSION.
+			if rest, ok := strings.CutPrefix(seg[5], "assumed-role/"); ok && seg[2] == "sts" {
+				if name, _, ok := strings.Cut(rest, "/"); ok {
+					for _, r := range c.roles {
+						if len(r) == len(seg[1])+len(seg[4])+len(name)+2 && strings.HasPrefix(r, seg[1]) && r[len(seg[1])] == ':' &&
+							r[len(seg[1])+1:len(seg[1])+1+len(seg[4])] == seg[4] && r[len(r)-len(name)-1] == ':' && strings.HasSuffix(r, name) {
+							return true
+						}
+					}
+				}
+			}
 			for _, a := range c.accounts {
 				if a == seg[4] {
 					return true

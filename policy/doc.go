@@ -78,8 +78,10 @@
 //     (a principal ARN, or for a federated caller the identity provider's
 //     ARN): "*" and {"AWS": "*"} match everyone; an account ID or an account
 //     root ARN ("arn:demo:iam::ACCOUNT:root") matches every principal of
-//     that account; other entries (user, role, OIDC provider ARNs, service
-//     names) match exactly. A statement without them matches any principal.
+//     that account; a role ARN also matches the role's sessions
+//     ("arn:demo:sts::ACCOUNT:assumed-role/NAME/SESSION"); other entries
+//     (user ARNs, OIDC provider ARNs, service names) match exactly. A
+//     statement without them matches any principal.
 //
 // # Conditions
 //
@@ -122,8 +124,9 @@
 // [Context]; the engine derives nothing from them (filling aws:username
 // from the caller is the caller's job). A Context is a small case-insensitive
 // list: setting single-valued keys does not allocate once it has capacity,
-// and [Context.Reset] reuses it. Statements are indexed by service and by
-// literal action prefix, and every action named literally in the set gets a
+// and [Context.Reset] reuses it. Statements are indexed by the actions they
+// name literally and by the literal heads of their wildcard patterns (such
+// as "s3:Get" for "s3:Get*"); every action named literally gets a
 // precomputed candidate list, so a set of 10,000 statements evaluates as
 // fast as a small one. [Set.EvaluateInto] reuses a [Result] and does not
 // allocate unless a policy variable is expanded into a longer buffer than
