@@ -24,8 +24,31 @@ type MinIO struct{}
 // Name implements Engine.
 func (MinIO) Name() string { return "minio" }
 
-// Sources implements Engine: IAM JSON, one document per policy.
-func (MinIO) Sources(w *workload.Workload) [][]byte { return iamSources(w) }
+// Sources implements Engine: IAM JSON, one document per policy, keeping only
+// the S3 actions of each statement (MinIO's parser rejects other services'
+// actions, which could never match the workloads' S3 requests anyway); a
+// statement left with no action is dropped.
+func (MinIO) Sources(w *workload.Workload) [][]byte {
+	out := make([][]byte, len(w.Policies))
+	for i, p := range w.Policies {
+		q := workload.Policy{ID: p.ID}
+		for _, s := range p.Statements {
+			var acts []string
+			for _, a := range s.Actions {
+				if a == "*" || strings.HasPrefix(a, "s3:") {
+					acts = append(acts, a)
+				}
+			}
+			if len(acts) == 0 {
+				continue
+			}
+			s.Actions = acts
+			q.Statements = append(q.Statements, s)
+		}
+		out[i] = workload.IAMJSON(q)
+	}
+	return out
+}
 
 func iamSources(w *workload.Workload) [][]byte {
 	out := make([][]byte, len(w.Policies))

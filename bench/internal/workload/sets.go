@@ -15,15 +15,17 @@ const (
 )
 
 // TutorialAdmin is workload 1 with the tutorial's marketing group holding the
-// AstranAdmin built-in: every request is allowed.
+// AstranAdmin built-in (full access to S3, IAM, STS and kits): the tutorial's
+// requests are allowed.
 func TutorialAdmin() *Workload {
 	return &Workload{
 		Name:    "admin",
 		Builtin: "AstranAdmin",
 		Policies: []Policy{{
 			ID: "arn:astran:iam::astran:policy/AstranAdmin",
+			// The built-in's text (policy.Builtin), kept equal by TestTutorialAdminIsBuiltin.
 			Statements: []Statement{{
-				Sid: "AstranAdmin", Actions: []string{"*"}, Resources: []string{"*"},
+				Sid: "FullAccess", Actions: []string{"s3:*", "iam:*", "sts:*", "ck:*"}, Resources: []string{"*"},
 			}},
 		}},
 		Requests: tutorialRequests(Allow),

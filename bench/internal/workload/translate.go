@@ -148,6 +148,10 @@ func writeCedar(b *strings.Builder, id string, s Statement, universe []string, u
 	switch {
 	case all:
 		b.WriteString("  action,\n")
+	case len(actions) == 0:
+		// No action of the universe matches: Cedar has no empty
+		// action list, and this permit could never apply.
+		b.WriteString("  action == Action::\"(none)\",\n")
 	case len(actions) == 1:
 		fmt.Fprintf(b, "  action == Action::%q,\n", actions[0])
 	default:
