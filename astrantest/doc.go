@@ -44,8 +44,8 @@
 //     virtual-host-style, with header and presigned SigV4. A denial is AccessDenied "You don't have permission
 //     to access this resource".
 //
-// Request bodies are capped (1 MiB for IAM, STS and the token endpoint,
-// 16 MiB for S3 objects); malformed forms, XML, JSON and signatures get the
+// Request bodies are capped (64 KiB for the token endpoint, 1 MiB for IAM
+// and STS, 16 MiB per S3 request, 64 MiB per multipart upload); malformed forms, XML, JSON and signatures get the
 // service's error response, never a crash.
 //
 // The request clock skew of SigV4 is not enforced, so that [Server.Advance]
