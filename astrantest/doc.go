@@ -17,7 +17,13 @@
 // directly with [Server.SetPassword], or start the server with
 // [ServerOptions.UserPassword] so every new user can log in at once. A user
 // then logs in exactly as Astran documents it: the OIDC password grant on
-// the issuer's token endpoint (client "s5"), then STS LoginWithWebIdentity.
+// the issuer's token endpoint (client "s5"), then STS LoginWithWebIdentity
+// ([Server.Login] does both for a test).
+//
+// The OIDC listener also serves the mailbox for tools and humans:
+// GET /astrantest/mailbox lists the messages as JSON, and each message's
+// link (…/auth/realms/{partition}/login-actions/action-token?key=…) shows a
+// form on GET and sets the password from a "password" form field on POST.
 //
 // [Server.Advance] moves the emulator's clock forward, to test token and
 // credential expiry without sleeping.
