@@ -222,3 +222,34 @@ func TestCLI_s3(t *testing.T) {
 		t.Errorf("get-caller-identity: %s", out)
 	}
 }
+
+// TestCLI_policyDocuments: the CLI URL-decodes and parses the policy
+// documents IAM returns, so the emulator's encoding must round-trip.
+func TestCLI_policyDocuments(t *testing.T) {
+	srv := astrantest.New(t)
+	cli := newAWSCLI(t, srv)
+	ep := srv.Endpoints()
+	doc := `{"Version": "2012-10-17", "Statement": [{"Sid": "Home + more", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:demo:s3:::user-buckets/${aws:username}/*"}]}`
+	out := cli.root(ep.IAM, "iam", "create-policy", "--policy-name", "home", "--policy-document", doc)
+	var created struct{ Policy struct{ Arn string } }
+	if err := json.Unmarshal([]byte(out), &created); err != nil {
+		t.Fatalf("create-policy: %s (%v)", out, err)
+	}
+	out = cli.root(ep.IAM, "iam", "get-policy-version", "--policy-arn", created.Policy.Arn, "--version-id", "v1")
+	var got struct {
+		PolicyVersion struct {
+			Document struct {
+				Statement []struct{ Sid, Resource string }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.PolicyVersion.Document.Statement) != 1 ||
+		got.PolicyVersion.Document.Statement[0].Sid != "Home + more" ||
+		got.PolicyVersion.Document.Statement[0].Resource != "arn:demo:s3:::user-buckets/${aws:username}/*" {
+		t.Errorf("get-policy-version: %s (%v)", out, err)
+	}
+	out = cli.root(ep.IAM, "iam", "get-policy", "--policy-arn", "arn:astran:iam::astran:policy/AstranAdmin")
+	if !strings.Contains(out, `"PolicyName": "AstranAdmin"`) {
+		t.Errorf("get-policy of a built-in: %s", out)
+	}
+}
