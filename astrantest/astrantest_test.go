@@ -232,6 +232,15 @@ func TestS3_gate(t *testing.T) {
 	if string(b) != "hello" {
 		t.Errorf("GetObject = %q", b)
 	}
+	rng, err := bobS3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("test"), Key: aws.String("dir/a b.txt"), Range: aws.String("bytes=1-3")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(rng.Body)
+	rng.Body.Close()
+	if string(b) != "ell" || aws.ToString(rng.ContentRange) != "bytes 1-3/5" {
+		t.Errorf("ranged GetObject = %q %q", b, aws.ToString(rng.ContentRange))
+	}
 	lo, err := bobS3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("test")})
 	if err != nil || len(lo.Contents) != 1 || *lo.Contents[0].Key != "dir/a b.txt" {
 		t.Fatalf("ListObjectsV2: %+v %v", lo, err)

@@ -335,16 +335,11 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("ETag", o.etag)
 		h.Set("Content-Type", o.ctype)
-		h.Set("Last-Modified", o.modified.Format(http.TimeFormat))
-		h.Set("Accept-Ranges", "bytes")
 		for k, v := range o.meta {
 			h.Set(k, v)
 		}
-		h.Set("Content-Length", strconv.Itoa(len(o.data)))
-		w.WriteHeader(http.StatusOK)
-		if r.Method == http.MethodGet {
-			_, _ = w.Write(o.data)
-		}
+		// ServeContent handles Range, conditional requests and HEAD.
+		http.ServeContent(w, r, "", o.modified, bytes.NewReader(o.data))
 	case http.MethodDelete:
 		if !authz("DeleteObject", objARN, nil) {
 			return
