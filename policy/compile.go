@@ -112,7 +112,7 @@ func (p *pattern) matchARN(v string) bool {
 // rpattern is a resource pattern, possibly with variables.
 type rpattern struct {
 	pattern
-	tmpl *template // non-nil if the pattern has variables
+	tmpl template // non-empty if the pattern has variables
 }
 
 type cprincipal struct {
@@ -132,9 +132,9 @@ type cval struct {
 	t    time.Time
 	pfx  netip.Prefix
 	b    bool
-	bin  string // BinaryEquals: decoded bytes
-	tmpl *template
-	ok   bool // false if the value can never match (invalid)
+	bin  string   // BinaryEquals: decoded bytes
+	tmpl template // non-empty if the value has variables
+	ok   bool     // false if the value can never match (invalid)
 }
 
 type ccond struct {
@@ -182,11 +182,27 @@ func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
 		n += len(p.Document.Statements)
 	}
 	s.stmts = make([]cstmt, 0, n)
+	// One backing array per element kind for the whole set.
+	var ar arena
+	for _, p := range policies {
+		for k := range p.Document.Statements {
+			st := &p.Document.Statements[k]
+			ar.actions += len(st.Action) + len(st.NotAction)
+			ar.resources += len(st.Resource) + len(st.NotResource)
+			for _, keys := range st.Condition {
+				ar.conds += len(keys)
+				for _, vals := range keys {
+					ar.vals += len(vals)
+				}
+			}
+		}
+	}
+	ar.alloc()
 	fold := o.Dialect == AWS
 	for i, p := range policies {
 		vars := variablesEnabled(o.Dialect, p.Document.Version)
 		for k := range p.Document.Statements {
-			s.stmts = append(s.stmts, compileStatement(&p.Document.Statements[k], int32(i), int32(k), vars, fold))
+			s.stmts = append(s.stmts, ar.compileStatement(&p.Document.Statements[k], int32(i), int32(k), vars, fold))
 		}
 	}
 	s.nstmts = len(s.stmts)
@@ -214,7 +230,32 @@ func (s *Set) Len() int {
 	return s.nstmts
 }
 
-func compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
+// arena holds the backing arrays of a Set's compiled elements: counts
+// first, then the arrays, which compileStatement slices.
+type arena struct {
+	actions, resources, conds, vals int
+	actionArr                       []pattern
+	resourceArr                     []rpattern
+	condArr                         []ccond
+	valArr                          []cval
+}
+
+func (a *arena) alloc() {
+	a.actionArr = make([]pattern, a.actions)
+	a.resourceArr = make([]rpattern, a.resources)
+	a.condArr = make([]ccond, a.conds)
+	a.valArr = make([]cval, a.vals)
+}
+
+// take returns the next n elements of *arr (full slice expressions keep
+// appends from spilling into neighbours).
+func take[T any](arr *[]T, n int) []T {
+	out := (*arr)[:n:n]
+	*arr = (*arr)[n:]
+	return out
+}
+
+func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
 	c := cstmt{policy: pi, index: si, sid: st.Sid, effect: st.Effect}
 	switch {
 	case st.Principal != nil:
@@ -227,7 +268,7 @@ func compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
 	if st.NotAction != nil {
 		acts, c.notAction = st.NotAction, true
 	}
-	c.actions = make([]pattern, len(acts))
+	c.actions = take(&a.actionArr, len(acts))
 	for i, a := range acts {
 		c.actions[i] = compilePattern(appendLitGlobString(a), fold)
 	}
@@ -238,7 +279,7 @@ func compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
 	case st.Resource == nil:
 		c.anyResource = true
 	}
-	c.resources = make([]rpattern, len(res))
+	c.resources = take(&a.resourceArr, len(res))
 	for i, r := range res {
 		if !vars || !strings.Contains(r, "${") {
 			c.resources[i] = rpattern{pattern: compilePattern(appendLitGlobString(r), false)}
@@ -246,7 +287,7 @@ func compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
 		}
 		t, hasVar := parseTemplate(r, vars)
 		if hasVar {
-			c.resources[i] = rpattern{pattern: pattern{kind: patGeneral}, tmpl: &t}
+			c.resources[i] = rpattern{pattern: pattern{kind: patGeneral}, tmpl: t}
 			continue
 		}
 		g, _ := t.appendGlob(nil, nil)
@@ -256,14 +297,12 @@ func compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
 	for _, keys := range st.Condition {
 		n += len(keys)
 	}
-	if n > 0 {
-		c.conds = make([]ccond, 0, n)
-	}
+	c.conds = take(&a.condArr, n)[:0]
 	// Condition order does not matter: every condition must hold.
 	for opName, keys := range st.Condition {
 		op, _ := parseOperator(opName) // validated
 		for key, vals := range keys {
-			cc := ccond{op: op, key: key, vals: make([]cval, len(vals))}
+			cc := ccond{op: op, key: key, vals: take(&a.valArr, len(vals))}
 			for k, v := range vals {
 				cc.vals[k] = compileValue(op.cmp, v, vars)
 			}
@@ -288,7 +327,7 @@ func compileValue(k cmpKind, s string, vars bool) cval {
 	if vars && strings.Contains(s, "${") {
 		t, hasVar := parseTemplate(s, vars)
 		if hasVar {
-			return cval{tmpl: &t, ok: true}
+			return cval{tmpl: t, ok: true}
 		}
 		plain, _ := t.appendPlain(nil, nil)
 		g, _ := t.appendGlob(nil, nil)

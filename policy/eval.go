@@ -202,7 +202,7 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 }
 
 func (e *evaluator) matchResource(p *rpattern) bool {
-	if p.tmpl == nil {
+	if p.tmpl.parts == nil {
 		return p.matchARN(e.req.Resource)
 	}
 	buf, ok := p.tmpl.appendGlob(e.res.scratch[:0], &e.req.Context)
@@ -289,8 +289,8 @@ func (e *evaluator) matchOne(c *ccond, v string) bool {
 	}
 	for i := range c.vals {
 		pv := &c.vals[i]
-		if pv.tmpl != nil {
-			if e.matchTemplate(k, pv.tmpl, v, num, t) {
+		if pv.tmpl.parts != nil {
+			if e.matchTemplate(k, &pv.tmpl, v, num, t) {
 				return true
 			}
 			continue

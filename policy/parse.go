@@ -123,6 +123,22 @@ const (
 type decoder struct {
 	data []byte
 	v    validator
+	slab []string // backing array for the decoded string lists
+}
+
+// strs returns a fresh []string of length n carved from a shared slab, so
+// that a document's many short lists cost few allocations. The capacity is
+// n: appending to a list never writes into its neighbour.
+func (d *decoder) strs(n int) []string {
+	if n == 0 {
+		return []string{} // non-nil: an empty list is not an absent one
+	}
+	if cap(d.slab)-len(d.slab) < n {
+		d.slab = make([]string, 0, max(n, 128))
+	}
+	l := len(d.slab)
+	d.slab = d.slab[:l+n]
+	return d.slab[l : l+n : l+n]
 }
 
 func (d *decoder) errAt(off int, p *path, cat error, msg string) {
@@ -283,9 +299,11 @@ func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
 func (d *decoder) strings(n *jsontree.Node, p *path) []string {
 	switch n.Kind {
 	case jsontree.String:
-		return []string{n.Str}
+		out := d.strs(1)
+		out[0] = n.Str
+		return out
 	case jsontree.Array:
-		out := make([]string, 0, len(n.Kids))
+		out := d.strs(len(n.Kids))
 		ok := true
 		for i := range n.Kids {
 			e := &n.Kids[i]
@@ -295,7 +313,7 @@ func (d *decoder) strings(n *jsontree.Node, p *path) []string {
 				ok = false
 				continue
 			}
-			out = append(out, e.Str)
+			out[i] = e.Str
 		}
 		if !ok {
 			return nil
@@ -395,13 +413,15 @@ func scalar(n *jsontree.Node) bool {
 
 func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
 	if scalar(n) {
-		return []string{n.Str}, true
+		out := d.strs(1)
+		out[0] = n.Str
+		return out, true
 	}
 	if n.Kind != jsontree.Array {
 		d.typeErr(n, p, "string, number, boolean or array of them")
 		return nil, false
 	}
-	out := make([]string, 0, len(n.Kids))
+	out := d.strs(len(n.Kids))
 	ok := true
 	for i := range n.Kids {
 		e := &n.Kids[i]
@@ -411,7 +431,7 @@ func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
 			ok = false
 			continue
 		}
-		out = append(out, e.Str)
+		out[i] = e.Str
 	}
 	return out, ok
 }
