@@ -182,22 +182,7 @@ func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
 		n += len(p.Document.Statements)
 	}
 	s.stmts = make([]cstmt, 0, n)
-	// One backing array per element kind for the whole set.
-	var ar arena
-	for _, p := range policies {
-		for k := range p.Document.Statements {
-			st := &p.Document.Statements[k]
-			ar.actions += len(st.Action) + len(st.NotAction)
-			ar.resources += len(st.Resource) + len(st.NotResource)
-			for _, keys := range st.Condition {
-				ar.conds += len(keys)
-				for _, vals := range keys {
-					ar.vals += len(vals)
-				}
-			}
-		}
-	}
-	ar.alloc()
+	var ar arena // backing arrays shared by the whole set
 	fold := o.Dialect == AWS
 	for i, p := range policies {
 		vars := variablesEnabled(o.Dialect, p.Document.Version)
@@ -230,26 +215,28 @@ func (s *Set) Len() int {
 	return s.nstmts
 }
 
-// arena holds the backing arrays of a Set's compiled elements: counts
-// first, then the arrays, which compileStatement slices.
+// arena hands out the slices of a Set's compiled elements from shared
+// chunks, so that compiling costs few allocations.
 type arena struct {
-	actions, resources, conds, vals int
-	actionArr                       []pattern
-	resourceArr                     []rpattern
-	condArr                         []ccond
-	valArr                          []cval
+	actionArr   []pattern
+	resourceArr []rpattern
+	condArr     []ccond
+	valArr      []cval
 }
 
-func (a *arena) alloc() {
-	a.actionArr = make([]pattern, a.actions)
-	a.resourceArr = make([]rpattern, a.resources)
-	a.condArr = make([]ccond, a.conds)
-	a.valArr = make([]cval, a.vals)
-}
+// arenaChunk is the minimum number of elements allocated at once.
+const arenaChunk = 64
 
-// take returns the next n elements of *arr (full slice expressions keep
-// appends from spilling into neighbours).
+// take returns the next n elements of *arr, allocating a new chunk when it
+// has too few. Full slice expressions keep appends from spilling into
+// neighbours.
 func take[T any](arr *[]T, n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if len(*arr) < n {
+		*arr = make([]T, max(n, arenaChunk))
+	}
 	out := (*arr)[:n:n]
 	*arr = (*arr)[n:]
 	return out
@@ -297,7 +284,9 @@ func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) c
 	for _, keys := range st.Condition {
 		n += len(keys)
 	}
-	c.conds = take(&a.condArr, n)[:0]
+	if n > 0 {
+		c.conds = take(&a.condArr, n)[:0]
+	}
 	// Condition order does not matter: every condition must hold.
 	for opName, keys := range st.Condition {
 		op, _ := parseOperator(opName) // validated
