@@ -18,9 +18,9 @@ func (s *Set) Evaluate(req *Request) Result {
 }
 
 // EvaluateInto is like [Set.Evaluate] but stores the result in res, reusing
-// the capacity of its slices: once res has grown to fit, an evaluation that
-// expands no policy variable does not allocate. res must not be shared
-// between concurrent evaluations.
+// the capacity of its slices: once res has grown to fit, an evaluation does
+// not allocate (expanding a policy variable may grow res's scratch buffer
+// once). res must not be shared between concurrent evaluations.
 func (s *Set) EvaluateInto(req *Request, res *Result) {
 	res.Decision = ImplicitDeny
 	res.Statements = res.Statements[:0]
