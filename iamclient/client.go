@@ -30,7 +30,9 @@ type Options struct {
 
 	// BaseEndpoint is the IAM endpoint URL, e.g. a moto_server or
 	// astrantest URL. It is the single endpoint switch of this package.
-	// The zero value means, in order: $ASTRAN_IAM_ENDPOINT, the
+	// The zero value means, in order: $ASTRAN_IAM_ENDPOINT, the IAM
+	// endpoint of the aws.Config's ConfigSources (as set by sts.NewConfig
+	// and astrantest's RootConfig, or AWS_ENDPOINT_URL_IAM), the
 	// aws.Config's BaseEndpoint, then https://{Partition}.iam.astran.io.
 	BaseEndpoint string
 
@@ -88,6 +90,8 @@ func New(cfg aws.Config, optFns ...func(*Options)) *Client {
 		c.endpoint = o.BaseEndpoint
 	case getenv(endpoint.EnvIAMEndpoint) != "":
 		c.endpoint = getenv(endpoint.EnvIAMEndpoint)
+	case configEndpoint(cfg) != "":
+		c.endpoint = configEndpoint(cfg)
 	case cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "":
 		c.endpoint = *cfg.BaseEndpoint
 	case eps.Partition != "":
@@ -139,4 +143,22 @@ func failNoEndpoint(stack *middleware.Stack) error {
 		func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 			return middleware.InitializeOutput{}, middleware.Metadata{}, ErrNoEndpoint
 		}), middleware.Before)
+}
+
+// serviceEndpointSource is the interface aws-sdk-go-v2's service clients
+// look for in aws.Config.ConfigSources to find a service's base endpoint.
+type serviceEndpointSource interface {
+	GetServiceBaseEndpoint(ctx context.Context, sdkID string) (string, bool, error)
+}
+
+// configEndpoint returns the IAM endpoint that cfg's ConfigSources name, or "".
+func configEndpoint(cfg aws.Config) string {
+	for _, src := range cfg.ConfigSources {
+		if s, ok := src.(serviceEndpointSource); ok {
+			if ep, found, err := s.GetServiceBaseEndpoint(context.Background(), "IAM"); err == nil && found && ep != "" {
+				return ep
+			}
+		}
+	}
+	return ""
 }

@@ -787,6 +787,12 @@ func TestNew_endpoint(t *testing.T) {
 		"env beats cfg":          {opts: iamclient.Options{Getenv: env(map[string]string{"ASTRAN_IAM_ENDPOINT": "http://env"})}, cfg: aws.Config{BaseEndpoint: aws.String("http://cfg")}, want: "http://env"},
 		"BaseEndpoint beats all": {opts: iamclient.Options{BaseEndpoint: "http://opt", Partition: "demo", Getenv: env(map[string]string{"ASTRAN_IAM_ENDPOINT": "http://env"})}, cfg: aws.Config{BaseEndpoint: aws.String("http://cfg")}, want: "http://opt"},
 		"nothing":                {opts: iamclient.Options{Getenv: env(nil)}, want: ""},
+		"cfg.ConfigSources IAM": {opts: iamclient.Options{Partition: "demo", Getenv: env(nil)},
+			cfg: aws.Config{BaseEndpoint: aws.String("http://cfg"), ConfigSources: []any{"unrelated", serviceEndpoints{"S3": "http://s3", "IAM": "http://iam-src"}}}, want: "http://iam-src"},
+		"cfg.ConfigSources without IAM": {opts: iamclient.Options{Partition: "demo", Getenv: env(nil)},
+			cfg: aws.Config{ConfigSources: []any{serviceEndpoints{"S3": "http://s3"}}}, want: "https://demo.iam.astran.io"},
+		"env beats ConfigSources": {opts: iamclient.Options{Getenv: env(map[string]string{"ASTRAN_IAM_ENDPOINT": "http://env"})},
+			cfg: aws.Config{ConfigSources: []any{serviceEndpoints{"IAM": "http://iam-src"}}}, want: "http://env"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -796,6 +802,15 @@ func TestNew_endpoint(t *testing.T) {
 			}
 		})
 	}
+}
+
+// serviceEndpoints is a ConfigSources entry like the ones sts.NewConfig and
+// astrantest put in an aws.Config.
+type serviceEndpoints map[string]string
+
+func (m serviceEndpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
+	ep, ok := m[sdkID]
+	return ep, ok, nil
 }
 
 func TestNew_noEndpoint(t *testing.T) {
