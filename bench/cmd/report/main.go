@@ -173,7 +173,7 @@ func machine(res *results) string {
 	if out, err := exec.Command("go", "env", "GOVERSION").Output(); err == nil {
 		goversion = strings.TrimSpace(string(out))
 	}
-	cpu := res.header["cpu"]
+	cpu := ""
 	cores := 0
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
@@ -184,6 +184,9 @@ func machine(res *results) string {
 				}
 			}
 		}
+	}
+	if cpu == "" {
+		cpu = res.header["cpu"] // as go test printed it
 	}
 	return fmt.Sprintf("%s, %d logical CPUs, GOARCH=%s, %s, %s", cpu, cores, goarch, goversion,
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"))
