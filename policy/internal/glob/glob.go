@@ -7,6 +7,10 @@
 // variable values are escaped this way so that they match literally.
 //
 // The matcher never backtracks (see [Match]) and does not allocate.
+//
+// Patterns are expected to be valid UTF-8, which policy.Parse guarantees by
+// rejecting documents that are not; an invalid pattern never panics, but its
+// literal bytes may then match inside a multi-byte character of the value.
 package glob
 
 import (

@@ -171,6 +171,12 @@ func FuzzMatch(f *testing.F) {
 		if len(p) > 64 || len(v) > 64 {
 			return
 		}
+		// Patterns come from policy documents, which Parse rejects unless
+		// they are valid UTF-8; for invalid patterns the matcher compares
+		// literal bytes, and the rune-level reference is not meaningful.
+		if !utf8.ValidString(p) {
+			return
+		}
 		if fold {
 			p = strings.ToLower(p)
 		}
