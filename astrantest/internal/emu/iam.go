@@ -81,6 +81,16 @@ func (c *iamCall) tags() ([]Tag, *APIError) {
 	return out, nil
 }
 
+// boundaryContext returns the request's PermissionsBoundary and the
+// condition context of a Create call with tags and that boundary.
+func (c *iamCall) boundaryContext(tags []Tag) (boundary string, ctx map[string][]string) {
+	boundary = c.get("PermissionsBoundary")
+	if boundary != "" {
+		ctx = map[string][]string{"iam:PermissionsBoundary": {boundary}}
+	}
+	return boundary, tagContext(tags, ctx)
+}
+
 func tagContext(tags []Tag, ctx map[string][]string) map[string][]string {
 	if len(tags) == 0 {
 		return ctx
@@ -158,6 +168,50 @@ func page[T any](c *iamCall, items []T, key func(T) string) ([]T, string, *APIEr
 		return items[:max], base64.RawURLEncoding.EncodeToString([]byte(key(items[max]))), nil
 	}
 	return items, "", nil
+}
+
+// writePage writes, inside a wrapper element, the page of items (sorted by
+// key) that the request's Marker and MaxItems select, each with write, then
+// IsTruncated and the next Marker.
+func writePage[T any](c *iamCall, wrapper string, items []T, key func(T) string, write func(*T)) *APIError {
+	pg, next, e := page(c, items, key)
+	if e != nil {
+		return e
+	}
+	c.result = true
+	c.out.open(wrapper)
+	for i := range pg {
+		write(&pg[i])
+	}
+	c.out.close(wrapper)
+	c.truncated(next)
+	return nil
+}
+
+// listByPath answers a List{Users,Groups,Roles} call on m: the entities whose
+// path starts with PathPrefix, paged by lower-case name, each written with
+// write as a member of wrapper.
+func listByPath[T any](c *iamCall, action, kind, wrapper string, m map[string]*T, path, name func(*T) string, write func(string, *T)) *APIError {
+	if e := c.authz(action, c.listARN(kind), nil); e != nil {
+		return e
+	}
+	st := c.s.State
+	st.mu.RLock()
+	prefix := c.get("PathPrefix")
+	var items []T
+	for _, v := range sortedValues(m) {
+		if strings.HasPrefix(path(v), prefix) {
+			items = append(items, *v)
+		}
+	}
+	st.mu.RUnlock()
+	return writePage(c, wrapper, items, func(v T) string { return strings.ToLower(name(&v)) }, func(v *T) { write("member", v) })
+}
+
+// sortedPage writes the page of strings (sorted here) that the request selects; see [writePage].
+func sortedPage(c *iamCall, wrapper string, items []string, write func(string)) *APIError {
+	sort.Strings(items)
+	return writePage(c, wrapper, items, func(s string) string { return s }, func(s *string) { write(*s) })
 }
 
 func (c *iamCall) truncated(next string) {
@@ -299,12 +353,7 @@ func createUser(c *iamCall) *APIError {
 	if err != nil {
 		return invalidInput("The user name %s is invalid", name)
 	}
-	boundary := c.get("PermissionsBoundary")
-	ctx := tagContext(tags, nil)
-	if boundary != "" {
-		ctx = map[string][]string{"iam:PermissionsBoundary": {boundary}}
-		ctx = tagContext(tags, ctx)
-	}
+	boundary, ctx := c.boundaryContext(tags)
 	if e := c.authz("CreateUser", a.String(), ctx); e != nil {
 		return e
 	}
@@ -389,59 +438,70 @@ func getUser(c *iamCall) *APIError {
 }
 
 func listUsers(c *iamCall) *APIError {
-	if e := c.authz("ListUsers", c.listARN("user"), nil); e != nil {
-		return e
-	}
-	st := c.s.State
-	st.mu.RLock()
-	all := sortedValues(st.users)
-	prefix := c.get("PathPrefix")
-	users := make([]User, 0, len(all))
-	for _, u := range all {
-		if strings.HasPrefix(u.Path, prefix) {
-			users = append(users, *u)
-		}
-	}
-	st.mu.RUnlock()
-	pg, next, e := page(c, users, func(u User) string { return strings.ToLower(u.Name) })
-	if e != nil {
-		return e
-	}
-	c.result = true
-	c.out.open("Users")
-	for i := range pg {
-		c.writeUser("member", &pg[i])
-	}
-	c.out.close("Users")
-	c.truncated(next)
-	return nil
+	return listByPath(c, "ListUsers", "user", "Users", c.s.State.users,
+		func(u *User) string { return u.Path }, func(u *User) string { return u.Name }, c.writeUser)
 }
 
 // withUser authorizes action on the named user and runs f under the write lock.
 func (c *iamCall) withUser(action string, ctx map[string][]string, f func(u *User) *APIError) *APIError {
-	name, e := c.required("UserName")
+	return withNamed(c, "user", action, ctx, true, byName(c.s.State.users, func(u *User) arn.ARN { return u.ARN }), f)
+}
+
+// withNamed authorizes action on the kind ("user", "group" or "role") named
+// by the request's {Kind}Name parameter, then runs f on what find returns for
+// that name under the state lock (see [iamCall.lock]). The resource
+// authorized is the entity's ARN, or the ARN it would have when it does not
+// exist, in which case f is not run and the answer is NoSuchEntity.
+func withNamed[T any](c *iamCall, kind, action string, ctx map[string][]string, write bool,
+	find func(name string) (v T, arn string, ok bool), f func(T) *APIError) *APIError {
+	name, e := c.required(kindTitle(kind) + "Name")
 	if e != nil {
 		return e
 	}
 	st := c.s.State
 	st.mu.RLock()
-	u := st.users[strings.ToLower(name)]
-	res := c.userARNGuess(name)
-	if u != nil {
-		res = u.ARN.String()
+	res := c.arnOf(kind, "/", name)
+	if _, a, ok := find(name); ok {
+		res = a
 	}
 	st.mu.RUnlock()
 	if e := c.authz(action, res, ctx); e != nil {
 		return e
 	}
-	st.mu.Lock()
-	defer st.changed()
-	defer st.mu.Unlock()
-	u = st.users[strings.ToLower(name)]
-	if u == nil {
-		return noSuch("The user with name %s cannot be found.", name)
+	defer c.lock(write)()
+	v, _, ok := find(name)
+	if !ok {
+		return noSuch("The %s with name %s cannot be found.", kind, name)
 	}
-	return f(u)
+	return f(v)
+}
+
+// byName looks an entity up by its case-insensitive name in m (one of the
+// state's maps); call it under the state lock.
+func byName[T any](m map[string]*T, arnOf func(*T) arn.ARN) func(name string) (*T, string, bool) {
+	return func(name string) (*T, string, bool) {
+		v := m[strings.ToLower(name)]
+		if v == nil {
+			return nil, "", false
+		}
+		return v, arnOf(v).String(), true
+	}
+}
+
+// lock takes the state's write lock when write is set, else its read lock,
+// and returns the function that releases it; releasing the write lock also
+// marks the state changed.
+func (c *iamCall) lock(write bool) (unlock func()) {
+	st := c.s.State
+	if write {
+		st.mu.Lock()
+		return func() {
+			st.mu.Unlock()
+			st.changed()
+		}
+	}
+	st.mu.RLock()
+	return st.mu.RUnlock
 }
 
 func deleteUser(c *iamCall) *APIError {
@@ -551,15 +611,38 @@ func (c *iamCall) writeGroup(name string, g *Group) {
 	c.out.close(name)
 }
 
+// nameAndPath reads the {Kind}Name (checked with validName) and Path
+// parameters of a Create call.
+func (c *iamCall) nameAndPath(kind string, maxName int) (name, path string, e *APIError) {
+	if name, e = c.required(kindTitle(kind) + "Name"); e != nil {
+		return "", "", e
+	}
+	if e := validName(kind, name, maxName); e != nil {
+		return "", "", e
+	}
+	if path, e = validPath(c.get("Path")); e != nil {
+		return "", "", e
+	}
+	return name, path, nil
+}
+
+// createInput reads the parameters CreateRole and CreatePolicy share: those
+// of [iamCall.nameAndPath], the document parameter docParam and Tags.
+func (c *iamCall) createInput(kind string, maxName int, docParam string) (name, path, raw string, tags []Tag, e *APIError) {
+	if name, path, e = c.nameAndPath(kind, maxName); e != nil {
+		return "", "", "", nil, e
+	}
+	if raw, e = c.required(docParam); e != nil {
+		return "", "", "", nil, e
+	}
+	if tags, e = c.tags(); e != nil {
+		return "", "", "", nil, e
+	}
+	return name, path, raw, tags, nil
+}
+
 func createGroup(c *iamCall) *APIError {
-	name, e := c.required("GroupName")
-	if e != nil {
-		return e
-	}
-	if e := validName("group", name, 128); e != nil {
-		return e
-	}
-	path, e := validPath(c.get("Path"))
+	name, path, e := c.nameAndPath("group", 128)
 	if e != nil {
 		return e
 	}
@@ -571,9 +654,7 @@ func createGroup(c *iamCall) *APIError {
 		return e
 	}
 	st := c.s.State
-	st.mu.Lock()
-	defer st.changed()
-	defer st.mu.Unlock()
+	defer c.lock(true)()
 	if st.groups[strings.ToLower(name)] != nil {
 		return exists("Group with name %s already exists.", name)
 	}
@@ -585,83 +666,23 @@ func createGroup(c *iamCall) *APIError {
 }
 
 func (c *iamCall) withGroup(action string, ctx map[string][]string, write bool, f func(g *Group) *APIError) *APIError {
-	name, e := c.required("GroupName")
-	if e != nil {
-		return e
-	}
-	st := c.s.State
-	st.mu.RLock()
-	g := st.groups[strings.ToLower(name)]
-	res := c.arnOf("group", "/", name)
-	if g != nil {
-		res = g.ARN.String()
-	}
-	st.mu.RUnlock()
-	if e := c.authz(action, res, ctx); e != nil {
-		return e
-	}
-	if write {
-		st.mu.Lock()
-		defer st.changed()
-		defer st.mu.Unlock()
-	} else {
-		st.mu.RLock()
-		defer st.mu.RUnlock()
-	}
-	g = st.groups[strings.ToLower(name)]
-	if g == nil {
-		return noSuch("The group with name %s cannot be found.", name)
-	}
-	return f(g)
+	return withNamed(c, "group", action, ctx, write, byName(c.s.State.groups, func(g *Group) arn.ARN { return g.ARN }), f)
 }
 
 func getGroup(c *iamCall) *APIError {
 	return c.withGroup("GetGroup", nil, false, func(g *Group) *APIError {
-		members := slices.Clone(g.Members)
-		sort.Strings(members)
-		pg, next, e := page(c, members, func(s string) string { return s })
-		if e != nil {
-			return e
-		}
-		c.result = true
 		c.writeGroup("Group", g)
-		c.out.open("Users")
-		for _, m := range pg {
+		return sortedPage(c, "Users", slices.Clone(g.Members), func(m string) {
 			if u := c.s.State.users[m]; u != nil {
 				c.writeUser("member", u)
 			}
-		}
-		c.out.close("Users")
-		c.truncated(next)
-		return nil
+		})
 	})
 }
 
 func listGroups(c *iamCall) *APIError {
-	if e := c.authz("ListGroups", c.listARN("group"), nil); e != nil {
-		return e
-	}
-	st := c.s.State
-	st.mu.RLock()
-	var gs []Group
-	for _, g := range sortedValues(st.groups) {
-		if strings.HasPrefix(g.Path, c.get("PathPrefix")) {
-			gs = append(gs, *g)
-		}
-	}
-	st.mu.RUnlock()
-	pg, next, e := page(c, gs, func(g Group) string { return strings.ToLower(g.Name) })
-	if e != nil {
-		return e
-	}
-	c.result = true
-	c.out.open("Groups")
-	for i := range pg {
-		c.writeGroup("member", &pg[i])
-	}
-	c.out.close("Groups")
-	c.truncated(next)
-	return nil
+	return listByPath(c, "ListGroups", "group", "Groups", c.s.State.groups,
+		func(g *Group) string { return g.Path }, func(g *Group) string { return g.Name }, c.writeGroup)
 }
 
 func deleteGroup(c *iamCall) *APIError {
@@ -677,17 +698,24 @@ func deleteGroup(c *iamCall) *APIError {
 	})
 }
 
-func addUserToGroup(c *iamCall) *APIError {
+// withMember authorizes action on the named group and runs f, under the
+// write lock, with the group, the user named by UserName and that user's key.
+func (c *iamCall) withMember(action string, f func(g *Group, u *User, user, key string) *APIError) *APIError {
 	user, e := c.required("UserName")
 	if e != nil {
 		return e
 	}
-	return c.withGroup("AddUserToGroup", nil, true, func(g *Group) *APIError {
+	return c.withGroup(action, nil, true, func(g *Group) *APIError {
 		u := c.s.State.users[strings.ToLower(user)]
 		if u == nil {
 			return noSuch("The user with name %s cannot be found.", user)
 		}
-		key := strings.ToLower(u.Name)
+		return f(g, u, user, strings.ToLower(u.Name))
+	})
+}
+
+func addUserToGroup(c *iamCall) *APIError {
+	return c.withMember("AddUserToGroup", func(g *Group, u *User, _, key string) *APIError {
 		if !slices.Contains(g.Members, key) {
 			g.Members = append(g.Members, key)
 			u.Groups = append(u.Groups, strings.ToLower(g.Name))
@@ -697,16 +725,7 @@ func addUserToGroup(c *iamCall) *APIError {
 }
 
 func removeUserFromGroup(c *iamCall) *APIError {
-	user, e := c.required("UserName")
-	if e != nil {
-		return e
-	}
-	return c.withGroup("RemoveUserFromGroup", nil, true, func(g *Group) *APIError {
-		u := c.s.State.users[strings.ToLower(user)]
-		if u == nil {
-			return noSuch("The user with name %s cannot be found.", user)
-		}
-		key := strings.ToLower(u.Name)
+	return c.withMember("RemoveUserFromGroup", func(g *Group, u *User, user, key string) *APIError {
 		if !slices.Contains(g.Members, key) {
 			return noSuch("User %s is not in group %s.", user, g.Name)
 		}
@@ -731,92 +750,45 @@ func listGroupsForUser(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	pg, next, e := page(c, gs, func(g Group) string { return strings.ToLower(g.Name) })
-	if e != nil {
-		return e
-	}
-	c.result = true
-	c.out.open("Groups")
-	for i := range pg {
-		c.writeGroup("member", &pg[i])
-	}
-	c.out.close("Groups")
-	c.truncated(next)
-	return nil
+	return writePage(c, "Groups", gs, func(g Group) string { return strings.ToLower(g.Name) }, func(g *Group) { c.writeGroup("member", g) })
 }
 
 // ---- attachments ----
 
 // entity finds the user, group or role named by the request, under the lock.
 type entityRef struct {
-	arn      string
 	attached *[]string
 	inline   map[string]*Inline
 	boundary *string
 }
 
-func (c *iamCall) entityName(kind string) string {
-	switch kind {
-	case "user":
-		return c.get("UserName")
-	case "group":
-		return c.get("GroupName")
-	}
-	return c.get("RoleName")
-}
+func (c *iamCall) entityName(kind string) string { return c.get(kindTitle(kind) + "Name") }
 
-func (c *iamCall) entityLocked(kind, name string) (entityRef, *APIError) {
+// entityLocked finds the user, group or role of that kind and name.
+func (c *iamCall) entityLocked(kind, name string) (entityRef, string, bool) {
 	st := c.s.State
 	switch kind {
 	case "user":
 		if u := st.users[strings.ToLower(name)]; u != nil {
-			return entityRef{u.ARN.String(), &u.Attached, u.Inline, &u.Boundary}, nil
+			return entityRef{&u.Attached, u.Inline, &u.Boundary}, u.ARN.String(), true
 		}
 	case "group":
 		if g := st.groups[strings.ToLower(name)]; g != nil {
-			return entityRef{g.ARN.String(), &g.Attached, g.Inline, nil}, nil
+			return entityRef{&g.Attached, g.Inline, nil}, g.ARN.String(), true
 		}
 	case "role":
 		if r := st.roles[strings.ToLower(name)]; r != nil {
-			return entityRef{r.ARN.String(), &r.Attached, r.Inline, &r.Boundary}, nil
+			return entityRef{&r.Attached, r.Inline, &r.Boundary}, r.ARN.String(), true
 		}
 	}
-	return entityRef{}, noSuch("The %s with name %s cannot be found.", kind, name)
+	return entityRef{}, "", false
 }
 
 func kindTitle(kind string) string { return strings.ToUpper(kind[:1]) + kind[1:] }
 
 // withEntity authorizes and runs f under the lock.
 func (c *iamCall) withEntity(kind, action string, ctx map[string][]string, write bool, f func(e entityRef) *APIError) *APIError {
-	name := c.entityName(kind)
-	if name == "" {
-		_, e := c.required(kindTitle(kind) + "Name")
-		return e
-	}
-	st := c.s.State
-	st.mu.RLock()
-	ref, e := c.entityLocked(kind, name)
-	res := c.arnOf(kind, "/", name)
-	if e == nil {
-		res = ref.arn
-	}
-	st.mu.RUnlock()
-	if e := c.authz(action, res, ctx); e != nil {
-		return e
-	}
-	if write {
-		st.mu.Lock()
-		defer st.changed()
-		defer st.mu.Unlock()
-	} else {
-		st.mu.RLock()
-		defer st.mu.RUnlock()
-	}
-	ref, e = c.entityLocked(kind, name)
-	if e != nil {
-		return e
-	}
-	return f(ref)
+	return withNamed(c, kind, action, ctx, write, func(name string) (entityRef, string, bool) { return c.entityLocked(kind, name) }, f)
 }
 
 func attach(kind string) iamOp {
@@ -879,22 +851,12 @@ func listAttached(kind string) iamOp {
 		if e != nil {
 			return e
 		}
-		sort.Strings(list)
-		pg, next, e := page(c, list, func(s string) string { return s })
-		if e != nil {
-			return e
-		}
-		c.result = true
-		c.out.open("AttachedPolicies")
-		for _, p := range pg {
+		return sortedPage(c, "AttachedPolicies", list, func(p string) {
 			c.out.open("member")
 			c.out.elem("PolicyName", policyNameOf(p))
 			c.out.elem("PolicyArn", p)
 			c.out.close("member")
-		}
-		c.out.close("AttachedPolicies")
-		c.truncated(next)
-		return nil
+		})
 	}
 }
 
@@ -933,17 +895,25 @@ func putInline(kind string) iamOp {
 	}
 }
 
+// withInline authorizes {verb}{Kind}Policy on the named entity and runs f,
+// under the lock, with the entity and its inline policy named by PolicyName.
+func (c *iamCall) withInline(kind, verb string, write bool, f func(ref entityRef, name string, in *Inline) *APIError) *APIError {
+	name, e := c.required("PolicyName")
+	if e != nil {
+		return e
+	}
+	return c.withEntity(kind, verb+kindTitle(kind)+"Policy", nil, write, func(ref entityRef) *APIError {
+		in := ref.inline[name]
+		if in == nil {
+			return noSuch("The %s policy with name %s cannot be found.", kind, name)
+		}
+		return f(ref, name, in)
+	})
+}
+
 func getInline(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		name, e := c.required("PolicyName")
-		if e != nil {
-			return e
-		}
-		return c.withEntity(kind, "Get"+kindTitle(kind)+"Policy", nil, false, func(ref entityRef) *APIError {
-			in := ref.inline[name]
-			if in == nil {
-				return noSuch("The %s policy with name %s cannot be found.", kind, name)
-			}
+		return c.withInline(kind, "Get", false, func(_ entityRef, name string, in *Inline) *APIError {
 			c.result = true
 			c.out.elem(kindTitle(kind)+"Name", c.entityName(kind))
 			c.out.elem("PolicyName", name)
@@ -955,14 +925,7 @@ func getInline(kind string) iamOp {
 
 func deleteInline(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		name, e := c.required("PolicyName")
-		if e != nil {
-			return e
-		}
-		return c.withEntity(kind, "Delete"+kindTitle(kind)+"Policy", nil, true, func(ref entityRef) *APIError {
-			if ref.inline[name] == nil {
-				return noSuch("The %s policy with name %s cannot be found.", kind, name)
-			}
+		return c.withInline(kind, "Delete", true, func(ref entityRef, name string, _ *Inline) *APIError {
 			delete(ref.inline, name)
 			return nil
 		})
@@ -981,19 +944,7 @@ func listInline(kind string) iamOp {
 		if e != nil {
 			return e
 		}
-		sort.Strings(names)
-		pg, next, e := page(c, names, func(s string) string { return s })
-		if e != nil {
-			return e
-		}
-		c.result = true
-		c.out.open("PolicyNames")
-		for _, n := range pg {
-			c.out.elem("member", n)
-		}
-		c.out.close("PolicyNames")
-		c.truncated(next)
-		return nil
+		return sortedPage(c, "PolicyNames", names, func(n string) { c.out.elem("member", n) })
 	}
 }
 
@@ -1095,22 +1046,7 @@ func builtinRefused(p string) *APIError {
 }
 
 func createPolicy(c *iamCall) *APIError {
-	name, e := c.required("PolicyName")
-	if e != nil {
-		return e
-	}
-	if e := validName("policy", name, 128); e != nil {
-		return e
-	}
-	path, e := validPath(c.get("Path"))
-	if e != nil {
-		return e
-	}
-	raw, e := c.required("PolicyDocument")
-	if e != nil {
-		return e
-	}
-	tags, e := c.tags()
+	name, path, raw, tags, e := c.createInput("policy", 128, "PolicyDocument")
 	if e != nil {
 		return e
 	}
@@ -1126,9 +1062,7 @@ func createPolicy(c *iamCall) *APIError {
 		return e
 	}
 	st := c.s.State
-	st.mu.Lock()
-	defer st.changed()
-	defer st.mu.Unlock()
+	defer c.lock(true)()
 	for _, p := range st.policies {
 		if strings.EqualFold(p.Name, name) {
 			return exists("A policy called %s already exists. Duplicate names are not allowed.", name)
@@ -1158,17 +1092,10 @@ func (c *iamCall) withPolicy(action string, write bool, f func(p string, mp *Pol
 		return e
 	}
 	st := c.s.State
-	if write {
-		if c.isBuiltin(p) {
-			return builtinRefused(p)
-		}
-		st.mu.Lock()
-		defer st.changed()
-		defer st.mu.Unlock()
-	} else {
-		st.mu.RLock()
-		defer st.mu.RUnlock()
+	if write && c.isBuiltin(p) {
+		return builtinRefused(p)
 	}
+	defer c.lock(write)()
 	if _, ok := c.policyViewLocked(p); !ok {
 		return noSuch("Policy %s does not exist or is not attachable.", p)
 	}
@@ -1232,18 +1159,7 @@ func listPolicies(c *iamCall) *APIError {
 		return (onlyAttached && v.attachments == 0) || !strings.HasPrefix(v.path, prefix)
 	})
 	sort.Slice(views, func(i, j int) bool { return views[i].arn < views[j].arn })
-	pg, next, e := page(c, views, func(v policyView) string { return v.arn })
-	if e != nil {
-		return e
-	}
-	c.result = true
-	c.out.open("Policies")
-	for _, v := range pg {
-		c.writePolicy("member", v)
-	}
-	c.out.close("Policies")
-	c.truncated(next)
-	return nil
+	return writePage(c, "Policies", views, func(v policyView) string { return v.arn }, func(v *policyView) { c.writePolicy("member", *v) })
 }
 
 func (c *iamCall) writeVersion(name string, v *PolicyVersion, def bool, withDoc bool) {
@@ -1386,39 +1302,28 @@ func listEntitiesForPolicy(c *iamCall) *APIError {
 	return c.withPolicy("ListEntitiesForPolicy", false, func(p string, _ *Policy) *APIError {
 		st := c.s.State
 		c.result = true
-		c.out.open("PolicyGroups")
-		for _, g := range sortedValues(st.groups) {
-			if containsPolicy(g.Attached, p) >= 0 {
-				c.out.open("member")
-				c.out.elem("GroupName", g.Name)
-				c.out.elem("GroupId", g.ID)
-				c.out.close("member")
-			}
-		}
-		c.out.close("PolicyGroups")
-		c.out.open("PolicyUsers")
-		for _, u := range sortedValues(st.users) {
-			if containsPolicy(u.Attached, p) >= 0 {
-				c.out.open("member")
-				c.out.elem("UserName", u.Name)
-				c.out.elem("UserId", u.ID)
-				c.out.close("member")
-			}
-		}
-		c.out.close("PolicyUsers")
-		c.out.open("PolicyRoles")
-		for _, r := range sortedValues(st.roles) {
-			if containsPolicy(r.Attached, p) >= 0 {
-				c.out.open("member")
-				c.out.elem("RoleName", r.Name)
-				c.out.elem("RoleId", r.ID)
-				c.out.close("member")
-			}
-		}
-		c.out.close("PolicyRoles")
+		writeAttachedTo(c, "group", st.groups, p, func(g *Group) ([]string, string, string) { return g.Attached, g.Name, g.ID })
+		writeAttachedTo(c, "user", st.users, p, func(u *User) ([]string, string, string) { return u.Attached, u.Name, u.ID })
+		writeAttachedTo(c, "role", st.roles, p, func(r *Role) ([]string, string, string) { return r.Attached, r.Name, r.ID })
 		c.out.bool("IsTruncated", false)
 		return nil
 	})
+}
+
+// writeAttachedTo writes the Policy{Kind}s element of ListEntitiesForPolicy:
+// the name and ID of each entity of m, by key, that has policy p attached.
+func writeAttachedTo[T any](c *iamCall, kind string, m map[string]*T, p string, fields func(*T) (attached []string, name, id string)) {
+	title := kindTitle(kind)
+	c.out.open("Policy" + title + "s")
+	for _, v := range sortedValues(m) {
+		if attached, name, id := fields(v); containsPolicy(attached, p) >= 0 {
+			c.out.open("member")
+			c.out.elem(title+"Name", name)
+			c.out.elem(title+"Id", id)
+			c.out.close("member")
+		}
+	}
+	c.out.close("Policy" + title + "s")
 }
 
 // ---- access keys ----

@@ -34,22 +34,7 @@ func (c *iamCall) writeRole(name string, r *Role) {
 }
 
 func createRole(c *iamCall) *APIError {
-	name, e := c.required("RoleName")
-	if e != nil {
-		return e
-	}
-	if e := validName("role", name, 64); e != nil {
-		return e
-	}
-	path, e := validPath(c.get("Path"))
-	if e != nil {
-		return e
-	}
-	raw, e := c.required("AssumeRolePolicyDocument")
-	if e != nil {
-		return e
-	}
-	tags, e := c.tags()
+	name, path, raw, tags, e := c.createInput("role", 64, "AssumeRolePolicyDocument")
 	if e != nil {
 		return e
 	}
@@ -65,11 +50,7 @@ func createRole(c *iamCall) *APIError {
 	if err != nil {
 		return invalidInput("The role name %s is invalid", name)
 	}
-	boundary := c.get("PermissionsBoundary")
-	ctx := tagContext(tags, nil)
-	if boundary != "" {
-		ctx = tagContext(tags, map[string][]string{"iam:PermissionsBoundary": {boundary}})
-	}
+	boundary, ctx := c.boundaryContext(tags)
 	if e := c.authz("CreateRole", a.String(), ctx); e != nil {
 		return e
 	}
@@ -78,9 +59,7 @@ func createRole(c *iamCall) *APIError {
 		return e
 	}
 	st := c.s.State
-	st.mu.Lock()
-	defer st.changed()
-	defer st.mu.Unlock()
+	defer c.lock(true)()
 	if st.roles[strings.ToLower(name)] != nil {
 		return exists("Role with name %s already exists.", name)
 	}
@@ -97,34 +76,7 @@ func createRole(c *iamCall) *APIError {
 }
 
 func (c *iamCall) withRole(action string, ctx map[string][]string, write bool, f func(r *Role) *APIError) *APIError {
-	name, e := c.required("RoleName")
-	if e != nil {
-		return e
-	}
-	st := c.s.State
-	st.mu.RLock()
-	r := st.roles[strings.ToLower(name)]
-	res := c.arnOf("role", "/", name)
-	if r != nil {
-		res = r.ARN.String()
-	}
-	st.mu.RUnlock()
-	if e := c.authz(action, res, ctx); e != nil {
-		return e
-	}
-	if write {
-		st.mu.Lock()
-		defer st.changed()
-		defer st.mu.Unlock()
-	} else {
-		st.mu.RLock()
-		defer st.mu.RUnlock()
-	}
-	r = st.roles[strings.ToLower(name)]
-	if r == nil {
-		return noSuch("The role with name %s cannot be found.", name)
-	}
-	return f(r)
+	return withNamed(c, "role", action, ctx, write, byName(c.s.State.roles, func(r *Role) arn.ARN { return r.ARN }), f)
 }
 
 func getRole(c *iamCall) *APIError {
@@ -136,30 +88,8 @@ func getRole(c *iamCall) *APIError {
 }
 
 func listRoles(c *iamCall) *APIError {
-	if e := c.authz("ListRoles", c.listARN("role"), nil); e != nil {
-		return e
-	}
-	st := c.s.State
-	st.mu.RLock()
-	var rs []Role
-	for _, r := range sortedValues(st.roles) {
-		if strings.HasPrefix(r.Path, c.get("PathPrefix")) {
-			rs = append(rs, *r)
-		}
-	}
-	st.mu.RUnlock()
-	pg, next, e := page(c, rs, func(r Role) string { return strings.ToLower(r.Name) })
-	if e != nil {
-		return e
-	}
-	c.result = true
-	c.out.open("Roles")
-	for i := range pg {
-		c.writeRole("member", &pg[i])
-	}
-	c.out.close("Roles")
-	c.truncated(next)
-	return nil
+	return listByPath(c, "ListRoles", "role", "Roles", c.s.State.roles,
+		func(r *Role) string { return r.Path }, func(r *Role) string { return r.Name }, c.writeRole)
 }
 
 func deleteRole(c *iamCall) *APIError {
@@ -258,9 +188,7 @@ func createOIDCProvider(c *iamCall) *APIError {
 		return e
 	}
 	st := c.s.State
-	st.mu.Lock()
-	defer st.changed()
-	defer st.mu.Unlock()
+	defer c.lock(true)()
 	if st.providers[a.String()] != nil {
 		return exists("Provider with url %s already exists.", u)
 	}
@@ -283,14 +211,7 @@ func (c *iamCall) withProvider(action string, write bool, f func(p *OIDCProvider
 		return e
 	}
 	st := c.s.State
-	if write {
-		st.mu.Lock()
-		defer st.changed()
-		defer st.mu.Unlock()
-	} else {
-		st.mu.RLock()
-		defer st.mu.RUnlock()
-	}
+	defer c.lock(write)()
 	op := st.providers[p]
 	if op == nil {
 		return noSuch("OpenIDConnect Provider not found for arn %s", p)
