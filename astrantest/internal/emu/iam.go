@@ -30,8 +30,11 @@ type iamCall struct {
 	result bool // whether out holds a Result body
 }
 
-func (c *iamCall) get(k string) string {
-	if v := c.form[k]; len(v) > 0 {
+func (c *iamCall) get(k string) string { return formValue(c.form, k) }
+
+// formValue returns the first value of form[k], or "".
+func formValue(form map[string][]string, k string) string {
+	if v := form[k]; len(v) > 0 {
 		return v[0]
 	}
 	return ""
@@ -226,10 +229,6 @@ func encodeDoc(raw string) string {
 // ServeIAM handles the IAM Query API.
 func (s *Services) ServeIAM(w http.ResponseWriter, r *http.Request) {
 	reqID := RandomID("")
-	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		queryError(w, IAMNamespace, apiErr(http.StatusMethodNotAllowed, "InvalidAction", "method not allowed"), reqID)
-		return
-	}
 	form, hash, aerr := readForm(w, r)
 	if aerr != nil {
 		queryError(w, IAMNamespace, aerr, reqID)
@@ -272,8 +271,8 @@ var iamOps map[string]iamOp
 func init() {
 	iamOps = map[string]iamOp{
 		"CreateUser": createUser, "GetUser": getUser, "ListUsers": listUsers, "DeleteUser": deleteUser,
-		"TagUser": tagUser, "UntagUser": untagUser, "ListUserTags": listUserTags,
-		"PutUserPermissionsBoundary": putUserBoundary, "DeleteUserPermissionsBoundary": deleteUserBoundary,
+		"TagUser": tagUser, "UntagUser": untag("user"), "ListUserTags": listTags("user", true),
+		"PutUserPermissionsBoundary": putBoundary("user"), "DeleteUserPermissionsBoundary": deleteBoundary("user"),
 		"CreateAccessKey": createAccessKey, "ListAccessKeys": listAccessKeys, "DeleteAccessKey": deleteAccessKey,
 		"UpdateAccessKey": updateAccessKey, "GetAccessKeyLastUsed": getAccessKeyLastUsed, "GetLoginProfile": loginProfile("GetLoginProfile"),
 		"DeleteLoginProfile": loginProfile("DeleteLoginProfile"),
@@ -290,8 +289,8 @@ func init() {
 		"DeletePolicyVersion": deletePolicyVersion, "SetDefaultPolicyVersion": setDefaultPolicyVersion,
 		"ListEntitiesForPolicy": listEntitiesForPolicy,
 		"CreateRole":            createRole, "GetRole": getRole, "ListRoles": listRoles, "DeleteRole": deleteRole,
-		"UpdateAssumeRolePolicy": updateAssumeRolePolicy, "TagRole": tagRole, "UntagRole": untagRole, "ListRoleTags": listRoleTags,
-		"PutRolePermissionsBoundary": putRoleBoundary, "DeleteRolePermissionsBoundary": deleteRoleBoundary,
+		"UpdateAssumeRolePolicy": updateAssumeRolePolicy, "TagRole": tagRole, "UntagRole": untag("role"), "ListRoleTags": listTags("role", false),
+		"PutRolePermissionsBoundary": putBoundary("role"), "DeleteRolePermissionsBoundary": deleteBoundary("role"),
 		"CreateOpenIDConnectProvider": createOIDCProvider, "GetOpenIDConnectProvider": getOIDCProvider,
 		"ListOpenIDConnectProviders": listOIDCProviders, "DeleteOpenIDConnectProvider": deleteOIDCProvider,
 		"AddClientIDToOpenIDConnectProvider": addClientID, "RemoveClientIDFromOpenIDConnectProvider": removeClientID,
@@ -308,14 +307,20 @@ func (c *iamCall) writeUser(name string, u *User) {
 	c.out.elem("UserId", u.ID)
 	c.out.elem("Arn", u.ARN.String())
 	c.out.time("CreateDate", u.Created)
-	if u.Boundary != "" {
+	c.closeEntity(name, u.Boundary, u.Tags)
+}
+
+// closeEntity ends the User or Role element name: its PermissionsBoundary
+// when it has one, its Tags unless it is a list member, and the closing tag.
+func (c *iamCall) closeEntity(name, boundary string, tags []Tag) {
+	if boundary != "" {
 		c.out.open("PermissionsBoundary")
 		c.out.elem("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
-		c.out.elem("PermissionsBoundaryArn", u.Boundary)
+		c.out.elem("PermissionsBoundaryArn", boundary)
 		c.out.close("PermissionsBoundary")
 	}
-	if len(u.Tags) > 0 && name != "member" {
-		c.out.tags("Tags", u.Tags)
+	if len(tags) > 0 && name != "member" {
+		c.out.tags("Tags", tags)
 	}
 	c.out.close(name)
 }
@@ -561,42 +566,55 @@ func tagUser(c *iamCall) *APIError {
 	})
 }
 
-func untagUser(c *iamCall) *APIError {
-	keys := c.members("TagKeys")
-	return c.withUser("UntagUser", map[string][]string{"aws:TagKeys": keys}, func(u *User) *APIError {
-		u.Tags = removeTags(u.Tags, keys)
-		return nil
-	})
-}
-
-func listUserTags(c *iamCall) *APIError {
-	return c.withUser("ListUserTags", nil, func(u *User) *APIError {
-		c.result = true
-		c.out.tags("Tags", u.Tags)
-		c.out.bool("IsTruncated", false)
-		return nil
-	})
-}
-
-func putUserBoundary(c *iamCall) *APIError {
-	b, e := c.required("PermissionsBoundary")
-	if e != nil {
-		return e
+// untag answers Untag{User,Role}.
+func untag(kind string) iamOp {
+	return func(c *iamCall) *APIError {
+		keys := c.members("TagKeys")
+		return c.withEntity(kind, "Untag"+kindTitle(kind), map[string][]string{"aws:TagKeys": keys}, true, func(ref entityRef) *APIError {
+			*ref.tags = removeTags(*ref.tags, keys)
+			return nil
+		})
 	}
-	return c.withUser("PutUserPermissionsBoundary", map[string][]string{"iam:PermissionsBoundary": {b}}, func(u *User) *APIError {
-		if !c.policyExistsLocked(b) {
-			return noSuch("Policy %s does not exist or is not attachable.", b)
-		}
-		u.Boundary = b
-		return nil
-	})
 }
 
-func deleteUserBoundary(c *iamCall) *APIError {
-	return c.withUser("DeleteUserPermissionsBoundary", nil, func(u *User) *APIError {
-		u.Boundary = ""
-		return nil
-	})
+// listTags answers List{User,Role}Tags; write takes the write lock (as
+// ListUserTags always has).
+func listTags(kind string, write bool) iamOp {
+	return func(c *iamCall) *APIError {
+		return c.withEntity(kind, "List"+kindTitle(kind)+"Tags", nil, write, func(ref entityRef) *APIError {
+			c.result = true
+			c.out.tags("Tags", *ref.tags)
+			c.out.bool("IsTruncated", false)
+			return nil
+		})
+	}
+}
+
+// putBoundary answers Put{User,Role}PermissionsBoundary.
+func putBoundary(kind string) iamOp {
+	return func(c *iamCall) *APIError {
+		b, e := c.required("PermissionsBoundary")
+		if e != nil {
+			return e
+		}
+		return c.withEntity(kind, "Put"+kindTitle(kind)+"PermissionsBoundary", map[string][]string{"iam:PermissionsBoundary": {b}}, true, func(ref entityRef) *APIError {
+			if !c.policyExistsLocked(b) {
+				return noSuch("Policy %s does not exist or is not attachable.", b)
+			}
+			*ref.boundary = b
+			return nil
+		})
+	}
+}
+
+// deleteBoundary answers Delete{User,Role}PermissionsBoundary.
+func deleteBoundary(kind string) iamOp {
+	return func(c *iamCall) *APIError {
+		return c.withEntity(kind, "Delete"+kindTitle(kind)+"PermissionsBoundary", nil, true, func(ref entityRef) *APIError {
+			*ref.boundary = ""
+			return nil
+		})
+	}
 }
 
 // ---- groups ----
@@ -759,7 +777,8 @@ func listGroupsForUser(c *iamCall) *APIError {
 type entityRef struct {
 	attached *[]string
 	inline   map[string]*Inline
-	boundary *string
+	boundary *string // nil for groups
+	tags     *[]Tag  // nil for groups
 }
 
 func (c *iamCall) entityName(kind string) string { return c.get(kindTitle(kind) + "Name") }
@@ -770,15 +789,15 @@ func (c *iamCall) entityLocked(kind, name string) (entityRef, string, bool) {
 	switch kind {
 	case "user":
 		if u := st.users[strings.ToLower(name)]; u != nil {
-			return entityRef{&u.Attached, u.Inline, &u.Boundary}, u.ARN.String(), true
+			return entityRef{&u.Attached, u.Inline, &u.Boundary, &u.Tags}, u.ARN.String(), true
 		}
 	case "group":
 		if g := st.groups[strings.ToLower(name)]; g != nil {
-			return entityRef{&g.Attached, g.Inline, nil}, g.ARN.String(), true
+			return entityRef{&g.Attached, g.Inline, nil, nil}, g.ARN.String(), true
 		}
 	case "role":
 		if r := st.roles[strings.ToLower(name)]; r != nil {
-			return entityRef{&r.Attached, r.Inline, &r.Boundary}, r.ARN.String(), true
+			return entityRef{&r.Attached, r.Inline, &r.Boundary, &r.Tags}, r.ARN.String(), true
 		}
 	}
 	return entityRef{}, "", false

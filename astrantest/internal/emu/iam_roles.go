@@ -21,16 +21,7 @@ func (c *iamCall) writeRole(name string, r *Role) {
 	c.out.elem("AssumeRolePolicyDocument", encodeDoc(r.Trust))
 	c.out.opt("Description", r.Description)
 	c.out.elem("MaxSessionDuration", strconv.Itoa(r.MaxSession))
-	if r.Boundary != "" {
-		c.out.open("PermissionsBoundary")
-		c.out.elem("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
-		c.out.elem("PermissionsBoundaryArn", r.Boundary)
-		c.out.close("PermissionsBoundary")
-	}
-	if len(r.Tags) > 0 && name != "member" {
-		c.out.tags("Tags", r.Tags)
-	}
-	c.out.close(name)
+	c.closeEntity(name, r.Boundary, r.Tags)
 }
 
 func createRole(c *iamCall) *APIError {
@@ -124,44 +115,6 @@ func tagRole(c *iamCall) *APIError {
 	}
 	return c.withRole("TagRole", tagContext(tags, nil), true, func(r *Role) *APIError {
 		r.Tags = mergeTags(r.Tags, tags)
-		return nil
-	})
-}
-
-func untagRole(c *iamCall) *APIError {
-	keys := c.members("TagKeys")
-	return c.withRole("UntagRole", map[string][]string{"aws:TagKeys": keys}, true, func(r *Role) *APIError {
-		r.Tags = removeTags(r.Tags, keys)
-		return nil
-	})
-}
-
-func listRoleTags(c *iamCall) *APIError {
-	return c.withRole("ListRoleTags", nil, false, func(r *Role) *APIError {
-		c.result = true
-		c.out.tags("Tags", r.Tags)
-		c.out.bool("IsTruncated", false)
-		return nil
-	})
-}
-
-func putRoleBoundary(c *iamCall) *APIError {
-	b, e := c.required("PermissionsBoundary")
-	if e != nil {
-		return e
-	}
-	return c.withRole("PutRolePermissionsBoundary", map[string][]string{"iam:PermissionsBoundary": {b}}, true, func(r *Role) *APIError {
-		if !c.policyExistsLocked(b) {
-			return noSuch("Policy %s does not exist or is not attachable.", b)
-		}
-		r.Boundary = b
-		return nil
-	})
-}
-
-func deleteRoleBoundary(c *iamCall) *APIError {
-	return c.withRole("DeleteRolePermissionsBoundary", nil, true, func(r *Role) *APIError {
-		r.Boundary = ""
 		return nil
 	})
 }
@@ -266,25 +219,28 @@ func deleteOIDCProvider(c *iamCall) *APIError {
 }
 
 func addClientID(c *iamCall) *APIError {
-	id, e := c.required("ClientID")
-	if e != nil {
-		return e
-	}
-	return c.withProvider("AddClientIDToOpenIDConnectProvider", true, func(p *OIDCProvider) *APIError {
+	return c.withClientID("AddClientIDToOpenIDConnectProvider", func(p *OIDCProvider, id string) {
 		if !slices.Contains(p.ClientIDs, id) {
 			p.ClientIDs = append(p.ClientIDs, id)
 		}
-		return nil
 	})
 }
 
 func removeClientID(c *iamCall) *APIError {
+	return c.withClientID("RemoveClientIDFromOpenIDConnectProvider", func(p *OIDCProvider, id string) {
+		p.ClientIDs = slices.DeleteFunc(p.ClientIDs, func(x string) bool { return x == id })
+	})
+}
+
+// withClientID runs f, for action, on the provider and the request's ClientID
+// under the write lock.
+func (c *iamCall) withClientID(action string, f func(p *OIDCProvider, id string)) *APIError {
 	id, e := c.required("ClientID")
 	if e != nil {
 		return e
 	}
-	return c.withProvider("RemoveClientIDFromOpenIDConnectProvider", true, func(p *OIDCProvider) *APIError {
-		p.ClientIDs = slices.DeleteFunc(p.ClientIDs, func(x string) bool { return x == id })
+	return c.withProvider(action, true, func(p *OIDCProvider) *APIError {
+		f(p, id)
 		return nil
 	})
 }

@@ -231,8 +231,12 @@ func (s *Services) authorize(r *http.Request, c Caller, action, resource string,
 	return nil
 }
 
-// readForm reads a capped form body and returns it with its SHA-256.
+// readForm accepts a POST or GET Query API request, reads its capped form
+// body and returns the form (body and URL query) with the body's SHA-256.
 func readForm(w http.ResponseWriter, r *http.Request) (map[string][]string, string, *APIError) {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return nil, "", apiErr(http.StatusMethodNotAllowed, "InvalidAction", "method not allowed")
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxFormBody))
 	if err != nil {
 		var mbe *http.MaxBytesError

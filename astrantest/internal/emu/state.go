@@ -291,41 +291,40 @@ func (s *State) PolicyLocked(a string) *Policy { return s.policies[a] }
 
 // User returns a copy of a user.
 func (s *State) User(name string) (User, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	u := s.users[strings.ToLower(name)]
-	if u == nil {
-		return User{}, false
-	}
-	cp := *u
-	cp.Tags, cp.Groups, cp.Attached, cp.Inline = slices.Clone(u.Tags), slices.Clone(u.Groups), slices.Clone(u.Attached), maps.Clone(u.Inline)
-	return cp, true
+	return copyOf(s, s.users, name, func(u User) User {
+		u.Tags, u.Groups, u.Attached, u.Inline = slices.Clone(u.Tags), slices.Clone(u.Groups), slices.Clone(u.Attached), maps.Clone(u.Inline)
+		return u
+	})
 }
 
 // Role returns a copy of a role.
 func (s *State) Role(name string) (Role, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	r := s.roles[strings.ToLower(name)]
-	if r == nil {
-		return Role{}, false
-	}
-	cp := *r
-	cp.Tags, cp.Attached, cp.Inline = slices.Clone(r.Tags), slices.Clone(r.Attached), maps.Clone(r.Inline)
-	return cp, true
+	return copyOf(s, s.roles, name, func(r Role) Role {
+		r.Tags, r.Attached, r.Inline = slices.Clone(r.Tags), slices.Clone(r.Attached), maps.Clone(r.Inline)
+		return r
+	})
 }
 
 // Group returns a copy of a group.
 func (s *State) Group(name string) (Group, bool) {
+	return copyOf(s, s.groups, name, func(g Group) Group {
+		g.Members, g.Attached, g.Inline = slices.Clone(g.Members), slices.Clone(g.Attached), maps.Clone(g.Inline)
+		return g
+	})
+}
+
+// copyOf returns, under the read lock, deep(*v) for the entry v of m (one of
+// s's maps) named name, case-insensitively; deep clones what a shallow copy
+// would share.
+func copyOf[T any](s *State, m map[string]*T, name string, deep func(T) T) (T, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	g := s.groups[strings.ToLower(name)]
-	if g == nil {
-		return Group{}, false
+	v := m[strings.ToLower(name)]
+	if v == nil {
+		var zero T
+		return zero, false
 	}
-	cp := *g
-	cp.Members, cp.Attached, cp.Inline = slices.Clone(g.Members), slices.Clone(g.Attached), maps.Clone(g.Inline)
-	return cp, true
+	return deep(*v), true
 }
 
 // Policy returns a customer-managed policy (shared: do not modify).

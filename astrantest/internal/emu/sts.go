@@ -50,21 +50,12 @@ func duration(form map[string][]string, def time.Duration, max time.Duration) (t
 // ServeSTS handles the STS Query API.
 func (s *Services) ServeSTS(w http.ResponseWriter, r *http.Request) {
 	reqID := newUUID()
-	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		queryError(w, STSNamespace, apiErr(http.StatusMethodNotAllowed, "InvalidAction", "method not allowed"), reqID)
-		return
-	}
 	form, hash, aerr := readForm(w, r)
 	if aerr != nil {
 		queryError(w, STSNamespace, aerr, reqID)
 		return
 	}
-	get := func(k string) string {
-		if v := form[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
-	}
+	get := func(k string) string { return formValue(form, k) }
 	var body string
 	switch action := get("Action"); action {
 	case "LoginWithWebIdentity":
