@@ -491,14 +491,7 @@ func (s *IAMStore) Policies(ctx context.Context, entity arn.ARN) ([]policy.Polic
 
 func (s *IAMStore) fetchPolicies(ctx context.Context, entity arn.ARN) (any, error) {
 	name := aws.String(entity.Name())
-	var attached []types.AttachedPolicy
-	var inlineNames []string
-	var marker *string
-	for {
-		var page []types.AttachedPolicy
-		var truncated bool
-		var next *string
-		var err error
+	attached, err := allPages(func(marker *string) (page []types.AttachedPolicy, truncated bool, next *string, err error) {
 		switch entity.Type() {
 		case arn.TypeUser:
 			var out *iam.ListAttachedUserPoliciesOutput
@@ -516,21 +509,12 @@ func (s *IAMStore) fetchPolicies(ctx context.Context, entity arn.ARN) (any, erro
 				page, truncated, next = out.AttachedPolicies, out.IsTruncated, out.Marker
 			}
 		}
-		if err != nil {
-			return nil, iamError("ListAttachedPolicies", entity.Name(), err)
-		}
-		attached = append(attached, page...)
-		if !truncated || next == nil {
-			break
-		}
-		marker = next
+		return page, truncated, next, err
+	})
+	if err != nil {
+		return nil, iamError("ListAttachedPolicies", entity.Name(), err)
 	}
-	marker = nil
-	for {
-		var page []string
-		var truncated bool
-		var next *string
-		var err error
+	inlineNames, err := allPages(func(marker *string) (page []string, truncated bool, next *string, err error) {
 		switch entity.Type() {
 		case arn.TypeUser:
 			var out *iam.ListUserPoliciesOutput
@@ -548,14 +532,10 @@ func (s *IAMStore) fetchPolicies(ctx context.Context, entity arn.ARN) (any, erro
 				page, truncated, next = out.PolicyNames, out.IsTruncated, out.Marker
 			}
 		}
-		if err != nil {
-			return nil, iamError("ListInlinePolicies", entity.Name(), err)
-		}
-		inlineNames = append(inlineNames, page...)
-		if !truncated || next == nil {
-			break
-		}
-		marker = next
+		return page, truncated, next, err
+	})
+	if err != nil {
+		return nil, iamError("ListInlinePolicies", entity.Name(), err)
 	}
 	out := make([]policy.Policy, 0, len(attached)+len(inlineNames))
 	for _, ap := range attached {
@@ -577,6 +557,24 @@ func (s *IAMStore) fetchPolicies(ctx context.Context, entity arn.ARN) (any, erro
 		out = append(out, policy.Policy{ID: InlinePolicyID(entity, pn), Document: doc})
 	}
 	return out, nil
+}
+
+// allPages calls list with a nil marker, then with each next marker while
+// the answer is truncated, and returns the pages joined.
+func allPages[T any](list func(marker *string) (page []T, truncated bool, next *string, err error)) ([]T, error) {
+	var all []T
+	var marker *string
+	for {
+		page, truncated, next, err := list(marker)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if !truncated || next == nil {
+			return all, nil
+		}
+		marker = next
+	}
 }
 
 // errNoInlineAPI reports an IAMAPI that cannot read inline policies.

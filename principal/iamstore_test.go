@@ -77,29 +77,34 @@ func (f *fakeIAM) GetUser(ctx context.Context, in *iam.GetUserInput, _ ...func(*
 	if f.block != nil {
 		<-f.block
 	}
-	if err := f.call("GetUser"); err != nil {
+	u, err := lookup(f, "GetUser", "user", &f.users, aws.ToString(in.UserName))
+	if err != nil {
+		return nil, err
+	}
+	return &iam.GetUserOutput{User: u}, nil
+}
+
+// lookup counts a call of op, then returns a copy of (*m)[key] read under
+// f.mu, or NoSuchEntity for what.
+func lookup[T any](f *fakeIAM, op, what string, m *map[string]T, key string) (*T, error) {
+	if err := f.call(op); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	u, ok := f.users[aws.ToString(in.UserName)]
+	v, ok := (*m)[key]
 	if !ok {
-		return nil, noSuchEntity("user")
+		return nil, noSuchEntity(what)
 	}
-	return &iam.GetUserOutput{User: &u}, nil
+	return &v, nil
 }
 
 func (f *fakeIAM) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
-	if err := f.call("GetRole"); err != nil {
+	r, err := lookup(f, "GetRole", "role", &f.roles, aws.ToString(in.RoleName))
+	if err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	r, ok := f.roles[aws.ToString(in.RoleName)]
-	if !ok {
-		return nil, noSuchEntity("role")
-	}
-	return &iam.GetRoleOutput{Role: &r}, nil
+	return &iam.GetRoleOutput{Role: r}, nil
 }
 
 func (f *fakeIAM) ListGroupsForUser(ctx context.Context, in *iam.ListGroupsForUserInput, _ ...func(*iam.Options)) (*iam.ListGroupsForUserOutput, error) {
@@ -130,26 +135,17 @@ func (f *fakeIAM) attachedOf(key string) ([]types.AttachedPolicy, error) {
 
 func (f *fakeIAM) ListAttachedUserPolicies(ctx context.Context, in *iam.ListAttachedUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedUserPoliciesOutput, error) {
 	a, err := f.attachedOf("user/" + aws.ToString(in.UserName))
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListAttachedUserPoliciesOutput{AttachedPolicies: a}, nil
+	return &iam.ListAttachedUserPoliciesOutput{AttachedPolicies: a}, err
 }
 
 func (f *fakeIAM) ListAttachedGroupPolicies(ctx context.Context, in *iam.ListAttachedGroupPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedGroupPoliciesOutput, error) {
 	a, err := f.attachedOf("group/" + aws.ToString(in.GroupName))
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: a}, nil
+	return &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: a}, err
 }
 
 func (f *fakeIAM) ListAttachedRolePolicies(ctx context.Context, in *iam.ListAttachedRolePoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
 	a, err := f.attachedOf("role/" + aws.ToString(in.RoleName))
-	if err != nil {
-		return nil, err
-	}
-	return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: a}, nil
+	return &iam.ListAttachedRolePoliciesOutput{AttachedPolicies: a}, err
 }
 
 func (f *fakeIAM) inlineNames(key string) ([]string, error) {
@@ -219,29 +215,19 @@ func (f *fakeIAM) GetAccessKeyLastUsed(ctx context.Context, in *iam.GetAccessKey
 }
 
 func (f *fakeIAM) GetPolicy(ctx context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
-	if err := f.call("GetPolicy"); err != nil {
+	if _, err := lookup(f, "GetPolicy", "policy", &f.policies, aws.ToString(in.PolicyArn)); err != nil {
 		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.policies[aws.ToString(in.PolicyArn)]; !ok {
-		return nil, noSuchEntity("policy")
 	}
 	return &iam.GetPolicyOutput{Policy: &types.Policy{Arn: in.PolicyArn, DefaultVersionId: aws.String("v1")}}, nil
 }
 
 func (f *fakeIAM) GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
-	if err := f.call("GetPolicyVersion"); err != nil {
+	d, err := lookup(f, "GetPolicyVersion", "policy", &f.policies, aws.ToString(in.PolicyArn))
+	if err != nil {
 		return nil, err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	d, ok := f.policies[aws.ToString(in.PolicyArn)]
-	if !ok {
-		return nil, noSuchEntity("policy")
-	}
 	// Form-style encoding (spaces as "+"), which the store also accepts.
-	return &iam.GetPolicyVersionOutput{PolicyVersion: &types.PolicyVersion{Document: aws.String(url.QueryEscape(d)), VersionId: in.VersionId}}, nil
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &types.PolicyVersion{Document: aws.String(url.QueryEscape(*d)), VersionId: in.VersionId}}, nil
 }
 
 // onlyIAMAPI hides the inline-policy getters of a fakeIAM.

@@ -222,27 +222,23 @@ func normalizeIdentity(id Identity, kind Kind, typ arn.ResourceType) (Identity, 
 // default to the ARN's email, path and [StableID]. Replacing a user keeps its
 // groups, attachments and inline policies.
 func (s *MemoryStore) PutUser(u Identity) error {
-	u, err := normalizeIdentity(u, KindUser, arn.TypeUser)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.identities[u.ARN] = u
-	s.changed()
-	return nil
+	return s.putIdentity(u, KindUser, arn.TypeUser)
 }
 
 // PutRole creates or replaces a role. Kind may be zero; Name, Path and ID
 // default as for [MemoryStore.PutUser].
 func (s *MemoryStore) PutRole(r Identity) error {
-	r, err := normalizeIdentity(r, KindRole, arn.TypeRole)
+	return s.putIdentity(r, KindRole, arn.TypeRole)
+}
+
+func (s *MemoryStore) putIdentity(id Identity, kind Kind, typ arn.ResourceType) error {
+	id, err := normalizeIdentity(id, kind, typ)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.identities[r.ARN] = r
+	s.identities[id.ARN] = id
 	s.changed()
 	return nil
 }
@@ -328,11 +324,9 @@ func (s *MemoryStore) AddUserToGroup(user, group arn.ARN) error {
 	if _, ok := s.groups[group]; !ok {
 		return notFound("group", group.String())
 	}
-	if slices.Contains(s.members[user], group) {
-		return nil
+	if addTo(s.members, user, group) {
+		s.changed()
 	}
-	s.members[user] = append(s.members[user], group)
-	s.changed()
 	return nil
 }
 
@@ -340,13 +334,31 @@ func (s *MemoryStore) AddUserToGroup(user, group arn.ARN) error {
 func (s *MemoryStore) RemoveUserFromGroup(user, group arn.ARN) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := slices.Index(s.members[user], group)
-	if i < 0 {
+	if !removeFrom(s.members, user, group) {
 		return notFound("group membership", user.String()+" in "+group.String())
 	}
-	s.members[user] = slices.Delete(slices.Clone(s.members[user]), i, i+1)
 	s.changed()
 	return nil
+}
+
+// addTo appends v to m[k] unless it is there, and reports whether it did.
+func addTo(m map[arn.ARN][]arn.ARN, k, v arn.ARN) bool {
+	if slices.Contains(m[k], v) {
+		return false
+	}
+	m[k] = append(m[k], v)
+	return true
+}
+
+// removeFrom removes v from m[k], on a copy of the slice (readers may hold
+// the old one), and reports whether v was there.
+func removeFrom(m map[arn.ARN][]arn.ARN, k, v arn.ARN) bool {
+	i := slices.Index(m[k], v)
+	if i < 0 {
+		return false
+	}
+	m[k] = slices.Delete(slices.Clone(m[k]), i, i+1)
+	return true
 }
 
 // PutPolicy creates a customer-managed policy with doc as version v1, or,
@@ -482,11 +494,9 @@ func (s *MemoryStore) AttachPolicy(entity, policyARN arn.ARN) error {
 	if _, err := s.managedLocked(policyARN); err != nil {
 		return err
 	}
-	if slices.Contains(s.attached[entity], policyARN) {
-		return nil
+	if addTo(s.attached, entity, policyARN) {
+		s.changed()
 	}
-	s.attached[entity] = append(s.attached[entity], policyARN)
-	s.changed()
 	return nil
 }
 
@@ -494,11 +504,9 @@ func (s *MemoryStore) AttachPolicy(entity, policyARN arn.ARN) error {
 func (s *MemoryStore) DetachPolicy(entity, policyARN arn.ARN) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := slices.Index(s.attached[entity], policyARN)
-	if i < 0 {
+	if !removeFrom(s.attached, entity, policyARN) {
 		return notFound("attachment", policyARN.String()+" on "+entity.String())
 	}
-	s.attached[entity] = slices.Delete(slices.Clone(s.attached[entity]), i, i+1)
 	s.changed()
 	return nil
 }
