@@ -153,11 +153,7 @@ func TestOIDC_refreshGrant(t *testing.T) {
 }
 
 func TestSTS_loginWithWebIdentity(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
-	ctx := context.Background()
-	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := newServerWithBob(t)
 	_, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
 	status, body := loginWithWebIdentity(t, srv, tok.AccessToken)
 	if status != 200 {
@@ -200,12 +196,8 @@ func TestSTS_loginWithWebIdentity(t *testing.T) {
 }
 
 func TestS3_gate(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	srv, rootIAM := newServerWithBob(t)
 	ctx := context.Background()
-	rootIAM := iam.NewFromConfig(srv.RootConfig())
-	if _, err := rootIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
 	bob := login(t, srv, "bob@astran.io", "pw")
 	_, bobS3 := clientsFor(srv, bob)
 	_, err := bobS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("test")})

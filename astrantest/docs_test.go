@@ -2,7 +2,6 @@ package astrantest_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -11,11 +10,6 @@ import (
 	"os"
 	"reflect"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-
-	"github.com/astran-oss/astran-go/astrantest"
 )
 
 // xmlShape lists the element structure of an XML document ("+Name" opens,
@@ -67,10 +61,7 @@ func jsonKeys(t *testing.T, b []byte) []string {
 // LoginWithWebIdentity XML with the tutorial's (testdata, copied verbatim
 // from managing-users.txt): same keys and elements, in the same order.
 func TestDocs_responseShapes(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
-	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := newServerWithBob(t)
 	status, body := postForm(t, srv.Issuer()+"/protocol/openid-connect/token", map[string][]string{
 		"client_id": {"s5"}, "grant_type": {"password"}, "username": {"bob@astran.io"}, "password": {"pw"}})
 	if status != http.StatusOK {

@@ -35,6 +35,18 @@ type tokenJSON struct {
 	ErrorDescription string `json:"error_description"`
 }
 
+// newServerWithBob starts a server whose users' password is "pw", creates
+// bob@astran.io as root and returns the server and the root IAM client.
+func newServerWithBob(t testing.TB) (*astrantest.Server, *iam.Client) {
+	t.Helper()
+	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	root := iam.NewFromConfig(srv.RootConfig())
+	if _, err := root.CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
+		t.Fatal(err)
+	}
+	return srv, root
+}
+
 // postForm posts a form and returns status and body.
 func postForm(t testing.TB, u string, form url.Values) (int, []byte) {
 	t.Helper()

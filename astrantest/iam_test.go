@@ -199,12 +199,8 @@ func TestIAM_pagination(t *testing.T) {
 // TestIAM_authorization: a new user is denied everything; policies and
 // permissions boundaries apply; root is never denied.
 func TestIAM_authorization(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	srv, root := newServerWithBob(t)
 	ctx := context.Background()
-	root := iam.NewFromConfig(srv.RootConfig())
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
 	bobIAM, bobS3 := clientsFor(srv, login(t, srv, "bob@astran.io", "pw"))
 	for name, call := range map[string]func() error{
 		"ListUsers": func() error { _, err := bobIAM.ListUsers(ctx, &iam.ListUsersInput{}); return err },

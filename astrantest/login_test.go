@@ -6,19 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/astran-oss/astran-go/astrantest"
 )
 
 func TestServer_Login(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	srv, _ := newServerWithBob(t)
 	ctx := context.Background()
-	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
 	cfg, err := srv.UserConfig(ctx, "bob@astran.io", "pw")
 	if err != nil {
 		t.Fatal(err)

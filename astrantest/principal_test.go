@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/astran-oss/astran-go/astrantest"
 	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
 )
@@ -22,12 +21,8 @@ const homeDoc = `{"Version":"2012-10-17","Statement":[
 // explicit deny, enforced by the S3 gate and, identically, by a
 // principal.Authorizer reading the emulator's IAM through principal.IAMStore.
 func TestPolicies_endToEnd(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	srv, root := newServerWithBob(t)
 	ctx := context.Background()
-	root := iam.NewFromConfig(srv.RootConfig())
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
 	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("bob@astran.io"), PolicyName: aws.String("home"), PolicyDocument: aws.String(homeDoc)}); err != nil {
 		t.Fatal(err)
 	}
@@ -62,12 +57,8 @@ func TestPolicies_endToEnd(t *testing.T) {
 // TestPolicies_sourceIP: aws:SourceIp and aws:SecureTransport come from the
 // request (loopback, plain HTTP).
 func TestPolicies_sourceIP(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	srv, root := newServerWithBob(t)
 	ctx := context.Background()
-	root := iam.NewFromConfig(srv.RootConfig())
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
 	doc := `{"Version":"2012-10-17","Statement":[
  {"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
  {"Effect":"Allow","Action":"s3:CreateBucket","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`

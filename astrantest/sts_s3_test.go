@@ -20,12 +20,8 @@ import (
 )
 
 func TestSTS_assumeRoleWithWebIdentity(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	srv, root := newServerWithBob(t)
 	ctx := context.Background()
-	root := iam.NewFromConfig(srv.RootConfig())
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
 	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
 	if err != nil {
 		t.Fatal(err)
