@@ -398,20 +398,35 @@ func (b *fixtureBuilder) boundary(path, ref string) (arn.ARN, error) {
 	return b.policyRef(path, ref)
 }
 
-func (b *fixtureBuilder) user(path string, raw json.RawMessage) error {
-	var fu fixtureUser
-	if err := strictDecode(raw, &fu); err != nil {
+// decodeIdentity decodes the user or role at path into v and checks that
+// its name can be turned into an ARN.
+func (b *fixtureBuilder) decodeIdentity(path string, raw json.RawMessage, v any) error {
+	if err := strictDecode(raw, v); err != nil {
 		return b.fail(path, err)
 	}
-	if err := b.needAccount(path); err != nil {
+	return b.needAccount(path)
+}
+
+// fresh checks the ARN a (built with error err) of the user or role named
+// name at field, and that no identity has it yet.
+func (b *fixtureBuilder) fresh(field, kind, name string, a arn.ARN, err error) error {
+	if err != nil {
+		return b.fail(field, err)
+	}
+	if _, err := b.s.Identity(context.Background(), a); err == nil {
+		return b.fail(field, fmt.Errorf("duplicate %s %q", kind, name))
+	}
+	return nil
+}
+
+func (b *fixtureBuilder) user(path string, raw json.RawMessage) error {
+	var fu fixtureUser
+	if err := b.decodeIdentity(path, raw, &fu); err != nil {
 		return err
 	}
 	ua, err := arn.User(b.partition, b.account, fu.Path, fu.Email)
-	if err != nil {
-		return b.fail(path+".email", err)
-	}
-	if _, err := b.s.Identity(context.Background(), ua); err == nil {
-		return b.fail(path+".email", fmt.Errorf("duplicate user %q", fu.Email))
+	if err := b.fresh(path+".email", "user", fu.Email, ua, err); err != nil {
+		return err
 	}
 	pb, err := b.boundary(path+".permissionsBoundary", fu.PermissionsBoundary)
 	if err != nil {
@@ -438,18 +453,12 @@ func (b *fixtureBuilder) user(path string, raw json.RawMessage) error {
 
 func (b *fixtureBuilder) role(path string, raw json.RawMessage) error {
 	var fr fixtureRole
-	if err := strictDecode(raw, &fr); err != nil {
-		return b.fail(path, err)
-	}
-	if err := b.needAccount(path); err != nil {
+	if err := b.decodeIdentity(path, raw, &fr); err != nil {
 		return err
 	}
 	ra, err := arn.Role(b.partition, b.account, fr.Path, fr.Name)
-	if err != nil {
-		return b.fail(path+".name", err)
-	}
-	if _, err := b.s.Identity(context.Background(), ra); err == nil {
-		return b.fail(path+".name", fmt.Errorf("duplicate role %q", fr.Name))
+	if err := b.fresh(path+".name", "role", fr.Name, ra, err); err != nil {
+		return err
 	}
 	var trust *policy.Document
 	if len(fr.TrustPolicy) > 0 {
