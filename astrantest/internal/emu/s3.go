@@ -576,6 +576,14 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 	}
 	objARN := bucketARN + "/" + key
 	id := q.Get("uploadId")
+	// uploadLocked returns upload id when it is one of this object; call it
+	// under st.mu.
+	uploadLocked := func() *upload {
+		if u := st.uploads[id]; u != nil && u.bucket == bkt && u.key == key {
+			return u
+		}
+		return nil
+	}
 	switch {
 	case r.Method == http.MethodPost && q.Has("uploads"):
 		if !authz("PutObject", objARN, nil) || !s.bucketExists(w, r, bkt) {
@@ -608,8 +616,8 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		sum := md5.Sum(body)
 		p := &part{data: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`}
 		st.mu.Lock()
-		u := st.uploads[id]
-		ok := u != nil && u.bucket == bkt && u.key == key
+		u := uploadLocked()
+		ok := u != nil
 		total := len(body)
 		if ok {
 			for pn, old := range u.parts {
@@ -647,8 +655,8 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 			return
 		}
 		st.mu.Lock()
-		u := st.uploads[id]
-		if u == nil || u.bucket != bkt || u.key != key {
+		u := uploadLocked()
+		if u == nil {
 			st.mu.Unlock()
 			noUpload(id)
 			return
@@ -696,8 +704,8 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 			return
 		}
 		st.mu.Lock()
-		u := st.uploads[id]
-		ok := u != nil && u.bucket == bkt && u.key == key
+		u := uploadLocked()
+		ok := u != nil
 		if ok {
 			delete(st.uploads, id)
 		}
@@ -712,8 +720,8 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 			return
 		}
 		st.mu.RLock()
-		u := st.uploads[id]
-		if u == nil || u.bucket != bkt || u.key != key {
+		u := uploadLocked()
+		if u == nil {
 			st.mu.RUnlock()
 			noUpload(id)
 			return

@@ -64,6 +64,24 @@ type parsed struct {
 	presigned                   bool
 }
 
+// authParams returns the Credential, SignedHeaders and Signature parameters
+// of an Authorization header's value after the algorithm ("" when absent;
+// the last one when repeated).
+func authParams(params string) (cred, signedHeaders, signature string) {
+	for _, part := range strings.Split(params, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "Credential":
+			cred = v
+		case "SignedHeaders":
+			signedHeaders = v
+		case "Signature":
+			signature = v
+		}
+	}
+	return cred, signedHeaders, signature
+}
+
 func parse(r *http.Request) (parsed, error) {
 	var p parsed
 	q := r.URL.Query()
@@ -73,17 +91,7 @@ func parse(r *http.Request) (parsed, error) {
 			return p, fmt.Errorf("%w: unsupported algorithm", ErrMalformed)
 		}
 		var cred, sh string
-		for _, part := range strings.Split(rest, ",") {
-			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-			switch k {
-			case "Credential":
-				cred = v
-			case "SignedHeaders":
-				sh = v
-			case "Signature":
-				p.signature = v
-			}
-		}
+		cred, sh, p.signature = authParams(rest)
 		if cred == "" || sh == "" || p.signature == "" {
 			return p, fmt.Errorf("%w: Authorization header requires Credential, SignedHeaders and Signature", ErrMalformed)
 		}
@@ -237,16 +245,7 @@ func Verify(r *http.Request, payloadHash string, lookup Lookup, now time.Time, d
 		if err := signer.SignHTTP(context.Background(), creds2, req, payloadHash, p.service, p.region, t, opt); err != nil {
 			return res, fmt.Errorf("%w: %w", ErrSignature, err)
 		}
-		a := req.Header.Get("Authorization")
-		for _, part := range strings.Split(strings.TrimPrefix(a, algorithm+" "), ",") {
-			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-			switch k {
-			case "Signature":
-				got = v
-			case "SignedHeaders":
-				gotHeaders = v
-			}
-		}
+		_, gotHeaders, got = authParams(strings.TrimPrefix(req.Header.Get("Authorization"), algorithm+" "))
 	}
 	want := append([]string(nil), p.signedHeaders...)
 	for i := range want {
