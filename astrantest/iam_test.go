@@ -292,3 +292,142 @@ func TestIAM_userAccessKey(t *testing.T) {
 		t.Errorf("DeleteUser with key: %v", err)
 	}
 }
+
+// TestIAM_tagsAndBoundaries: users and roles are tagged, untagged and given
+// a permissions boundary through the same operations.
+func TestIAM_tagsAndBoundaries(t *testing.T) {
+	srv, root := newServerWithBob(t)
+	ctx := context.Background()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:demo:iam::astran:oidc-provider/idp.example"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ci"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+		t.Fatal(err)
+	}
+	admin := "arn:demo:iam::astran:policy/AstranAdmin"
+	missing := "arn:demo:iam::" + srv.Account() + ":policy/nope"
+	tag := func(k, v string) types.Tag { return types.Tag{Key: aws.String(k), Value: aws.String(v)} }
+	tagKeys := func(tags []types.Tag) string {
+		var ks []string
+		for _, tg := range tags {
+			ks = append(ks, aws.ToString(tg.Key)+"="+aws.ToString(tg.Value))
+		}
+		return strings.Join(ks, ",")
+	}
+	for _, tc := range []struct {
+		kind            string
+		tag             func([]types.Tag) error
+		untag           func(...string) error
+		listTags        func() ([]types.Tag, error)
+		putBoundary     func(string) error
+		deleteBoundary  func() error
+		boundary        func() (string, error)
+		unknownBoundary func() error
+	}{
+		{
+			kind: "user",
+			tag: func(tags []types.Tag) error {
+				_, err := root.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("bob@astran.io"), Tags: tags})
+				return err
+			},
+			untag: func(keys ...string) error {
+				_, err := root.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String("bob@astran.io"), TagKeys: keys})
+				return err
+			},
+			listTags: func() ([]types.Tag, error) {
+				out, err := root.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("bob@astran.io")})
+				if err != nil {
+					return nil, err
+				}
+				return out.Tags, nil
+			},
+			putBoundary: func(p string) error {
+				_, err := root.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("bob@astran.io"), PermissionsBoundary: aws.String(p)})
+				return err
+			},
+			deleteBoundary: func() error {
+				_, err := root.DeleteUserPermissionsBoundary(ctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: aws.String("bob@astran.io")})
+				return err
+			},
+			boundary: func() (string, error) {
+				out, err := root.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("bob@astran.io")})
+				if err != nil || out.User.PermissionsBoundary == nil {
+					return "", err
+				}
+				return aws.ToString(out.User.PermissionsBoundary.PermissionsBoundaryArn), nil
+			},
+			unknownBoundary: func() error {
+				_, err := root.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("eve@astran.io"), PermissionsBoundary: aws.String(admin)})
+				return err
+			},
+		},
+		{
+			kind: "role",
+			tag: func(tags []types.Tag) error {
+				_, err := root.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("ci"), Tags: tags})
+				return err
+			},
+			untag: func(keys ...string) error {
+				_, err := root.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String("ci"), TagKeys: keys})
+				return err
+			},
+			listTags: func() ([]types.Tag, error) {
+				out, err := root.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String("ci")})
+				if err != nil {
+					return nil, err
+				}
+				return out.Tags, nil
+			},
+			putBoundary: func(p string) error {
+				_, err := root.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("ci"), PermissionsBoundary: aws.String(p)})
+				return err
+			},
+			deleteBoundary: func() error {
+				_, err := root.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String("ci")})
+				return err
+			},
+			boundary: func() (string, error) {
+				out, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("ci")})
+				if err != nil || out.Role.PermissionsBoundary == nil {
+					return "", err
+				}
+				return aws.ToString(out.Role.PermissionsBoundary.PermissionsBoundaryArn), nil
+			},
+			unknownBoundary: func() error {
+				_, err := root.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("nope"), PermissionsBoundary: aws.String(admin)})
+				return err
+			},
+		},
+	} {
+		t.Run(tc.kind, func(t *testing.T) {
+			if err := tc.tag([]types.Tag{tag("team", "blue"), tag("env", "dev")}); err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.tag([]types.Tag{tag("team", "red")}); err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.untag("env"); err != nil {
+				t.Fatal(err)
+			}
+			if tags, err := tc.listTags(); err != nil || tagKeys(tags) != "team=red" {
+				t.Errorf("tags %v %v, want team=red", tagKeys(tags), err)
+			}
+			if err := tc.putBoundary(missing); apiCode(err) != "NoSuchEntity" {
+				t.Errorf("unknown boundary policy: %v, want NoSuchEntity", err)
+			}
+			if err := tc.unknownBoundary(); apiCode(err) != "NoSuchEntity" {
+				t.Errorf("boundary of an unknown %s: %v, want NoSuchEntity", tc.kind, err)
+			}
+			if err := tc.putBoundary(admin); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := tc.boundary(); err != nil || b != admin {
+				t.Errorf("boundary %q %v, want %s", b, err, admin)
+			}
+			if err := tc.deleteBoundary(); err != nil {
+				t.Fatal(err)
+			}
+			if b, err := tc.boundary(); err != nil || b != "" {
+				t.Errorf("boundary after delete %q %v, want none", b, err)
+			}
+		})
+	}
+}
