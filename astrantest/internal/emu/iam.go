@@ -271,7 +271,7 @@ var iamOps map[string]iamOp
 func init() {
 	iamOps = map[string]iamOp{
 		"CreateUser": createUser, "GetUser": getUser, "ListUsers": listUsers, "DeleteUser": deleteUser,
-		"TagUser": tagUser, "UntagUser": untag("user"), "ListUserTags": listTags("user", true),
+		"TagUser": tagUser, "UntagUser": untag("user"), "ListUserTags": listTags("user"),
 		"PutUserPermissionsBoundary": putBoundary("user"), "DeleteUserPermissionsBoundary": deleteBoundary("user"),
 		"CreateAccessKey": createAccessKey, "ListAccessKeys": listAccessKeys, "DeleteAccessKey": deleteAccessKey,
 		"UpdateAccessKey": updateAccessKey, "GetAccessKeyLastUsed": getAccessKeyLastUsed, "GetLoginProfile": loginProfile("GetLoginProfile"),
@@ -289,7 +289,7 @@ func init() {
 		"DeletePolicyVersion": deletePolicyVersion, "SetDefaultPolicyVersion": setDefaultPolicyVersion,
 		"ListEntitiesForPolicy": listEntitiesForPolicy,
 		"CreateRole":            createRole, "GetRole": getRole, "ListRoles": listRoles, "DeleteRole": deleteRole,
-		"UpdateAssumeRolePolicy": updateAssumeRolePolicy, "TagRole": tagRole, "UntagRole": untag("role"), "ListRoleTags": listTags("role", false),
+		"UpdateAssumeRolePolicy": updateAssumeRolePolicy, "TagRole": tagRole, "UntagRole": untag("role"), "ListRoleTags": listTags("role"),
 		"PutRolePermissionsBoundary": putBoundary("role"), "DeleteRolePermissionsBoundary": deleteBoundary("role"),
 		"CreateOpenIDConnectProvider": createOIDCProvider, "GetOpenIDConnectProvider": getOIDCProvider,
 		"ListOpenIDConnectProviders": listOIDCProviders, "DeleteOpenIDConnectProvider": deleteOIDCProvider,
@@ -577,11 +577,11 @@ func untag(kind string) iamOp {
 	}
 }
 
-// listTags answers List{User,Role}Tags; write takes the write lock (as
-// ListUserTags always has).
-func listTags(kind string, write bool) iamOp {
+// listTags answers List{User,Role}Tags under the read lock: a read must not
+// bump the state's generation (which would invalidate authorization caches).
+func listTags(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		return c.withEntity(kind, "List"+kindTitle(kind)+"Tags", nil, write, func(ref entityRef) *APIError {
+		return c.withEntity(kind, "List"+kindTitle(kind)+"Tags", nil, false, func(ref entityRef) *APIError {
 			c.result = true
 			c.out.tags("Tags", *ref.tags)
 			c.out.bool("IsTruncated", false)
