@@ -10,12 +10,12 @@
 # rather than one -count=COUNT run: on a shared machine a burst of load then
 # spreads over every benchmark instead of hitting all repetitions of one.
 #
-#   ./run.sh                                 # COUNT=5 BENCHTIME=300ms: about 8 minutes on 2 cores
+#   ./run.sh                                 # COUNT=6 passes, BENCHTIME=300ms: about 5-8 minutes on 2 cores
 #   COUNT=3 BENCH='S3Set|Scaling' ./run.sh
 set -euo pipefail
 cd "$(dirname "$0")"
 
-COUNT=${COUNT:-5}
+COUNT=${COUNT:-6}
 BENCHTIME=${BENCHTIME:-300ms}
 BENCH=${BENCH:-.}
 BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
