@@ -126,6 +126,84 @@ func BenchmarkEvaluate_scaling(b *testing.B) {
 	}
 }
 
+// s3Actions are the few actions of resourceScaledPolicies.
+var s3Actions = []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetObjectTagging",
+	"s3:PutObjectTagging", "s3:AbortMultipartUpload", "s3:RestoreObject", "s3:GetObjectAcl", "s3:PutObjectAcl",
+	"s3:GetObjectRetention", "s3:PutObjectRetention", "s3:GetObjectLegalHold", "s3:PutObjectLegalHold",
+	"s3:ReplicateObject", "s3:ReplicateDelete"}
+
+// resourceScaledPolicies has n statements in policies of 10, shaped like
+// the bench harness's scaling workload: few distinct actions (two per
+// statement), a distinct bucket prefix per statement, every 50th statement
+// a Deny on a sub-prefix of the previous one, every 10th an IpAddress
+// condition.
+func resourceScaledPolicies(n int) []policy.Policy {
+	actionsOf := func(i int) []string {
+		a, b := s3Actions[i%len(s3Actions)], s3Actions[(i*7+3)%len(s3Actions)]
+		if a == b {
+			return []string{a}
+		}
+		return []string{a, b}
+	}
+	var ps []policy.Policy
+	for i := 0; i < n; i++ {
+		if i%10 == 0 {
+			ps = append(ps, policy.Policy{ID: fmt.Sprintf("team-%04d", i/10), Document: &policy.Document{Version: policy.Version2012}})
+		}
+		st := policy.Statement{Sid: fmt.Sprintf("S%d", i), Effect: policy.Allow, Action: actionsOf(i),
+			Resource: []string{fmt.Sprintf("arn:aws:s3:::bucket-%05d/data/*", i)}}
+		switch {
+		case i%50 == 49:
+			st.Effect = policy.Deny
+			st.Action = actionsOf(i - 1)
+			st.Resource = []string{fmt.Sprintf("arn:aws:s3:::bucket-%05d/data/secret/*", i-1)}
+		case i%10 == 3:
+			st.Condition = policy.Condition{"IpAddress": {"aws:SourceIp": {"10.0.0.0/8"}}}
+		}
+		d := ps[len(ps)-1].Document
+		d.Statements = append(d.Statements, st)
+	}
+	return ps
+}
+
+// BenchmarkEvaluate_resourceScaling evaluates sets of 10 to 10,000
+// statements over few actions and distinct resource prefixes: the resource
+// index keeps the cost nearly flat. Each iteration evaluates a hit on the
+// last statement, a miss and (from 100 statements) an explicit deny.
+func BenchmarkEvaluate_resourceScaling(b *testing.B) {
+	for _, n := range []int{10, 100, 1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			set := policy.MustCompile(resourceScaledPolicies(n))
+			last := n - 1
+			if last%50 == 49 {
+				last--
+			}
+			mk := func(i int, action, key string) *policy.Request {
+				r := &policy.Request{Action: action, Resource: fmt.Sprintf("arn:aws:s3:::bucket-%05d/data/%s", i, key)}
+				r.Context.Set("aws:SourceIp", "10.9.8.7")
+				return r
+			}
+			reqs := []*policy.Request{mk(last, s3Actions[last%len(s3Actions)], "z.bin"), mk(n+1, "s3:GetObject", "x")}
+			want := []policy.Decision{policy.AllowDecision, policy.ImplicitDeny}
+			if n >= 100 {
+				reqs = append(reqs, mk(48, s3Actions[48%len(s3Actions)], "secret/k.pem"))
+				want = append(want, policy.ExplicitDeny)
+			}
+			var res policy.Result
+			for i, r := range reqs {
+				if set.EvaluateInto(r, &res); res.Decision != want[i] {
+					b.Fatalf("request %d: %v, want %v", i, res.Decision, want[i])
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				set.EvaluateInto(reqs[i%len(reqs)], &res)
+			}
+		})
+	}
+}
+
 // largeDocument is a ~6 KB document, the size limit of a managed policy.
 func largeDocument() []byte {
 	var sb strings.Builder

@@ -2,17 +2,11 @@ package policy
 
 import (
 	"net/netip"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/astran-oss/astran-go/policy/internal/glob"
 )
-
-// indexThreshold is the number of statements above which a Set looks up
-// candidate statements through its action index instead of scanning. The
-// index pays off even for small sets.
-const indexThreshold = 0
 
 // Set is a compiled, immutable set of policies. It is safe for concurrent
 // use by multiple goroutines.
@@ -21,19 +15,21 @@ type Set struct {
 	ids     []string
 	stmts   []cstmt
 	indexed bool
-	// The action index (keys are lower case in the AWS dialect). Entries are
-	// statement indexes; an entry e < 0 stands for statement ^e and records
-	// that the action is known to match.
-	always []int32 // candidates for every action
-	// literal maps every action named literally in the set to its
-	// candidates: if merged, the complete list in statement order without
-	// duplicates; otherwise only the statements naming it.
-	literal map[string][]int32
+	// The action index (keys are lower case in the AWS dialect), see
+	// buildIndex. Its candidate lists are buckets; a bucket entry e < 0
+	// stands for statement ^e and records that the action is known to
+	// match.
+	always bucket // candidates for every action
+	// literal maps every action named literally in the set to its bucket
+	// in buckets: if merged, the complete candidate list in statement order
+	// without duplicates; otherwise only the statements naming it.
+	literal map[string]int32
 	merged  bool
 	// prefixes maps the literal head of wildcard action patterns (text
-	// before the first wildcard, including the service) to candidates.
-	prefixes   map[string][]int32
+	// before the first wildcard, including the service) to its bucket.
+	prefixes   map[string]int32
 	prefixLens []int // distinct lengths of the prefixes keys, ascending
+	buckets    []bucket
 	nstmts     int
 }
 
@@ -109,7 +105,11 @@ func (p *pattern) matchARN(v string) bool {
 	return glob.MatchARN(p.glob, v)
 }
 
-// rpattern is a resource pattern, possibly with variables.
+// rpattern is a resource pattern, possibly with variables. Its lit is a
+// literal prefix of every resource it matches, which the resource index
+// relies on: for a pattern with variables, the text before the first
+// wildcard, escape or variable ([template.head]), with restOnly set if that
+// text spans the five colons before the resource segment.
 type rpattern struct {
 	pattern
 	tmpl template // non-empty if the pattern has variables
@@ -169,6 +169,10 @@ func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
 			fn(&o)
 		}
 	}
+	return compile(policies, o, defaultIndex)
+}
+
+func compile(policies []Policy, o CompileOptions, io indexOptions) (*Set, error) {
 	s := &Set{dialect: o.Dialect, ids: make([]string, len(policies))}
 	n := 0
 	for i, p := range policies {
@@ -191,8 +195,8 @@ func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
 		}
 	}
 	s.nstmts = len(s.stmts)
-	if len(s.stmts) > indexThreshold {
-		s.buildIndex()
+	if len(s.stmts) > 0 {
+		s.buildIndex(io)
 	}
 	return s, nil
 }
@@ -274,7 +278,8 @@ func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) c
 		}
 		t, hasVar := parseTemplate(r, vars)
 		if hasVar {
-			c.resources[i] = rpattern{pattern: pattern{kind: patGeneral}, tmpl: t}
+			head := t.head()
+			c.resources[i] = rpattern{pattern: pattern{kind: patGeneral, lit: head, restOnly: strings.Count(head, ":") >= 5}, tmpl: t}
 			continue
 		}
 		g, _ := t.appendGlob(nil, nil)
@@ -429,118 +434,4 @@ func (c *cprincipal) match(p string) bool {
 		}
 	}
 	return false
-}
-
-// buildIndex indexes statements by action: literal actions, literal heads
-// of wildcard patterns, and statements that are candidates for every action.
-func (s *Set) buildIndex() {
-	s.indexed = true
-	s.literal = make(map[string][]int32)
-	s.prefixes = make(map[string][]int32)
-	lists := make([]int, len(s.stmts)) // number of index lists holding each statement
-	add := func(l []int32, i int32, known bool) []int32 {
-		if n := len(l); n > 0 && (l[n-1] == i || l[n-1] == ^i) {
-			if known {
-				l[n-1] = ^i
-			}
-			return l
-		}
-		lists[i]++
-		if known {
-			return append(l, ^i)
-		}
-		return append(l, i)
-	}
-	for i := range s.stmts {
-		st := &s.stmts[i]
-		idx := int32(i)
-		if st.notAction {
-			s.always = add(s.always, idx, false)
-			continue
-		}
-		for k := range st.actions {
-			p := &st.actions[k]
-			// p.lit is unescaped: the whole action (exact), the text before
-			// the trailing star (prefix) or before the first wildcard or
-			// escape (general).
-			switch {
-			case p.kind == patAny:
-				s.always = add(s.always, idx, true)
-			case strings.IndexByte(p.lit, ':') < 0:
-				s.always = add(s.always, idx, false)
-			case p.kind == patExact:
-				s.literal[p.lit] = add(s.literal[p.lit], idx, true)
-			default:
-				s.prefixes[p.lit] = add(s.prefixes[p.lit], idx, p.kind == patPrefix)
-			}
-		}
-	}
-	for i := range s.stmts {
-		s.stmts[i].multi = lists[i] > 1
-	}
-	seen := map[int]bool{}
-	for pre := range s.prefixes {
-		if !seen[len(pre)] {
-			seen[len(pre)] = true
-			s.prefixLens = append(s.prefixLens, len(pre))
-		}
-	}
-	sortInts(s.prefixLens)
-	s.mergeLiteral()
-}
-
-// mergeBudget bounds the total length of the merged candidate lists.
-const mergeBudget = 1 << 20
-
-// mergeLiteral turns every literal action's list into the complete, ordered
-// candidate list the index would produce for it, so that evaluating such an
-// action costs one map lookup and no deduplication.
-func (s *Set) mergeLiteral() {
-	if len(s.literal)*(len(s.always)+1) > mergeBudget {
-		return
-	}
-	var buf []int32
-	for action, list := range s.literal {
-		buf = append(append(buf[:0], s.always...), list...)
-		for _, l := range s.prefixLens {
-			if l <= len(action) {
-				buf = append(buf, s.prefixes[action[:l]]...)
-			}
-		}
-		s.literal[action] = mergeEntries(buf)
-	}
-	s.merged = true
-}
-
-// mergeEntries sorts index entries by statement and removes duplicates, an
-// entry being "known" if any of its duplicates is.
-func mergeEntries(buf []int32) []int32 {
-	idx := func(e int32) int32 {
-		if e < 0 {
-			return ^e
-		}
-		return e
-	}
-	slices.SortFunc(buf, func(a, b int32) int {
-		if ia, ib := idx(a), idx(b); ia != ib {
-			return int(ia - ib)
-		}
-		return int(a - b) // known (negative) entries first
-	})
-	out := make([]int32, 0, len(buf))
-	for _, e := range buf {
-		if n := len(out); n > 0 && idx(out[n-1]) == idx(e) {
-			continue // the first of a run is the known one, if any
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-func sortInts(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
 }

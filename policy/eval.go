@@ -73,59 +73,46 @@ func (e *evaluator) indexed() {
 	s := e.s
 	l, ok := s.literal[string(lb)]
 	if ok && s.merged {
-		e.direct(l)
+		e.ordered = true
+		e.bucket(&s.buckets[l])
 		return
 	}
-	e.always()
-	for _, i := range l {
-		e.visit(i)
+	e.bucket(&s.always)
+	if ok {
+		e.bucket(&s.buckets[l])
 	}
 	for _, k := range s.prefixLens {
 		if k > n {
 			break
 		}
-		for _, i := range s.prefixes[string(lb[:k])] {
-			e.visit(i)
+		if l, ok := s.prefixes[string(lb[:k])]; ok {
+			e.bucket(&s.buckets[l])
 		}
 	}
 }
 
-// always evaluates the statements that are candidates for every action.
-func (e *evaluator) always() {
-	for _, i := range e.s.always {
-		e.visit(i)
-	}
-}
-
-// direct evaluates a merged candidate list: no duplicates, in order.
-func (e *evaluator) direct(l []int32) {
-	e.ordered = true
-	for _, entry := range l {
-		if entry < 0 {
-			e.stmt(^entry, true)
-		} else {
-			e.stmt(entry, false)
-		}
-	}
-}
-
+// lookup evaluates the candidates of action: if the literal action has a
+// merged bucket, that bucket in order; otherwise the buckets of statements
+// for every action, of the literal action and of matching action prefixes,
+// in turn (duplicates are skipped and finish sorts the matches).
 func (e *evaluator) lookup(action string) {
 	s := e.s
 	l, ok := s.literal[action]
 	if ok && s.merged {
-		e.direct(l)
+		e.ordered = true
+		e.bucket(&s.buckets[l])
 		return
 	}
-	e.always()
-	for _, i := range l {
-		e.visit(i)
+	e.bucket(&s.always)
+	if ok {
+		e.bucket(&s.buckets[l])
 	}
 	for _, k := range s.prefixLens {
 		if k > len(action) {
 			break
 		}
-		for _, i := range s.prefixes[action[:k]] {
-			e.visit(i)
+		if l, ok := s.prefixes[action[:k]]; ok {
+			e.bucket(&s.buckets[l])
 		}
 	}
 }
@@ -202,15 +189,31 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 }
 
 func (e *evaluator) matchResource(p *rpattern) bool {
+	v := e.req.Resource
 	if p.tmpl.parts == nil {
-		return p.matchARN(e.req.Resource)
+		return p.matchARN(v)
 	}
-	buf, ok := p.tmpl.appendGlob(e.res.scratch[:0], &e.req.Context)
+	// The literal head is a prefix of any match: test it before expanding
+	// the variables.
+	if !strings.HasPrefix(v, p.lit) {
+		return false
+	}
+	skip := 0
+	if p.restOnly {
+		// The rest of the pattern lies in the resource segment, where a
+		// wildcard may match colons: match it as a plain glob (see
+		// pattern.matchARN).
+		skip = len(p.lit)
+	}
+	buf, ok := p.tmpl.appendGlobFrom(e.res.scratch[:0], &e.req.Context, skip)
 	e.res.scratch = buf
 	if !ok {
 		return false // unresolvable variable: the entry matches nothing
 	}
-	return glob.MatchARN(view(buf), e.req.Resource)
+	if p.restOnly {
+		return glob.Match(view(buf), v[skip:], false)
+	}
+	return glob.MatchARN(view(buf), v)
 }
 
 func (e *evaluator) missing(key string) {

@@ -100,14 +100,38 @@ func validVarKey(k string) bool {
 	return true
 }
 
+// head returns the literal text the template starts with: the text of a
+// leading literal part before its first wildcard or NUL. The template's
+// glob (see appendGlob) starts with it.
+func (t *template) head() string {
+	if len(t.parts) == 0 || t.parts[0].kind != partLit {
+		return ""
+	}
+	s := t.parts[0].text
+	if i := strings.IndexAny(s, "*?\x00"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 // appendGlob appends the template as a glob pattern: literal text keeps its
 // wildcards, escapes and variable values match literally. It returns false
 // if a variable has no single value and no default.
 func (t *template) appendGlob(dst []byte, ctx *Context) ([]byte, bool) {
+	return t.appendGlobFrom(dst, ctx, 0)
+}
+
+// appendGlobFrom is appendGlob without the first skip bytes of the glob,
+// which must be part of the template's head.
+func (t *template) appendGlobFrom(dst []byte, ctx *Context, skip int) ([]byte, bool) {
 	for i := range t.parts {
 		p := &t.parts[i]
 		switch p.kind {
 		case partLit:
+			if i == 0 {
+				dst = appendLitGlob(dst, p.text[skip:])
+				continue
+			}
 			dst = appendLitGlob(dst, p.text)
 		case partEsc:
 			dst = glob.AppendEscaped(dst, p.text)
@@ -158,6 +182,9 @@ func resolveVar(p *vpart, ctx *Context) (string, bool) {
 // appendLitGlob appends literal policy text as glob text: '*' and '?' stay
 // wildcards; only the escape byte itself is escaped.
 func appendLitGlob(dst []byte, s string) []byte {
+	if strings.IndexByte(s, glob.Esc) < 0 {
+		return append(dst, s...)
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] == glob.Esc {
 			dst = append(dst, glob.Esc)
