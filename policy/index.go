@@ -28,8 +28,8 @@ const (
 
 // indexOptions tune the index (tests shrink them to exercise every path).
 type indexOptions struct {
-	bucketMin int // lists shorter than this are not indexed by resource
-	maxNesting  int // in [1, maxNesting]
+	bucketMin  int // lists shorter than this are not indexed by resource
+	maxNesting int // in [1, maxNesting]
 }
 
 var defaultIndex = indexOptions{bucketMin: bucketMin, maxNesting: maxNesting}
