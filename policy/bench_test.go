@@ -280,6 +280,25 @@ func TestEvaluateInto_allocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { big.EvaluateInto(req2, &res) }); n != 0 {
 		t.Errorf("indexed EvaluateInto allocates %v times, want 0", n)
 	}
+	// The resource index: one list, several nested heads merged, rest and
+	// heads merged, and lists that are not merged per action.
+	rset := policy.MustCompile(resourceScaledPolicies(10000))
+	uset, err := policy.CompileIndex(append(resourceScaledPolicies(1000), policy.Policy{ID: "x", Document: &policy.Document{
+		Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.Allow, Action: []string{"s3:Get*"}, Resource: []string{"*"}}}}}),
+		policy.Astran, 1, 4, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"arn:aws:s3:::bucket-09951/data/k", "arn:aws:s3:::bucket-00048/data/secret/k", "arn:aws:s3:::none"} {
+		req3 := &policy.Request{Action: "s3:GetObject", Resource: r}
+		req3.Context.Set("aws:SourceIp", "10.1.1.1")
+		for _, set := range []*policy.Set{rset, uset} {
+			set.EvaluateInto(req3, &res)
+			if n := testing.AllocsPerRun(100, func() { set.EvaluateInto(req3, &res) }); n != 0 {
+				t.Errorf("EvaluateInto %s with the resource index allocates %v times, want 0", r, n)
+			}
+		}
+	}
 	var c policy.Context
 	c.Set("a", "1")
 	c.Reset()

@@ -272,18 +272,7 @@ func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) c
 	}
 	c.resources = take(&a.resourceArr, len(res))
 	for i, r := range res {
-		if !vars || !strings.Contains(r, "${") {
-			c.resources[i] = rpattern{pattern: compilePattern(appendLitGlobString(r), false)}
-			continue
-		}
-		t, hasVar := parseTemplate(r, vars)
-		if hasVar {
-			head := t.head()
-			c.resources[i] = rpattern{pattern: pattern{kind: patGeneral, lit: head, restOnly: strings.Count(head, ":") >= 5}, tmpl: t}
-			continue
-		}
-		g, _ := t.appendGlob(nil, nil)
-		c.resources[i] = rpattern{pattern: compilePattern(string(g), false)}
+		c.resources[i] = compileResource(r, vars)
 	}
 	n := 0
 	for _, keys := range st.Condition {
@@ -304,6 +293,20 @@ func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) c
 		}
 	}
 	return c
+}
+
+// compileResource compiles a Resource or NotResource entry.
+func compileResource(r string, vars bool) rpattern {
+	if !vars || !strings.Contains(r, "${") {
+		return rpattern{pattern: compilePattern(appendLitGlobString(r), false)}
+	}
+	t, hasVar := parseTemplate(r, vars)
+	if hasVar {
+		head := t.head()
+		return rpattern{pattern: pattern{kind: patGeneral, lit: head, restOnly: strings.Count(head, ":") >= 5}, tmpl: t}
+	}
+	g, _ := t.appendGlob(nil, nil)
+	return rpattern{pattern: compilePattern(string(g), false)}
 }
 
 func appendLitGlobString(s string) string {

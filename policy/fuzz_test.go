@@ -75,7 +75,10 @@ func FuzzParse(f *testing.F) {
 var (
 	fuzzActions   = []string{"*", "s3:*", "s3:Get*", "s3:GetObject", "s3:PutObject", "s3:?etObject", "iam:*", "iam:CreateUser", "S3:getobject", "ck:List*", "s3:*Object"}
 	fuzzResources = []string{"*", "arn:demo:s3:::b/*", "arn:demo:s3:::b/k", "arn:demo:s3:::b/${aws:username}/*", "arn:demo:s3:::*", "arn:demo:iam::*:user/*",
-		"arn:demo:s3:::b/k?", "arn:demo:*", "arn:demo:s3:::b/${aws:username, 'x'}", "arn:demo:s3:::${*}"}
+		"arn:demo:s3:::b/k?", "arn:demo:*", "arn:demo:s3:::b/${aws:username, 'x'}", "arn:demo:s3:::${*}",
+		// Nested and overlapping literal heads for the resource index.
+		"arn:demo:s3:::b", "arn:demo:s3:::b/k*", "arn:demo:s3:::bb/*", "arn:demo:s3:::b/bob/*", "arn:demo:s3:::b/b*/x",
+		"arn:demo:s3:::${aws:username}/*", "arn:demo:s3:::b/kx", "arn:demo:s3:::b?/*"}
 	fuzzConds = []policy.Condition{
 		nil,
 		{"StringEquals": {"aws:username": {"bob"}}},
@@ -89,7 +92,8 @@ var (
 		{"DateGreaterThan": {"t": {"2020-01-01T00:00:00Z"}}},
 	}
 	fuzzReqActions   = []string{"s3:GetObject", "s3:PutObject", "iam:CreateUser", "ck:ListKits", "sts:AssumeRole", "s3:getobject"}
-	fuzzReqResources = []string{"arn:demo:s3:::b/k", "arn:demo:s3:::b/bob/x", "arn:demo:s3:::b/kx", "arn:demo:iam::1:user/bob", "arn:demo:s3:::*", ""}
+	fuzzReqResources = []string{"arn:demo:s3:::b/k", "arn:demo:s3:::b/bob/x", "arn:demo:s3:::b/kx", "arn:demo:iam::1:user/bob", "arn:demo:s3:::*", "",
+		"arn:demo:s3:::b", "arn:demo:s3:::bb/k", "arn:demo:s3:::b/k/x", "bob"}
 )
 
 // fuzzStatement decodes one statement from 4 bytes.
@@ -108,6 +112,9 @@ func fuzzStatement(b []byte) policy.Statement {
 		st.Action = acts
 	}
 	res := []string{fuzzResources[int(b[1]>>1)%len(fuzzResources)]}
+	if b[3]&0x40 != 0 {
+		res = append(res, fuzzResources[int(b[3]>>1)%len(fuzzResources)])
+	}
 	if b[2]&1 == 1 {
 		st.NotResource = res
 	} else {
@@ -128,8 +135,22 @@ func fuzzDecision(t *testing.T, dialect policy.Dialect, docs []*policy.Document,
 	}
 	got := set.Evaluate(req)
 	scan := policy.EvaluateScan(set, req)
-	if got.Decision != scan.Decision || !slices.Equal(got.Statements, scan.Statements) || !slices.Equal(got.MissingContextKeys, scan.MissingContextKeys) {
+	same := func(a, b policy.Result) bool {
+		return a.Decision == b.Decision && slices.Equal(a.Statements, b.Statements) && slices.Equal(a.MissingContextKeys, b.MissingContextKeys)
+	}
+	if !same(got, scan) {
 		t.Fatalf("index and scan differ:\n%+v\n%+v", got, scan)
+	}
+	// Every candidate list indexed by resource, with shallow and deep
+	// nesting of resource heads, with and without merged lists per action.
+	for _, o := range [][3]int{{1, 1, 1 << 20}, {1, 4, 1 << 20}, {1, 2, 0}, {3, 4, 0}} {
+		iset, err := policy.CompileIndex(ps, dialect, o[0], o[1], o[2])
+		if err != nil {
+			t.Fatalf("compile: %v", err)
+		}
+		if r := iset.Evaluate(req); !same(r, scan) {
+			t.Fatalf("index %v and scan differ:\n%+v\n%+v", o, r, scan)
+		}
 	}
 	return got.Decision
 }
@@ -137,8 +158,9 @@ func fuzzDecision(t *testing.T, dialect policy.Dialect, docs []*policy.Document,
 // FuzzEvaluate checks properties of evaluation on random statement sets:
 // no panic; adding a Deny statement never turns a decision into Allow;
 // adding an Allow statement never turns an Allow into a deny; statement
-// and policy order never change the decision; the action index agrees with
-// a scan of every statement.
+// and policy order never change the decision; the index (by action and by
+// resource, with every index parameter) agrees with a scan of every
+// statement.
 func FuzzEvaluate(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}, byte(0), []byte{0, 0, 0, 0, 0}, []byte{1, 0, 0, 0})
 	f.Add([]byte{2, 4, 6, 8, 3, 5, 7, 9}, byte(1), []byte{1, 1, 1, 1, 1}, []byte{0, 2, 4, 0})

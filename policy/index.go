@@ -28,11 +28,12 @@ const (
 
 // indexOptions tune the index (tests shrink them to exercise every path).
 type indexOptions struct {
-	bucketMin  int // lists shorter than this are not indexed by resource
-	maxNesting int // in [1, maxNesting]
+	bucketMin   int // lists shorter than this are not indexed by resource
+	maxNesting  int // in [1, maxNesting]
+	mergeBudget int // see mergeLiteral
 }
 
-var defaultIndex = indexOptions{bucketMin: bucketMin, maxNesting: maxNesting}
+var defaultIndex = indexOptions{bucketMin: bucketMin, maxNesting: maxNesting, mergeBudget: mergeBudget}
 
 // bucket is a candidate list: index entries (see Set) in statement order
 // without duplicates. A bucket with keys is indexed by resource: its
@@ -114,7 +115,7 @@ func (s *Set) buildIndex(o indexOptions) {
 		}
 	}
 	slices.Sort(s.prefixLens)
-	s.merged = mergeLiteral(literal, always, prefixes, s.prefixLens)
+	s.merged = mergeLiteral(literal, always, prefixes, s.prefixLens, o.mergeBudget)
 
 	b := bucketBuilder{s: s, o: o}
 	b.o.maxNesting = min(max(b.o.maxNesting, 1), maxNesting)
@@ -138,9 +139,9 @@ const mergeBudget = 1 << 20
 // mergeLiteral turns every literal action's list into the complete, ordered
 // candidate list the index would produce for it, so that evaluating such an
 // action costs one map lookup and no deduplication. It reports whether it
-// did (it does not if the lists would be too long).
-func mergeLiteral(literal map[string][]int32, always []int32, prefixes map[string][]int32, prefixLens []int) bool {
-	if len(literal)*(len(always)+1) > mergeBudget {
+// did: it does not if the lists could exceed budget in total.
+func mergeLiteral(literal map[string][]int32, always []int32, prefixes map[string][]int32, prefixLens []int, budget int) bool {
+	if len(literal)*(len(always)+1) > budget {
 		return false
 	}
 	var buf []int32

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/astran-oss/astran-go/policy/internal/jsontree"
 )
@@ -33,6 +34,17 @@ func Parse(data []byte, opts ...func(*ParseOptions)) (*Document, error) {
 			return nil, &SizeError{Size: n, Limit: o.MaxSize}
 		}
 	}
+	if len(data) <= jsontree.MaxInput {
+		if doc, ok := parseFast(data, o.Dialect); ok {
+			return doc, nil
+		}
+	}
+	return parseSlow(data, o.Dialect)
+}
+
+// parseSlow is the slow path of Parse: a tree of the whole document, then
+// a decoder that reports every problem with its path, line and column.
+func parseSlow(data []byte, dialect Dialect) (*Document, error) {
 	root, err := jsontree.Parse(data, maxDepth)
 	if err != nil {
 		var se *jsontree.SyntaxError
@@ -46,7 +58,7 @@ func Parse(data []byte, opts ...func(*ParseOptions)) (*Document, error) {
 		}
 		return nil, &SyntaxError{Offset: se.Off, Line: line, Column: col, Msg: se.Msg, Err: cat}
 	}
-	d := decoder{data: data, v: validator{dialect: o.Dialect}}
+	d := decoder{data: data, v: validator{dialect: dialect}}
 	doc := d.document(&root)
 	if len(d.v.errs) > 0 {
 		for _, e := range d.v.errs {
@@ -521,4 +533,318 @@ func member(n *jsontree.Node, key string) *jsontree.Member {
 // contents.
 func sortErrors(l ErrorList) {
 	slices.SortStableFunc(l, func(a, b *ValidationError) int { return strings.Compare(a.Path, b.Path) })
+}
+
+// The fast path of Parse decodes a document straight from the token stream
+// of a [jsontree.Scanner], with no intermediate tree, and gives up at the
+// first thing it does not expect: a syntax error, an unknown, duplicate or
+// mistyped element, an empty list, or a document the validator rejects.
+// Parse then runs the slow path (tree, decoder, validator), which finds and
+// reports every problem. So the fast path only has to be right about valid
+// documents: for those it builds the same Document as the slow path.
+// FuzzParseFast checks both properties.
+
+// fastDecoder holds the fast path's scratch space, reused through
+// fastPool; the decoded lists themselves are carved from slab.
+type fastDecoder struct {
+	s    jsontree.Scanner
+	slab []string    // backing array for the decoded string lists
+	tmp  []string    // a list being read
+	sts  []Statement // the statements being read
+}
+
+var fastPool = sync.Pool{New: func() any { return new(fastDecoder) }}
+
+// parseFast decodes and validates data; ok is false if data is not a valid
+// document (or the fast path does not handle it).
+func parseFast(data []byte, dialect Dialect) (doc *Document, ok bool) {
+	d := fastPool.Get().(*fastDecoder)
+	d.s.Reset(data)
+	doc, ok = d.document()
+	if ok {
+		v := validator{dialect: dialect}
+		for i := range doc.Statements {
+			v.statement(&doc.Statements[i], i, 0)
+		}
+		v.document(doc, 0)
+		ok = len(v.errs) == 0
+	}
+	// Drop every reference into this document before pooling.
+	d.s.Reset(nil)
+	d.slab = nil
+	clear(d.tmp[:cap(d.tmp)])
+	d.tmp = d.tmp[:0]
+	clear(d.sts[:cap(d.sts)])
+	d.sts = d.sts[:0]
+	fastPool.Put(d)
+	return doc, ok
+}
+
+// strs returns a fresh []string holding a copy of l, carved from a
+// shared slab (see decoder.strs).
+func (d *fastDecoder) strs(l []string) []string {
+	n := len(l)
+	if cap(d.slab)-len(d.slab) < n {
+		d.slab = make([]string, 0, max(n, 128))
+	}
+	k := len(d.slab)
+	d.slab = append(d.slab, l...)
+	return d.slab[k : k+n : k+n]
+}
+
+// key reads an object key and its colon.
+func (d *fastDecoder) key() (string, bool) {
+	k, ok := d.s.Str()
+	return k, ok && d.s.Consume(':')
+}
+
+// next reads what follows a member or element: more is true after a comma,
+// false after the closing byte; ok is false if neither follows.
+func (d *fastDecoder) next(closing byte) (more, ok bool) {
+	if d.s.Consume(',') {
+		return true, true
+	}
+	return false, d.s.Consume(closing)
+}
+
+func (d *fastDecoder) document() (*Document, bool) {
+	if !d.s.Consume('{') || d.s.Consume('}') {
+		return nil, false
+	}
+	doc := &Document{}
+	var seen int
+	for more := true; more; {
+		k, ok := d.key()
+		if !ok {
+			return nil, false
+		}
+		var bit int
+		switch k {
+		case "Version":
+			bit = 1
+			doc.Version, ok = d.s.Str()
+		case "Id":
+			bit = 2
+			doc.ID, ok = d.s.Str()
+		case "Statement":
+			bit = 4
+			doc.Statements, ok = d.statements()
+		}
+		if bit == 0 || seen&bit != 0 || !ok {
+			return nil, false
+		}
+		seen |= bit
+		if more, ok = d.next('}'); !ok {
+			return nil, false
+		}
+	}
+	if !d.s.End() {
+		return nil, false
+	}
+	return doc, true
+}
+
+// statements reads the Statement element: one statement or a non-empty
+// array of them.
+func (d *fastDecoder) statements() ([]Statement, bool) {
+	if d.s.Peek() == '{' {
+		sts := make([]Statement, 1)
+		return sts, d.statement(&sts[0])
+	}
+	if !d.s.Consume('[') || d.s.Consume(']') {
+		return nil, false
+	}
+	d.sts = d.sts[:0]
+	for more := true; more; {
+		d.sts = append(d.sts, Statement{})
+		if !d.statement(&d.sts[len(d.sts)-1]) {
+			return nil, false
+		}
+		var ok bool
+		if more, ok = d.next(']'); !ok {
+			return nil, false
+		}
+	}
+	return slices.Clone(d.sts), true
+}
+
+// Statement element bits, for duplicate keys.
+const (
+	sSid = 1 << iota
+	sEffect
+	sPrincipal
+	sNotPrincipal
+	sAction
+	sNotAction
+	sResource
+	sNotResource
+	sCondition
+)
+
+func (d *fastDecoder) statement(st *Statement) bool {
+	if !d.s.Consume('{') || d.s.Consume('}') {
+		return false
+	}
+	var seen int
+	for more := true; more; {
+		k, ok := d.key()
+		if !ok {
+			return false
+		}
+		var bit int
+		switch k {
+		case "Sid":
+			bit = sSid
+			st.Sid, ok = d.s.Str()
+		case "Effect":
+			bit = sEffect
+			var e string
+			e, ok = d.s.Str()
+			st.Effect = Effect(e)
+		case "Principal":
+			bit = sPrincipal
+			st.Principal, ok = d.principal()
+		case "NotPrincipal":
+			bit = sNotPrincipal
+			st.NotPrincipal, ok = d.principal()
+		case "Action":
+			bit = sAction
+			st.Action, ok = d.strings()
+		case "NotAction":
+			bit = sNotAction
+			st.NotAction, ok = d.strings()
+		case "Resource":
+			bit = sResource
+			st.Resource, ok = d.strings()
+		case "NotResource":
+			bit = sNotResource
+			st.NotResource, ok = d.strings()
+		case "Condition":
+			bit = sCondition
+			st.Condition, ok = d.condition()
+		}
+		if bit == 0 || seen&bit != 0 || !ok {
+			return false
+		}
+		seen |= bit
+		if more, ok = d.next('}'); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// list reads a string (or, if scalars, a scalar) or a non-empty array of
+// them into d.tmp.
+func (d *fastDecoder) list(scalars bool) bool {
+	d.tmp = d.tmp[:0]
+	if !d.s.Consume('[') {
+		s, ok := d.item(scalars)
+		d.tmp = append(d.tmp, s)
+		return ok
+	}
+	if d.s.Consume(']') {
+		return false
+	}
+	for more := true; more; {
+		s, ok := d.item(scalars)
+		if !ok {
+			return false
+		}
+		d.tmp = append(d.tmp, s)
+		if more, ok = d.next(']'); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// item reads a string, or if scalars a string, number or boolean.
+func (d *fastDecoder) item(scalars bool) (string, bool) {
+	if scalars {
+		return d.s.Scalar()
+	}
+	return d.s.Str()
+}
+
+// strings reads a string or a non-empty array of strings.
+func (d *fastDecoder) strings() ([]string, bool) {
+	if !d.list(false) {
+		return nil, false
+	}
+	return d.strs(d.tmp), true
+}
+
+func (d *fastDecoder) principal() (*Principal, bool) {
+	if d.s.Peek() == '"' {
+		s, ok := d.s.Str()
+		return &Principal{Wildcard: true}, ok && s == "*"
+	}
+	if !d.s.Consume('{') || d.s.Consume('}') {
+		return nil, false
+	}
+	pr := &Principal{}
+	for more := true; more; {
+		k, ok := d.key()
+		if !ok {
+			return nil, false
+		}
+		var dst *[]string
+		switch k {
+		case "AWS":
+			dst = &pr.AWS
+		case "Federated":
+			dst = &pr.Federated
+		case "Service":
+			dst = &pr.Service
+		}
+		if dst == nil || *dst != nil {
+			return nil, false
+		}
+		if *dst, ok = d.strings(); !ok {
+			return nil, false
+		}
+		if more, ok = d.next('}'); !ok {
+			return nil, false
+		}
+	}
+	return pr, true
+}
+
+func (d *fastDecoder) condition() (Condition, bool) {
+	if !d.s.Consume('{') {
+		return nil, false
+	}
+	if d.s.Consume('}') {
+		return nil, true
+	}
+	c := make(Condition, 1)
+	for more := true; more; {
+		op, ok := d.key()
+		if !ok {
+			return nil, false
+		}
+		if _, dup := c[op]; dup || !d.s.Consume('{') {
+			return nil, false
+		}
+		keys := make(map[string][]string, 1)
+		c[op] = keys
+		for kmore := !d.s.Consume('}'); kmore; {
+			k, ok := d.key()
+			if !ok {
+				return nil, false
+			}
+			if _, dup := keys[k]; dup || !d.list(true) {
+				return nil, false
+			}
+			keys[k] = d.strs(d.tmp)
+			if kmore, ok = d.next('}'); !ok {
+				return nil, false
+			}
+		}
+		if more, ok = d.next('}'); !ok {
+			return nil, false
+		}
+	}
+	return c, true
 }

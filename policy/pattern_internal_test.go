@@ -11,11 +11,16 @@ import (
 
 // FuzzPattern checks the compiled fast paths (exact, prefix, literal head,
 // resource-segment-only) against the plain matchers, and against the arn
-// package's matchers for patterns without escapes.
+// package's matchers for patterns without escapes; that a resource matches
+// only if it starts with the pattern's literal head (the resource index
+// relies on it); and that resource patterns with variables match as their
+// full expansion does.
 func FuzzPattern(f *testing.F) {
 	for _, s := range [][2]string{{"arn:demo:s3:::b/*", "arn:demo:s3:::b/k"}, {"arn:demo:s3:::public-*/*", "arn:demo:s3:::public-x/y"},
 		{"arn:demo:iam::*:user/*", "arn:demo:iam::1:user/b"}, {"s3:Get*", "s3:GetObject"}, {"*", ""}, {"arn:demo:*", "arn:demo:s3:::b"},
-		{"arn:demo:s3:::a?b*", "arn:demo:s3:::axb:c"}, {"S3:GET*", "s3:getobject"}} {
+		{"arn:demo:s3:::a?b*", "arn:demo:s3:::axb:c"}, {"S3:GET*", "s3:getobject"},
+		{"arn:demo:s3:::home/${aws:username}/*", "arn:demo:s3:::home/b*b/x:y"}, {"arn:demo:s3:::${aws:username}-*", "arn:demo:s3:::b*b-1"},
+		{"arn:demo:${aws:username}:::x", "arn:demo:b*b:::x"}, {"arn:*:s3:::${aws:username, 'd'}/*", "arn:demo:s3:::b*b/k"}} {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, p, v string) {
@@ -25,6 +30,22 @@ func FuzzPattern(f *testing.F) {
 		rp := compilePattern(p, false)
 		if got, want := rp.matchARN(v), glob.MatchARN(p, v); got != want {
 			t.Fatalf("resource %q vs %q: compiled %v, MatchARN %v (kind %d)", p, v, got, want, rp.kind)
+		}
+		if rp.matchARN(v) && !strings.HasPrefix(v, rp.lit) {
+			t.Fatalf("resource %q matches %q, which does not start with its head %q", p, v, rp.lit)
+		}
+		if r := compileResource(p, true); r.tmpl.parts != nil {
+			var ctx Context
+			ctx.Set("aws:username", "b*b")
+			e := evaluator{req: &Request{Resource: v, Context: ctx}, res: &Result{}}
+			got := e.matchResource(&r)
+			g, ok := r.tmpl.appendGlob(nil, &ctx)
+			if want := ok && glob.MatchARN(string(g), v); got != want {
+				t.Fatalf("resource %q vs %q: compiled %v, expanded %v", p, v, got, want)
+			}
+			if got && !strings.HasPrefix(v, r.lit) {
+				t.Fatalf("resource %q matches %q, which does not start with its head %q", p, v, r.lit)
+			}
 		}
 		if got, want := rp.matchAction(v, false), glob.Match(p, v, false); got != want {
 			t.Fatalf("action %q vs %q: compiled %v, Match %v", p, v, got, want)

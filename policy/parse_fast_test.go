@@ -1,0 +1,106 @@
+package policy
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// fastSeeds are documents for the differential tests of Parse's fast path:
+// valid ones of every shape, and near misses the fast path must hand over
+// to the slow path.
+var fastSeeds = []string{
+	`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`,
+	`{"Version":"2012-10-17","Id":"x","Statement":[{"Sid":"A","Effect":"Deny","NotAction":["iam:*","s3:Get*"],"NotResource":["arn:a:s3:::b","arn:a:s3:::c/*"]}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["123","arn:a:iam::1:root"],"Federated":"arn:a:iam::1:oidc-provider/x","Service":["s"]},"Action":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"*"},"Action":"*","Resource":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{}}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{}}}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"s3:max-keys":[10,-1.5e3]},"Bool":{"aws:SecureTransport":true},"StringLike":{"s3:prefix":["a/${aws:username}/*",""]}}}]}`,
+	"  {\n\t\"Version\" : \"2012-10-17\" ,\r\n \"Statement\" : [ { \"Effect\" : \"Allow\" , \"Action\" : [ \"s3:Get\\u002a\" ] , \"Resource\" : \"arn:a:s3:::\\u00e9\\ud83d\\ude00\" } ] } \n",
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":"s3:Put*","Resource":"*","Condition":{"Null":{"k":"false"}}}]}`,
+	// Near misses.
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}x`,
+	`{"Version":"2012-10-17","Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Action":"s3:*","Resource":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[],"Resource":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[]}`,
+	`{"Version":"2012-10-17","Statement":[{}]}`,
+	`{}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{},"Action":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"x","Action":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"1","AWS":"2"},"Action":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"k":null}}}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"k":"true","k":"true"}}}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"k":"true"},"Bool":{}}}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Nope":{"k":"1"}}}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Sid":"a","Effect":"Allow","Action":"s3:*","Resource":"*"},{"Sid":"a","Effect":"Allow","Action":"s3:*","Resource":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Foo":1}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*\u0001"}]}`,
+	"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\xff\"}]}",
+	`{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericEquals":{"k":01}}}]}`,
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}`,
+}
+
+// checkFast checks that Parse's fast path agrees with its slow path on
+// data: it accepts exactly the documents the slow path accepts, and builds
+// an equal Document for each.
+func checkFast(t *testing.T, data []byte) {
+	t.Helper()
+	for _, dialect := range []Dialect{Astran, AWS} {
+		fast, ok := parseFast(data, dialect)
+		slow, err := parseSlow(data, dialect)
+		switch {
+		case ok && err != nil:
+			t.Fatalf("dialect %v: fast path accepts %q, slow path: %v", dialect, data, err)
+		case !ok && err == nil:
+			t.Fatalf("dialect %v: fast path rejects valid %q", dialect, data)
+		case ok && !reflect.DeepEqual(fast, slow):
+			t.Fatalf("dialect %v: %q:\nfast %#v\nslow %#v", dialect, data, fast, slow)
+		}
+	}
+}
+
+func fastSeedData(tb testing.TB) [][]byte {
+	var out [][]byte
+	for _, s := range fastSeeds {
+		out = append(out, []byte(s))
+	}
+	paths, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func TestParse_fastPathAgrees(t *testing.T) {
+	for _, b := range fastSeedData(t) {
+		checkFast(t, b)
+	}
+	for _, name := range BuiltinNames() {
+		d, _ := Builtin(name)
+		b, err := d.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFast(t, b)
+	}
+}
+
+// FuzzParseFast checks that Parse's fast path agrees with the slow path
+// (which reports the errors) on every input.
+func FuzzParseFast(f *testing.F) {
+	for _, b := range fastSeedData(f) {
+		f.Add(b)
+	}
+	f.Fuzz(checkFast)
+}
