@@ -541,7 +541,9 @@ func sortErrors(l ErrorList) {
 // mistyped element, an empty list, or a document the validator rejects.
 // Parse then runs the slow path (tree, decoder, validator), which finds and
 // reports every problem. So the fast path only has to be right about valid
-// documents: for those it builds the same Document as the slow path.
+// documents: for those it builds the same Document as the slow path. It
+// runs the validator too, except on conditions, which it checks while
+// reading them.
 // FuzzParseFast checks both properties.
 
 // fastDecoder holds the fast path's scratch space, reused through
@@ -562,9 +564,11 @@ func parseFast(data []byte, dialect Dialect) (doc *Document, ok bool) {
 	d.s.Reset(data)
 	doc, ok = d.document()
 	if ok {
+		// The conditions were checked while decoding (as
+		// validator.condition does), which spares iterating their maps.
 		v := validator{dialect: dialect}
 		for i := range doc.Statements {
-			v.statement(&doc.Statements[i], i, 0)
+			v.statement(&doc.Statements[i], i, fCondition)
 		}
 		v.document(doc, 0)
 		ok = len(v.errs) == 0
@@ -824,18 +828,24 @@ func (d *fastDecoder) condition() (Condition, bool) {
 		if !ok {
 			return nil, false
 		}
-		if _, dup := c[op]; dup || !d.s.Consume('{') {
+		o, known := parseOperator(op)
+		if _, dup := c[op]; dup || !known || !d.s.Consume('{') {
 			return nil, false
 		}
 		keys := make(map[string][]string, 1)
 		c[op] = keys
 		for kmore := !d.s.Consume('}'); kmore; {
 			k, ok := d.key()
-			if !ok {
+			if !ok || k == "" {
 				return nil, false
 			}
 			if _, dup := keys[k]; dup || !d.list(true) {
 				return nil, false
+			}
+			for _, s := range d.tmp {
+				if !validCondValue(o.cmp, s) {
+					return nil, false
+				}
 			}
 			keys[k] = d.strs(d.tmp)
 			if kmore, ok = d.next('}'); !ok {

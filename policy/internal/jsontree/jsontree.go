@@ -153,12 +153,11 @@ func (p *parser) fail(msg string) {
 
 func (p *parser) ws() {
 	for p.i < len(p.data) {
-		switch p.data[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
+		c := p.data[p.i]
+		if c > ' ' || (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
 			return
 		}
+		p.i++
 	}
 }
 
@@ -345,6 +344,15 @@ func (p *parser) array(depth int) Node {
 	return Node{}
 }
 
+// plain marks the bytes a string holds as they are: printable ASCII but
+// the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str parses a string starting at the opening quote.
 func (p *parser) str() string {
 	d := p.data
@@ -353,6 +361,10 @@ func (p *parser) str() string {
 	// Fast path: no escapes, ASCII or valid UTF-8.
 	for p.i < len(d) {
 		c := d[p.i]
+		if plain[c] {
+			p.i++
+			continue
+		}
 		if c == '"' {
 			s := p.src[start:p.i]
 			p.i++
