@@ -195,7 +195,7 @@ func compile(policies []Policy, o CompileOptions, io indexOptions) (*Set, error)
 		}
 	}
 	s.nstmts = len(s.stmts)
-	if len(s.stmts) > 0 {
+	if len(s.stmts) > io.scanMax {
 		s.buildIndex(io)
 	}
 	return s, nil

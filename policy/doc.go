@@ -127,8 +127,13 @@
 // and [Context.Reset] reuses it. Statements are indexed by the actions they
 // name literally and by the literal heads of their wildcard patterns (such
 // as "s3:Get" for "s3:Get*"); every action named literally gets a
-// precomputed candidate list, so a set of 10,000 statements evaluates as
-// fast as a small one. [Set.EvaluateInto] reuses a [Result] and does not
+// precomputed candidate list. A long candidate list is in turn indexed by
+// the literal heads of its statements' Resource patterns (the text before
+// the first wildcard or variable, such as "arn:aws:s3:::logs/" for
+// "arn:aws:s3:::logs/*"), so that only statements whose heads start the
+// request's resource are tested, and a set of 10,000 statements over a few
+// actions evaluates nearly as fast as a small one. [Set.EvaluateInto]
+// reuses a [Result] and does not
 // allocate unless a policy variable is expanded into a longer buffer than
 // before.
 //

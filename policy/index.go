@@ -17,6 +17,10 @@ import (
 // element, or a pattern starting with a wildcard or variable).
 
 const (
+	// scanMax is the number of statements up to which a Set is scanned
+	// rather than indexed: testing a few statements costs less than the
+	// index lookups.
+	scanMax = 4
 	// bucketMin is the length of the shortest candidate list indexed by
 	// resource; shorter lists are scanned.
 	bucketMin = 8
@@ -28,12 +32,13 @@ const (
 
 // indexOptions tune the index (tests shrink them to exercise every path).
 type indexOptions struct {
+	scanMax     int // sets of at most this many statements are not indexed
 	bucketMin   int // lists shorter than this are not indexed by resource
 	maxNesting  int // in [1, maxNesting]
 	mergeBudget int // see mergeLiteral
 }
 
-var defaultIndex = indexOptions{bucketMin: bucketMin, maxNesting: maxNesting, mergeBudget: mergeBudget}
+var defaultIndex = indexOptions{scanMax: scanMax, bucketMin: bucketMin, maxNesting: maxNesting, mergeBudget: mergeBudget}
 
 // bucket is a candidate list: index entries (see Set) in statement order
 // without duplicates. A bucket with keys is indexed by resource: its
