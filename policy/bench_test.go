@@ -259,6 +259,37 @@ func BenchmarkCompile_S3Set20(b *testing.B) {
 	}
 }
 
+// BenchmarkCompile_resourceScaling parses and compiles the 1,000 statements
+// of resourceScaledPolicies (100 documents), like the bench harness's
+// compile workload.
+func BenchmarkCompile_resourceScaling(b *testing.B) {
+	ps := resourceScaledPolicies(1000)
+	var srcs [][]byte
+	size := 0
+	for _, p := range ps {
+		src, err := p.Document.MarshalJSON()
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs = append(srcs, src)
+		size += len(src)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, src := range srcs {
+			d, err := policy.Parse(src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ps[i].Document = d
+		}
+		if _, err := policy.Compile(ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func TestEvaluateInto_allocs(t *testing.T) {
 	set := mustSet(t, s3Set20)
 	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/k"}

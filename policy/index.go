@@ -220,7 +220,7 @@ func (b *bucketBuilder) build(list []int32) bucket {
 	if len(list) < b.o.bucketMin {
 		return bucket{rest: list}
 	}
-	pairs, rest := b.pairs[:0], b.rest[:0]
+	pairs, rest := slices.Grow(b.pairs[:0], len(list)), b.rest[:0]
 	for p, e := range list {
 		st := &b.s.stmts[entryStmt(e)]
 		if !st.resourceHeads() {
@@ -296,13 +296,14 @@ func (b *bucketBuilder) build(list []int32) bucket {
 		ents[k] = list[p]
 	}
 	b.keys, b.parent, b.off, b.ents, b.stack = keys, parent, off, ents, stack
-	return bucket{
-		rest:   slices.Clone(rest),
-		keys:   slices.Clone(keys),
-		parent: slices.Clone(parent),
-		off:    slices.Clone(off),
-		ents:   slices.Clone(ents),
+	// One backing array for the integers.
+	ints := make([]int32, 0, len(rest)+len(parent)+len(off)+len(ents))
+	part := func(l []int32) []int32 {
+		n := len(ints)
+		ints = append(ints, l...)
+		return ints[n:len(ints):len(ints)]
 	}
+	return bucket{rest: part(rest), keys: slices.Clone(keys), parent: part(parent), off: part(off), ents: part(ents)}
 }
 
 // bucket evaluates the candidates of b for the request's resource, in
