@@ -48,8 +48,16 @@ func ContextFromMap(m map[string][]string) Context {
 }
 
 func (c *Context) find(key string) int {
+	// Policies mostly spell keys as requests do: look for the exact key
+	// first. Set keeps one entry per key (case-insensitively), so an exact
+	// match is the only match.
 	for i := range c.entries {
-		if len(c.entries[i].key) == len(key) && strings.EqualFold(c.entries[i].key, key) {
+		if c.entries[i].key == key {
+			return i
+		}
+	}
+	for i := range c.entries {
+		if k := c.entries[i].key; len(k) == len(key) && strings.EqualFold(k, key) {
 			return i
 		}
 	}

@@ -3,6 +3,7 @@ package policy
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/astran-oss/astran-go/policy/internal/glob"
@@ -198,22 +199,69 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 	if !strings.HasPrefix(v, p.lit) {
 		return false
 	}
-	skip := 0
 	if p.restOnly {
 		// The rest of the pattern lies in the resource segment, where a
 		// wildcard may match colons: match it as a plain glob (see
 		// pattern.matchARN).
-		skip = len(p.lit)
+		return e.matchGlob(p.tmpl.parts, len(p.lit), v[len(p.lit):])
 	}
-	buf, ok := p.tmpl.appendGlobFrom(e.res.scratch[:0], &e.req.Context, skip)
+	buf, ok := p.tmpl.appendGlob(e.res.scratch[:0], &e.req.Context)
 	e.res.scratch = buf
 	if !ok {
 		return false // unresolvable variable: the entry matches nothing
 	}
-	if p.restOnly {
-		return glob.Match(view(buf), v[skip:], false)
-	}
 	return glob.MatchARN(view(buf), v)
+}
+
+// matchGlob reports whether v matches parts as a glob pattern (see
+// template.appendGlob and glob.Match, without folding), skipping the first
+// skip bytes of the first part, which must be literal. Text before the
+// first wildcard is compared in place; the rest is expanded into the
+// scratch buffer. An unresolvable variable matches nothing.
+func (e *evaluator) matchGlob(parts []vpart, skip int, v string) bool {
+	for i := range parts {
+		p := &parts[i]
+		lit := p.text
+		switch p.kind {
+		case partLit:
+			if i == 0 {
+				lit = lit[skip:]
+			}
+			if j := strings.IndexAny(lit, "*?"); j >= 0 {
+				if !strings.HasPrefix(v, lit[:j]) {
+					return false
+				}
+				return e.matchGlobRest(parts[i:], len(p.text)-len(lit)+j, v[j:])
+			}
+		case partVar:
+			val, ok := resolveVar(p, &e.req.Context)
+			if !ok {
+				return false
+			}
+			if !utf8.ValidString(val) {
+				// The matcher decodes the value from its start: an
+				// invalid sequence could join the bytes after it.
+				return e.matchGlobRest(parts[i:], 0, v)
+			}
+			lit = val
+		}
+		if !strings.HasPrefix(v, lit) {
+			return false
+		}
+		v = v[len(lit):]
+	}
+	return v == ""
+}
+
+// matchGlobRest expands parts (without the first skip bytes of the first
+// part) and matches v against the glob.
+func (e *evaluator) matchGlobRest(parts []vpart, skip int, v string) bool {
+	if len(parts) == 1 && parts[0].text[skip:] == "*" {
+		return true
+	}
+	buf, ok := appendGlobParts(e.res.scratch[:0], parts, skip, &e.req.Context)
+	e.res.scratch = buf
+	return ok && glob.Match(view(buf), v, false)
 }
 
 func (e *evaluator) missing(key string) {
@@ -359,16 +407,12 @@ func (e *evaluator) matchTemplate(k cmpKind, t *template, v string, num float64,
 	var ok bool
 	buf := e.res.scratch[:0]
 	switch k {
-	case cmpStringLike, cmpARN:
+	case cmpStringLike:
+		return e.matchGlob(t.parts, 0, v)
+	case cmpARN:
 		buf, ok = t.appendGlob(buf, &e.req.Context)
 		e.res.scratch = buf
-		if !ok {
-			return false
-		}
-		if k == cmpARN {
-			return glob.MatchARN(view(buf), v)
-		}
-		return glob.Match(view(buf), v, false)
+		return ok && glob.MatchARN(view(buf), v)
 	case cmpString:
 		buf, ok = t.appendPlain(buf, &e.req.Context)
 		e.res.scratch = buf

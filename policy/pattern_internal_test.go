@@ -3,6 +3,7 @@ package policy
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/astran-oss/astran-go/arn"
@@ -20,7 +21,8 @@ func FuzzPattern(f *testing.F) {
 		{"arn:demo:iam::*:user/*", "arn:demo:iam::1:user/b"}, {"s3:Get*", "s3:GetObject"}, {"*", ""}, {"arn:demo:*", "arn:demo:s3:::b"},
 		{"arn:demo:s3:::a?b*", "arn:demo:s3:::axb:c"}, {"S3:GET*", "s3:getobject"},
 		{"arn:demo:s3:::home/${aws:username}/*", "arn:demo:s3:::home/b*b/x:y"}, {"arn:demo:s3:::${aws:username}-*", "arn:demo:s3:::b*b-1"},
-		{"arn:demo:${aws:username}:::x", "arn:demo:b*b:::x"}, {"arn:*:s3:::${aws:username, 'd'}/*", "arn:demo:s3:::b*b/k"}} {
+		{"arn:demo:${aws:username}:::x", "arn:demo:b*b:::x"}, {"arn:*:s3:::${aws:username, 'd'}/*", "arn:demo:s3:::b*b/k"},
+		{"arn:demo:s3:::h/${aws:username}?x*", "arn:demo:s3:::h/\xe2\x82\xacyx"}, {"arn:demo:s3:::h/${aws:username}${*}/?", "arn:demo:s3:::h/bob*/\xe2\x82\xac"}} {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, p, v string) {
@@ -34,17 +36,26 @@ func FuzzPattern(f *testing.F) {
 		if rp.matchARN(v) && !strings.HasPrefix(v, rp.lit) {
 			t.Fatalf("resource %q matches %q, which does not start with its head %q", p, v, rp.lit)
 		}
-		if r := compileResource(p, true); r.tmpl.parts != nil {
-			var ctx Context
-			ctx.Set("aws:username", "b*b")
-			e := evaluator{req: &Request{Resource: v, Context: ctx}, res: &Result{}}
-			got := e.matchResource(&r)
-			g, ok := r.tmpl.appendGlob(nil, &ctx)
-			if want := ok && glob.MatchARN(string(g), v); got != want {
-				t.Fatalf("resource %q vs %q: compiled %v, expanded %v", p, v, got, want)
-			}
-			if got && !strings.HasPrefix(v, r.lit) {
-				t.Fatalf("resource %q matches %q, which does not start with its head %q", p, v, r.lit)
+		if r := compileResource(p, true); r.tmpl.parts != nil && utf8.ValidString(p) {
+			// User names: one with wildcards, and a piece of the value
+			// (possibly invalid UTF-8).
+			for _, user := range []string{"b*b", v[len(v)/3 : 2*len(v)/3]} {
+				var ctx Context
+				ctx.Set("aws:username", user)
+				e := evaluator{req: &Request{Resource: v, Context: ctx}, res: &Result{}}
+				got := e.matchResource(&r)
+				g, ok := r.tmpl.appendGlob(nil, &ctx)
+				if want := ok && glob.MatchARN(string(g), v); got != want {
+					t.Fatalf("resource %q vs %q (user %q): compiled %v, expanded %v", p, v, user, got, want)
+				}
+				if got && !strings.HasPrefix(v, r.lit) {
+					t.Fatalf("resource %q matches %q, which does not start with its head %q", p, v, r.lit)
+				}
+				// The same template as a StringLike condition value.
+				got = e.matchTemplate(cmpStringLike, &r.tmpl, v, 0, time.Time{})
+				if want := ok && glob.Match(string(g), v, false); got != want {
+					t.Fatalf("StringLike %q vs %q (user %q): compiled %v, expanded %v", p, v, user, got, want)
+				}
 			}
 		}
 		if got, want := rp.matchAction(v, false), glob.Match(p, v, false); got != want {

@@ -118,14 +118,14 @@ func (t *template) head() string {
 // wildcards, escapes and variable values match literally. It returns false
 // if a variable has no single value and no default.
 func (t *template) appendGlob(dst []byte, ctx *Context) ([]byte, bool) {
-	return t.appendGlobFrom(dst, ctx, 0)
+	return appendGlobParts(dst, t.parts, 0, ctx)
 }
 
-// appendGlobFrom is appendGlob without the first skip bytes of the glob,
-// which must be part of the template's head.
-func (t *template) appendGlobFrom(dst []byte, ctx *Context, skip int) ([]byte, bool) {
-	for i := range t.parts {
-		p := &t.parts[i]
+// appendGlobParts appends parts as a glob pattern (see appendGlob),
+// without the first skip bytes of the first part, which must be literal.
+func appendGlobParts(dst []byte, parts []vpart, skip int, ctx *Context) ([]byte, bool) {
+	for i := range parts {
+		p := &parts[i]
 		switch p.kind {
 		case partLit:
 			if i == 0 {
