@@ -68,10 +68,11 @@ func entryStmt(e int32) int32 {
 // action; then it indexes each candidate list by resource.
 func (s *Set) buildIndex(o indexOptions) {
 	s.indexed = true
-	literal := make(map[string][]int32)
-	prefixes := make(map[string][]int32)
+	s.literal = make(map[string]int32)
+	s.prefixes = make(map[string]int32)
 	var always []int32
-	lists := make([]int, len(s.stmts)) // number of index lists holding each statement
+	var lists [][]int32                  // the candidate lists of s.literal and s.prefixes
+	count := make([]int32, len(s.stmts)) // number of candidate lists holding each statement
 	add := func(l []int32, i int32, known bool) []int32 {
 		if n := len(l); n > 0 && (l[n-1] == i || l[n-1] == ^i) {
 			if known {
@@ -79,11 +80,20 @@ func (s *Set) buildIndex(o indexOptions) {
 			}
 			return l
 		}
-		lists[i]++
+		count[i]++
 		if known {
 			return append(l, ^i)
 		}
 		return append(l, i)
+	}
+	addTo := func(m map[string]int32, key string, i int32, known bool) {
+		k, ok := m[key]
+		if !ok {
+			k = int32(len(lists))
+			m[key] = k
+			lists = append(lists, nil)
+		}
+		lists[k] = add(lists[k], i, known)
 	}
 	for i := range s.stmts {
 		st := &s.stmts[i]
@@ -103,38 +113,29 @@ func (s *Set) buildIndex(o indexOptions) {
 			case strings.IndexByte(p.lit, ':') < 0:
 				always = add(always, idx, false)
 			case p.kind == patExact:
-				literal[p.lit] = add(literal[p.lit], idx, true)
+				addTo(s.literal, p.lit, idx, true)
 			default:
-				prefixes[p.lit] = add(prefixes[p.lit], idx, p.kind == patPrefix)
+				addTo(s.prefixes, p.lit, idx, p.kind == patPrefix)
 			}
 		}
 	}
 	for i := range s.stmts {
-		s.stmts[i].multi = lists[i] > 1
+		s.stmts[i].multi = count[i] > 1
 	}
-	seen := map[int]bool{}
-	for pre := range prefixes {
-		if !seen[len(pre)] {
-			seen[len(pre)] = true
+	for pre := range s.prefixes {
+		if !slices.Contains(s.prefixLens, len(pre)) {
 			s.prefixLens = append(s.prefixLens, len(pre))
 		}
 	}
 	slices.Sort(s.prefixLens)
-	s.merged = mergeLiteral(literal, always, prefixes, s.prefixLens, o.mergeBudget)
+	s.merged = s.mergeLiteral(lists, always, o.mergeBudget)
 
 	b := bucketBuilder{s: s, o: o}
 	b.o.maxNesting = min(max(b.o.maxNesting, 1), maxNesting)
 	s.always = b.build(always)
-	s.buckets = make([]bucket, 0, len(literal)+len(prefixes))
-	s.literal = make(map[string]int32, len(literal))
-	for action, l := range literal {
-		s.literal[action] = int32(len(s.buckets))
-		s.buckets = append(s.buckets, b.build(l))
-	}
-	s.prefixes = make(map[string]int32, len(prefixes))
-	for pre, l := range prefixes {
-		s.prefixes[pre] = int32(len(s.buckets))
-		s.buckets = append(s.buckets, b.build(l))
+	s.buckets = make([]bucket, len(lists))
+	for i, l := range lists {
+		s.buckets[i] = b.build(l)
 	}
 }
 
@@ -145,19 +146,24 @@ const mergeBudget = 1 << 20
 // candidate list the index would produce for it, so that evaluating such an
 // action costs one map lookup and no deduplication. It reports whether it
 // did: it does not if the lists could exceed budget in total.
-func mergeLiteral(literal map[string][]int32, always []int32, prefixes map[string][]int32, prefixLens []int, budget int) bool {
-	if len(literal)*(len(always)+1) > budget {
+func (s *Set) mergeLiteral(lists [][]int32, always []int32, budget int) bool {
+	if len(s.literal)*(len(always)+1) > budget {
 		return false
 	}
 	var buf []int32
-	for action, list := range literal {
-		buf = append(append(buf[:0], always...), list...)
-		for _, l := range prefixLens {
-			if l <= len(action) {
-				buf = append(buf, prefixes[action[:l]]...)
+	for action, k := range s.literal {
+		buf = append(append(buf[:0], always...), lists[k]...)
+		for _, l := range s.prefixLens {
+			if l > len(action) {
+				break
+			}
+			if p, ok := s.prefixes[action[:l]]; ok {
+				buf = append(buf, lists[p]...)
 			}
 		}
-		literal[action] = mergeEntries(buf)
+		if len(buf) > len(lists[k]) { // else the list is complete (and ordered)
+			lists[k] = mergeEntries(buf)
+		}
 	}
 	return true
 }
