@@ -127,3 +127,32 @@ func TestEvaluate_resourceIndexScaling(t *testing.T) {
 		}
 	}
 }
+
+// TestSet_concurrentResourceIndex evaluates a set indexed by resource from
+// several goroutines (run with -race): the index is read-only.
+func TestSet_concurrentResourceIndex(t *testing.T) {
+	set, err := policy.CompileIndex(append(resourceScaledPolicies(200), policy.Policy{ID: "home", Document: &policy.Document{
+		Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.Allow, Action: []string{"s3:GetObject"},
+			Resource: []string{"arn:aws:s3:::bucket-00007/home/${aws:username}/*"}}}}}), policy.Astran, 1, 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			var res policy.Result
+			for i := 0; i < 200; i++ {
+				req := &policy.Request{Action: "s3:GetObject", Resource: fmt.Sprintf("arn:aws:s3:::bucket-%05d/home/u%d/k", 7, g)}
+				req.Context.Set("aws:username", fmt.Sprintf("u%d", g))
+				if set.EvaluateInto(req, &res); !res.Allowed() {
+					t.Errorf("goroutine %d: %+v", g, res)
+					return
+				}
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+}
