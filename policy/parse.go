@@ -72,6 +72,9 @@ func parseSlow(data []byte, dialect Dialect) (*Document, error) {
 }
 
 func parseOptions(opts []func(*ParseOptions)) ParseOptions {
+	if len(opts) == 0 { // spares the heap allocation of o, which escapes to fn
+		return ParseOptions{MaxSize: DefaultMaxSize}
+	}
 	var o ParseOptions
 	for _, fn := range opts {
 		if fn != nil {

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -103,4 +105,33 @@ func FuzzParseFast(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(checkFast)
+}
+
+// BenchmarkParse_indented parses the built-in policies as indented JSON,
+// the layout of most stored policies.
+func BenchmarkParse_indented(b *testing.B) {
+	var docs [][]byte
+	size := 0
+	for _, name := range BuiltinNames() {
+		d, _ := Builtin(name)
+		compact, err := d.MarshalJSON()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, compact, "", "  "); err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, buf.Bytes())
+		size += buf.Len()
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, data := range docs {
+			if _, err := Parse(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }

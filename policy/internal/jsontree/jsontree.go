@@ -5,6 +5,7 @@
 package jsontree
 
 import (
+	"encoding/binary"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -152,13 +153,19 @@ func (p *parser) fail(msg string) {
 }
 
 func (p *parser) ws() {
-	for p.i < len(p.data) {
-		c := p.data[p.i]
+	d, i := p.data, p.i
+	for i < len(d) {
+		c := d[i]
 		if c > ' ' || (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-			return
+			break
 		}
-		p.i++
+		i++
+		// Indentation: skip runs of spaces eight at a time.
+		for i+8 <= len(d) && binary.LittleEndian.Uint64(d[i:]) == 0x2020202020202020 {
+			i += 8
+		}
 	}
+	p.i = i
 }
 
 func (p *parser) value(depth int) Node {
@@ -353,6 +360,15 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
+// plain8 reports whether the eight bytes packed in x are all plain (see
+// plain). It uses the classic "has a byte less than n" bit trick, which may
+// flag a plain byte above a special one but never misses a special byte.
+func plain8(x uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	less := func(v uint64, n uint64) uint64 { return (v - ones*n) &^ v & high }
+	return (less(x, ' ') | less(x^(ones*'"'), 1) | less(x^(ones*'\\'), 1) | x&high) == 0
+}
+
 // str parses a string starting at the opening quote.
 func (p *parser) str() string {
 	d := p.data
@@ -360,11 +376,17 @@ func (p *parser) str() string {
 	start := p.i
 	// Fast path: no escapes, ASCII or valid UTF-8.
 	for p.i < len(d) {
-		c := d[p.i]
-		if plain[c] {
-			p.i++
-			continue
+		i := p.i
+		for i+8 <= len(d) && plain8(binary.LittleEndian.Uint64(d[i:])) {
+			i += 8
 		}
+		for i < len(d) && plain[d[i]] {
+			i++
+		}
+		if p.i = i; i >= len(d) {
+			break
+		}
+		c := d[i]
 		if c == '"' {
 			s := p.src[start:p.i]
 			p.i++
