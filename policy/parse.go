@@ -550,13 +550,23 @@ func sortErrors(l ErrorList) {
 // FuzzParseFast checks both properties.
 
 // fastDecoder holds the fast path's scratch space, reused through
-// fastPool; the decoded lists themselves are carved from slab.
+// fastPool. The string lists are read into vals; once the document is
+// known to be valid, compact moves them into one exactly sized array.
 type fastDecoder struct {
-	s    jsontree.Scanner
-	slab []string    // backing array for the decoded string lists
-	tmp  []string    // a list being read
-	sts  []Statement // the statements being read
+	s     jsontree.Scanner
+	vals  []string    // the strings of every list read, in input order
+	sts   []Statement // the statements being read
+	conds []condRef   // the lists of condition values, for compact
 }
+
+// condRef names the values of one condition key.
+type condRef struct {
+	m   map[string][]string
+	key string
+}
+
+// maxPooled bounds the scratch slices kept in fastPool (in elements).
+const maxPooled = 1 << 14
 
 var fastPool = sync.Pool{New: func() any { return new(fastDecoder) }}
 
@@ -574,29 +584,67 @@ func parseFast(data []byte, dialect Dialect) (doc *Document, ok bool) {
 			v.statement(&doc.Statements[i], i, fCondition)
 		}
 		v.document(doc, 0)
-		ok = len(v.errs) == 0
+		ok = len(v.errs) == 0 && d.compact(doc)
 	}
 	// Drop every reference into this document before pooling.
 	d.s.Reset(nil)
-	d.slab = nil
-	clear(d.tmp[:cap(d.tmp)])
-	d.tmp = d.tmp[:0]
-	clear(d.sts[:cap(d.sts)])
-	d.sts = d.sts[:0]
+	d.vals = reuse(d.vals)
+	d.sts = reuse(d.sts)
+	d.conds = reuse(d.conds)
 	fastPool.Put(d)
-	return doc, ok
+	if !ok {
+		return nil, false // its lists pointed into the scratch space
+	}
+	return doc, true
 }
 
-// strs returns a fresh []string holding a copy of l, carved from a
-// shared slab (see decoder.strs).
-func (d *fastDecoder) strs(l []string) []string {
-	n := len(l)
-	if cap(d.slab)-len(d.slab) < n {
-		d.slab = make([]string, 0, max(n, 128))
+// reuse empties a scratch slice for fastPool, or drops it if it grew big.
+func reuse[S ~[]E, E any](s S) S {
+	if cap(s) > maxPooled {
+		return nil
 	}
-	k := len(d.slab)
-	d.slab = append(d.slab, l...)
-	return d.slab[k : k+n : k+n]
+	clear(s[:cap(s)])
+	return s[:0]
+}
+
+// compact moves the lists of doc, which still point into d.vals, into one
+// array of exactly their total length, so that a document holds no spare
+// capacity and no scratch space. It reports whether it moved exactly the
+// strings read (anything else would be a bug, and leaves doc to the slow
+// path).
+func (d *fastDecoder) compact(doc *Document) bool {
+	slab := make([]string, len(d.vals))
+	k := 0
+	for i := range doc.Statements {
+		st := &doc.Statements[i]
+		for _, l := range [...]*[]string{&st.Action, &st.NotAction, &st.Resource, &st.NotResource} {
+			k = move(slab, k, l)
+		}
+		for _, pr := range [...]*Principal{st.Principal, st.NotPrincipal} {
+			if pr != nil {
+				k = move(slab, k, &pr.AWS)
+				k = move(slab, k, &pr.Federated)
+				k = move(slab, k, &pr.Service)
+			}
+		}
+	}
+	for _, c := range d.conds {
+		l := c.m[c.key]
+		k = move(slab, k, &l)
+		c.m[c.key] = l
+	}
+	return k == len(slab)
+}
+
+// move copies the list *l (if any) to slab[k:], points *l there and
+// returns the end of the copy.
+func move(slab []string, k int, l *[]string) int {
+	if *l == nil || k+len(*l) > len(slab) {
+		return k
+	}
+	n := copy(slab[k:], *l)
+	*l = slab[k : k+n : k+n]
+	return k + n
 }
 
 // key reads an object key and its colon.
@@ -742,28 +790,29 @@ func (d *fastDecoder) statement(st *Statement) bool {
 }
 
 // list reads a string (or, if scalars, a scalar) or a non-empty array of
-// them into d.tmp.
-func (d *fastDecoder) list(scalars bool) bool {
-	d.tmp = d.tmp[:0]
+// them, appending them to d.vals; it returns them (in d.vals until
+// compact moves them).
+func (d *fastDecoder) list(scalars bool) ([]string, bool) {
+	start := len(d.vals)
 	if !d.s.Consume('[') {
 		s, ok := d.item(scalars)
-		d.tmp = append(d.tmp, s)
-		return ok
+		d.vals = append(d.vals, s)
+		return d.vals[start:len(d.vals):len(d.vals)], ok
 	}
 	if d.s.Consume(']') {
-		return false
+		return nil, false
 	}
 	for more := true; more; {
 		s, ok := d.item(scalars)
 		if !ok {
-			return false
+			return nil, false
 		}
-		d.tmp = append(d.tmp, s)
+		d.vals = append(d.vals, s)
 		if more, ok = d.next(']'); !ok {
-			return false
+			return nil, false
 		}
 	}
-	return true
+	return d.vals[start:len(d.vals):len(d.vals)], true
 }
 
 // item reads a string, or if scalars a string, number or boolean.
@@ -776,10 +825,7 @@ func (d *fastDecoder) item(scalars bool) (string, bool) {
 
 // strings reads a string or a non-empty array of strings.
 func (d *fastDecoder) strings() ([]string, bool) {
-	if !d.list(false) {
-		return nil, false
-	}
-	return d.strs(d.tmp), true
+	return d.list(false)
 }
 
 func (d *fastDecoder) principal() (*Principal, bool) {
@@ -842,15 +888,20 @@ func (d *fastDecoder) condition() (Condition, bool) {
 			if !ok || k == "" {
 				return nil, false
 			}
-			if _, dup := keys[k]; dup || !d.list(true) {
+			if _, dup := keys[k]; dup {
 				return nil, false
 			}
-			for _, s := range d.tmp {
+			vals, ok := d.list(true)
+			if !ok {
+				return nil, false
+			}
+			for _, s := range vals {
 				if !validCondValue(o.cmp, s) {
 					return nil, false
 				}
 			}
-			keys[k] = d.strs(d.tmp)
+			keys[k] = vals
+			d.conds = append(d.conds, condRef{keys, k})
 			if kmore, ok = d.next('}'); !ok {
 				return nil, false
 			}

@@ -135,3 +135,33 @@ func BenchmarkParse_indented(b *testing.B) {
 		}
 	}
 }
+
+// TestParse_fastPathOwnsLists checks that documents from the fast path
+// share nothing with its pooled scratch space: parsing more documents
+// leaves earlier ones intact.
+func TestParse_fastPathOwnsLists(t *testing.T) {
+	seeds := fastSeedData(t)
+	docs := make([]*Document, len(seeds))
+	for i, b := range seeds {
+		docs[i], _ = parseFast(b, AWS)
+	}
+	for range 3 {
+		for _, b := range seeds {
+			parseFast(b, AWS)
+		}
+	}
+	for i, b := range seeds {
+		want, err := parseSlow(b, AWS)
+		if (docs[i] != nil) != (err == nil) || (docs[i] != nil && !reflect.DeepEqual(docs[i], want)) {
+			t.Fatalf("%q: got %#v, want %#v (%v)", b, docs[i], want, err)
+		}
+		if docs[i] == nil {
+			continue
+		}
+		for _, st := range docs[i].Statements {
+			if cap(st.Action) != len(st.Action) || cap(st.Resource) != len(st.Resource) {
+				t.Fatalf("%q: a list has spare capacity", b)
+			}
+		}
+	}
+}
