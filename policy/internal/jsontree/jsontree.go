@@ -5,7 +5,6 @@
 package jsontree
 
 import (
-	"encoding/binary"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -153,6 +152,8 @@ func (p *parser) fail(msg string) {
 }
 
 func (p *parser) ws() {
+	// A plain loop: it beats skipping spaces eight at a time on the short
+	// runs of indentation policies have.
 	d, i := p.data, p.i
 	for i < len(d) {
 		c := d[i]
@@ -160,10 +161,6 @@ func (p *parser) ws() {
 			break
 		}
 		i++
-		// Indentation: skip runs of spaces eight at a time.
-		for i+8 <= len(d) && binary.LittleEndian.Uint64(d[i:]) == 0x2020202020202020 {
-			i += 8
-		}
 	}
 	p.i = i
 }
@@ -360,15 +357,6 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
-// plain8 reports whether the eight bytes packed in x are all plain (see
-// plain). It uses the classic "has a byte less than n" bit trick, which may
-// flag a plain byte above a special one but never misses a special byte.
-func plain8(x uint64) bool {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
-	less := func(v uint64, n uint64) uint64 { return (v - ones*n) &^ v & high }
-	return (less(x, ' ') | less(x^(ones*'"'), 1) | less(x^(ones*'\\'), 1) | x&high) == 0
-}
-
 // str parses a string starting at the opening quote.
 func (p *parser) str() string {
 	d := p.data
@@ -377,9 +365,6 @@ func (p *parser) str() string {
 	// Fast path: no escapes, ASCII or valid UTF-8.
 	for p.i < len(d) {
 		i := p.i
-		for i+8 <= len(d) && plain8(binary.LittleEndian.Uint64(d[i:])) {
-			i += 8
-		}
 		for i < len(d) && plain[d[i]] {
 			i++
 		}
