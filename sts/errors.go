@@ -78,34 +78,7 @@ type OIDCError struct {
 }
 
 func (e *OIDCError) Error() string {
-	var b strings.Builder
-	b.WriteString("sts: ")
-	b.WriteString(e.Op)
-	if e.URL != "" {
-		b.WriteString(" ")
-		b.WriteString(e.URL)
-	}
-	if e.Kind != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Kind.Error())
-	}
-	if e.StatusCode != 0 || e.Code != "" || e.Description != "" {
-		b.WriteString(": server said")
-		if e.StatusCode != 0 {
-			b.WriteString(" " + strconv.Itoa(e.StatusCode))
-		}
-		if e.Code != "" {
-			b.WriteString(" " + e.Code)
-		}
-		if e.Description != "" {
-			b.WriteString(" " + strconv.Quote(e.Description))
-		}
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
-	return b.String()
+	return errorText(e.Op, e.URL, e.Kind, e.StatusCode, e.Code, e.Description, "", e.Err)
 }
 
 // Unwrap returns the category and the cause.
@@ -128,35 +101,42 @@ type STSError struct {
 }
 
 func (e *STSError) Error() string {
+	return errorText(e.Op, e.URL, e.Kind, e.StatusCode, e.Code, e.Message, e.RequestID, e.Err)
+}
+
+// errorText formats an OIDCError or STSError:
+// "sts: OP URL: KIND: server said STATUS CODE "MESSAGE" (request ID): CAUSE",
+// leaving out the parts that are empty.
+func errorText(op, url string, kind error, status int, code, message, requestID string, cause error) string {
 	var b strings.Builder
 	b.WriteString("sts: ")
-	b.WriteString(e.Op)
-	if e.URL != "" {
+	b.WriteString(op)
+	if url != "" {
 		b.WriteString(" ")
-		b.WriteString(e.URL)
+		b.WriteString(url)
 	}
-	if e.Kind != nil {
+	if kind != nil {
 		b.WriteString(": ")
-		b.WriteString(e.Kind.Error())
+		b.WriteString(kind.Error())
 	}
-	if e.StatusCode != 0 || e.Code != "" || e.Message != "" {
+	if status != 0 || code != "" || message != "" {
 		b.WriteString(": server said")
-		if e.StatusCode != 0 {
-			b.WriteString(" " + strconv.Itoa(e.StatusCode))
+		if status != 0 {
+			b.WriteString(" " + strconv.Itoa(status))
 		}
-		if e.Code != "" {
-			b.WriteString(" " + e.Code)
+		if code != "" {
+			b.WriteString(" " + code)
 		}
-		if e.Message != "" {
-			b.WriteString(" " + strconv.Quote(e.Message))
+		if message != "" {
+			b.WriteString(" " + strconv.Quote(message))
 		}
-		if e.RequestID != "" {
-			b.WriteString(" (request " + e.RequestID + ")")
+		if requestID != "" {
+			b.WriteString(" (request " + requestID + ")")
 		}
 	}
-	if e.Err != nil {
+	if cause != nil {
 		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		b.WriteString(cause.Error())
 	}
 	return b.String()
 }
