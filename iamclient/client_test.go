@@ -576,7 +576,7 @@ func TestClient_CreateUser_options(t *testing.T) {
 }
 
 func TestClient_CreatePolicy_invalidDocument(t *testing.T) {
-	bad := &policy.Document{Version: "2012-10-17", Statements: []policy.Statement{{Effect: policy.Allow, Resource: []string{"*"}}}} // no Action
+	bad := &policy.Document{Version: "2012-10-17", Statements: []policy.Statement{{Effect: policy.EffectAllow, Resource: []string{"*"}}}} // no Action
 	for name, doc := range map[string]*policy.Document{"invalid": bad, "nil": nil} {
 		t.Run(name, func(t *testing.T) {
 			f, c := newFake(t)

@@ -91,14 +91,14 @@ func scaledDocument(n int) *policy.Document {
 	d := &policy.Document{Version: policy.Version2012}
 	verbs := []string{"Get", "Put", "List", "Delete", "Create", "Update", "Describe", "Tag"}
 	for i := 0; i < n; i++ {
-		st := policy.Statement{Effect: policy.Allow,
+		st := policy.Statement{Effect: policy.EffectAllow,
 			Action:   []string{fmt.Sprintf("svc%d:%sThing%d", i%50, verbs[i%len(verbs)], i)},
 			Resource: []string{fmt.Sprintf("arn:demo:s3:::bucket-%d/*", i)}}
 		if i%10 == 0 {
 			st.Action = []string{fmt.Sprintf("svc%d:%s*", i%50, verbs[i%len(verbs)])}
 		}
 		if i%97 == 0 {
-			st.Effect = policy.Deny
+			st.Effect = policy.EffectDeny
 		}
 		d.Statements = append(d.Statements, st)
 	}
@@ -150,11 +150,11 @@ func resourceScaledPolicies(n int) []policy.Policy {
 		if i%10 == 0 {
 			ps = append(ps, policy.Policy{ID: fmt.Sprintf("team-%04d", i/10), Document: &policy.Document{Version: policy.Version2012}})
 		}
-		st := policy.Statement{Sid: fmt.Sprintf("S%d", i), Effect: policy.Allow, Action: actionsOf(i),
+		st := policy.Statement{Sid: fmt.Sprintf("S%d", i), Effect: policy.EffectAllow, Action: actionsOf(i),
 			Resource: []string{fmt.Sprintf("arn:aws:s3:::bucket-%05d/data/*", i)}}
 		switch {
 		case i%50 == 49:
-			st.Effect = policy.Deny
+			st.Effect = policy.EffectDeny
 			st.Action = actionsOf(i - 1)
 			st.Resource = []string{fmt.Sprintf("arn:aws:s3:::bucket-%05d/data/secret/*", i-1)}
 		case i%10 == 3:
@@ -184,7 +184,7 @@ func BenchmarkEvaluate_resourceScaling(b *testing.B) {
 				return r
 			}
 			reqs := []*policy.Request{mk(last, s3Actions[last%len(s3Actions)], "z.bin"), mk(n+1, "s3:GetObject", "x")}
-			want := []policy.Decision{policy.AllowDecision, policy.ImplicitDeny}
+			want := []policy.Decision{policy.Allow, policy.ImplicitDeny}
 			if n >= 100 {
 				reqs = append(reqs, mk(48, s3Actions[48%len(s3Actions)], "secret/k.pem"))
 				want = append(want, policy.ExplicitDeny)
@@ -315,7 +315,7 @@ func TestEvaluateInto_allocs(t *testing.T) {
 	// heads merged, and lists that are not merged per action.
 	rset := policy.MustCompile(resourceScaledPolicies(10000))
 	uset, err := policy.CompileIndex(append(resourceScaledPolicies(1000), policy.Policy{ID: "x", Document: &policy.Document{
-		Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.Allow, Action: []string{"s3:Get*"}, Resource: []string{"*"}}}}}),
+		Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{"s3:Get*"}, Resource: []string{"*"}}}}}),
 		policy.Astran, 1, 4, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -32,46 +32,46 @@ const BuiltinARNPrefix = "arn:astran:iam::astran:policy/"
 // when one is available.
 var builtinDocs = map[string]*Document{
 	AstranAdmin: {Version: Version2012, Statements: []Statement{{
-		Sid: "FullAccess", Effect: Allow,
+		Sid: "FullAccess", Effect: EffectAllow,
 		Action:   []string{"s3:*", "iam:*", "sts:*", "ck:*"},
 		Resource: []string{"*"},
 	}}},
 	AstranKitCreator: {Version: Version2012, Statements: []Statement{{
-		Sid: "CreateAndModifyKits", Effect: Allow,
+		Sid: "CreateAndModifyKits", Effect: EffectAllow,
 		Action:   []string{"ck:Create*", "ck:Update*", "ck:Put*", "ck:Upload*", "ck:Get*", "ck:List*", "ck:Describe*"},
 		Resource: []string{"*"},
 	}, {
-		Sid: "UploadFiles", Effect: Allow,
+		Sid: "UploadFiles", Effect: EffectAllow,
 		Action: []string{"s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListAllMyBuckets",
 			"s3:GetBucketLocation", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads"},
 		Resource: []string{"*"},
 	}}},
 	AstranStandardUser: {Version: Version2012, Statements: []Statement{{
-		Sid: "ReadKits", Effect: Allow,
+		Sid: "ReadKits", Effect: EffectAllow,
 		Action:   []string{"ck:Get*", "ck:List*", "ck:Describe*"},
 		Resource: []string{"*"},
 	}, {
-		Sid: "UploadChecklistData", Effect: Allow,
+		Sid: "UploadChecklistData", Effect: EffectAllow,
 		Action:   []string{"ck:UploadChecklist*"},
 		Resource: []string{"*"},
 	}, {
-		Sid: "ReadS3", Effect: Allow,
+		Sid: "ReadS3", Effect: EffectAllow,
 		Action: []string{"s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:GetBucketVersioning",
 			"s3:ListAllMyBuckets", "s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads", "s3:ListMultipartUploadParts"},
 		Resource: []string{"*"},
 	}}},
 	AstranIntegration: {Version: Version2012, Statements: []Statement{{
-		Sid: "ManageAPIKeys", Effect: Allow,
+		Sid: "ManageAPIKeys", Effect: EffectAllow,
 		Action:   []string{"iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey", "iam:GetAccessKeyLastUsed"},
 		Resource: []string{"*"},
 	}, {
-		Sid: "UploadData", Effect: Allow,
+		Sid: "UploadData", Effect: EffectAllow,
 		Action: []string{"s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads",
 			"s3:ListBucket", "s3:ListAllMyBuckets", "s3:GetBucketLocation", "ck:Upload*"},
 		Resource: []string{"*"},
 	}}},
 	AstranS3ReadOnlyAccess: {Version: Version2012, Statements: []Statement{{
-		Sid: "S3ReadOnly", Effect: Allow,
+		Sid: "S3ReadOnly", Effect: EffectAllow,
 		Action:   []string{"s3:Get*", "s3:List*"},
 		Resource: []string{"*"},
 	}}},

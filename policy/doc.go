@@ -50,7 +50,7 @@
 // evaluation logic"):
 //
 //   - An explicit Deny in any statement wins ([ExplicitDeny]); otherwise a
-//     matching Allow allows ([AllowDecision]); otherwise the request is
+//     matching Allow allows ([Allow]); otherwise the request is
 //     denied by default ([ImplicitDeny], the zero [Decision]). Statement and
 //     policy order never matter.
 //   - A statement matches when its principal, action, resource and condition

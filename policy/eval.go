@@ -179,7 +179,7 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 	if !ok {
 		return
 	}
-	if st.effect == Deny {
+	if st.effect == EffectDeny {
 		e.deny = true
 	} else {
 		e.allow = true
@@ -437,10 +437,10 @@ func (e *evaluator) finish() {
 	switch {
 	case e.deny:
 		res.Decision = ExplicitDeny
-		keep = Deny
+		keep = EffectDeny
 	case e.allow:
-		res.Decision = AllowDecision
-		keep = Allow
+		res.Decision = Allow
+		keep = EffectAllow
 	default:
 		res.Statements = res.Statements[:0]
 	}

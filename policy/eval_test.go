@@ -42,7 +42,7 @@ type evalCase struct {
 }
 
 const (
-	allow = policy.AllowDecision
+	allow = policy.Allow
 	deny  = policy.ExplicitDeny
 	none  = policy.ImplicitDeny
 )
@@ -115,7 +115,7 @@ func padding(d policy.Dialect) *policy.Document {
 	doc := &policy.Document{Version: policy.Version2012}
 	for i := 0; i < 64; i++ {
 		doc.Statements = append(doc.Statements, policy.Statement{
-			Effect: policy.Deny, Action: []string{"padding:Action" + strings.Repeat("x", i), "pad" + strings.Repeat("y", i) + ":*"},
+			Effect: policy.EffectDeny, Action: []string{"padding:Action" + strings.Repeat("x", i), "pad" + strings.Repeat("y", i) + ":*"},
 			Resource: []string{"*"},
 		})
 	}

@@ -88,7 +88,7 @@ func ExampleSet_EvaluateInto() {
 	set := policy.MustCompile([]policy.Policy{{ID: "p", Document: &policy.Document{
 		Version: policy.Version2012,
 		Statements: []policy.Statement{{
-			Effect: policy.Allow, Action: []string{"s3:Get*"}, Resource: []string{"arn:demo:s3:::reports/*"},
+			Effect: policy.EffectAllow, Action: []string{"s3:Get*"}, Resource: []string{"arn:demo:s3:::reports/*"},
 			Condition: policy.Condition{"IpAddress": {"aws:SourceIp": {"10.0.0.0/8"}}},
 		}},
 	}}})
@@ -145,7 +145,7 @@ func ExampleBuiltinPolicy() {
 
 func ExampleDocument_MarshalJSON() {
 	doc := &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
-		Sid: "Read", Effect: policy.Allow, Action: []string{"s3:GetObject"}, Resource: []string{"arn:demo:s3:::b/*"},
+		Sid: "Read", Effect: policy.EffectAllow, Action: []string{"s3:GetObject"}, Resource: []string{"arn:demo:s3:::b/*"},
 	}}}
 	b, _ := json.Marshal(doc)
 	fmt.Println(string(b))

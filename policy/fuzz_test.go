@@ -98,9 +98,9 @@ var (
 
 // fuzzStatement decodes one statement from 4 bytes.
 func fuzzStatement(b []byte) policy.Statement {
-	st := policy.Statement{Effect: policy.Allow}
+	st := policy.Statement{Effect: policy.EffectAllow}
 	if b[0]&1 == 1 {
-		st.Effect = policy.Deny
+		st.Effect = policy.EffectDeny
 	}
 	acts := []string{fuzzActions[int(b[0]>>1)%len(fuzzActions)]}
 	if b[0]&0x80 != 0 {
@@ -223,18 +223,18 @@ func FuzzEvaluate(f *testing.F) {
 		}
 		// Adding a Deny never yields Allow where there was none.
 		add := fuzzStatement(extra)
-		add.Effect = policy.Deny
+		add.Effect = policy.EffectDeny
 		withDeny := fuzzDecision(t, dialect, docs(sts[:k], sts[k:], []policy.Statement{add}), req)
-		if withDeny == policy.AllowDecision && base != policy.AllowDecision {
+		if withDeny == policy.Allow && base != policy.Allow {
 			t.Fatalf("adding a Deny turned %v into Allow", base)
 		}
 		if base == policy.ExplicitDeny && withDeny != policy.ExplicitDeny {
 			t.Fatalf("adding a Deny lifted an explicit deny: %v", withDeny)
 		}
 		// Adding an Allow never turns an Allow into a deny.
-		add.Effect = policy.Allow
+		add.Effect = policy.EffectAllow
 		withAllow := fuzzDecision(t, dialect, docs(sts[:k], sts[k:], []policy.Statement{add}), req)
-		if base == policy.AllowDecision && withAllow != policy.AllowDecision {
+		if base == policy.Allow && withAllow != policy.Allow {
 			t.Fatalf("adding an Allow turned Allow into %v", withAllow)
 		}
 		if base == policy.ExplicitDeny && withAllow != policy.ExplicitDeny {

@@ -132,7 +132,7 @@ func TestEvaluate_resourceIndexScaling(t *testing.T) {
 // several goroutines (run with -race): the index is read-only.
 func TestSet_concurrentResourceIndex(t *testing.T) {
 	set, err := policy.CompileIndex(append(resourceScaledPolicies(200), policy.Policy{ID: "home", Document: &policy.Document{
-		Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.Allow, Action: []string{"s3:GetObject"},
+		Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{"s3:GetObject"},
 			Resource: []string{"arn:aws:s3:::bucket-00007/home/${aws:username}/*"}}}}}), policy.Astran, 1, 2, 0)
 	if err != nil {
 		t.Fatal(err)

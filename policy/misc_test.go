@@ -76,7 +76,7 @@ func TestContext(t *testing.T) {
 }
 
 func TestDecision(t *testing.T) {
-	for _, d := range []policy.Decision{policy.ImplicitDeny, policy.ExplicitDeny, policy.AllowDecision} {
+	for _, d := range []policy.Decision{policy.ImplicitDeny, policy.ExplicitDeny, policy.Allow} {
 		b, err := d.MarshalText()
 		if err != nil {
 			t.Fatal(err)
@@ -106,7 +106,7 @@ func TestDecision(t *testing.T) {
 }
 
 func TestResult_JSON(t *testing.T) {
-	r := policy.Result{Decision: policy.AllowDecision, Statements: []policy.MatchedStatement{{Policy: "p", PolicyIndex: 3, Sid: "S", Index: 1, Effect: policy.Allow}}}
+	r := policy.Result{Decision: policy.Allow, Statements: []policy.MatchedStatement{{Policy: "p", PolicyIndex: 3, Sid: "S", Index: 1, Effect: policy.EffectAllow}}}
 	b, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
@@ -141,15 +141,15 @@ func TestBuiltin(t *testing.T) {
 	}
 	const res = "arn:demo:s3:::bucket/key"
 	cases := map[string][]check{
-		policy.AstranAdmin: {{"s3:DeleteBucket", policy.AllowDecision}, {"iam:CreateUser", policy.AllowDecision},
-			{"sts:AssumeRole", policy.AllowDecision}, {"ck:DeleteKit", policy.AllowDecision}, {"ec2:RunInstances", policy.ImplicitDeny}},
-		policy.AstranKitCreator: {{"ck:CreateKit", policy.AllowDecision}, {"ck:UpdateKit", policy.AllowDecision}, {"s3:PutObject", policy.AllowDecision},
+		policy.AstranAdmin: {{"s3:DeleteBucket", policy.Allow}, {"iam:CreateUser", policy.Allow},
+			{"sts:AssumeRole", policy.Allow}, {"ck:DeleteKit", policy.Allow}, {"ec2:RunInstances", policy.ImplicitDeny}},
+		policy.AstranKitCreator: {{"ck:CreateKit", policy.Allow}, {"ck:UpdateKit", policy.Allow}, {"s3:PutObject", policy.Allow},
 			{"ck:DeleteKit", policy.ImplicitDeny}, {"s3:DeleteObject", policy.ImplicitDeny}, {"iam:CreateUser", policy.ImplicitDeny}},
-		policy.AstranStandardUser: {{"ck:GetKit", policy.AllowDecision}, {"s3:GetObject", policy.AllowDecision}, {"ck:UploadChecklistData", policy.AllowDecision},
+		policy.AstranStandardUser: {{"ck:GetKit", policy.Allow}, {"s3:GetObject", policy.Allow}, {"ck:UploadChecklistData", policy.Allow},
 			{"s3:PutObject", policy.ImplicitDeny}, {"ck:UpdateKit", policy.ImplicitDeny}, {"s3:DeleteObject", policy.ImplicitDeny}},
-		policy.AstranIntegration: {{"iam:CreateAccessKey", policy.AllowDecision}, {"iam:ListAccessKeys", policy.AllowDecision}, {"s3:PutObject", policy.AllowDecision},
+		policy.AstranIntegration: {{"iam:CreateAccessKey", policy.Allow}, {"iam:ListAccessKeys", policy.Allow}, {"s3:PutObject", policy.Allow},
 			{"iam:DeleteAccessKey", policy.ImplicitDeny}, {"s3:DeleteObject", policy.ImplicitDeny}},
-		policy.AstranS3ReadOnlyAccess: {{"s3:GetObject", policy.AllowDecision}, {"s3:ListBucket", policy.AllowDecision}, {"s3:ListAllMyBuckets", policy.AllowDecision},
+		policy.AstranS3ReadOnlyAccess: {{"s3:GetObject", policy.Allow}, {"s3:ListBucket", policy.Allow}, {"s3:ListAllMyBuckets", policy.Allow},
 			{"s3:PutObject", policy.ImplicitDeny}, {"ck:GetKit", policy.ImplicitDeny}},
 	}
 	for _, name := range names {
@@ -171,12 +171,12 @@ func TestBuiltin(t *testing.T) {
 
 func TestCompile_errors(t *testing.T) {
 	_, err := policy.Compile([]policy.Policy{{ID: "a", Document: &policy.Document{Version: policy.Version2012,
-		Statements: []policy.Statement{{Effect: policy.Allow, Action: []string{"*"}, Resource: []string{"*"}}}}}, {ID: "b"}})
+		Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{"*"}, Resource: []string{"*"}}}}}, {ID: "b"}})
 	var ce *policy.CompileError
 	if !errors.As(err, &ce) || ce.Index != 1 || ce.PolicyID != "b" || !errors.Is(err, policy.ErrMissingField) {
 		t.Fatalf("nil document: %v", err)
 	}
-	old := &policy.Document{Version: policy.Version2008, Statements: []policy.Statement{{Effect: policy.Allow, Action: []string{"*"}, Resource: []string{"*"}}}}
+	old := &policy.Document{Version: policy.Version2008, Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{"*"}, Resource: []string{"*"}}}}
 	if _, err := policy.Compile([]policy.Policy{{ID: "old", Document: old}}); !errors.Is(err, policy.ErrInvalidValue) {
 		t.Fatalf("2008 in the Astran dialect: %v", err)
 	}

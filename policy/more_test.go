@@ -62,14 +62,14 @@ func TestParse_moreErrors(t *testing.T) {
 }
 
 func TestValidate_builtValues(t *testing.T) {
-	ok := policy.Statement{Effect: policy.Allow, Action: []string{"*"}, Resource: []string{"*"}}
+	ok := policy.Statement{Effect: policy.EffectAllow, Action: []string{"*"}, Resource: []string{"*"}}
 	tests := []struct {
 		name string
 		st   policy.Statement
 		want error
 	}{
-		{"wildcard with lists", policy.Statement{Effect: policy.Allow, Action: []string{"*"}, Principal: &policy.Principal{Wildcard: true, AWS: []string{"1"}}}, policy.ErrConflict},
-		{"Principal and NotPrincipal", policy.Statement{Effect: policy.Allow, Action: []string{"*"}, Principal: &policy.Principal{Wildcard: true}, NotPrincipal: &policy.Principal{Wildcard: true}}, policy.ErrConflict},
+		{"wildcard with lists", policy.Statement{Effect: policy.EffectAllow, Action: []string{"*"}, Principal: &policy.Principal{Wildcard: true, AWS: []string{"1"}}}, policy.ErrConflict},
+		{"Principal and NotPrincipal", policy.Statement{Effect: policy.EffectAllow, Action: []string{"*"}, Principal: &policy.Principal{Wildcard: true}, NotPrincipal: &policy.Principal{Wildcard: true}}, policy.ErrConflict},
 		{"unknown operator", func() policy.Statement { s := ok; s.Condition = policy.Condition{"Nope": {"a": {"b"}}}; return s }(), policy.ErrUnknownOperator},
 		{"bad binary", func() policy.Statement {
 			s := ok
@@ -91,7 +91,7 @@ func TestClone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Statements = append(d.Statements, policy.Statement{Effect: policy.Deny, Principal: &policy.Principal{AWS: []string{"1"}}, NotPrincipal: &policy.Principal{Wildcard: true},
+	d.Statements = append(d.Statements, policy.Statement{Effect: policy.EffectDeny, Principal: &policy.Principal{AWS: []string{"1"}}, NotPrincipal: &policy.Principal{Wildcard: true},
 		Action: []string{"*"}, Condition: policy.Condition{"Bool": nil}})
 	c := d.Clone()
 	if !reflect.DeepEqual(c, d) {

@@ -24,9 +24,9 @@ func TestParse_valid(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &policy.Document{Version: "2012-10-17", ID: "doc1", Statements: []policy.Statement{
-		{Sid: "A", Effect: policy.Allow, Action: []string{"s3:GetObject", "s3:List*"}, Resource: []string{"arn:demo:s3:::b/*"},
+		{Sid: "A", Effect: policy.EffectAllow, Action: []string{"s3:GetObject", "s3:List*"}, Resource: []string{"arn:demo:s3:::b/*"},
 			Condition: policy.Condition{"NumericLessThan": {"s3:max-keys": {"10"}}, "Bool": {"aws:SecureTransport": {"true"}}}},
-		{Effect: policy.Deny, NotPrincipal: &policy.Principal{AWS: []string{"123", "arn:demo:iam::123:root"}}, NotAction: []string{"iam:*"}, NotResource: []string{"arn:demo:s3:::x"}},
+		{Effect: policy.EffectDeny, NotPrincipal: &policy.Principal{AWS: []string{"123", "arn:demo:iam::123:root"}}, NotAction: []string{"iam:*"}, NotResource: []string{"arn:demo:s3:::x"}},
 	}}
 	if !reflect.DeepEqual(d, want) {
 		t.Fatalf("got %#v\nwant %#v", d, want)

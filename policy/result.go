@@ -30,9 +30,8 @@ const (
 	ImplicitDeny Decision = iota
 	// ExplicitDeny: a Deny statement matches the request.
 	ExplicitDeny
-	// AllowDecision: an Allow statement matches and no Deny statement does.
-	// (The contract's name "Allow" is taken by the [Effect] constant.)
-	AllowDecision
+	// Allow: an Allow statement matches and no Deny statement does.
+	Allow
 )
 
 // String returns "ImplicitDeny", "ExplicitDeny" or "Allow".
@@ -42,7 +41,7 @@ func (d Decision) String() string {
 		return "ImplicitDeny"
 	case ExplicitDeny:
 		return "ExplicitDeny"
-	case AllowDecision:
+	case Allow:
 		return "Allow"
 	}
 	return "Decision(" + strconv.Itoa(int(d)) + ")"
@@ -53,7 +52,7 @@ var ErrInvalidDecision = errors.New("invalid decision")
 
 // MarshalText returns the String form.
 func (d Decision) MarshalText() ([]byte, error) {
-	if d > AllowDecision {
+	if d > Allow {
 		return nil, ErrInvalidDecision
 	}
 	return []byte(d.String()), nil
@@ -67,7 +66,7 @@ func (d *Decision) UnmarshalText(b []byte) error {
 	case "ExplicitDeny":
 		*d = ExplicitDeny
 	case "Allow":
-		*d = AllowDecision
+		*d = Allow
 	default:
 		return errors.Join(ErrInvalidDecision, errors.New("policy: unknown decision "+strconv.Quote(string(b))))
 	}
@@ -92,7 +91,7 @@ type Result struct {
 }
 
 // Allowed reports whether the decision is Allow.
-func (r Result) Allowed() bool { return r.Decision == AllowDecision }
+func (r Result) Allowed() bool { return r.Decision == Allow }
 
 // MatchedStatement identifies a statement in a [Set].
 type MatchedStatement struct {

@@ -24,13 +24,13 @@ func (d Dialect) String() string {
 	return "Dialect(" + itoa(int(d)) + ")"
 }
 
-// Effect is the effect of a statement: [Allow] or [Deny].
+// Effect is the effect of a statement: [EffectAllow] or [EffectDeny].
 type Effect string
 
 // The two effects. They are case-sensitive in policy documents.
 const (
-	Allow Effect = "Allow"
-	Deny  Effect = "Deny"
+	EffectAllow Effect = "Allow"
+	EffectDeny  Effect = "Deny"
 )
 
 // Version strings of the policy language.

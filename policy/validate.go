@@ -106,7 +106,7 @@ func (v *validator) statement(st *Statement, idx int, mask int) {
 	case st.Effect == "":
 		fp := sp.field("Effect")
 		v.add(&fp, ErrMissingField, "")
-	case st.Effect != Allow && st.Effect != Deny:
+	case st.Effect != EffectAllow && st.Effect != EffectDeny:
 		fp := sp.field("Effect")
 		v.add(&fp, ErrInvalidValue, strconv.Quote(string(st.Effect))+` is not "Allow" or "Deny"`)
 	}

@@ -17,8 +17,6 @@ import (
 	"github.com/astran-oss/astran-go/policy"
 )
 
-const decisionAllow = policy.AllowDecision
-
 // Context keys the [Authorizer] fills in from the caller's identity and the
 // clock. Keys the request supplies override them.
 const (
@@ -207,7 +205,7 @@ func (a *Authorizer) AuthorizeInto(ctx context.Context, caller Caller, action, r
 		return &CallerError{Caller: caller, Expiration: e.expiration, Err: ErrExpired}
 	}
 	if e.root {
-		res.Decision = decisionAllow
+		res.Decision = policy.Allow
 		return nil
 	}
 	tk := a.timeKeys(now)
@@ -263,7 +261,7 @@ func combine(res, b *policy.Result) {
 	case b.Decision == policy.ExplicitDeny:
 		res.Decision = policy.ExplicitDeny
 		res.Statements = append(res.Statements[:0], b.Statements...)
-	case res.Decision == decisionAllow && b.Decision == decisionAllow:
+	case res.Decision == policy.Allow && b.Decision == policy.Allow:
 		res.Statements = append(res.Statements, b.Statements...)
 	default:
 		res.Decision = policy.ImplicitDeny

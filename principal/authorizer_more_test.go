@@ -44,7 +44,7 @@ func TestAuthorizer_boundaryDeny(t *testing.T) {
 
 		res, err = authz.Authorize(context.Background(), c, "s3:GetObject", "*", policy.Context{})
 		require.NoError(t, err)
-		assert.Equal(t, policy.AllowDecision, res.Decision)
+		assert.Equal(t, policy.Allow, res.Decision)
 		var sids []string
 		for _, m := range res.Statements {
 			sids = append(sids, m.Sid)

@@ -63,11 +63,11 @@ func TestAuthorizer_rules(t *testing.T) {
 		},
 		"user allow": {
 			caller: user("alice@astran.io"), action: "iam:CreateUser", resource: acctARN + "user/x@astran.io",
-			want: policy.AllowDecision, wantSids: []string{"Everything"},
+			want: policy.Allow, wantSids: []string{"Everything"},
 		},
 		"group allow": {
 			caller: user("alice@astran.io"), action: "s3:GetObject", resource: obj,
-			want: policy.AllowDecision, wantSids: []string{"Everything", "Read"},
+			want: policy.Allow, wantSids: []string{"Everything", "Read"},
 		},
 		"boundary without the action denies admin-like allow": {
 			caller: user("bob@astran.io"), action: "iam:CreateUser", resource: acctARN + "user/x@astran.io",
@@ -75,7 +75,7 @@ func TestAuthorizer_rules(t *testing.T) {
 		},
 		"boundary and identity both allow": {
 			caller: user("bob@astran.io"), action: "s3:GetObject", resource: obj,
-			want: policy.AllowDecision, wantSids: []string{"Everything", "OnlyGet"},
+			want: policy.Allow, wantSids: []string{"Everything", "OnlyGet"},
 		},
 		"boundary allows but identity does not": {
 			caller: user("dave@astran.io"), action: "s3:GetObject", resource: obj,
@@ -87,11 +87,11 @@ func TestAuthorizer_rules(t *testing.T) {
 		},
 		"actions are case-sensitive": {
 			caller: user("alice@astran.io"), action: "S3:getobject", resource: obj,
-			want: policy.AllowDecision, // AdminLike allows "*"
+			want: policy.Allow, // AdminLike allows "*"
 		},
 		"aws:username variable": {
 			caller: user("carol@astran.io"), action: "s3:PutObject", resource: "arn:demo:s3:::user-buckets/carol@astran.io/notes.txt",
-			want: policy.AllowDecision, wantSids: []string{"Home"},
+			want: policy.Allow, wantSids: []string{"Home"},
 		},
 		"aws:username variable other user": {
 			caller: user("carol@astran.io"), action: "s3:PutObject", resource: "arn:demo:s3:::user-buckets/dave@astran.io/notes.txt",
@@ -99,15 +99,15 @@ func TestAuthorizer_rules(t *testing.T) {
 		},
 		"principal tag condition": {
 			caller: user("carol@astran.io"), action: "s3:ListBucket", resource: "arn:demo:s3:::team-bucket",
-			want: policy.AllowDecision,
+			want: policy.Allow,
 		},
 		"root bypasses policies": {
 			caller: principal.Caller{ARN: arn.MustParse(acctARN + "root")}, action: "iam:DeleteUser", resource: "*",
-			want: policy.AllowDecision,
+			want: policy.Allow,
 		},
 		"root session bypasses policies": {
 			caller: key("ASIAROOT"), action: "s3:DeleteBucket", resource: "arn:demo:s3:::bucket",
-			want: policy.AllowDecision,
+			want: policy.Allow,
 		},
 		"user session": {
 			caller: key("ASIAALICE"), action: "s3:DeleteObject", resource: obj,
@@ -115,7 +115,7 @@ func TestAuthorizer_rules(t *testing.T) {
 		},
 		"role session uses role policies": {
 			caller: key("ASIAMARKETING"), action: "s3:GetObject", resource: obj,
-			want: policy.AllowDecision, wantSids: []string{"Read"},
+			want: policy.Allow, wantSids: []string{"Read"},
 		},
 		"role session denied outside role policies": {
 			caller: key("ASIAMARKETING"), action: "s3:PutObject", resource: obj,
@@ -155,7 +155,7 @@ func TestAuthorizer_rules(t *testing.T) {
 				require.NoError(t, err)
 			}
 			assert.Equal(t, tc.want, res.Decision, "statements: %+v", res.Statements)
-			assert.Equal(t, tc.want == policy.AllowDecision, res.Allowed())
+			assert.Equal(t, tc.want == policy.Allow, res.Allowed())
 			if tc.wantSids != nil {
 				var sids []string
 				for _, m := range res.Statements {

@@ -23,8 +23,8 @@ func TestLoadFixture_yaml(t *testing.T) {
 		action, resource string
 		want             policy.Decision
 	}{
-		{"s3:PutObject", "arn:demo:s3:::home/alice@astran.io/x", policy.AllowDecision},
-		{"s3:GetObject", "arn:demo:s3:::any/x", policy.AllowDecision},
+		{"s3:PutObject", "arn:demo:s3:::home/alice@astran.io/x", policy.Allow},
+		{"s3:GetObject", "arn:demo:s3:::any/x", policy.Allow},
 		{"s3:DeleteObject", "arn:demo:s3:::home/alice@astran.io/x", policy.ExplicitDeny},
 	} {
 		res, err := authz.Authorize(ctx, key("ASIAALICE"), tc.action, tc.resource, policy.Context{})

@@ -73,7 +73,7 @@ func AstranRequest(r workload.Request) policy.Request {
 // AstranDecision maps our decision onto the workload's.
 func AstranDecision(d policy.Decision) workload.Decision {
 	switch d {
-	case policy.AllowDecision:
+	case policy.Allow:
 		return workload.Allow
 	case policy.ExplicitDeny:
 		return workload.ExplicitDeny

@@ -44,7 +44,7 @@ func TestTutorialAdminIsBuiltin(t *testing.T) {
 	}
 	for i, st := range doc.Statements {
 		got := ir[i]
-		if st.Sid != got.Sid || (st.Effect == policy.Deny) != got.Deny || !slices.Equal(st.Action, got.Actions) ||
+		if st.Sid != got.Sid || (st.Effect == policy.EffectDeny) != got.Deny || !slices.Equal(st.Action, got.Actions) ||
 			!slices.Equal(st.Resource, got.Resources) || len(st.NotAction) > 0 || len(st.NotResource) > 0 || len(st.Condition) > 0 {
 			t.Errorf("statement %d: built-in %+v, workload copy %+v", i, st, got)
 		}
