@@ -40,9 +40,15 @@ import (
 )
 
 // BuiltinAccount is the account of Astran's built-in policies and groups.
+//
+// Deprecated: use builtin.Account (package
+// github.com/astran-oss/astran-go/builtin), the one home of the built-ins.
 const BuiltinAccount = "astran"
 
 // BuiltinPartition is the partition of Astran's built-in policies and groups.
+//
+// Deprecated: use builtin.Partition (package
+// github.com/astran-oss/astran-go/builtin), the one home of the built-ins.
 const BuiltinPartition = "astran"
 
 // Sentinel errors, one per category. Every error returned by this package
@@ -348,15 +354,6 @@ func (a ARN) Key() string {
 	return k
 }
 
-// IsBuiltin reports whether a names an IAM entity owned by Astran itself:
-// service "iam" and account "astran" (built-in policies, groups and roles,
-// and Astran's own OIDC provider). Astran's documentation writes built-ins
-// both with partition "astran" and with the customer's partition; both are
-// accepted.
-func (a ARN) IsBuiltin() bool {
-	return a.Account == BuiltinAccount && a.Service == "iam"
-}
-
 // Constructors. Each validates its inputs and never builds a malformed ARN:
 // an ARN they return is valid, parses back to itself and has the expected
 // [ARN.Type].
@@ -420,18 +417,6 @@ func Role(partition, account, path, name string) (ARN, error) {
 // [A-Za-z0-9+=,.@_-] under IAM path path ("" means "/").
 func Policy(partition, account, path, name string) (ARN, error) {
 	return named(partition, account, "policy", path, name, maxName)
-}
-
-// BuiltinPolicy returns the ARN of an Astran built-in policy,
-// arn:astran:iam::astran:policy/<name>.
-func BuiltinPolicy(name string) (ARN, error) {
-	return named(BuiltinPartition, BuiltinAccount, "policy", "", name, maxName)
-}
-
-// BuiltinGroup returns the ARN of an Astran built-in group,
-// arn:astran:iam::astran:group/<name>.
-func BuiltinGroup(name string) (ARN, error) {
-	return named(BuiltinPartition, BuiltinAccount, "group", "", name, maxName)
 }
 
 // Root returns the ARN of an account's root identity,

@@ -16,14 +16,13 @@ const acct = "ce09c61d-afac-404f-a96b-ebbbced80013"
 // parseCases are real Astran ARNs (from the docs and issue 2) and the parts
 // each must expose. They also seed the fuzz targets.
 var parseCases = []struct {
-	in      string
-	want    arn.ARN
-	typ     arn.ResourceType
-	path    string
-	name    string
-	bucket  string
-	key     string
-	builtin bool
+	in     string
+	want   arn.ARN
+	typ    arn.ResourceType
+	path   string
+	name   string
+	bucket string
+	key    string
 }{
 	{
 		in:   "arn:astran:iam::ce09c61d-afac-404f-a96b-ebbbced80013:user/bob@astran.io",
@@ -38,12 +37,12 @@ var parseCases = []struct {
 	{
 		in:   "arn:astran:iam::astran:policy/AstranAdmin",
 		want: arn.ARN{Partition: "astran", Service: "iam", Account: "astran", Resource: "policy/AstranAdmin"},
-		typ:  arn.TypePolicy, path: "/", name: "AstranAdmin", builtin: true,
+		typ:  arn.TypePolicy, path: "/", name: "AstranAdmin",
 	},
 	{
 		in:   "arn:demo:iam::astran:oidc-provider/astran.cloud-iam.com/auth/realms/demo",
 		want: arn.ARN{Partition: "demo", Service: "iam", Account: "astran", Resource: "oidc-provider/astran.cloud-iam.com/auth/realms/demo"},
-		typ:  arn.TypeOIDCProvider, path: "", name: "astran.cloud-iam.com/auth/realms/demo", builtin: true,
+		typ:  arn.TypeOIDCProvider, path: "", name: "astran.cloud-iam.com/auth/realms/demo",
 	},
 	{
 		in:   "arn:demo:iam::ce04d61d-afac-504f-a96b-ebbbced80013:oidc-provider/idp.astran.io/auth/realms/demo-demo",
@@ -78,7 +77,7 @@ var parseCases = []struct {
 	{
 		in:   "arn:astran:iam::astran:group/astran-admin-user",
 		want: arn.ARN{Partition: "astran", Service: "iam", Account: "astran", Resource: "group/astran-admin-user"},
-		typ:  arn.TypeGroup, path: "/", name: "astran-admin-user", builtin: true,
+		typ:  arn.TypeGroup, path: "/", name: "astran-admin-user",
 	},
 	{
 		in:   "arn:demo:sts::ce09c61d-afac-404f-a96b-ebbbced80013:assumed-role/marketing/bob-session",
@@ -139,9 +138,6 @@ func TestParse(t *testing.T) {
 				if c.got != c.want {
 					t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
 				}
-			}
-			if a.IsBuiltin() != tc.builtin {
-				t.Errorf("IsBuiltin = %v, want %v", a.IsBuiltin(), tc.builtin)
 			}
 			// aws-sdk-go-v2 agrees on the split and converts both ways.
 			x, err := awsarn.Parse(tc.in)
@@ -268,7 +264,7 @@ func TestARN_zero(t *testing.T) {
 	if s := z.String(); s != "" {
 		t.Errorf("zero String = %q", s)
 	}
-	if z.Type() != arn.TypeUnknown || z.Path() != "" || z.Name() != "" || z.Bucket() != "" || z.Key() != "" || z.IsBuiltin() {
+	if z.Type() != arn.TypeUnknown || z.Path() != "" || z.Name() != "" || z.Bucket() != "" || z.Key() != "" {
 		t.Errorf("zero ARN has parts")
 	}
 	if (arn.ARN{Service: "s3"}).Type() != arn.TypeUnknown {
@@ -337,9 +333,9 @@ func TestConstructors(t *testing.T) {
 			"arn:demo:iam::" + acct + ":role/svc/marketing", arn.TypeRole},
 		{"policy", func() (arn.ARN, error) { return arn.Policy("demo", acct, "", "ReadReports") },
 			"arn:demo:iam::" + acct + ":policy/ReadReports", arn.TypePolicy},
-		{"builtin policy", func() (arn.ARN, error) { return arn.BuiltinPolicy("AstranAdmin") },
+		{"builtin policy", func() (arn.ARN, error) { return arn.Policy("astran", "astran", "", "AstranAdmin") },
 			"arn:astran:iam::astran:policy/AstranAdmin", arn.TypePolicy},
-		{"builtin group", func() (arn.ARN, error) { return arn.BuiltinGroup("astran-admin-user") },
+		{"builtin group", func() (arn.ARN, error) { return arn.Group("astran", "astran", "", "astran-admin-user") },
 			"arn:astran:iam::astran:group/astran-admin-user", arn.TypeGroup},
 		{"root", func() (arn.ARN, error) { return arn.Root("demo", acct) },
 			"arn:demo:iam::" + acct + ":root", arn.TypeRoot},
@@ -407,8 +403,8 @@ func TestConstructors_errors(t *testing.T) {
 		{"path no trailing slash", func() (arn.ARN, error) { return arn.Policy("demo", acct, "/a", "p") }, arn.ErrInvalidPath, "path"},
 		{"path space", func() (arn.ARN, error) { return arn.Role("demo", acct, "/a b/", "r") }, arn.ErrInvalidPath, "path"},
 		{"path too long", func() (arn.ARN, error) { return arn.Role("demo", acct, "/"+strings.Repeat("a/", 256), "r") }, arn.ErrInvalidPath, "path"},
-		{"builtin policy bad", func() (arn.ARN, error) { return arn.BuiltinPolicy("") }, arn.ErrInvalidName, "name"},
-		{"builtin group bad", func() (arn.ARN, error) { return arn.BuiltinGroup("a:b") }, arn.ErrInvalidName, "name"},
+		{"policy bad", func() (arn.ARN, error) { return arn.Policy("astran", "astran", "", "") }, arn.ErrInvalidName, "name"},
+		{"group bad", func() (arn.ARN, error) { return arn.Group("astran", "astran", "", "a:b") }, arn.ErrInvalidName, "name"},
 		{"root no account", func() (arn.ARN, error) { return arn.Root("demo", "") }, arn.ErrMalformed, "account"},
 		{"root bad partition", func() (arn.ARN, error) { return arn.Root("", acct) }, arn.ErrMalformed, "partition"},
 		{"oidc ftp", func() (arn.ARN, error) { return arn.OIDCProvider("demo", acct, "ftp://idp.astran.io/x") }, arn.ErrInvalidName, "url"},

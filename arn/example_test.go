@@ -66,13 +66,6 @@ func ExampleOIDCProvider() {
 	// astran.cloud-iam.com/auth/realms/demo
 }
 
-func ExampleBuiltinPolicy() {
-	a, _ := arn.BuiltinPolicy("AstranAdmin")
-	fmt.Println(a, a.IsBuiltin())
-	// Output:
-	// arn:astran:iam::astran:policy/AstranAdmin true
-}
-
 func ExampleARN_MarshalText() {
 	type grant struct {
 		User arn.ARN `json:"user"`

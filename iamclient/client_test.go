@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 )
@@ -476,7 +477,7 @@ func TestClient_builtinRefusedLocally(t *testing.T) {
 	ctx := context.Background()
 	doc := testDoc(t)
 	for _, a := range []arn.ARN{
-		iamclient.BuiltinPolicyARN(iamclient.AstranAdmin),
+		builtin.PolicyARN(builtin.AstranAdmin),
 		arn.MustParse("arn:demo:iam::astran:policy/AstranKitCreator"), // customer partition, account astran
 	} {
 		for name, call := range map[string]func(c *iamclient.Client) error{
@@ -501,12 +502,12 @@ func TestClient_builtinRefusedLocally(t *testing.T) {
 		}
 	}
 	for name, call := range map[string]func(c *iamclient.Client) error{
-		"DeleteGroup": func(c *iamclient.Client) error { return c.DeleteGroup(ctx, iamclient.GroupAdmin) },
+		"DeleteGroup": func(c *iamclient.Client) error { return c.DeleteGroup(ctx, builtin.GroupAdmin) },
 		"AttachGroupPolicy": func(c *iamclient.Client) error {
-			return c.AttachGroupPolicy(ctx, iamclient.GroupS3ReadOnly, testPolicyARN)
+			return c.AttachGroupPolicy(ctx, builtin.GroupS3ReadOnly, testPolicyARN)
 		},
 		"DetachGroupPolicy": func(c *iamclient.Client) error {
-			return c.DetachGroupPolicy(ctx, iamclient.GroupKitCreator, testPolicyARN)
+			return c.DetachGroupPolicy(ctx, builtin.GroupKitCreator, testPolicyARN)
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -528,7 +529,7 @@ func TestClient_attachBuiltinAllowed(t *testing.T) {
 		sent = aws.ToString(in.PolicyArn)
 		return &iam.AttachGroupPolicyOutput{}, nil
 	})
-	if err := c.AttachGroupPolicy(context.Background(), "marketing", iamclient.BuiltinPolicyARN(iamclient.AstranAdmin)); err != nil {
+	if err := c.AttachGroupPolicy(context.Background(), "marketing", builtin.PolicyARN(builtin.AstranAdmin)); err != nil {
 		t.Fatal(err)
 	}
 	if sent != "arn:astran:iam::astran:policy/AstranAdmin" {
@@ -561,7 +562,7 @@ func TestClient_CreateUser_options(t *testing.T) {
 	u, err := c.CreateUser(context.Background(), "bob@astran.io", func(o *iamclient.CreateUserOptions) {
 		o.Path = "/eng/"
 		o.Tags = map[string]string{"b": "2", "a": "1"}
-		o.PermissionsBoundary = iamclient.BuiltinPolicyARN(iamclient.AstranStandardUser)
+		o.PermissionsBoundary = builtin.PolicyARN(builtin.AstranStandardUser)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -685,32 +686,6 @@ func TestError_classification(t *testing.T) {
 	}
 }
 
-func TestIsBuiltin(t *testing.T) {
-	tests := map[string]bool{
-		"arn:astran:iam::astran:policy/AstranAdmin":      true,
-		"arn:demo:iam::astran:policy/AstranAdmin":        true,
-		"arn:astran:iam::astran:group/astran-admin-user": true,
-		"arn:demo:iam::ce09c61d:policy/AstranAdmin":      false,
-		"arn:astran:iam::astran:user/bob@astran.io":      false,
-		"arn:astran:s3:::astran":                         false,
-		"arn:aws:iam::aws:policy/AdministratorAccess":    false,
-	}
-	for s, want := range tests {
-		if got := iamclient.IsBuiltin(arn.MustParse(s)); got != want {
-			t.Errorf("IsBuiltin(%s) = %v, want %v", s, got, want)
-		}
-	}
-	for _, name := range iamclient.BuiltinPolicyNames() {
-		a := iamclient.BuiltinPolicyARN(name)
-		if a.String() != "arn:astran:iam::astran:policy/"+name || !a.IsValid() || !iamclient.IsBuiltin(a) {
-			t.Errorf("BuiltinPolicyARN(%s) = %s", name, a)
-		}
-		if _, ok := policy.Builtin(name); !ok {
-			t.Logf("policy.Builtin(%q) not available (yet)", name)
-		}
-	}
-}
-
 // iamServer answers the IAM query API for one action with body, recording
 // the requests.
 func iamServer(t *testing.T, body string) (*httptest.Server, chan *http.Request) {
@@ -764,7 +739,7 @@ func TestNew_httpRoundTrip(t *testing.T) {
 		Name:                "bob@astran.io",
 		Path:                "/",
 		CreateDate:          time.Date(2025, 3, 27, 8, 43, 40, 813640000, time.UTC),
-		PermissionsBoundary: iamclient.BuiltinPolicyARN(iamclient.AstranStandardUser),
+		PermissionsBoundary: builtin.PolicyARN(builtin.AstranStandardUser),
 		Tags:                map[string]string{"team": "marketing"},
 	}
 	if u.ARN != want.ARN || u.ID != want.ID || u.Name != want.Name || u.Path != want.Path ||
@@ -838,7 +813,7 @@ func TestClient_motoGaps(t *testing.T) {
 		got = append(got, aws.ToString(in.OpenIDConnectProviderArn)+" "+aws.ToString(in.ClientID))
 		return &iam.AddClientIDToOpenIDConnectProviderOutput{}, nil
 	})
-	if err := c.PutUserPermissionsBoundary(ctx, "bob@astran.io", iamclient.BuiltinPolicyARN(iamclient.AstranS3ReadOnlyAccess)); err != nil {
+	if err := c.PutUserPermissionsBoundary(ctx, "bob@astran.io", builtin.PolicyARN(builtin.AstranS3ReadOnlyAccess)); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteUserPermissionsBoundary(ctx, "bob@astran.io"); !errors.Is(err, iamclient.ErrNotFound) {

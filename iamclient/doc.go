@@ -37,12 +37,11 @@
 //
 // # Built-ins
 //
-// Astran's built-in policies ([AstranAdmin], [AstranKitCreator],
-// [AstranStandardUser], [AstranIntegration], [AstranS3ReadOnlyAccess]) live
-// at arn:astran:iam::astran:policy/<Name> ([BuiltinPolicyARN]); the docs also
-// write them with the customer's partition, which [IsBuiltin] accepts too.
-// They can be attached but not changed: calls that would modify or delete a
-// built-in policy or group fail locally with [ErrBuiltin].
+// Astran's built-in policies and groups, their names and ARNs, are defined
+// in package [github.com/astran-oss/astran-go/builtin]; a built-in policy
+// lives at arn:astran:iam::astran:policy/<Name>. Built-ins can be attached
+// but not changed: calls that would modify or delete anything in Astran's
+// built-in account fail locally with [ErrBuiltin].
 //
 // # Errors
 //

@@ -142,7 +142,7 @@ func invalid(op, name string, err error) error {
 	return &Error{Op: op, Name: name, Kind: ErrInvalidInput, Err: err}
 }
 
-// builtin returns the local refusal to modify a built-in.
-func builtin(op, name string) error {
+// refuseBuiltin returns the local refusal to modify a built-in.
+func refuseBuiltin(op, name string) error {
 	return &Error{Op: op, Name: name, Kind: ErrBuiltin}
 }

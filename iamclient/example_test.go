@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 )
@@ -96,15 +97,6 @@ func Example() {
 	// user: arn:demo:iam::ce09c61d-afac-404f-a96b-ebbbced80013:user/bob@astran.io
 }
 
-func ExampleBuiltinPolicyARN() {
-	admin := iamclient.BuiltinPolicyARN(iamclient.AstranAdmin)
-	fmt.Println(admin)
-	fmt.Println(iamclient.IsBuiltin(admin))
-	// Output:
-	// arn:astran:iam::astran:policy/AstranAdmin
-	// true
-}
-
 // createPolicyFake implements the one IAM operation ExampleClient_CreatePolicy
 // needs; the embedded nil API makes any other call panic. Unit tests fake
 // IAM the same way, through Options.API.
@@ -140,7 +132,7 @@ func ExampleClient_CreatePolicy() {
 	// Invalid documents and built-ins are refused before anything is sent.
 	_, err = c.CreatePolicy(ctx, "empty", &policy.Document{Version: policy.Version2012})
 	fmt.Println(errors.Is(err, iamclient.ErrInvalidInput))
-	err = c.DeletePolicy(ctx, iamclient.BuiltinPolicyARN(iamclient.AstranAdmin))
+	err = c.DeletePolicy(ctx, builtin.PolicyARN(builtin.AstranAdmin))
 	fmt.Println(err)
 	// Output:
 	// sent: {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::reports/${aws:username}/*"}]}

@@ -104,7 +104,7 @@ type DeleteGroupOptions struct {
 func (c *Client) DeleteGroup(ctx context.Context, name string, optFns ...func(*DeleteGroupOptions)) error {
 	const op = "DeleteGroup"
 	if isBuiltinGroupName(name) {
-		return builtin(op, name)
+		return refuseBuiltin(op, name)
 	}
 	var o DeleteGroupOptions
 	for _, fn := range optFns {
@@ -168,7 +168,7 @@ func (c *Client) RemoveUserFromGroup(ctx context.Context, group, email string) e
 func (c *Client) AttachGroupPolicy(ctx context.Context, group string, policyARN arn.ARN) error {
 	const op = "AttachGroupPolicy"
 	if isBuiltinGroupName(group) {
-		return builtin(op, group)
+		return refuseBuiltin(op, group)
 	}
 	_, err := c.api.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String(group), PolicyArn: aws.String(policyARN.String())})
 	return wrap(op, group, err)
@@ -179,7 +179,7 @@ func (c *Client) AttachGroupPolicy(ctx context.Context, group string, policyARN 
 func (c *Client) DetachGroupPolicy(ctx context.Context, group string, policyARN arn.ARN) error {
 	const op = "DetachGroupPolicy"
 	if isBuiltinGroupName(group) {
-		return builtin(op, group)
+		return refuseBuiltin(op, group)
 	}
 	_, err := c.api.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: aws.String(group), PolicyArn: aws.String(policyARN.String())})
 	return wrap(op, group, err)

@@ -58,7 +58,7 @@ func (c *Client) DeleteUserPolicy(ctx context.Context, email, name string) error
 func (c *Client) PutGroupPolicy(ctx context.Context, group, name string, doc *policy.Document) error {
 	const op = "PutGroupPolicy"
 	if isBuiltinGroupName(group) {
-		return builtin(op, group)
+		return refuseBuiltin(op, group)
 	}
 	text, err := c.encodeDocument(op, group, doc)
 	if err != nil {
@@ -94,7 +94,7 @@ func (c *Client) ListGroupPolicies(ctx context.Context, group string) ([]string,
 func (c *Client) DeleteGroupPolicy(ctx context.Context, group, name string) error {
 	const op = "DeleteGroupPolicy"
 	if isBuiltinGroupName(group) {
-		return builtin(op, group)
+		return refuseBuiltin(op, group)
 	}
 	_, err := c.api.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(name)})
 	return wrap(op, group, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -180,8 +181,8 @@ type CreatePolicyVersionOptions struct {
 func (c *Client) CreatePolicyVersion(ctx context.Context, policyARN arn.ARN, doc *policy.Document, optFns ...func(*CreatePolicyVersionOptions)) (PolicyVersion, error) {
 	const op = "CreatePolicyVersion"
 	name := policyARN.String()
-	if IsBuiltin(policyARN) {
-		return PolicyVersion{}, builtin(op, name)
+	if builtin.IsBuiltin(policyARN) {
+		return PolicyVersion{}, refuseBuiltin(op, name)
 	}
 	var o CreatePolicyVersionOptions
 	for _, fn := range optFns {
@@ -251,8 +252,8 @@ func oldestNonDefault(vs []PolicyVersion) (PolicyVersion, bool) {
 // customer-managed policy policyARN. Built-ins are refused with [ErrBuiltin].
 func (c *Client) SetDefaultPolicyVersion(ctx context.Context, policyARN arn.ARN, versionID string) error {
 	const op = "SetDefaultPolicyVersion"
-	if IsBuiltin(policyARN) {
-		return builtin(op, policyARN.String())
+	if builtin.IsBuiltin(policyARN) {
+		return refuseBuiltin(op, policyARN.String())
 	}
 	_, err := c.api.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(policyARN.String()), VersionId: aws.String(versionID)})
 	return wrap(op, policyARN.String(), err)
@@ -263,8 +264,8 @@ func (c *Client) SetDefaultPolicyVersion(ctx context.Context, policyARN arn.ARN,
 // default version gives [ErrDeleteConflict].
 func (c *Client) DeletePolicyVersion(ctx context.Context, policyARN arn.ARN, versionID string) error {
 	const op = "DeletePolicyVersion"
-	if IsBuiltin(policyARN) {
-		return builtin(op, policyARN.String())
+	if builtin.IsBuiltin(policyARN) {
+		return refuseBuiltin(op, policyARN.String())
 	}
 	_, err := c.api.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(policyARN.String()), VersionId: aws.String(versionID)})
 	return wrap(op, policyARN.String(), err)
@@ -284,8 +285,8 @@ type DeletePolicyOptions struct {
 func (c *Client) DeletePolicy(ctx context.Context, policyARN arn.ARN, optFns ...func(*DeletePolicyOptions)) error {
 	const op = "DeletePolicy"
 	name := policyARN.String()
-	if IsBuiltin(policyARN) {
-		return builtin(op, name)
+	if builtin.IsBuiltin(policyARN) {
+		return refuseBuiltin(op, name)
 	}
 	var o DeletePolicyOptions
 	for _, fn := range optFns {

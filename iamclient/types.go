@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -60,7 +61,7 @@ type Policy struct {
 }
 
 // Builtin reports whether p is one of Astran's built-in policies.
-func (p Policy) Builtin() bool { return IsBuiltin(p.ARN) }
+func (p Policy) Builtin() bool { return builtin.IsBuiltin(p.ARN) }
 
 // PolicyVersion is one version of a managed policy.
 type PolicyVersion struct {

@@ -3,6 +3,8 @@ package policy
 import "slices"
 
 // Names of Astran's built-in managed policies.
+//
+// Deprecated: use the names in package github.com/astran-oss/astran-go/builtin.
 const (
 	AstranAdmin            = "AstranAdmin"
 	AstranKitCreator       = "AstranKitCreator"
@@ -12,6 +14,8 @@ const (
 )
 
 // BuiltinARNPrefix prefixes the name of a built-in policy to form its ARN.
+//
+// Deprecated: use builtin.PolicyARN (package github.com/astran-oss/astran-go/builtin).
 const BuiltinARNPrefix = "arn:astran:iam::astran:policy/"
 
 // builtinDocs holds the built-in documents. Astran publishes the purpose of
@@ -82,6 +86,8 @@ var builtinNames = []string{AstranAdmin, AstranKitCreator, AstranStandardUser, A
 // Builtin returns a fresh copy of the document of the named built-in
 // policy (see [BuiltinNames]); the caller may modify it. The documents are
 // derived from Astran's published descriptions, not copied from Astran.
+//
+// Deprecated: use builtin.Document (package github.com/astran-oss/astran-go/builtin).
 func Builtin(name string) (*Document, bool) {
 	d, ok := builtinDocs[name]
 	if !ok {
@@ -92,10 +98,14 @@ func Builtin(name string) (*Document, bool) {
 
 // BuiltinNames returns the names of the built-in policies, in Astran's
 // documentation order.
+//
+// Deprecated: use builtin.PolicyNames (package github.com/astran-oss/astran-go/builtin).
 func BuiltinNames() []string { return slices.Clone(builtinNames) }
 
 // BuiltinPolicy returns the named built-in policy with its ARN
 // ("arn:astran:iam::astran:policy/<name>") as ID.
+//
+// Deprecated: use builtin.Policy (package github.com/astran-oss/astran-go/builtin).
 func BuiltinPolicy(name string) (Policy, bool) {
 	d, ok := Builtin(name)
 	if !ok {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -336,12 +337,8 @@ func (b *fixtureBuilder) policyRef(path, ref string) (arn.ARN, error) {
 	if a, ok := b.policies[ref]; ok {
 		return a, nil
 	}
-	if _, ok := policy.Builtin(ref); ok {
-		a, err := arn.BuiltinPolicy(ref)
-		if err != nil {
-			return arn.ARN{}, b.fail(path, err)
-		}
-		return a, nil
+	if _, ok := builtin.Document(ref); ok {
+		return builtin.PolicyARN(ref), nil
 	}
 	return arn.ARN{}, b.fail(path, fmt.Errorf("unknown policy %q: %w", ref, ErrNotFound))
 }

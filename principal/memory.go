@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -395,7 +396,7 @@ func checkManaged(policyARN arn.ARN, doc *policy.Document) error {
 	if !policyARN.IsValid() || policyARN.Type() != arn.TypePolicy {
 		return invalid("policy ARN %q", policyARN)
 	}
-	if policyARN.IsBuiltin() {
+	if builtin.IsBuiltin(policyARN) {
 		return fmt.Errorf("principal: policy %s: %w", policyARN, ErrBuiltin)
 	}
 	if doc == nil {
@@ -447,7 +448,7 @@ func (s *MemoryStore) SetDefaultPolicyVersion(policyARN arn.ARN, version string)
 // DeletePolicy deletes a customer-managed policy. It fails with ErrConflict
 // while the policy is attached or used as a permissions boundary.
 func (s *MemoryStore) DeletePolicy(policyARN arn.ARN) error {
-	if policyARN.IsBuiltin() {
+	if builtin.IsBuiltin(policyARN) {
 		return fmt.Errorf("principal: policy %s: %w", policyARN, ErrBuiltin)
 	}
 	s.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -43,10 +44,10 @@ func InlinePolicyID(entity arn.ARN, name string) string {
 
 // builtinPolicy resolves a built-in policy ARN in either partition.
 func builtinPolicy(p arn.ARN) (policy.Policy, bool) {
-	if p.Account != arn.BuiltinAccount || p.Type() != arn.TypePolicy {
+	if p.Account != builtin.Account || p.Type() != arn.TypePolicy {
 		return policy.Policy{}, false
 	}
-	bp, ok := policy.BuiltinPolicy(p.Name())
+	bp, ok := builtin.Policy(p.Name())
 	if !ok {
 		return policy.Policy{}, false
 	}

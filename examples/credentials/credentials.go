@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/astran-oss/astran-go/astrantest"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/internal/endpoint"
 	"github.com/astran-oss/astran-go/sts"
@@ -113,7 +114,7 @@ func startEmulator(ctx context.Context, out io.Writer) (*astrantest.Server, func
 		if _, err := admin.CreateUser(ctx, user); err != nil {
 			return err
 		}
-		if err := admin.AttachUserPolicy(ctx, user, iamclient.BuiltinPolicyARN(iamclient.AstranS3ReadOnlyAccess)); err != nil {
+		if err := admin.AttachUserPolicy(ctx, user, builtin.PolicyARN(builtin.AstranS3ReadOnlyAccess)); err != nil {
 			return err
 		}
 		for _, b := range []string{"photos", "reports"} {
@@ -128,7 +129,7 @@ func startEmulator(ctx context.Context, out io.Writer) (*astrantest.Server, func
 		return nil, nil, fmt.Errorf("preparing the emulator: %w", err)
 	}
 	fmt.Fprintf(out, "No %s set: using the embedded Astran emulator, where root created %s (policy %s) and the buckets photos and reports.\n\n",
-		endpoint.EnvPartition, user, iamclient.AstranS3ReadOnlyAccess)
+		endpoint.EnvPartition, user, builtin.AstranS3ReadOnlyAccess)
 
 	vars := map[string]string{envUsername: user, envPassword: password}
 	for _, l := range srv.Env() {

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/astrantest"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/sts"
 )
@@ -28,7 +29,7 @@ func partition(t *testing.T, policies []string, buckets ...string) (*astrantest.
 		t.Fatal(err)
 	}
 	for _, p := range policies {
-		if err := admin.AttachUserPolicy(t.Context(), "bob@astran.io", iamclient.BuiltinPolicyARN(p)); err != nil {
+		if err := admin.AttachUserPolicy(t.Context(), "bob@astran.io", builtin.PolicyARN(p)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -47,7 +48,7 @@ func partition(t *testing.T, policies []string, buckets ...string) (*astrantest.
 }
 
 func TestRun_partition(t *testing.T) {
-	_, env := partition(t, []string{iamclient.AstranS3ReadOnlyAccess}, "invoices", "logs")
+	_, env := partition(t, []string{builtin.AstranS3ReadOnlyAccess}, "invoices", "logs")
 	var out bytes.Buffer
 	if err := run(t.Context(), &out, env); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
@@ -69,7 +70,7 @@ func TestRun_partition(t *testing.T) {
 }
 
 func TestRun_emptyPartition(t *testing.T) {
-	_, env := partition(t, []string{iamclient.AstranS3ReadOnlyAccess})
+	_, env := partition(t, []string{builtin.AstranS3ReadOnlyAccess})
 	var out bytes.Buffer
 	if err := run(t.Context(), &out, env); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
@@ -89,7 +90,7 @@ func TestRun_errors(t *testing.T) {
 		}
 	})
 	t.Run("wrong password", func(t *testing.T) {
-		_, env := partition(t, []string{iamclient.AstranS3ReadOnlyAccess})
+		_, env := partition(t, []string{builtin.AstranS3ReadOnlyAccess})
 		wrong := func(k string) string {
 			if k == "ASTRAN_PASSWORD" {
 				return "wrong"

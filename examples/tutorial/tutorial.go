@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/astrantest"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/internal/endpoint"
 	"github.com/astran-oss/astran-go/sts"
@@ -401,8 +402,8 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	}
 
 	// Attach a policy to a group.
-	adminPolicy := iamclient.BuiltinPolicyARN(iamclient.AstranAdmin)
-	n.step("root attaches the built-in policy %s to %s", iamclient.AstranAdmin, groupName)
+	adminPolicy := builtin.PolicyARN(builtin.AstranAdmin)
+	n.step("root attaches the built-in policy %s to %s", builtin.AstranAdmin, groupName)
 	n.cmd("aws --profile astran iam attach-group-policy --group-name %s --policy-arn %s", groupName, adminPolicy)
 	if err := admin.AttachGroupPolicy(ctx, groupName, adminPolicy); err != nil {
 		return n.fail(err)
@@ -413,10 +414,10 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	if err := createBucket(firstBucket, true); err != nil {
 		return err
 	}
-	n.note("allowed: %s is in %s, which has %s", user, groupName, iamclient.AstranAdmin)
+	n.note("allowed: %s is in %s, which has %s", user, groupName, builtin.AstranAdmin)
 
 	// Detach a policy from a group.
-	n.step("root detaches %s from %s", iamclient.AstranAdmin, groupName)
+	n.step("root detaches %s from %s", builtin.AstranAdmin, groupName)
 	n.cmd("aws --profile astran iam detach-group-policy --group-name %s --policy-arn %s", groupName, adminPolicy)
 	if err := admin.DetachGroupPolicy(ctx, groupName, adminPolicy); err != nil {
 		return n.fail(err)

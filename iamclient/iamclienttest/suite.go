@@ -52,6 +52,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 )
@@ -250,7 +251,7 @@ func (s *suite) cleanupRole(t *testing.T, name string) {
 func (s *suite) attachable(t *testing.T, ctx context.Context, name string) arn.ARN {
 	t.Helper()
 	if !s.opts.NoBuiltinPolicies {
-		return iamclient.BuiltinPolicyARN(iamclient.AstranAdmin)
+		return builtin.PolicyARN(builtin.AstranAdmin)
 	}
 	p, err := s.client.CreatePolicy(ctx, name, mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`))
 	if err != nil {
@@ -335,11 +336,11 @@ func (s *suite) tutorial(t *testing.T, ctx context.Context) {
 
 	// aws iam attach-group-policy --group-name marketing --policy-arn arn:…:policy/AstranAdmin
 	if s.opts.NoBuiltinPolicies {
-		err := c.AttachGroupPolicy(ctx, marketing, iamclient.BuiltinPolicyARN(iamclient.AstranAdmin))
+		err := c.AttachGroupPolicy(ctx, marketing, builtin.PolicyARN(builtin.AstranAdmin))
 		switch {
 		case err == nil:
 			t.Log("server accepted AstranAdmin although NoBuiltinPolicies is set")
-			if err := c.DetachGroupPolicy(ctx, marketing, iamclient.BuiltinPolicyARN(iamclient.AstranAdmin)); err != nil {
+			if err := c.DetachGroupPolicy(ctx, marketing, builtin.PolicyARN(builtin.AstranAdmin)); err != nil {
 				t.Fatalf("DetachGroupPolicy: %v", err)
 			}
 		case errors.Is(err, iamclient.ErrNotFound):
@@ -534,7 +535,7 @@ func (s *suite) errorPaths(t *testing.T, ctx context.Context) {
 	t.Run("BuiltinRefused", func(t *testing.T) {
 		doc := s.s3ReadDoc(t, "x")
 		for _, a := range []arn.ARN{
-			iamclient.BuiltinPolicyARN(iamclient.AstranAdmin),
+			builtin.PolicyARN(builtin.AstranAdmin),
 			arn.MustParse("arn:demo:iam::astran:policy/AstranS3ReadOnlyAccess"),
 		} {
 			checkKind(t, "DeletePolicy(built-in)", c.DeletePolicy(ctx, a), iamclient.ErrBuiltin)
@@ -543,7 +544,7 @@ func (s *suite) errorPaths(t *testing.T, ctx context.Context) {
 			checkKind(t, "SetDefaultPolicyVersion(built-in)", c.SetDefaultPolicyVersion(ctx, a, "v1"), iamclient.ErrBuiltin)
 			checkKind(t, "DeletePolicyVersion(built-in)", c.DeletePolicyVersion(ctx, a, "v1"), iamclient.ErrBuiltin)
 		}
-		checkKind(t, "DeleteGroup(built-in)", c.DeleteGroup(ctx, iamclient.GroupAdmin), iamclient.ErrBuiltin)
+		checkKind(t, "DeleteGroup(built-in)", c.DeleteGroup(ctx, builtin.GroupAdmin), iamclient.ErrBuiltin)
 	})
 }
 
@@ -606,7 +607,7 @@ func (s *suite) userTagsAndBoundary(t *testing.T, ctx context.Context) {
 		s.cleanupPolicy(t, p.ARN)
 		bound = p.ARN
 	} else {
-		bound = iamclient.BuiltinPolicyARN(iamclient.AstranS3ReadOnlyAccess)
+		bound = builtin.PolicyARN(builtin.AstranS3ReadOnlyAccess)
 	}
 	if err := c.PutUserPermissionsBoundary(ctx, carol, bound); err != nil {
 		t.Fatalf("PutUserPermissionsBoundary: %v", err)
@@ -1007,13 +1008,13 @@ func (s *suite) builtins(t *testing.T, ctx context.Context) {
 		}
 		got = append(got, p.Name)
 	}
-	for _, name := range iamclient.BuiltinPolicyNames() {
+	for _, name := range builtin.PolicyNames() {
 		if !slices.Contains(got, name) {
 			t.Errorf("ListPolicies(built-in) = %v, missing %s", got, name)
 		}
 	}
-	for _, name := range iamclient.BuiltinPolicyNames() {
-		a := iamclient.BuiltinPolicyARN(name)
+	for _, name := range builtin.PolicyNames() {
+		a := builtin.PolicyARN(name)
 		p, err := c.GetPolicy(ctx, a)
 		if err != nil {
 			t.Errorf("GetPolicy(%s): %v", a, err)

@@ -3,6 +3,7 @@ package engines
 import (
 	"fmt"
 
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/policy"
 
 	"github.com/astran-oss/astran-go/bench/internal/workload"
@@ -11,7 +12,7 @@ import (
 // Astran is our engine, github.com/astran-oss/astran-go/policy, in its default
 // (Astran) dialect: policy.Parse each document, policy.Compile them into one
 // Set, and evaluate with Set.EvaluateInto reusing one Result per goroutine.
-// A workload naming a built-in (workload 1) loads policy.BuiltinPolicy.
+// A workload naming a built-in (workload 1) loads builtin.Policy.
 type Astran struct{}
 
 // Name implements Engine.
@@ -25,7 +26,7 @@ func (a Astran) Compile(w *workload.Workload) (Prepared, error) {
 	var set *policy.Set
 	var err error
 	if w.Builtin != "" {
-		bp, ok := policy.BuiltinPolicy(w.Builtin)
+		bp, ok := builtin.Policy(w.Builtin)
 		if !ok {
 			return nil, fmt.Errorf("no built-in policy %q", w.Builtin)
 		}

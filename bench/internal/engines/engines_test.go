@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/policy"
 
 	"github.com/astran-oss/astran-go/bench/internal/engines"
@@ -33,7 +34,7 @@ func TestPeersAgree(t *testing.T) {
 // TestTutorialAdminIsBuiltin keeps the peers' copy of AstranAdmin equal to the
 // built-in document our engine loads.
 func TestTutorialAdminIsBuiltin(t *testing.T) {
-	doc, ok := policy.Builtin(policy.AstranAdmin)
+	doc, ok := builtin.Document(builtin.AstranAdmin)
 	if !ok {
 		t.Fatal("no AstranAdmin built-in")
 	}

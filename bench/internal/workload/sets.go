@@ -23,7 +23,7 @@ func TutorialAdmin() *Workload {
 		Builtin: "AstranAdmin",
 		Policies: []Policy{{
 			ID: "arn:astran:iam::astran:policy/AstranAdmin",
-			// The built-in's text (policy.Builtin), kept equal by TestTutorialAdminIsBuiltin.
+			// The built-in's text (builtin.Document), kept equal by TestTutorialAdminIsBuiltin.
 			Statements: []Statement{{
 				Sid: "FullAccess", Actions: []string{"s3:*", "iam:*", "sts:*", "ck:*"}, Resources: []string{"*"},
 			}},

@@ -106,7 +106,7 @@ type Workload struct {
 	Name     string
 	Policies []Policy
 	Requests []Request
-	// Builtin, when set, names a policy.Builtin document that our engine
+	// Builtin, when set, names a builtin.Document that our engine
 	// loads instead of Policies[0] (the IR copy is what peers get).
 	Builtin string
 }
