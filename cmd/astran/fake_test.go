@@ -15,7 +15,7 @@ import (
 // (LoginWithWebIdentity), enough for login's tests.
 type fakeAstran struct {
 	srv *httptest.Server
-	now func() time.Time
+	now func() time.Time // the server's clock; set before the first request
 
 	mu         sync.Mutex // guards the fields below
 	password   string     // bob's password
@@ -97,6 +97,7 @@ func (f *fakeAstran) sts(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("Date", f.now().UTC().Format(http.TimeFormat))
 	if r.FormValue("Action") != "LoginWithWebIdentity" || !strings.HasPrefix(r.FormValue("WebIdentityToken"), "access-") {
 		w.WriteHeader(400)
 		fmt.Fprint(w, "Invalid token: Token expired")

@@ -6,10 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -22,10 +19,6 @@ import (
 
 // EnvPassword is read by login when --password-stdin is not given.
 const EnvPassword = "ASTRAN_PASSWORD"
-
-// cacheReuseWindow: cached credentials are reused until this long before
-// they expire.
-const cacheReuseWindow = 5 * time.Minute
 
 // maxPasswordBytes bounds what --password-stdin reads.
 const maxPasswordBytes = 64 << 10
@@ -68,9 +61,10 @@ the ` + EnvPassword + ` environment variable, or a prompt on the terminal
 Endpoints come from the partition and are overridden by the ASTRAN_*
 variables that "astran serve" prints, then by the flags.
 
-Credentials are cached per partition and user in the user's cache directory
-(file mode 0600 in a 0700 directory) and reused until 5 minutes before they
-expire; "astran logout" deletes them, --fresh ignores them.
+It always authenticates, even when credentials are cached, and caches the
+new credentials per partition and user in the user's cache directory (file
+mode 0600 in a 0700 directory that must be the user's own) for
+"astran credentials", which the aws CLI runs; "astran logout" deletes them.
 
 Formats:
   env                 export lines for eval (the default)
@@ -78,10 +72,6 @@ Formats:
   json                the whole login result`,
 		Example: `  # Log in from a shell:
   eval "$(astran login --partition demo --username bob@astran.io)"
-
-  # In ~/.aws/config, so that the aws CLI logs in by itself:
-  #   [profile astran-bob]
-  #   credential_process = astran login --partition demo --username bob@astran.io --format credential-process
 
   # From a script:
   printf '%s\n' "$PASSWORD" | astran login -p demo -u bob@astran.io --password-stdin --format json`,
@@ -95,7 +85,8 @@ Formats:
 	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from standard input")
 	fl.StringVar(&f.format, "format", "env", "output format: env, credential-process or json")
 	fl.StringVar(&f.sessionName, "session-name", "", "UserSessionName sent to STS (default: the user name)")
-	fl.BoolVar(&f.fresh, "fresh", false, "ignore cached credentials and log in again")
+	fl.BoolVar(&f.fresh, "fresh", false, "")
+	_ = fl.MarkDeprecated("fresh", "login always authenticates now")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"env", "credential-process", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -131,6 +122,7 @@ type target struct {
 	Issuer      string `json:"issuer"`
 	ClientID    string `json:"clientId"`
 	STSEndpoint string `json:"stsEndpoint"`
+	RoleARN     string `json:"roleArn,omitempty"`
 }
 
 // resolve applies defaults, the ASTRAN_* variables and the flags, in that
@@ -196,6 +188,26 @@ type loginRecord struct {
 	Provider       string          `json:"provider,omitempty"`
 	SourceIdentity string          `json:"sourceIdentity,omitempty"`
 	Credentials    credentialsJSON `json:"credentials"`
+	// ServerClockOffset is the server's clock minus the local clock when
+	// the credentials were issued (from the response's Date header; zero
+	// without one). Expiration is the server's: it is judged by the local
+	// clock plus this offset.
+	ServerClockOffset time.Duration `json:"serverClockOffset"`
+}
+
+// serverTime returns the server's time at local time now.
+func (r *loginRecord) serverTime(now time.Time) time.Time { return now.Add(r.ServerClockOffset) }
+
+// validAt reports whether the credentials are valid for at least window
+// more at local time now, by the server's clock.
+func (r *loginRecord) validAt(now time.Time, window time.Duration) bool {
+	return r.serverTime(now).Add(window).Before(r.Credentials.Expiration)
+}
+
+// localExpiration is the expiration on the local clock, for clients that
+// judge it by the local clock (credential_process, AWS_CREDENTIAL_EXPIRATION).
+func (r *loginRecord) localExpiration() time.Time {
+	return r.Credentials.Expiration.Add(-r.ServerClockOffset).UTC().Truncate(time.Second)
 }
 
 type credentialsJSON struct {
@@ -225,20 +237,22 @@ func (e *env) login(ctx context.Context, f *loginFlags) error {
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
-	file, ferr := e.cacheFile(t.Partition, t.Username, t.Root)
-	var rec *loginRecord
-	if ferr == nil && !f.fresh {
-		rec = e.readCache(file, t)
+	// An unsafe cache directory fails the login before the password is
+	// asked for.
+	cache, err := e.openCache(true)
+	if err != nil && !errors.Is(err, errNoCacheDir) {
+		return fmt.Errorf("login: %w", err)
 	}
-	if rec == nil {
-		rec, err = e.doLogin(ctx, f, t)
-		if err != nil {
-			return err
-		}
-		if ferr == nil {
-			if err := writeCache(file, rec); err != nil {
-				fmt.Fprintln(e.stderr, "astran: warning: "+oneLine(err.Error()))
-			}
+	if cache != nil {
+		defer cache.Close()
+	}
+	rec, err := e.doLogin(ctx, f, t)
+	if err != nil {
+		return err
+	}
+	if cache != nil {
+		if err := cache.write(rec); err != nil {
+			fmt.Fprintln(e.stderr, "astran: warning: "+oneLine(err.Error()))
 		}
 	}
 	return writeCredentials(e.stdout, f.format, rec)
@@ -273,14 +287,19 @@ func (e *env) doLogin(ctx context.Context, f *loginFlags, t target) (*loginRecor
 		return nil, loginError(err)
 	}
 	c := res.Credentials
+	var offset time.Duration
+	if !res.ServerTime.IsZero() {
+		offset = res.ServerTime.Sub(e.now()).Round(time.Second)
+	}
 	return &loginRecord{
-		target:         t,
-		User:           res.User.String(),
-		UserID:         res.UserID,
-		Subject:        res.Subject,
-		Audience:       res.Audience,
-		Provider:       res.Provider,
-		SourceIdentity: res.SourceIdentity,
+		ServerClockOffset: offset,
+		target:            t,
+		User:              res.User.String(),
+		UserID:            res.UserID,
+		Subject:           res.Subject,
+		Audience:          res.Audience,
+		Provider:          res.Provider,
+		SourceIdentity:    res.SourceIdentity,
 		Credentials: credentialsJSON{
 			AccessKeyID:     c.AccessKeyID,
 			SecretAccessKey: c.SecretAccessKey,
@@ -395,19 +414,20 @@ func unwrapNoPassword(err error) string {
 
 func writeCredentials(w io.Writer, format string, rec *loginRecord) error {
 	c := rec.Credentials
+	exp := rec.localExpiration().Format(time.RFC3339)
 	var err error
 	switch format {
 	case "env":
 		_, err = fmt.Fprintf(w, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\nexport AWS_SESSION_TOKEN=%s\nexport AWS_CREDENTIAL_EXPIRATION=%s\n",
 			shellQuote(c.AccessKeyID), shellQuote(c.SecretAccessKey), shellQuote(c.SessionToken),
-			shellQuote(c.Expiration.UTC().Format(time.RFC3339)))
+			shellQuote(exp))
 	case "credential-process":
 		err = writeJSON(w, credentialProcess{
 			Version:         1,
 			AccessKeyID:     c.AccessKeyID,
 			SecretAccessKey: c.SecretAccessKey,
 			SessionToken:    c.SessionToken,
-			Expiration:      c.Expiration.UTC().Format(time.RFC3339),
+			Expiration:      exp,
 		}, false)
 	case "json":
 		err = writeJSON(w, rec, true)
@@ -439,103 +459,20 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// Credential cache.
-
-// cacheFile returns the cache file of a partition and user.
-func (e *env) cacheFile(partition, username string, root bool) (string, error) {
-	dir, err := e.cacheDir()
-	if err != nil {
-		return "", fmt.Errorf("no cache directory: %w", err)
-	}
-	kind := "user"
-	if root {
-		kind = "root"
-	}
-	name := url.PathEscape(partition) + "_" + kind + "_" + url.PathEscape(username) + ".json"
-	return filepath.Join(dir, "astran", name), nil
-}
-
-// readCache returns the cached credentials of t, or nil when there are none
-// usable: missing, unreadable, for another endpoint, readable by others, or
-// expiring within cacheReuseWindow.
-func (e *env) readCache(file string, t target) *loginRecord {
-	fi, err := os.Stat(file)
-	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 != 0 || fi.Size() > 1<<20 {
-		return nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil
-	}
-	var rec loginRecord
-	if err := json.Unmarshal(data, &rec); err != nil || rec.target != t {
-		return nil
-	}
-	if rec.Credentials.AccessKeyID == "" || !e.now().Add(cacheReuseWindow).Before(rec.Credentials.Expiration) {
-		return nil
-	}
-	return &rec
-}
-
-// writeCache stores rec atomically with mode 0600 in a 0700 directory.
-func writeCache(file string, rec *loginRecord) error {
-	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("caching credentials: %w", err)
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("caching credentials: %w", err)
-	}
-	data, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("caching credentials: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*") // mode 0600
-	if err != nil {
-		return fmt.Errorf("caching credentials: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("caching credentials: %w", err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("caching credentials: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("caching credentials: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), file); err != nil {
-		return fmt.Errorf("caching credentials: %w", err)
-	}
-	return nil
-}
-
 func (e *env) logout(f *loginFlags) error {
 	if f.all {
 		if f.partition != "" || f.username != "" {
 			return errors.New("logout: --all excludes --partition and --username")
 		}
-		file, err := e.cacheFile("x", "x", false)
-		if err != nil {
-			return fmt.Errorf("logout: %w", err)
-		}
-		dir := filepath.Dir(file)
-		entries, err := os.ReadDir(dir)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
+		cache, err := e.openCache(false)
 		if err != nil {
 			return fmt.Errorf("logout: %w", err)
 		}
 		n := 0
-		for _, ent := range entries {
-			if ent.Type().IsRegular() && strings.HasSuffix(ent.Name(), ".json") {
-				if err := os.Remove(filepath.Join(dir, ent.Name())); err != nil {
-					return fmt.Errorf("logout: %w", err)
-				}
-				n++
+		if cache != nil {
+			defer cache.Close()
+			if n, err = cache.removeAll(); err != nil {
+				return fmt.Errorf("logout: %w", err)
 			}
 		}
 		fmt.Fprintf(e.stderr, "Deleted %d cached credential(s).\n", n)
@@ -548,12 +485,21 @@ func (e *env) logout(f *loginFlags) error {
 	if partition == "" || f.username == "" {
 		return errors.New("logout: pass --partition and --username, or --all")
 	}
-	file, err := e.cacheFile(partition, f.username, f.root)
+	t := target{Partition: partition, Username: f.username, Root: f.root}
+	cache, err := e.openCache(false)
 	if err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
-	if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("logout: %w", err)
+	removed := false
+	if cache != nil {
+		defer cache.Close()
+		if removed, err = cache.remove(t); err != nil {
+			return fmt.Errorf("logout: %w", err)
+		}
+	}
+	if !removed {
+		fmt.Fprintf(e.stderr, "no cached credentials for %s in partition %s\n", f.username, partition)
+		return nil
 	}
 	fmt.Fprintf(e.stderr, "Logged out %s from partition %s.\n", f.username, partition)
 	return nil
