@@ -13,6 +13,7 @@ import (
 type Set struct {
 	dialect Dialect
 	ids     []string
+	docs    []*Document // deep copies of the compiled documents, for Diff
 	stmts   []cstmt
 	indexed bool
 	// The action index (keys are lower case in the AWS dialect), see
@@ -184,6 +185,7 @@ func compile(policies []Policy, o CompileOptions, io indexOptions) (*Set, error)
 		}
 		s.ids[i] = p.ID
 		n += len(p.Document.Statements)
+		s.docs = append(s.docs, p.Document.Clone())
 	}
 	s.stmts = make([]cstmt, 0, n)
 	var ar arena // backing arrays shared by the whole set

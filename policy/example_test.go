@@ -152,3 +152,24 @@ func ExampleDocument_MarshalJSON() {
 	// Output:
 	// {"Version":"2012-10-17","Statement":[{"Sid":"Read","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::b/*"}]}
 }
+
+func ExampleDiff() {
+	before, _ := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::reports/*"}]}`))
+	after, _ := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:demo:s3:::reports/*"},
+		{"Effect":"Deny","Action":"s3:*","Resource":"arn:demo:s3:::reports/private/*"}]}`))
+	regions, err := policy.Diff(
+		policy.MustCompile([]policy.Policy{{ID: "v1", Document: before}}),
+		policy.MustCompile([]policy.Policy{{ID: "v2", Document: after}}))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range regions {
+		fmt.Printf("%s: %s on %s (e.g. %s %s)\n", r.Change, r.Actions, r.Resources, r.Witness.Action, r.Witness.Resource)
+	}
+	// Output:
+	// newly allowed: s3:Get* except s3:GetObject on arn:demo:s3:::reports/* except arn:demo:s3:::reports/private/* (e.g. s3:Get arn:demo:s3:::reports/)
+	// newly denied: s3:GetObject on arn:demo:s3:::reports/private/* (e.g. s3:GetObject arn:demo:s3:::reports/private/)
+}
