@@ -199,7 +199,7 @@ func (b *modelBuilder) test(d int, key string, add func()) int {
 
 func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, st *Statement) error {
 	si := len(b.m.stmts)
-	ds := diff.Stmt{After: after, Deny: st.Effect == Deny}
+	ds := diff.Stmt{After: after, Deny: st.Effect == EffectDeny}
 	var notes []string
 	fold := dialect == AWS
 	vars := variablesEnabled(dialect, doc.Version)
@@ -271,7 +271,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 			return err
 		}
 		name := string(js)
-		set, err := b.tiny(Version2012, Statement{Effect: Allow, Principal: p, Action: []string{"*"}})
+		set, err := b.tiny(Version2012, Statement{Effect: EffectAllow, Principal: p, Action: []string{"*"}})
 		if err != nil {
 			return err
 		}
@@ -348,7 +348,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 				kt := keyTest{op: positive, cmp: op.cmp, value: v, inst: inst, version: doc.Version}
 				var ferr error
 				c.Tests = append(c.Tests, b.test(d, positive+"\x00"+v+"\x00"+doc.Version, func() {
-					set, err := b.tiny(doc.Version, Statement{Effect: Allow, Action: []string{"*"}, Resource: []string{"*"},
+					set, err := b.tiny(doc.Version, Statement{Effect: EffectAllow, Action: []string{"*"}, Resource: []string{"*"},
 						Condition: Condition{positive: {key: {v}}}})
 					if err != nil {
 						ferr = err
@@ -363,7 +363,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 				}
 			}
 			// The clause's value when the key is absent, from the engine.
-			set, err := b.tiny(doc.Version, Statement{Effect: Allow, Action: []string{"*"}, Resource: []string{"*"},
+			set, err := b.tiny(doc.Version, Statement{Effect: EffectAllow, Action: []string{"*"}, Resource: []string{"*"},
 				Condition: Condition{opName: {key: vals}}})
 			if err != nil {
 				return err

@@ -62,9 +62,9 @@ var sampleValues = map[string][]string{
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
 func genStatement(r *rand.Rand) policy.Statement {
-	st := policy.Statement{Effect: policy.Allow}
+	st := policy.Statement{Effect: policy.EffectAllow}
 	if r.IntN(4) == 0 {
-		st.Effect = policy.Deny
+		st.Effect = policy.EffectDeny
 	}
 	acts := []string{pick(r, genActions)}
 	if r.IntN(3) == 0 {
