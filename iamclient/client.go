@@ -2,8 +2,8 @@ package iamclient
 
 import (
 	"context"
+	"fmt"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/smithy-go/middleware"
 
-	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -30,7 +30,7 @@ type Options struct {
 
 	// BaseEndpoint is the IAM endpoint URL, e.g. a moto_server or
 	// astrantest URL. It is the single endpoint switch of this package.
-	// The zero value means, in order: $ASTRAN_IAM_ENDPOINT, the IAM
+	// The zero value means, in order ([endpoint.Resolve]'s): $ASTRAN_IAM_ENDPOINT, the IAM
 	// endpoint of the aws.Config's ConfigSources (as set by sts.NewConfig
 	// and astrantest's RootConfig, or AWS_ENDPOINT_URL_IAM), the
 	// aws.Config's BaseEndpoint, then https://{Partition}.iam.astran.io.
@@ -80,33 +80,15 @@ func New(cfg aws.Config, optFns ...func(*Options)) *Client {
 	if c.api != nil {
 		return c
 	}
-	getenv := o.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	eps := endpoint.FromEnv(o.Partition, getenv)
-	switch {
-	case o.BaseEndpoint != "":
-		c.endpoint = o.BaseEndpoint
-	case getenv(endpoint.EnvIAMEndpoint) != "":
-		c.endpoint = getenv(endpoint.EnvIAMEndpoint)
-	case configEndpoint(cfg) != "":
-		c.endpoint = configEndpoint(cfg)
-	case cfg.BaseEndpoint != nil && *cfg.BaseEndpoint != "":
-		c.endpoint = *cfg.BaseEndpoint
-	case eps.Partition != "":
-		c.endpoint = eps.IAM
-	}
-	region := cfg.Region
-	if region == "" {
-		region = eps.Region
-	}
-	if region == "" {
-		region = endpoint.Region
-	}
+	eps, err := endpoint.Resolve(func(eo *endpoint.Options) {
+		eo.Partition, eo.IAM, eo.Region = o.Partition, o.BaseEndpoint, cfg.Region
+		eo.Config, eo.Getenv = &cfg, o.Getenv
+	})
+	c.endpoint = eps.IAM
+	region := eps.Region
 	ep := c.endpoint
 	if ep == "" {
-		ep = "https://iam.invalid" // never contacted: see failNoEndpoint
+		ep = "https://iam.invalid" // never contacted: see failWith
 	}
 	c.api = iam.NewFromConfig(cfg, func(io *iam.Options) {
 		io.BaseEndpoint = aws.String(strings.TrimRight(ep, "/"))
@@ -117,10 +99,14 @@ func New(cfg aws.Config, optFns ...func(*Options)) *Client {
 		case cfg.HTTPClient == nil:
 			io.HTTPClient = &http.Client{Timeout: DefaultTimeout}
 		}
-		if c.endpoint == "" {
+		switch {
+		case err != nil:
+			// A malformed partition or endpoint: fail every call with it.
+			io.APIOptions = append(slices.Clip(io.APIOptions), failWith(fmt.Errorf("iamclient: %w", err)))
+		case c.endpoint == "":
 			// No partition and no endpoint: fail every call with a clear
 			// error rather than guessing a host.
-			io.APIOptions = append(slices.Clip(io.APIOptions), failNoEndpoint)
+			io.APIOptions = append(slices.Clip(io.APIOptions), failWith(ErrNoEndpoint))
 		}
 		for _, fn := range o.IAMOptions {
 			fn(io)
@@ -138,27 +124,12 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // [Options.API].
 func (c *Client) API() API { return c.api }
 
-func failNoEndpoint(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("AstranNoEndpoint",
-		func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			return middleware.InitializeOutput{}, middleware.Metadata{}, ErrNoEndpoint
-		}), middleware.Before)
-}
-
-// serviceEndpointSource is the interface aws-sdk-go-v2's service clients
-// look for in aws.Config.ConfigSources to find a service's base endpoint.
-type serviceEndpointSource interface {
-	GetServiceBaseEndpoint(ctx context.Context, sdkID string) (string, bool, error)
-}
-
-// configEndpoint returns the IAM endpoint that cfg's ConfigSources name, or "".
-func configEndpoint(cfg aws.Config) string {
-	for _, src := range cfg.ConfigSources {
-		if s, ok := src.(serviceEndpointSource); ok {
-			if ep, found, err := s.GetServiceBaseEndpoint(context.Background(), "IAM"); err == nil && found && ep != "" {
-				return ep
-			}
-		}
+// failWith returns middleware that fails every call with err.
+func failWith(err error) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("AstranNoEndpoint",
+			func(context.Context, middleware.InitializeInput, middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				return middleware.InitializeOutput{}, middleware.Metadata{}, err
+			}), middleware.Before)
 	}
-	return ""
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/builtin"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 )
@@ -793,6 +794,17 @@ func TestNew_noEndpoint(t *testing.T) {
 	_, err := c.GetUser(context.Background(), "bob@astran.io")
 	if !errors.Is(err, iamclient.ErrNoEndpoint) {
 		t.Fatalf("err = %v, want ErrNoEndpoint", err)
+	}
+}
+
+func TestNew_malformedPartition(t *testing.T) {
+	c := iamclient.New(staticConfig(), func(o *iamclient.Options) {
+		o.Partition = "evil.example/x"
+		o.Getenv = func(string) string { return "" }
+	})
+	_, err := c.GetUser(context.Background(), "bob@astran.io")
+	if !errors.Is(err, endpoint.ErrInvalidPartition) {
+		t.Fatalf("err = %v, want endpoint.ErrInvalidPartition", err)
 	}
 }
 

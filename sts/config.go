@@ -8,6 +8,7 @@ import (
 )
 
 // NewConfig returns an [aws.Config] for partition whose service clients
+// (see [endpoint.Endpoints.AWSConfig])
 // reach Astran: credentials from provider behind an [aws.CredentialsCache]
 // (unless provider already is one), the SigV4 region, and base endpoints
 // for S3, IAM and STS (Options.S3Endpoint etc., $ASTRAN_*_ENDPOINT, else
@@ -38,7 +39,10 @@ import (
 // ctx is reserved for future use; no request is made.
 func NewConfig(ctx context.Context, partition string, provider aws.CredentialsProvider, optFns ...func(*Options)) (aws.Config, error) {
 	_ = ctx
-	o := resolveOptions(partition, optFns)
+	o, err := resolveOptions(partition, optFns)
+	if err != nil {
+		return aws.Config{}, err
+	}
 	if provider == nil {
 		return aws.Config{}, fmt.Errorf("sts: new config: nil credentials provider: %w", ErrInvalidConfig)
 	}
@@ -57,28 +61,9 @@ func NewConfig(ctx context.Context, partition string, provider aws.CredentialsPr
 			}
 		})
 	}
-	cfg := aws.Config{
-		Region:                     o.Region,
-		Credentials:                creds,
-		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
-		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
-		ConfigSources: []any{serviceEndpoints{
-			"S3":  o.S3Endpoint,
-			"IAM": o.IAMEndpoint,
-			"STS": o.STSEndpoint,
-		}},
-	}
+	cfg := o.ep.AWSConfig(creds)
 	if o.userHTTPClient {
 		cfg.HTTPClient = o.HTTPClient
 	}
 	return cfg, nil
-}
-
-// serviceEndpoints implements the aws-sdk-go-v2 config source interface
-// GetServiceBaseEndpoint, keyed by SDK service ID ("S3", "IAM", "STS").
-type serviceEndpoints map[string]string
-
-func (m serviceEndpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
-	u, ok := m[sdkID]
-	return u, ok && u != "", nil
 }

@@ -1,12 +1,12 @@
 package sts
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts/internal/retry"
 	"golang.org/x/oauth2"
 )
@@ -149,44 +149,23 @@ type resolved struct {
 	userHTTPClient bool // Options.HTTPClient was set by the caller
 }
 
-func resolveOptions(partition string, optFns []func(*Options)) resolved {
+func resolveOptions(partition string, optFns []func(*Options)) (resolved, error) {
 	var o Options
 	for _, fn := range optFns {
 		if fn != nil {
 			fn(&o)
 		}
 	}
-	ep := endpoint.FromEnv(partition, o.Getenv)
-	r := resolved{Options: o, partition: ep.Partition}
-	realm := o.Realm
-	if realm == "" && o.Root {
-		realm = endpoint.RootRealm
+	ep, err := endpoint.Resolve(func(eo *endpoint.Options) {
+		eo.Partition, eo.Root, eo.Realm, eo.Issuer, eo.ClientID = partition, o.Root, o.Realm, o.Issuer, o.ClientID
+		eo.STS, eo.IAM, eo.S3, eo.Region, eo.Getenv = o.STSEndpoint, o.IAMEndpoint, o.S3Endpoint, o.Region, o.Getenv
+	})
+	if err != nil {
+		return resolved{}, fmt.Errorf("sts: %w: %w", ErrInvalidConfig, err)
 	}
-	if r.Issuer == "" {
-		r.Issuer = ep.Issuer
-		if realm != "" {
-			r.Issuer = replaceRealm(ep.Issuer, ep.Partition, realm)
-		}
-	}
-	if r.ClientID == "" {
-		r.ClientID = ep.ClientID
-		if o.Root {
-			r.ClientID = endpoint.RootClientID
-		}
-	}
-	set := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
-	set(&r.STSEndpoint, ep.STS)
-	set(&r.IAMEndpoint, ep.IAM)
-	set(&r.S3Endpoint, ep.S3)
-	set(&r.Region, ep.Region)
-	set(&r.Region, endpoint.Region)
-	ep.Issuer, ep.ClientID = r.Issuer, r.ClientID
-	ep.STS, ep.IAM, ep.S3, ep.Region = r.STSEndpoint, r.IAMEndpoint, r.S3Endpoint, r.Region
-	r.ep = ep
+	r := resolved{Options: o, partition: ep.Partition, ep: ep}
+	r.Issuer, r.ClientID = ep.Issuer, ep.ClientID
+	r.STSEndpoint, r.IAMEndpoint, r.S3Endpoint, r.Region = ep.STS, ep.IAM, ep.S3, ep.Region
 
 	r.userHTTPClient = r.HTTPClient != nil
 	if r.HTTPClient == nil {
@@ -224,21 +203,7 @@ func resolveOptions(partition string, optFns []func(*Options)) resolved {
 	if r.Logger == nil {
 		r.Logger = slog.New(slog.DiscardHandler)
 	}
-	return r
-}
-
-// replaceRealm swaps the last path segment "realms/{old}" of a Keycloak
-// issuer for "realms/{realm}"; other issuers get "/realms/{realm}" only when
-// they end with the partition.
-func replaceRealm(issuer, old, realm string) string {
-	trimmed := strings.TrimRight(issuer, "/")
-	if old != "" && strings.HasSuffix(trimmed, "/realms/"+old) {
-		return strings.TrimSuffix(trimmed, old) + realm
-	}
-	if i := strings.LastIndex(trimmed, "/realms/"); i >= 0 {
-		return trimmed[:i] + "/realms/" + realm
-	}
-	return trimmed
+	return r, nil
 }
 
 func (r *resolved) retryPolicy(op string) retry.Policy {

@@ -55,7 +55,10 @@ var (
 // called when a password grant is needed; see [PasswordFromEnv] and
 // [PasswordFromTerminal]. No request is made until the first Retrieve.
 func NewProvider(partition, username string, password PasswordFunc, optFns ...func(*Options)) (*Provider, error) {
-	o := resolveOptions(partition, optFns)
+	o, err := resolveOptions(partition, optFns)
+	if err != nil {
+		return nil, err
+	}
 	ts, err := newTokenSource(o, username, password)
 	if err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts/internal/retry"
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -64,7 +64,11 @@ type TokenSource struct {
 // is called whenever a password grant is needed. No request is made until
 // the first call to [TokenSource.Token].
 func NewTokenSource(partition, username string, password PasswordFunc, optFns ...func(*Options)) (*TokenSource, error) {
-	return newTokenSource(resolveOptions(partition, optFns), username, password)
+	o, err := resolveOptions(partition, optFns)
+	if err != nil {
+		return nil, err
+	}
+	return newTokenSource(o, username, password)
 }
 
 func newTokenSource(o resolved, username string, password PasswordFunc) (*TokenSource, error) {

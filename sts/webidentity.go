@@ -95,7 +95,10 @@ func (r LoginResult) MarshalJSON() ([]byte, error) {
 // Transient failures are retried; errors are *STSError values wrapping a
 // category such as [ErrTokenExpired] or [ErrAccessDenied].
 func LoginWithWebIdentity(ctx context.Context, partition, webIdentityToken, sessionName string, optFns ...func(*Options)) (*LoginResult, error) {
-	o := resolveOptions(partition, optFns)
+	o, err := resolveOptions(partition, optFns)
+	if err != nil {
+		return nil, err
+	}
 	if sessionName == "" {
 		sessionName = "astran-go"
 	}
