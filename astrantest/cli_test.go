@@ -25,6 +25,13 @@ type awsCLI struct {
 	env  []string
 }
 
+//
+// Each aws invocation starts a Python interpreter (about a second of CPU), so
+// these tests are opt-in: they run under CI=true or ASTRAN_INTEROP=1 (.ci/run
+// sets it) and skip otherwise, keeping a plain "go test ./..." fast. Every
+// test that uses newAWSCLI calls t.Parallel first: the tests share nothing
+// (each has its own emulator and HOME), so the package's interop time is that
+// of the longest test, not their sum.
 func newAWSCLI(t *testing.T, srv *astrantest.Server) *awsCLI {
 	t.Helper()
 	if os.Getenv("CI") != "true" && os.Getenv("ASTRAN_INTEROP") == "" {
@@ -89,6 +96,7 @@ func (c *awsCLI) root(endpoint string, args ...string) string {
 }
 
 func TestCLI_tutorial(t *testing.T) {
+	t.Parallel()
 	srv := astrantest.New(t)
 	cli := newAWSCLI(t, srv)
 	ep := srv.Endpoints()
@@ -188,6 +196,7 @@ func TestCLI_tutorial(t *testing.T) {
 // TestCLI_s3 drives more of the S3 gate with the aws CLI as root: cp up and
 // down, ls, rm, rb, and sts get-caller-identity.
 func TestCLI_s3(t *testing.T) {
+	t.Parallel()
 	srv := astrantest.New(t)
 	cli := newAWSCLI(t, srv)
 	ep := srv.Endpoints()
@@ -229,6 +238,7 @@ func TestCLI_s3(t *testing.T) {
 // TestCLI_policyDocuments: the CLI URL-decodes and parses the policy
 // documents IAM returns, so the emulator's encoding must round-trip.
 func TestCLI_policyDocuments(t *testing.T) {
+	t.Parallel()
 	srv := astrantest.New(t)
 	cli := newAWSCLI(t, srv)
 	ep := srv.Endpoints()
