@@ -25,7 +25,7 @@ type awsCLI struct {
 	env  []string
 }
 
-//
+// newAWSCLI returns the aws CLI set up for srv's root, or skips the test.
 // Each aws invocation starts a Python interpreter (about a second of CPU), so
 // these tests are opt-in: they run under CI=true or ASTRAN_INTEROP=1 (.ci/run
 // sets it) and skip otherwise, keeping a plain "go test ./..." fast. Every
