@@ -56,7 +56,7 @@ wins, access is denied by default) with Astran's case-sensitive action names
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(e.validateCommand(), e.simulateCommand(), e.testCommand())
+	cmd.AddCommand(e.validateCommand(), e.simulateCommand(), e.testCommand(), e.diffCommand(), e.checkNoNewAccessCommand())
 	return cmd
 }
 
