@@ -337,3 +337,52 @@ func TestEvaluateInto_allocs(t *testing.T) {
 		t.Errorf("Context.Set allocates %v times, want 0", n)
 	}
 }
+
+// bucketPolicy5 is a 5-statement bucket policy for team-data, owned by
+// account 123: the owner account, a reader account and one of its roles,
+// and two guard-rail denies.
+const bucketPolicy5 = `{"Version":"2012-10-17","Statement":[
+{"Sid":"Owner","Effect":"Allow","Principal":{"AWS":"arn:demo:iam::123:root"},"Action":"s3:*","Resource":["arn:demo:s3:::team-data","arn:demo:s3:::team-data/*"]},
+{"Sid":"ReaderAccount","Effect":"Allow","Principal":{"AWS":"456"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:demo:s3:::team-data","arn:demo:s3:::team-data/*"]},
+{"Sid":"ReaderRole","Effect":"Allow","Principal":{"AWS":"arn:demo:iam::456:role/Reader"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::team-data/reports/*"},
+{"Sid":"DenyInsecure","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:demo:s3:::team-data/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+{"Sid":"DenyDelete","Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"arn:demo:s3:::team-data/*"}
+]}`
+
+// boundary2 is a permissions boundary: S3 and kits, never IAM.
+const boundary2 = `{"Version":"2012-10-17","Statement":[
+{"Sid":"Within","Effect":"Allow","Action":["s3:*","ck:*"],"Resource":"*"},
+{"Sid":"NoIAM","Effect":"Deny","Action":"iam:*","Resource":"*"}
+]}`
+
+// BenchmarkPolicies_S3Set20 evaluates the 20-statement set as identity
+// policy with a permissions boundary and a 5-statement bucket policy, in
+// the bucket owner's account and from another account, next to the set
+// alone (identity-only).
+func BenchmarkPolicies_S3Set20(b *testing.B) {
+	identity, bucket, boundary := mustSet(b, s3Set20), mustSet(b, bucketPolicy5), mustSet(b, boundary2)
+	for _, bc := range []struct {
+		name      string
+		p         policy.Policies
+		principal string
+	}{
+		{"identity-only", policy.Policies{Identity: identity}, "arn:demo:iam::123:user/bob@astran.io"},
+		{"same-account", policy.Policies{Identity: identity, Boundary: boundary, Resource: bucket}, "arn:demo:iam::123:user/bob@astran.io"},
+		{"cross-account", policy.Policies{Identity: identity, Boundary: boundary, Resource: bucket}, "arn:demo:iam::456:user/carol@astran.io"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := &policy.Request{Principal: bc.principal, Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/2024/report.csv", ResourceAccount: "123"}
+			req.Context.Set("aws:SecureTransport", "true")
+			req.Context.Set("aws:PrincipalTag/team", "red")
+			var res policy.Result
+			bc.p.EvaluateInto(req, &res)
+			if !res.Allowed() {
+				b.Fatalf("not allowed: %+v", res)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				bc.p.EvaluateInto(req, &res)
+			}
+		})
+	}
+}

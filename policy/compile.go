@@ -118,7 +118,8 @@ type rpattern struct {
 
 type cprincipal struct {
 	any       bool
-	arns      []string // exact principal ARNs or names
+	arns      []string // exact principal ARNs or names, except role ARNs
+	roleARNs  []string // exact role ARNs
 	roles     []string // "partition:account:name" of role ARNs, matching their sessions
 	accounts  []string // account IDs: any principal of the account
 	rootARNs  []string // "partition:account" of account root ARNs
@@ -366,7 +367,7 @@ func compilePrincipal(p *Principal) *cprincipal {
 			case n == 6 && seg[2] == "iam" && strings.HasPrefix(seg[5], "role/"):
 				name := seg[5][strings.LastIndexByte(seg[5], '/')+1:]
 				c.roles = append(c.roles, seg[1]+":"+seg[4]+":"+name)
-				c.arns = append(c.arns, a)
+				c.roleARNs = append(c.roleARNs, a)
 			default:
 				c.arns = append(c.arns, a)
 			}
@@ -389,54 +390,109 @@ func compilePrincipal(p *Principal) *cprincipal {
 	return c
 }
 
-func (c *cprincipal) match(p string) bool {
-	if c.any {
-		return true
+// grant is how a Principal element matched a request's principal, from the
+// weakest to the strongest, as a resource-based policy's Allow grants.
+type grant uint8
+
+const (
+	grantNone grant = iota
+	// grantAccount: through the account (an account ID or root ARN, or a
+	// NotPrincipal): the account delegates to its identity-based policies.
+	grantAccount
+	// grantRole: through the role ARN, for the role or one of its
+	// sessions: limited by the permissions boundary and session policy.
+	grantRole
+	// grantDirect: the principal itself ("*", a user or session ARN, a
+	// federated or service principal): not limited by them.
+	grantDirect
+)
+
+// caller is a request's principal, split once for matching Principal
+// elements.
+type caller struct {
+	arn                string
+	isARN              bool   // an ARN of six segments
+	partition, account string // of an ARN
+	sessionRole        string // the role name of an assumed-role session ARN
+}
+
+func parseCaller(p string) caller {
+	c := caller{arn: p}
+	// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
+	if !strings.HasPrefix(p, "arn:") {
+		return c
 	}
-	if p == "" {
-		return false
+	var at [4]int // the colons after "arn"
+	n := 0
+	for i := 4; i < len(p) && n < 4; i++ {
+		if p[i] == ':' {
+			at[n] = i
+			n++
+		}
+	}
+	if n < 4 {
+		return c
+	}
+	c.isARN, c.partition, c.account = true, p[4:at[0]], p[at[2]+1:at[3]]
+	// A role ARN matches the role's sessions,
+	// arn:P:sts::ACCOUNT:assumed-role/NAME/SESSION.
+	if rest, ok := strings.CutPrefix(p[at[3]+1:], "assumed-role/"); ok && p[at[0]+1:at[1]] == "sts" {
+		if name, _, ok := strings.Cut(rest, "/"); ok {
+			c.sessionRole = name
+		}
+	}
+	return c
+}
+
+// grant reports how the element matches the caller (whose ARN is "" for
+// an anonymous request, which only "*" matches).
+func (c *cprincipal) grant(p *caller) grant {
+	if c.any {
+		return grantDirect
+	}
+	if p.arn == "" {
+		return grantNone
 	}
 	for _, a := range c.arns {
-		if a == p {
-			return true
+		if a == p.arn {
+			return grantDirect
 		}
 	}
 	for _, f := range c.federated {
-		if f == p {
-			return true
+		if f == p.arn {
+			return grantDirect
 		}
 	}
 	for _, s := range c.service {
-		if s == p {
-			return true
+		if s == p.arn {
+			return grantDirect
 		}
 	}
-	if len(c.accounts) > 0 || len(c.rootARNs) > 0 || len(c.roles) > 0 {
-		var seg [6]string
-		if glob.Segments(p, &seg) == 6 && seg[0] == "arn" {
-			// A role ARN matches the role's sessions,
-			// arn:P:sts::ACCOUNT:assumed-role/NAME/SESSION.
-			if rest, ok := strings.CutPrefix(seg[5], "assumed-role/"); ok && seg[2] == "sts" {
-				if name, _, ok := strings.Cut(rest, "/"); ok {
-					for _, r := range c.roles {
-						if len(r) == len(seg[1])+len(seg[4])+len(name)+2 && strings.HasPrefix(r, seg[1]) && r[len(seg[1])] == ':' &&
-							r[len(seg[1])+1:len(seg[1])+1+len(seg[4])] == seg[4] && r[len(r)-len(name)-1] == ':' && strings.HasSuffix(r, name) {
-							return true
-						}
-					}
-				}
-			}
-			for _, a := range c.accounts {
-				if a == seg[4] {
-					return true
-				}
-			}
-			for _, r := range c.rootARNs {
-				if len(r) == len(seg[1])+1+len(seg[4]) && r[:len(seg[1])] == seg[1] && r[len(seg[1])+1:] == seg[4] {
-					return true
-				}
+	for _, a := range c.roleARNs {
+		if a == p.arn {
+			return grantRole
+		}
+	}
+	if !p.isARN {
+		return grantNone
+	}
+	if name := p.sessionRole; name != "" {
+		for _, r := range c.roles {
+			if len(r) == len(p.partition)+len(p.account)+len(name)+2 && strings.HasPrefix(r, p.partition) && r[len(p.partition)] == ':' &&
+				r[len(p.partition)+1:len(p.partition)+1+len(p.account)] == p.account && r[len(r)-len(name)-1] == ':' && strings.HasSuffix(r, name) {
+				return grantRole
 			}
 		}
 	}
-	return false
+	for _, a := range c.accounts {
+		if a == p.account {
+			return grantAccount
+		}
+	}
+	for _, r := range c.rootARNs {
+		if len(r) == len(p.partition)+1+len(p.account) && r[:len(p.partition)] == p.partition && r[len(p.partition)+1:] == p.account {
+			return grantAccount
+		}
+	}
+	return grantNone
 }

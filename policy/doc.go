@@ -83,6 +83,24 @@
 //     (user ARNs, OIDC provider ARNs, service names) match exactly. A
 //     statement without them matches any principal.
 //
+// # Policy types
+//
+// [Set.Evaluate] decides on one set of policies. [Policies] combines the
+// sets of every policy type that applies to a request, each compiled once:
+// identity-based policies, permissions boundary, session policy and
+// resource-based policy (a bucket policy, a role's trust policy).
+// [Policies.Evaluate] follows AWS's "Policy evaluation logic" and
+// "Cross-account policy evaluation logic": an explicit Deny anywhere wins;
+// a boundary and a session policy only limit; in the same account an
+// Allow of the identity side or of the resource-based policy suffices (a
+// resource-based Allow naming the user or session itself is not limited
+// by the boundary or session policy, one naming the role ARN is); across
+// accounts both must allow; an anonymous request (Principal "") is allowed
+// only by a resource-based policy allowing "*". The [Result] says which
+// [PolicyType] decided ([Result.DecidedBy]), the type of each statement,
+// and for an implicit deny which type lacked an Allow
+// ([Result.MissingAllow]). Combining the sets does not allocate.
+//
 // # Conditions
 //
 // Condition keys compare case-insensitively. Several values for one key

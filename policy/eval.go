@@ -23,13 +23,40 @@ func (s *Set) Evaluate(req *Request) Result {
 // not allocate (expanding a policy variable may grow res's scratch buffer
 // once). res must not be shared between concurrent evaluations.
 func (s *Set) EvaluateInto(req *Request, res *Result) {
-	res.Decision = ImplicitDeny
-	res.Statements = res.Statements[:0]
-	res.MissingContextKeys = res.MissingContextKeys[:0]
+	res.reset()
 	if s == nil || req == nil {
 		return
 	}
-	e := evaluator{s: s, req: req, res: res}
+	res.decide(s.run(req, nil, res, 0))
+}
+
+// decide sets the decision of one set's outcome and keeps the statements
+// that decided.
+func (r *Result) decide(o outcome) {
+	switch {
+	case o.deny:
+		r.Decision = ExplicitDeny
+	case o.allow:
+		r.Decision = Allow
+	}
+	r.keep(allTypes)
+	r.sortMissing()
+}
+
+// outcome is what one set said about a request.
+type outcome struct {
+	allow, deny bool
+	grant       grant // resource-based policies: the strongest Allow's grant
+}
+
+// run evaluates req against s, appending the matching statements (sorted by
+// policy, then statement, with type typ) and the missing context keys to
+// res. c is req.Principal parsed, or nil to parse it when needed. In a
+// resource-based policy, an Allow statement must name the principal and
+// records how it did in the outcome's grant.
+func (s *Set) run(req *Request, c *caller, res *Result, typ PolicyType) outcome {
+	e := evaluator{s: s, req: req, res: res, typ: typ, resource: typ == ResourceBased, start: len(res.Statements)}
+	e.caller = c
 	if !s.indexed {
 		for i := range s.stmts {
 			e.stmt(int32(i), false)
@@ -37,17 +64,32 @@ func (s *Set) EvaluateInto(req *Request, res *Result) {
 	} else {
 		e.indexed()
 	}
-	e.finish()
+	if e.visited && !e.ordered {
+		st := res.Statements[e.start:]
+		for i := 1; i < len(st); i++ {
+			for j := i; j > 0 && (st[j].PolicyIndex < st[j-1].PolicyIndex || st[j].PolicyIndex == st[j-1].PolicyIndex && st[j].Index < st[j-1].Index); j-- {
+				st[j], st[j-1] = st[j-1], st[j]
+			}
+		}
+	}
+	return outcome{allow: e.allow, deny: e.deny, grant: e.grant}
 }
 
 type evaluator struct {
-	s       *Set
-	req     *Request
-	res     *Result
-	allow   bool
-	deny    bool
-	visited bool // candidates come from the index
-	ordered bool // candidates come in statement order without duplicates
+	s        *Set
+	req      *Request
+	res      *Result
+	typ      PolicyType // recorded in the matched statements
+	start    int        // this set's first statement in res.Statements
+	resource bool       // a resource-based policy (see Set.run)
+	grant    grant
+	caller   *caller // req.Principal parsed, or nil: see own
+	own      caller  // req.Principal parsed when a statement needs it, if parsed
+	parsed   bool
+	allow    bool
+	deny     bool
+	visited  bool // candidates come from the index
+	ordered  bool // candidates come in statement order without duplicates
 }
 
 func (e *evaluator) indexed() {
@@ -120,7 +162,7 @@ func (e *evaluator) lookup(action string) {
 
 func (e *evaluator) seen(i int32) bool {
 	st := &e.s.stmts[i]
-	for k := range e.res.Statements {
+	for k := e.start; k < len(e.res.Statements); k++ {
 		m := &e.res.Statements[k]
 		if m.PolicyIndex == int(st.policy) && m.Index == int(st.index) {
 			return true
@@ -144,8 +186,8 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 	if st.multi && !e.ordered && e.seen(i) {
 		return
 	}
-	if st.principal != nil && st.principal.match(req.Principal) == st.notPrincipal {
-		return
+	if e.resource && st.principal == nil && st.effect == EffectAllow {
+		return // an Allow of a resource-based policy must name its principals
 	}
 	fold := e.s.dialect == AWS
 	matched := knownAction
@@ -170,6 +212,25 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 			return
 		}
 	}
+	// The principal is tested after the action and resource, which rule
+	// out most statements for less.
+	g := grantAccount // NotPrincipal grants at most through the account
+	if st.principal != nil {
+		c := e.caller
+		if c == nil {
+			if !e.parsed {
+				e.own, e.parsed = parseCaller(req.Principal), true
+			}
+			c = &e.own
+		}
+		m := st.principal.grant(c)
+		if (m != grantNone) == st.notPrincipal {
+			return
+		}
+		if !st.notPrincipal {
+			g = m
+		}
+	}
 	ok := true
 	for k := range st.conds {
 		if !e.cond(&st.conds[k], ok) {
@@ -183,9 +244,10 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 		e.deny = true
 	} else {
 		e.allow = true
+		e.grant = max(e.grant, g)
 	}
 	e.res.Statements = append(e.res.Statements, MatchedStatement{
-		Policy: e.s.ids[st.policy], PolicyIndex: int(st.policy), Sid: st.sid, Index: int(st.index), Effect: st.effect,
+		Policy: e.s.ids[st.policy], PolicyIndex: int(st.policy), Sid: st.sid, Index: int(st.index), Effect: st.effect, Type: e.typ,
 	})
 }
 
@@ -431,37 +493,45 @@ func (e *evaluator) matchTemplate(k cmpKind, t *template, v string, num float64,
 	return pv.ok && compareValue(k, &pv, v, num, tm)
 }
 
-func (e *evaluator) finish() {
-	res := e.res
-	var keep Effect
-	switch {
-	case e.deny:
-		res.Decision = ExplicitDeny
-		keep = EffectDeny
-	case e.allow:
-		res.Decision = Allow
-		keep = EffectAllow
+// typeSet is a set of policy types, for Result.keep.
+type typeSet uint8
+
+const allTypes typeSet = 1<<(ResourceBased+1) - 1
+
+func typeBit(t PolicyType) typeSet { return 1 << t }
+
+func (r *Result) reset() {
+	r.Decision = ImplicitDeny
+	r.DecidedBy, r.MissingAllow = 0, 0
+	r.Statements = r.Statements[:0]
+	r.MissingContextKeys = r.MissingContextKeys[:0]
+}
+
+// keep keeps the statements that decided: the Deny statements for
+// ExplicitDeny, the Allow statements of the given types for Allow, none
+// for ImplicitDeny.
+func (r *Result) keep(types typeSet) {
+	var effect Effect
+	switch r.Decision {
+	case ExplicitDeny:
+		effect, types = EffectDeny, allTypes
+	case Allow:
+		effect = EffectAllow
 	default:
-		res.Statements = res.Statements[:0]
+		r.Statements = r.Statements[:0]
+		return
 	}
-	if keep != "" {
-		out := res.Statements[:0]
-		for _, m := range res.Statements {
-			if m.Effect == keep {
-				out = append(out, m)
-			}
-		}
-		res.Statements = out
-	}
-	if e.visited && !e.ordered {
-		st := res.Statements
-		for i := 1; i < len(st); i++ {
-			for j := i; j > 0 && (st[j].PolicyIndex < st[j-1].PolicyIndex || st[j].PolicyIndex == st[j-1].PolicyIndex && st[j].Index < st[j-1].Index); j-- {
-				st[j], st[j-1] = st[j-1], st[j]
-			}
+	out := r.Statements[:0]
+	for _, m := range r.Statements {
+		if m.Effect == effect && types&typeBit(m.Type) != 0 {
+			out = append(out, m)
 		}
 	}
-	mk := res.MissingContextKeys
+	r.Statements = out
+}
+
+func (r *Result) sortMissing() {
+	mk := r.MissingContextKeys
 	for i := 1; i < len(mk); i++ {
 		for j := i; j > 0 && lessFold(mk[j], mk[j-1]); j-- {
 			mk[j], mk[j-1] = mk[j-1], mk[j]

@@ -9,12 +9,18 @@ import (
 type Request struct {
 	// Principal is the caller's ARN (for a federated caller, the identity
 	// provider's ARN). It is only used by statements with a Principal or
-	// NotPrincipal element; "" matches only "Principal": "*".
+	// NotPrincipal element; "" matches only "Principal": "*". For
+	// [Policies.Evaluate], "" is an anonymous (unsigned) request, and a
+	// role ARN stands for a session of that role.
 	Principal string
 	// Action is the action, such as "s3:GetObject".
 	Action string
 	// Resource is the resource ARN, such as "arn:demo:s3:::bucket/key".
 	Resource string
+	// ResourceAccount is the account that owns the resource, for
+	// [Policies.Evaluate]. "" means the account of the Resource ARN, or if
+	// it names none (as S3 ARNs do), the principal's account.
+	ResourceAccount string
 	// Context holds the condition keys. The engine uses it exactly as given
 	// and derives nothing from the other fields.
 	Context Context
@@ -86,6 +92,17 @@ type Result struct {
 	// but the request context lacked, like the AWS policy simulator's
 	// MissingContextValues. Sorted, without duplicates (case-insensitively).
 	MissingContextKeys []string `json:"missingContextKeys,omitempty"`
+	// DecidedBy is, from [Policies.Evaluate], the policy type that decided
+	// an Allow (the type whose Allow granted; [ResourceBased] when the
+	// resource-based policy had to allow) or an ExplicitDeny (the first
+	// type, in the order of [Policies], with a matching Deny). Zero for an
+	// ImplicitDeny and from [Set.Evaluate].
+	DecidedBy PolicyType `json:"decidedBy,omitempty"`
+	// MissingAllow is, from [Policies.Evaluate] for an ImplicitDeny, the
+	// policy type that lacked an Allow: the first of identity-based
+	// policies, permissions boundary, session policy and resource-based
+	// policy whose Allow was needed and missing.
+	MissingAllow PolicyType `json:"missingAllow,omitempty"`
 
 	scratch []byte // variable expansion buffer, reused by EvaluateInto
 }
@@ -105,4 +122,7 @@ type MatchedStatement struct {
 	Index int `json:"index"`
 	// Effect is the statement's effect.
 	Effect Effect `json:"effect"`
+	// Type is the type of the statement's policy, from [Policies.Evaluate];
+	// zero from [Set.Evaluate].
+	Type PolicyType `json:"type,omitempty"`
 }
