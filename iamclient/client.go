@@ -29,10 +29,10 @@ type Options struct {
 	Partition string
 
 	// BaseEndpoint is the IAM endpoint URL, e.g. a moto_server or
-	// astrantest URL. It is the single endpoint switch of this package.
+	// emulator URL. It is the single endpoint switch of this package.
 	// The zero value means, in order ([endpoint.Resolve]'s): $ASTRAN_IAM_ENDPOINT, the IAM
 	// endpoint of the aws.Config's ConfigSources (as set by sts.NewConfig
-	// and astrantest's RootConfig, or AWS_ENDPOINT_URL_IAM), the
+	// and the emulator's RootConfig, or AWS_ENDPOINT_URL_IAM), the
 	// aws.Config's BaseEndpoint, then https://{Partition}.iam.astran.io.
 	BaseEndpoint string
 

@@ -781,7 +781,7 @@ func TestNew_endpoint(t *testing.T) {
 }
 
 // serviceEndpoints is a ConfigSources entry like the ones sts.NewConfig and
-// astrantest put in an aws.Config.
+// the emulator put in an aws.Config.
 type serviceEndpoints map[string]string
 
 func (m serviceEndpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {

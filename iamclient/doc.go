@@ -7,7 +7,7 @@
 // [New] takes an aws.Config (credentials, e.g. from the sts package, and
 // region) and the [Options]. The endpoint defaults to
 // https://{partition}.iam.astran.io; [Options.BaseEndpoint] or
-// $ASTRAN_IAM_ENDPOINT point it anywhere else (moto_server, the astrantest
+// $ASTRAN_IAM_ENDPOINT point it anywhere else (moto_server, the
 // emulator):
 //
 //	c := iamclient.New(cfg, func(o *iamclient.Options) { o.Partition = "demo" })
@@ -54,6 +54,6 @@
 // # Testing
 //
 // Package iamclienttest holds the integration suite run against moto_server
-// and the astrantest emulator. For unit tests, implement [API] with function
+// and the emulator. For unit tests, implement [API] with function
 // fakes and pass it as [Options.API].
 package iamclient

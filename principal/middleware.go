@@ -27,7 +27,7 @@ type MiddlewareOptions struct {
 	//
 	// When Verify is nil the middleware does NOT check signatures: it MUST
 	// only be used behind a front that has verified the SigV4 signature
-	// (such as Astran's gateway or the astrantest emulator), or with callers
+	// (such as Astran's gateway or the emulator), or with callers
 	// put in the request context by [WithCaller].
 	Verify func(r *http.Request, caller Caller) error
 	// Context returns the request's context keys. Nil means

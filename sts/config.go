@@ -19,7 +19,7 @@ import (
 // talks to the partition's S3. The SDK addresses buckets virtual-hosted
 // style ({bucket}.{partition}.s3.astran.io) by default; Astran's examples
 // use path style, which endpoints on IP addresses, "localhost" or the
-// astrantest emulator need too:
+// emulator need too:
 //
 //	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 //

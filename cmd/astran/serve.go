@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/astran-oss/astran-go/astrantest"
+	"github.com/astran-oss/astran-go/emulator"
 )
 
 type serveFlags struct {
@@ -23,7 +23,7 @@ func (e *env) serveCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the local Astran emulator",
-		Long: `Run the Astran emulator (the astrantest package) on 127.0.0.1: a
+		Long: `Run the Astran emulator (package emulator) on 127.0.0.1: a
 Keycloak-style OIDC provider, STS, IAM and an S3 gate, with all state in
 memory, until interrupted (Ctrl-C).
 
@@ -59,12 +59,12 @@ the emulator, not a real secret).`,
 }
 
 func (e *env) serve(cmd *cobra.Command, f *serveFlags) error {
-	srv, err := astrantest.NewServer(astrantest.ServerOptions{
-		Partition:       f.partition,
-		Account:         f.account,
-		Addr:            f.addr,
-		UserPassword:    f.userPassword,
-		SessionDuration: f.sessionDuration,
+	srv, err := emulator.New(func(o *emulator.Options) {
+		o.Partition = f.partition
+		o.Account = f.account
+		o.Addr = f.addr
+		o.UserPassword = f.userPassword
+		o.SessionDuration = f.sessionDuration
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

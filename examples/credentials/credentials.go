@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/astran-oss/astran-go/astrantest"
 	"github.com/astran-oss/astran-go/builtin"
+	"github.com/astran-oss/astran-go/emulator"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/internal/endpoint"
 	"github.com/astran-oss/astran-go/sts"
@@ -96,14 +96,14 @@ func listBuckets(ctx context.Context, out io.Writer, partition, username string,
 	return nil
 }
 
-// startEmulator starts the astrantest emulator and prepares it as an
+// startEmulator starts the emulator and prepares it as an
 // administrator would: a user with a known password and the built-in
 // AstranS3ReadOnlyAccess policy, and two buckets. It returns the
 // configuration a user would export.
-func startEmulator(ctx context.Context, out io.Writer) (*astrantest.Server, func(string) string, error) {
+func startEmulator(ctx context.Context, out io.Writer) (*emulator.Server, func(string) string, error) {
 	const user = "bob@astran.io"
 	password := rand.Text()
-	srv, err := astrantest.NewServer(astrantest.ServerOptions{UserPassword: password})
+	srv, err := emulator.New(emulator.WithUserPassword(password))
 	if err != nil {
 		return nil, nil, fmt.Errorf("starting the emulator: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/astran-oss/astran-go/astrantest"
 	"github.com/astran-oss/astran-go/builtin"
+	"github.com/astran-oss/astran-go/emulator"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/sts"
 )
@@ -21,9 +22,9 @@ const password = "correct horse battery staple"
 // partition starts an emulator with a user bob@astran.io (password
 // above), attaches policies to him and creates buckets as root. It returns
 // the emulator and the environment a user would set for it.
-func partition(t *testing.T, policies []string, buckets ...string) (*astrantest.Server, func(string) string) {
+func partition(t *testing.T, policies []string, buckets ...string) (*emulator.Server, func(string) string) {
 	t.Helper()
-	srv := astrantest.New(t, astrantest.WithUserPassword(password))
+	srv := astrantest.New(t, emulator.WithUserPassword(password))
 	admin := iamclient.New(srv.RootConfig(), func(o *iamclient.Options) { o.BaseEndpoint = srv.Endpoints().IAM })
 	if _, err := admin.CreateUser(t.Context(), "bob@astran.io"); err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@
 //
 //	go run ./examples/credentials
 //
-// starts the astrantest emulator in-process, where root creates the user,
+// starts the emulator in-process, where root creates the user,
 // grants it AstranS3ReadOnlyAccess and creates two buckets, and then runs
 // the same code against it.
 package main

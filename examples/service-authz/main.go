@@ -19,7 +19,7 @@
 //	go run ./examples/service-authz
 //
 // With no issuer configured (-issuer, or ASTRAN_OIDC_ISSUER/ASTRAN_PARTITION)
-// it starts the astrantest emulator as identity provider, gives the
+// it starts the emulator as identity provider, gives the
 // fixture's users a password and prints curl commands to try. The test files
 // show how to unit-test such rules: rules_test.go with principaltest,
 // service_test.go with httptest requests and tokens from the emulator.

@@ -13,7 +13,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/astran-oss/astran-go/astrantest"
+	"github.com/astran-oss/astran-go/emulator"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/internal/endpoint"
 )
@@ -94,9 +94,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	return err
 }
 
-// startEmulator starts the astrantest emulator and creates the fixture's
+// startEmulator starts the emulator and creates the fixture's
 // users in it, with a random password, so that they can get tokens.
-func startEmulator(ctx context.Context, fixture []byte) (*astrantest.Server, []string, string, error) {
+func startEmulator(ctx context.Context, fixture []byte) (*emulator.Server, []string, string, error) {
 	var f struct {
 		Users []struct{ Email string }
 	}
@@ -104,7 +104,7 @@ func startEmulator(ctx context.Context, fixture []byte) (*astrantest.Server, []s
 		return nil, nil, "", fmt.Errorf("reading the fixture's users: %w", err)
 	}
 	password := rand.Text()
-	srv, err := astrantest.NewServer(astrantest.ServerOptions{UserPassword: password})
+	srv, err := emulator.New(emulator.WithUserPassword(password))
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("starting the emulator: %w", err)
 	}

@@ -2,7 +2,7 @@ package main
 
 // These tests drive the service over HTTP: first the authorized routes with
 // callers put in the request context (fast, no identity provider), then the
-// whole service with real tokens from the astrantest emulator.
+// whole service with real tokens from the emulator.
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/astrantest"
+	"github.com/astran-oss/astran-go/emulator"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/principal"
 	"github.com/astran-oss/astran-go/principal/principaltest"
@@ -128,11 +129,11 @@ func TestService_writeThenRead(t *testing.T) {
 	}
 }
 
-// emulator starts the astrantest emulator with the fixture's users, who
+// newEmulator starts the emulator with the fixture's users, who
 // all have password pw.
-func emulator(t *testing.T, pw string) *astrantest.Server {
+func newEmulator(t *testing.T, pw string) *emulator.Server {
 	t.Helper()
-	srv := astrantest.New(t, astrantest.WithUserPassword(pw))
+	srv := astrantest.New(t, emulator.WithUserPassword(pw))
 	admin := iamclient.New(srv.RootConfig(), func(o *iamclient.Options) { o.BaseEndpoint = srv.Endpoints().IAM })
 	for _, u := range []string{"bob@astran.io", "alice@astran.io", "carol@astran.io", "erin@astran.io"} {
 		if _, err := admin.CreateUser(t.Context(), u); err != nil {
@@ -144,7 +145,7 @@ func emulator(t *testing.T, pw string) *astrantest.Server {
 
 // accessToken logs email in at the emulator, as a client of the service
 // would with Astran.
-func accessToken(t *testing.T, srv *astrantest.Server, email, pw string) string {
+func accessToken(t *testing.T, srv *emulator.Server, email, pw string) string {
 	t.Helper()
 	ts, err := sts.NewTokenSource(srv.Partition(), email, sts.StaticPassword(pw), func(o *sts.Options) {
 		o.Issuer = srv.Issuer()
@@ -186,7 +187,7 @@ func get(t *testing.T, url, token string) (int, string) {
 // with access tokens issued by the emulator's Keycloak realm.
 func TestService_emulator(t *testing.T) {
 	const pw = "s3cret-for-tests"
-	srv := emulator(t, pw)
+	srv := newEmulator(t, pw)
 	svc, err := newService(t.Context(), config{
 		Issuer:  srv.Issuer(),
 		Fixture: defaultFixture,
@@ -241,7 +242,7 @@ func TestService_emulator(t *testing.T) {
 // accounts' realm) is refused.
 func TestService_otherIssuer(t *testing.T) {
 	const pw = "pw"
-	srv := emulator(t, pw)
+	srv := newEmulator(t, pw)
 	svc, err := newService(t.Context(), config{Issuer: srv.Issuer(), Fixture: defaultFixture, Logger: quietLogger})
 	if err != nil {
 		t.Fatal(err)

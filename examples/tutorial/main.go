@@ -6,7 +6,7 @@
 // shows that bob now may create a bucket, detaches the policy, shows the
 // denial again, and deletes the user.
 //
-// With no configuration it starts the astrantest emulator in-process, so
+// With no configuration it starts the emulator in-process, so
 //
 //	go run ./examples/tutorial
 //

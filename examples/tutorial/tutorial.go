@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 
-	"github.com/astran-oss/astran-go/astrantest"
 	"github.com/astran-oss/astran-go/builtin"
+	"github.com/astran-oss/astran-go/emulator"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/internal/endpoint"
 	"github.com/astran-oss/astran-go/sts"
@@ -96,10 +96,10 @@ func run(ctx context.Context, out io.Writer, env func(string) string) error {
 	return tutorial(ctx, out, t)
 }
 
-// runEmulator starts the astrantest emulator in-process, runs the tutorial
+// runEmulator starts the emulator in-process, runs the tutorial
 // against it and stops it.
 func runEmulator(ctx context.Context, out io.Writer) error {
-	srv, err := astrantest.NewServer(astrantest.ServerOptions{})
+	srv, err := emulator.New()
 	if err != nil {
 		return fmt.Errorf("starting the emulator: %w", err)
 	}
@@ -114,7 +114,7 @@ func runEmulator(ctx context.Context, out io.Writer) error {
 		password:  password,
 		env:       env,
 		root:      credentials.StaticCredentialsProvider{Value: root},
-		describe: fmt.Sprintf("the embedded Astran emulator (package astrantest), partition %q, IAM at %s",
+		describe: fmt.Sprintf("the embedded Astran emulator (package emulator), partition %q, IAM at %s",
 			srv.Partition(), srv.Endpoints().IAM),
 		verifyEmail: func(email, password string) (string, error) {
 			msg, ok := srv.Mailbox().Last(email)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/astran-oss/astran-go/astrantest"
+	"github.com/astran-oss/astran-go/emulator"
 	"github.com/astran-oss/astran-go/iamclient"
 )
 
@@ -73,7 +74,7 @@ func noEnv(string) string { return "" }
 
 // envOf returns the configuration `eval $(astran serve)` would give, plus
 // extra "NAME=value" lines.
-func envOf(srv *astrantest.Server, extra ...string) func(string) string {
+func envOf(srv *emulator.Server, extra ...string) func(string) string {
 	return envFromLines(append(srv.Env(), extra...))
 }
 
@@ -95,7 +96,7 @@ func TestRun_emulator(t *testing.T) {
 // leaves the partition as it found it.
 func TestRun_partition(t *testing.T) {
 	const pw = "correct horse battery staple"
-	srv := astrantest.New(t, astrantest.WithUserPassword(pw))
+	srv := astrantest.New(t, emulator.WithUserPassword(pw))
 	var out bytes.Buffer
 	if err := run(t.Context(), &out, envOf(srv, "ASTRAN_PASSWORD="+pw)); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
@@ -111,7 +112,7 @@ func TestRun_partition(t *testing.T) {
 }
 
 // assertClean fails t unless the partition has no user, group or bucket.
-func assertClean(t *testing.T, srv *astrantest.Server) {
+func assertClean(t *testing.T, srv *emulator.Server) {
 	t.Helper()
 	ctx := t.Context()
 	admin := iamclient.New(srv.RootConfig(), func(o *iamclient.Options) { o.BaseEndpoint = srv.Endpoints().IAM })
@@ -209,7 +210,7 @@ func TestRun_partitionStopsWaiting(t *testing.T) {
 
 // TestRun_existingUser: the tutorial never deletes a user it did not create.
 func TestRun_existingUser(t *testing.T) {
-	srv := astrantest.New(t, astrantest.WithUserPassword("pw"))
+	srv := astrantest.New(t, emulator.WithUserPassword("pw"))
 	admin := iamclient.New(srv.RootConfig(), func(o *iamclient.Options) { o.BaseEndpoint = srv.Endpoints().IAM })
 	if _, err := admin.CreateUser(t.Context(), "bob@astran.io"); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,63 @@
+// Package emulator runs an emulator of Astran's identity and storage stack
+// in the calling process: a Keycloak-style OpenID Connect provider, STS
+// (LoginWithWebIdentity and AssumeRoleWithWebIdentity), IAM over the AWS
+// Query protocol and an S3 gate that verifies SigV4 signatures and
+// authorizes every request with the caller's policies. Everything listens on 127.0.0.1 and keeps its state in
+// memory.
+//
+// It is what `astran serve` runs; tests use it through package astrantest,
+// which closes the server when the test ends.
+//
+// # Use
+//
+//	srv, err := emulator.New(emulator.WithUserPassword("pw"))
+//	if err != nil { … }
+//	defer srv.Close()
+//	cfg := srv.RootConfig()             // aws.Config for the root identity
+//	iamc := iam.NewFromConfig(cfg)      // endpoints already set
+//
+// Users created through IAM get a verification link in the [Mailbox]
+// instead of an email; complete it with [Mailbox.Verify], or set a password
+// directly with [Server.SetPassword], or start the server with
+// [Options.UserPassword] so every new user can log in at once. A user
+// then logs in exactly as Astran documents it: the OIDC password grant on
+// the issuer's token endpoint (client "s5"), then STS LoginWithWebIdentity
+// ([Server.Login] does both for a test).
+//
+// The OIDC listener also serves the mailbox for tools and humans:
+// GET /emulator/mailbox lists the messages as JSON, and each message's
+// link (…/auth/realms/{partition}/login-actions/action-token?key=…) shows a
+// form on GET and sets the password from a "password" form field on POST.
+//
+// [Server.Advance] moves the emulator's clock forward, to test token and
+// credential expiry without sleeping.
+//
+// # What is emulated
+//
+//   - OIDC: issuer {base}/auth/realms/{partition} (Astran's Keycloak keeps
+//     the /auth prefix), discovery, JWKS, the token endpoint with the
+//     password and refresh_token grants, RS256 access tokens, Keycloak's
+//     token and error JSON. The root realm "root-accounts" (client
+//     "root-client") holds the root account ([Options.RootEmail]).
+//   - STS: LoginWithWebIdentity with the documented XML;
+//     AssumeRoleWithWebIdentity for roles whose trust policy allows an IAM
+//     OIDC provider; GetCallerIdentity.
+//   - IAM: users, groups, memberships, managed policies with versions (at
+//     most 5), inline policies, roles, OIDC providers, tags and permissions
+//     boundaries, with AWS-shaped XML and error codes. Built-in policies
+//     exist as arn:astran:iam::astran:policy/{Name} and under the partition
+//     name. Every call is authorized by the principal package: a new user
+//     is denied everything, root is allowed everything.
+//   - S3: CreateBucket, HeadBucket, ListBuckets, DeleteBucket, PutObject,
+//     GetObject, HeadObject, DeleteObject, ListObjectsV2 (and ListObjects,
+//     GetBucketLocation, multipart uploads), path-style and
+//     virtual-host-style, with header and presigned SigV4. A denial is AccessDenied "You don't have permission
+//     to access this resource".
+//
+// Request bodies are capped (64 KiB for the token endpoint, 1 MiB for IAM
+// and STS, 16 MiB per S3 request, 64 MiB per multipart upload); malformed forms, XML, JSON and signatures get the
+// service's error response, never a crash.
+//
+// The request clock skew of SigV4 is not enforced, so that [Server.Advance]
+// can expire credentials while clients keep signing with the real time.
+package emulator

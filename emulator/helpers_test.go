@@ -1,0 +1,146 @@
+package emulator_test
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/internal/endpoint"
+)
+
+var httpClient = &http.Client{Timeout: 30 * time.Second}
+
+type tokenJSON struct {
+	AccessToken      string `json:"access_token"`
+	ExpiresIn        int    `json:"expires_in"`
+	RefreshExpiresIn int    `json:"refresh_expires_in"`
+	RefreshToken     string `json:"refresh_token"`
+	TokenType        string `json:"token_type"`
+	NotBeforePolicy  *int   `json:"not-before-policy"`
+	SessionState     string `json:"session_state"`
+	Scope            string `json:"scope"`
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// newServer starts a server for a test and closes it when the test ends.
+func newServer(t testing.TB, optFns ...func(*emulator.Options)) *emulator.Server {
+	t.Helper()
+	srv, err := emulator.New(optFns...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// newServerWithBob starts a server whose users' password is "pw", creates
+// bob@astran.io as root and returns the server and the root IAM client.
+func newServerWithBob(t testing.TB) (*emulator.Server, *iam.Client) {
+	t.Helper()
+	srv := newServer(t, emulator.WithUserPassword("pw"))
+	root := iam.NewFromConfig(srv.RootConfig())
+	if _, err := root.CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
+		t.Fatal(err)
+	}
+	return srv, root
+}
+
+// postForm posts a form and returns status and body.
+func postForm(t testing.TB, u string, form url.Values) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// passwordGrant runs the tutorial's curl against the emulator.
+func passwordGrant(t testing.TB, issuer, clientID, user, pw string) (int, tokenJSON) {
+	t.Helper()
+	status, body := postForm(t, endpoint.TokenURL(issuer), url.Values{
+		"client_id": {clientID}, "grant_type": {"password"}, "username": {user}, "password": {pw},
+	})
+	var tj tokenJSON
+	if err := json.Unmarshal(body, &tj); err != nil {
+		t.Fatalf("token response %q: %v", body, err)
+	}
+	return status, tj
+}
+
+type loginXML struct {
+	XMLName     xml.Name `xml:"LoginWithWebIdentityResponse"`
+	Credentials struct {
+		AccessKeyID     string `xml:"AccessKeyId"`
+		SecretAccessKey string
+		SessionToken    string
+		Expiration      time.Time
+	} `xml:"LoginWithWebIdentityResult>Credentials"`
+	Subject  string `xml:"LoginWithWebIdentityResult>SubjectFromWebIdentityToken"`
+	Audience string `xml:"LoginWithWebIdentityResult>Audience"`
+	UserID   string `xml:"LoginWithWebIdentityResult>User>Id"`
+	UserARN  string `xml:"LoginWithWebIdentityResult>User>Arn"`
+	Provider string `xml:"LoginWithWebIdentityResult>Provider"`
+	Source   string `xml:"LoginWithWebIdentityResult>SourceIdentity"`
+}
+
+type errorXML struct {
+	Type    string `xml:"Error>Type"`
+	Code    string `xml:"Error>Code"`
+	Message string `xml:"Error>Message"`
+}
+
+func loginWithWebIdentity(t testing.TB, srv *emulator.Server, token string) (int, []byte) {
+	t.Helper()
+	return postForm(t, srv.Endpoints().STS, url.Values{
+		"Version": {"2011-06-15"}, "Action": {"LoginWithWebIdentity"},
+		"WebIdentityToken": {token}, "UserSessionName": {"bob-session-name"},
+	})
+}
+
+// login logs a user in as the tutorial does and returns its credentials.
+func login(t testing.TB, srv *emulator.Server, email, pw string) aws.Credentials {
+	t.Helper()
+	status, tok := passwordGrant(t, srv.Issuer(), "s5", email, pw)
+	if status != http.StatusOK {
+		t.Fatalf("password grant: %d %+v", status, tok)
+	}
+	status, body := loginWithWebIdentity(t, srv, tok.AccessToken)
+	if status != http.StatusOK {
+		t.Fatalf("LoginWithWebIdentity: %d %s", status, body)
+	}
+	var lx loginXML
+	if err := xml.Unmarshal(body, &lx); err != nil {
+		t.Fatal(err)
+	}
+	return aws.Credentials{AccessKeyID: lx.Credentials.AccessKeyID, SecretAccessKey: lx.Credentials.SecretAccessKey,
+		SessionToken: lx.Credentials.SessionToken, CanExpire: true, Expires: lx.Credentials.Expiration}
+}
+
+func clientsFor(srv *emulator.Server, c aws.Credentials) (*iam.Client, *s3.Client) {
+	cfg := srv.Config(credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken))
+	return iam.NewFromConfig(cfg), s3.NewFromConfig(cfg)
+}

@@ -1,0 +1,131 @@
+package emulator_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/iamclient/iamclienttest"
+	"github.com/astran-oss/astran-go/sts"
+)
+
+// TestIAMClientSuite runs the iamclient integration suite (also run against
+// moto_server) against the emulator with no quirks enabled.
+func TestIAMClientSuite(t *testing.T) {
+	srv := newServer(t)
+	iamclienttest.RunSuite(t, srv.RootConfig(), srv.Endpoints().IAM,
+		func(o *iamclienttest.Options) { o.Partition = srv.Partition() })
+}
+
+func stsOptions(srv *emulator.Server) func(*sts.Options) {
+	ep := srv.Endpoints()
+	return func(o *sts.Options) {
+		o.Issuer = ep.Issuer
+		o.STSEndpoint, o.IAMEndpoint, o.S3Endpoint = ep.STS, ep.IAM, ep.S3
+		o.Region = ep.Region
+		o.Now = srv.Now
+		o.Getenv = func(string) string { return "" }
+		o.MaxAttempts = 1
+	}
+}
+
+// TestSTSProvider_emulator runs the sts package's login flow and provider
+// against the emulator: password grant, LoginWithWebIdentity, S3 calls
+// through NewConfig, typed errors, token verification with go-oidc.
+func TestSTSProvider_emulator(t *testing.T) {
+	srv := newServer(t)
+	ctx := context.Background()
+	rootIAM := iam.NewFromConfig(srv.RootConfig())
+	if _, err := rootIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Not verified yet: ErrAccountNotSetUp.
+	p, err := sts.NewProvider(srv.Partition(), "bob@astran.io", sts.StaticPassword("pw"), stsOptions(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Retrieve(ctx); !errors.Is(err, sts.ErrAccountNotSetUp) {
+		t.Fatalf("unverified account: %v, want ErrAccountNotSetUp", err)
+	}
+	if err := srv.Mailbox().VerifyUser("bob@astran.io", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := sts.NewProvider(srv.Partition(), "bob@astran.io", sts.StaticPassword("wrong"), stsOptions(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bad.Retrieve(ctx); !errors.Is(err, sts.ErrBadCredentials) {
+		t.Fatalf("bad password: %v, want ErrBadCredentials", err)
+	}
+
+	p, err = sts.NewProvider(srv.Partition(), "bob@astran.io", sts.StaticPassword("pw"), stsOptions(srv),
+		func(o *sts.Options) { o.VerifyTokens = true; o.Discovery = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := p.Retrieve(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !creds.CanExpire || creds.Expires.Before(srv.Now().Add(50*time.Minute)) {
+		t.Errorf("credentials expire at %v", creds.Expires)
+	}
+	cfg, err := sts.NewConfig(ctx, srv.Partition(), p, stsOptions(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("test")}); apiCode(err) != "AccessDenied" {
+		t.Fatalf("new user CreateBucket: %v", err)
+	}
+	if _, err := rootIAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("bob@astran.io"),
+		PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("test")}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A direct LoginWithWebIdentity with an expired token is ErrTokenExpired.
+	ts, err := sts.NewTokenSource(srv.Partition(), "bob@astran.io", sts.StaticPassword("pw"), stsOptions(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := ts.Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sts.LoginWithWebIdentity(ctx, srv.Partition(), tok.AccessToken, "bob-session-name", stsOptions(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.User != srv.UserARN("bob@astran.io") || res.Audience != "s5" || res.Provider != srv.Issuer() {
+		t.Errorf("LoginResult = %+v", res)
+	}
+	srv.Advance(10 * time.Minute)
+	if _, err := sts.LoginWithWebIdentity(ctx, srv.Partition(), tok.AccessToken, "x", stsOptions(srv)); !errors.Is(err, sts.ErrTokenExpired) {
+		t.Errorf("expired token: %v, want ErrTokenExpired", err)
+	}
+
+	// Root through the root-accounts realm.
+	email, pw := srv.RootLogin()
+	rp, err := sts.NewProvider(srv.Partition(), email, sts.StaticPassword(pw), stsOptions(srv),
+		func(o *sts.Options) { o.Root = true; o.Issuer = srv.RootIssuer() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcfg, err := sts.NewConfig(ctx, srv.Partition(), rp, stsOptions(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iam.NewFromConfig(rcfg).ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+		t.Errorf("root session ListUsers: %v", err)
+	}
+}

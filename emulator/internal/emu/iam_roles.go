@@ -1,0 +1,108 @@
+package emu
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/emulator/internal/oidc"
+)
+
+func newUUID() string { return oidc.RandomID() }
+
+func (c *iamCall) writeRole(name string, r *Role) {
+	c.out.open(name)
+	c.out.elem("Path", r.Path)
+	c.out.elem("RoleName", r.Name)
+	c.out.elem("RoleId", r.ID)
+	c.out.elem("Arn", r.ARN.String())
+	c.out.time("CreateDate", r.Created)
+	c.out.elem("AssumeRolePolicyDocument", encodeDoc(r.Trust))
+	c.out.opt("Description", r.Description)
+	c.out.elem("MaxSessionDuration", strconv.Itoa(r.MaxSession))
+	c.closeEntity(name, r.Boundary, r.Tags)
+}
+
+func createRole(c *iamCall) *APIError {
+	name, path, raw, tags, e := c.createInput("role", 64, "AssumeRolePolicyDocument")
+	if e != nil {
+		return e
+	}
+	maxSession := 3600
+	if m := c.get("MaxSessionDuration"); m != "" {
+		n, err := strconv.Atoi(m)
+		if err != nil || n < 3600 || n > 43200 {
+			return invalidInput("MaxSessionDuration must be between 3600 and 43200")
+		}
+		maxSession = n
+	}
+	a, err := arn.Role(c.s.State.Partition, c.s.State.Account, path, name)
+	if err != nil {
+		return invalidInput("The role name %s is invalid", name)
+	}
+	boundary, ctx := c.boundaryContext(tags)
+	if e := c.authz("CreateRole", a.String(), ctx); e != nil {
+		return e
+	}
+	doc, e := c.parseDoc(raw)
+	if e != nil {
+		return e
+	}
+	st := c.s.State
+	defer c.lock(true)()
+	if st.roles[strings.ToLower(name)] != nil {
+		return exists("Role with name %s already exists.", name)
+	}
+	if boundary != "" && !c.policyExistsLocked(boundary) {
+		return noSuch("Policy %s does not exist or is not attachable.", boundary)
+	}
+	r := &Role{ARN: a, ID: RandomID("AROA"), Name: name, Path: path, Description: c.get("Description"),
+		MaxSession: maxSession, Created: c.s.Now().UTC(), Trust: raw, TrustDoc: doc, Tags: tags,
+		Boundary: boundary, Inline: map[string]*Inline{}}
+	st.roles[strings.ToLower(name)] = r
+	c.result = true
+	c.writeRole("Role", r)
+	return nil
+}
+
+func (c *iamCall) withRole(action string, ctx map[string][]string, write bool, f func(r *Role) *APIError) *APIError {
+	return withNamed(c, "role", action, ctx, write, byName(c.s.State.roles, func(r *Role) arn.ARN { return r.ARN }), f)
+}
+
+func getRole(c *iamCall) *APIError {
+	return c.withRole("GetRole", nil, false, func(r *Role) *APIError {
+		c.result = true
+		c.writeRole("Role", r)
+		return nil
+	})
+}
+
+func listRoles(c *iamCall) *APIError {
+	return listByPath(c, "ListRoles", "role", "Roles", c.s.State.roles,
+		func(r *Role) string { return r.Path }, func(r *Role) string { return r.Name }, c.writeRole)
+}
+
+func deleteRole(c *iamCall) *APIError {
+	return c.withRole("DeleteRole", nil, true, func(r *Role) *APIError {
+		if len(r.Attached) > 0 || len(r.Inline) > 0 {
+			return conflict("Cannot delete entity, must detach all policies first.")
+		}
+		delete(c.s.State.roles, strings.ToLower(r.Name))
+		return nil
+	})
+}
+
+func updateAssumeRolePolicy(c *iamCall) *APIError {
+	raw, e := c.required("PolicyDocument")
+	if e != nil {
+		return e
+	}
+	doc, e := c.parseDoc(raw)
+	if e != nil {
+		return e
+	}
+	return c.withRole("UpdateAssumeRolePolicy", nil, true, func(r *Role) *APIError {
+		r.Trust, r.TrustDoc = raw, doc
+		return nil
+	})
+}

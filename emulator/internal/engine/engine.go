@@ -1,0 +1,227 @@
+// Package engine connects the emulator's state to the policy and
+// principal packages: it implements principal.Store over emu.State and
+// emu.Engine with a principal.Authorizer.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sort"
+	"time"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/emulator/internal/emu"
+	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/principal"
+)
+
+// Store implements principal.Store over an emu.State.
+type Store struct{ st *emu.State }
+
+var _ principal.Store = Store{}
+
+func notFound(kind, key string) error { return &principal.NotFoundError{Kind: kind, Key: key} }
+
+// Identity implements principal.Store.
+func (s Store) Identity(_ context.Context, a arn.ARN) (principal.Identity, error) {
+	switch a.Type() {
+	case arn.TypeRoot:
+		if a == s.st.RootARN() {
+			return principal.Identity{Kind: principal.KindRoot, ARN: a, ID: s.st.Account, Name: "root", Path: "/"}, nil
+		}
+	case arn.TypeUser:
+		if u, ok := s.st.User(a.Name()); ok && u.ARN == a {
+			id := principal.Identity{Kind: principal.KindUser, ARN: u.ARN, ID: u.ID, Name: u.Name, Path: u.Path, Tags: tagMap(u.Tags)}
+			if u.Boundary != "" {
+				id.PermissionsBoundary, _ = arn.Parse(u.Boundary)
+			}
+			return id, nil
+		}
+	case arn.TypeRole:
+		if r, ok := s.st.Role(a.Name()); ok && r.ARN == a {
+			id := principal.Identity{Kind: principal.KindRole, ARN: r.ARN, ID: r.ID, Name: r.Name, Path: r.Path, Tags: tagMap(r.Tags)}
+			id.TrustPolicy, _ = r.TrustDoc.(*policy.Document)
+			if r.Boundary != "" {
+				id.PermissionsBoundary, _ = arn.Parse(r.Boundary)
+			}
+			return id, nil
+		}
+	}
+	return principal.Identity{}, notFound("identity", a.String())
+}
+
+func tagMap(tags []emu.Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
+}
+
+// Session implements principal.Store.
+func (s Store) Session(_ context.Context, akid string) (principal.Session, error) {
+	ses, ok := s.st.Session(akid)
+	if !ok {
+		return principal.Session{}, notFound("session", akid)
+	}
+	return principal.Session{AccessKeyID: ses.AccessKeyID, Identity: ses.Identity, Name: ses.Name,
+		SourceIdentity: ses.SourceIdentity, Expiration: ses.Expiration, Tags: maps.Clone(ses.Tags)}, nil
+}
+
+// Groups implements principal.Store.
+func (s Store) Groups(_ context.Context, user arn.ARN) ([]principal.Group, error) {
+	u, ok := s.st.User(user.Name())
+	if !ok || u.ARN != user {
+		return nil, nil
+	}
+	var out []principal.Group
+	for _, name := range u.Groups {
+		if g, ok := s.st.Group(name); ok {
+			out = append(out, principal.Group{ARN: g.ARN, ID: g.ID, Name: g.Name, Path: g.Path})
+		}
+	}
+	return out, nil
+}
+
+// Policies implements principal.Store.
+func (s Store) Policies(ctx context.Context, entity arn.ARN) ([]policy.Policy, error) {
+	var attached []string
+	var inline map[string]*emu.Inline
+	switch entity.Type() {
+	case arn.TypeUser:
+		u, ok := s.st.User(entity.Name())
+		if !ok {
+			return nil, notFound("identity", entity.String())
+		}
+		attached, inline = u.Attached, u.Inline
+	case arn.TypeGroup:
+		g, ok := s.st.Group(entity.Name())
+		if !ok {
+			return nil, notFound("group", entity.String())
+		}
+		attached, inline = g.Attached, g.Inline
+	case arn.TypeRole:
+		r, ok := s.st.Role(entity.Name())
+		if !ok {
+			return nil, notFound("identity", entity.String())
+		}
+		attached, inline = r.Attached, r.Inline
+	default:
+		return nil, nil
+	}
+	names := make([]string, 0, len(inline))
+	docs := make(map[string]*policy.Document, len(inline))
+	for n, in := range inline {
+		names = append(names, n)
+		docs[n], _ = in.Doc.(*policy.Document)
+	}
+	var out []policy.Policy
+	for _, p := range attached {
+		a, err := arn.Parse(p)
+		if err != nil {
+			continue
+		}
+		mp, err := s.ManagedPolicy(ctx, a)
+		if err != nil {
+			continue
+		}
+		out = append(out, mp)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if docs[n] != nil {
+			out = append(out, policy.Policy{ID: principal.InlinePolicyID(entity, n), Document: docs[n]})
+		}
+	}
+	return out, nil
+}
+
+// ManagedPolicy implements principal.Store.
+func (s Store) ManagedPolicy(_ context.Context, p arn.ARN) (policy.Policy, error) {
+	if p.Account == arn.BuiltinAccount && p.Type() == arn.TypePolicy {
+		bp, ok := policy.BuiltinPolicy(p.Name())
+		if !ok {
+			return policy.Policy{}, notFound("policy", p.String())
+		}
+		bp.ID = p.String()
+		return bp, nil
+	}
+	s.st.RLock()
+	defer s.st.RUnlock()
+	mp := s.st.PolicyLocked(p.String())
+	if mp == nil {
+		return policy.Policy{}, notFound("policy", p.String())
+	}
+	v := mp.DefaultVersion()
+	doc, _ := v.Doc.(*policy.Document)
+	if doc == nil {
+		return policy.Policy{}, notFound("policy", p.String())
+	}
+	return policy.Policy{ID: p.String(), Document: doc}, nil
+}
+
+// Generation implements principal.Store.
+func (s Store) Generation() uint64 { return s.st.Generation() }
+
+// Engine implements emu.Engine.
+type Engine struct {
+	authz *principal.Authorizer
+}
+
+var _ emu.Engine = (*Engine)(nil)
+
+// New returns an engine over st with the given clock.
+func New(st *emu.State, now func() time.Time) *Engine {
+	return &Engine{authz: principal.NewAuthorizer(Store{st}, func(o *principal.Options) { o.Now = now })}
+}
+
+// ParsePolicy implements emu.Engine.
+func (e *Engine) ParsePolicy(raw string) (any, error) {
+	doc, err := policy.Parse([]byte(raw))
+	if err != nil {
+		return nil, fmt.Errorf("emulator: parsing policy: %w", err)
+	}
+	return doc, nil
+}
+
+// Builtin implements emu.Engine.
+func (e *Engine) Builtin(name string) (string, bool) {
+	doc, ok := policy.Builtin(name)
+	if !ok {
+		return "", false
+	}
+	b, err := doc.MarshalJSON()
+	if err != nil {
+		return "", false
+	}
+	return string(b), true
+}
+
+// BuiltinNames implements emu.Engine.
+func (e *Engine) BuiltinNames() []string { return policy.BuiltinNames() }
+
+// Authorize implements emu.Engine.
+func (e *Engine) Authorize(ctx context.Context, req emu.AuthRequest) (bool, error) {
+	caller := principal.Caller{ARN: req.Identity}
+	if req.AccessKeyID != "" {
+		caller = principal.Caller{AccessKeyID: req.AccessKeyID}
+	}
+	res, err := e.authz.Authorize(ctx, caller, req.Action, req.Resource, policy.ContextFromMap(req.Context))
+	if err != nil {
+		return false, err
+	}
+	return res.Allowed(), nil
+}
+
+// AllowAssumeRole implements emu.Engine.
+func (e *Engine) AllowAssumeRole(ctx context.Context, role, provider arn.ARN, reqCtx map[string][]string) (bool, error) {
+	res, err := e.authz.AuthorizeAssumeRole(ctx, role, provider, policy.ContextFromMap(reqCtx))
+	if err != nil {
+		return false, err
+	}
+	return res.Allowed(), nil
+}

@@ -1,0 +1,105 @@
+package emulator_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/internal/endpoint"
+)
+
+func TestNew_env(t *testing.T) {
+	srv, err := emulator.New(emulator.WithPartition("acme"), emulator.WithAccount("ce09c61d-afac-404f-a96b-ebbbced80013"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	env := map[string]string{}
+	for _, kv := range srv.Env() {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			t.Fatalf("bad line %q", kv)
+		}
+		env[k] = v
+	}
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "ASTRAN_PARTITION",
+		"ASTRAN_OIDC_ISSUER", "ASTRAN_STS_ENDPOINT", "ASTRAN_IAM_ENDPOINT", "ASTRAN_S3_ENDPOINT"} {
+		if env[k] == "" {
+			t.Errorf("Env lacks %s", k)
+		}
+	}
+	// The library's own resolver, fed with Env, finds the emulator.
+	got := endpoint.FromEnv("", func(k string) string { return env[k] })
+	if got != srv.Endpoints() {
+		t.Errorf("FromEnv(Env) = %+v, want %+v", got, srv.Endpoints())
+	}
+	if srv.Partition() != "acme" || srv.Account() != "ce09c61d-afac-404f-a96b-ebbbced80013" ||
+		!strings.HasSuffix(srv.Endpoints().Issuer, "/auth/realms/acme") {
+		t.Errorf("server %s %s %+v", srv.Partition(), srv.Account(), srv.Endpoints())
+	}
+	for _, u := range []string{srv.Endpoints().STS, srv.Endpoints().IAM, srv.Endpoints().S3, srv.Endpoints().Issuer} {
+		if !strings.HasPrefix(u, "http://127.0.0.1:") {
+			t.Errorf("endpoint %s is not on loopback", u)
+		}
+	}
+	srv.Close()
+	srv.Close() // idempotent
+}
+
+func TestNew_fixedPort(t *testing.T) {
+	// Find four consecutive free ports by asking for one and trying the next three.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	srv, err := emulator.New(func(o *emulator.Options) { o.Addr = "127.0.0.1:" + strconv.Itoa(port) })
+	if err != nil {
+		t.Skipf("ports %d-%d not free: %v", port, port+3, err)
+	}
+	defer srv.Close()
+	if want := "http://127.0.0.1:" + strconv.Itoa(port+2); srv.Endpoints().IAM != want {
+		t.Errorf("IAM endpoint %s, want %s", srv.Endpoints().IAM, want)
+	}
+	if _, err := emulator.New(func(o *emulator.Options) { o.Addr = "127.0.0.1:" + strconv.Itoa(port) }); err == nil {
+		t.Error("second server on the same ports started")
+	}
+	if _, err := emulator.New(func(o *emulator.Options) { o.Addr = "nonsense" }); err == nil {
+		t.Error("bad address accepted")
+	}
+}
+
+// TestServer_closeEndsGoroutines checks that Close leaves no serving
+// goroutine behind, even with client connections still open.
+func TestServer_closeEndsGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	srv, err := emulator.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &http.Transport{}
+	cfg := srv.RootConfig()
+	cfg.HTTPClient = &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	if _, err := iam.NewFromConfig(cfg).ListUsers(context.Background(), &iam.ListUsersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
+	tr.CloseIdleConnections()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+		}
+		runtime.Gosched()
+	}
+}
