@@ -359,6 +359,8 @@ func (e *env) passwordFunc(f *loginFlags) sts.PasswordFunc {
 func loginError(err error) error {
 	msg := ""
 	switch {
+	case errors.Is(err, context.Canceled): // first: a password prompt may also report it
+		msg = "interrupted"
 	case errors.Is(err, sts.ErrBadCredentials):
 		msg = "invalid username or password"
 	case errors.Is(err, sts.ErrAccountNotSetUp):
@@ -367,8 +369,6 @@ func loginError(err error) error {
 		msg = strings.TrimPrefix(unwrapNoPassword(err), "sts: ")
 	case errors.Is(err, sts.ErrUnauthorizedClient), errors.Is(err, sts.ErrInvalidClient):
 		msg = "the identity provider refused the client: check --client-id and --issuer"
-	case errors.Is(err, context.Canceled):
-		msg = "interrupted"
 	}
 	var se *sts.STSError
 	if msg == "" && errors.As(err, &se) {
