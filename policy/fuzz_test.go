@@ -242,3 +242,136 @@ func FuzzEvaluate(f *testing.F) {
 		}
 	})
 }
+
+var (
+	// fuzzPrincipals are Principal elements of resource-based statements;
+	// nil stands for none and the last entry is used as NotPrincipal.
+	fuzzPrincipals = []*policy.Principal{
+		nil,
+		{Wildcard: true},
+		{AWS: []string{"*"}},
+		{AWS: []string{"1"}},
+		{AWS: []string{"arn:demo:iam::2:root"}},
+		{AWS: []string{"arn:demo:iam::1:user/bob"}},
+		{AWS: []string{"arn:demo:iam::1:role/R"}},
+		{AWS: []string{"arn:demo:sts::1:assumed-role/R/s"}},
+		{AWS: []string{"arn:demo:iam::2:user/carol", "arn:demo:iam::1:role/R"}},
+		{AWS: []string{"arn:demo:iam::1:user/bob"}}, // as NotPrincipal
+	}
+	fuzzCallers = []string{"", "arn:demo:iam::1:user/bob", "arn:demo:sts::1:assumed-role/R/s", "arn:demo:iam::1:role/R", "arn:demo:iam::2:user/carol"}
+	fuzzTypes   = []policy.PolicyType{policy.IdentityBased, policy.PermissionsBoundary, policy.SessionPolicy, policy.ResourceBased}
+)
+
+// fuzzTyped decodes a statement and its policy type from 5 bytes.
+func fuzzTyped(b []byte) (policy.Statement, policy.PolicyType) {
+	st := fuzzStatement(b[:4])
+	t := fuzzTypes[int(b[4])%len(fuzzTypes)]
+	if t == policy.ResourceBased {
+		i := int(b[4]>>2) % len(fuzzPrincipals)
+		if i == len(fuzzPrincipals)-1 {
+			st.NotPrincipal = fuzzPrincipals[i]
+		} else {
+			st.Principal = fuzzPrincipals[i]
+		}
+	}
+	return st, t
+}
+
+// fuzzPolicies compiles the statements of each type into a set (nil for a
+// type without statements) and evaluates req, checking that EvaluateInto
+// with a reused result agrees with Evaluate.
+func fuzzPolicies(t *testing.T, dialect policy.Dialect, by map[policy.PolicyType][]policy.Statement, required bool, req *policy.Request, reuse *policy.Result) (policy.Policies, policy.Result) {
+	set := func(t policy.PolicyType) *policy.Set {
+		if len(by[t]) == 0 {
+			return nil
+		}
+		doc := &policy.Document{Version: policy.Version2012, Statements: by[t]}
+		return policy.MustCompile([]policy.Policy{{ID: t.String(), Document: doc}}, func(o *policy.CompileOptions) { o.Dialect = dialect })
+	}
+	p := policy.Policies{Identity: set(policy.IdentityBased), Boundary: set(policy.PermissionsBoundary),
+		Session: set(policy.SessionPolicy), Resource: set(policy.ResourceBased), ResourceRequired: required}
+	res := p.Evaluate(req)
+	p.EvaluateInto(req, reuse)
+	if reuse.Decision != res.Decision || reuse.DecidedBy != res.DecidedBy || reuse.MissingAllow != res.MissingAllow ||
+		!slices.Equal(reuse.Statements, res.Statements) {
+		t.Fatalf("EvaluateInto with a reused result differs:\n%+v\n%+v", *reuse, res)
+	}
+	return p, res
+}
+
+// FuzzPolicies checks properties of the evaluation over several policy
+// types: no panic; an explicit deny in any type wins and adding a Deny
+// statement to any type never yields Allow; a permissions boundary and a
+// session policy never grant (removing one never turns an Allow into a
+// deny); anonymous requests are granted only by the resource-based policy;
+// the result names a type exactly when it should.
+func FuzzPolicies(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 0, 2, 4, 6, 8, 1, 0, 2, 0, 0, 7}, []byte{1, 0, 0, 0}, []byte{1, 0, 0, 0, 3})
+	f.Add([]byte{0x85, 6, 14, 3, 2, 0, 0, 0, 0, 19}, []byte{0, 1, 1, 2}, []byte{0, 0, 0, 0, 0})
+	f.Add([]byte{2, 4, 6, 8, 11, 3, 5, 7, 9, 3}, []byte{4, 0, 0, 1}, []byte{2, 4, 6, 8, 1})
+	f.Fuzz(func(t *testing.T, stmts []byte, reqb []byte, extra []byte) {
+		if len(stmts) > 80 || len(reqb) < 4 || len(extra) < 5 {
+			return
+		}
+		by := map[policy.PolicyType][]policy.Statement{}
+		for i := 0; i+5 <= len(stmts); i += 5 {
+			st, typ := fuzzTyped(stmts[i : i+5])
+			by[typ] = append(by[typ], st)
+		}
+		dialect := policy.Dialect(reqb[3] & 1)
+		required := reqb[3]&2 != 0
+		req := &policy.Request{
+			Principal:       fuzzCallers[int(reqb[0])%len(fuzzCallers)],
+			Action:          fuzzReqActions[int(reqb[1])%len(fuzzReqActions)],
+			Resource:        fuzzReqResources[int(reqb[2])%len(fuzzReqResources)],
+			ResourceAccount: []string{"", "1", "2"}[int(reqb[3]>>2)%3],
+		}
+		var reuse policy.Result
+		p, base := fuzzPolicies(t, dialect, by, required, req, &reuse)
+		switch base.Decision {
+		case policy.ImplicitDeny:
+			if base.DecidedBy != 0 || base.MissingAllow == 0 || len(base.Statements) != 0 {
+				t.Fatalf("implicit deny reported as %+v", base)
+			}
+		default:
+			if base.DecidedBy == 0 || base.MissingAllow != 0 || len(base.Statements) == 0 {
+				t.Fatalf("%v reported as %+v", base.Decision, base)
+			}
+		}
+		if req.Principal == "" && base.Allowed() {
+			open := policy.Policies{Resource: p.Resource, ResourceRequired: required}
+			if res := open.Evaluate(req); !res.Allowed() {
+				t.Fatalf("anonymous request allowed by more than the resource-based policy: %+v", base)
+			}
+		}
+
+		// Deny monotonicity: a Deny added to any type.
+		add, typ := fuzzTyped(extra)
+		add.Effect = policy.EffectDeny
+		more := map[policy.PolicyType][]policy.Statement{}
+		for k, v := range by {
+			more[k] = slices.Clone(v)
+		}
+		more[typ] = append(more[typ], add)
+		_, withDeny := fuzzPolicies(t, dialect, more, required, req, &reuse)
+		if withDeny.Allowed() && !base.Allowed() {
+			t.Fatalf("adding a Deny to the %v policy turned %v into Allow", typ, base.Decision)
+		}
+		if base.Decision == policy.ExplicitDeny && withDeny.Decision != policy.ExplicitDeny {
+			t.Fatalf("adding a Deny to the %v policy lifted an explicit deny: %v", typ, withDeny.Decision)
+		}
+
+		// A boundary or session policy never grants: without it, an
+		// allowed request stays allowed.
+		if base.Allowed() {
+			for _, without := range []policy.Policies{
+				{Identity: p.Identity, Session: p.Session, Resource: p.Resource, ResourceRequired: required},
+				{Identity: p.Identity, Boundary: p.Boundary, Resource: p.Resource, ResourceRequired: required},
+			} {
+				if res := without.Evaluate(req); !res.Allowed() {
+					t.Fatalf("a boundary or session policy granted: %+v without it: %+v", base, res)
+				}
+			}
+		}
+	})
+}
