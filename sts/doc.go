@@ -39,7 +39,8 @@
 // Credentials are reported as expiring [DefaultExpiryWindow] (5 minutes,
 // plus up to 10% jitter) before their real expiration, taken from the
 // server's Expiration relative to its Date header, so a clock that is off
-// does not matter. Concurrent callers share one login; a caller that gives
+// does not matter (LoginWithWebIdentity and AssumeRoleWithWebIdentity
+// alike; response bodies of both are capped by Options.MaxResponseBytes). Concurrent callers share one login; a caller that gives
 // up does not abort it for the others (it runs under
 // context.WithoutCancel and its own [DefaultRefreshTimeout]). Transient
 // failures (5xx, throttling, connection errors, IDPCommunicationError) are
@@ -58,6 +59,17 @@
 //
 // Passwords and client secrets come from a [PasswordFunc] and are never
 // stored in Options. Tokens, passwords, secret keys and session tokens never
-// appear in error messages or debug logs, and every exported type that holds
-// one redacts it in String, GoString, Format and LogValue.
+// appear in error messages or debug logs: server text kept in an error is
+// stripped of every encoding of them a server may echo (raw, form- and
+// path-escaped, JSON-escaped, base64 as in HTTP Basic authentication), and
+// is withheld whole when a secret is too short to be cut out. Every exported
+// type that holds one redacts it in String, GoString, Format, LogValue,
+// encoding/json and encoding/xml; encoding/gob fails with
+// [ErrSecretEncoding].
+//
+// A password rejected as invalid is not sent again for
+// [RejectedPasswordBackoff] (1 minute, doubling with each rejection in a
+// row up to [MaxRejectedPasswordBackoff], 15 minutes): a retry loop cannot
+// lock the account, and a long-running process recovers on its own once
+// the password is right again. A different password is sent at once.
 package sts

@@ -1,7 +1,12 @@
 package sts
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"html"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -59,6 +64,9 @@ var (
 	ErrNoPassword = errors.New("no password available")
 	// ErrInvalidConfig: a required option is missing or invalid.
 	ErrInvalidConfig = errors.New("invalid configuration")
+	// ErrSecretEncoding: a value holding secrets was given to an encoder
+	// that cannot redact them (encoding/gob).
+	ErrSecretEncoding = errors.New("value holds secrets")
 	// ErrRejected: any other refusal by a server; the typed error carries
 	// the server's code and message.
 	ErrRejected = errors.New("request rejected")
@@ -175,11 +183,66 @@ func serverText(s string, secrets ...string) string {
 	return s
 }
 
+// minRedactLen is the shortest encoding of a secret that is cut out of a
+// text in place; a shorter one, if present, withholds the whole text (the
+// secret could not be told apart from the rest).
+const minRedactLen = 6
+
+// redactSecrets removes from s every encoding of each secret that a server
+// may echo: the raw value, its URL query escaping (form bodies), path
+// escaping, JSON and HTML escaping, and its base64 (HTTP Basic credentials
+// are base64 of "id:secret" with both query-escaped) at each of the three
+// byte alignments, in the standard and URL alphabets.
 func redactSecrets(s string, secrets ...string) string {
+	var needles []string
 	for _, sec := range secrets {
-		if len(sec) >= 4 && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redacted)
+		if sec != "" {
+			needles = append(needles, secretEncodings(sec)...)
 		}
 	}
+	for _, n := range needles {
+		if len(n) < minRedactLen && strings.Contains(s, n) {
+			return redacted
+		}
+	}
+	// Longest first, so that an encoding containing another goes whole.
+	slices.SortFunc(needles, func(a, b string) int { return len(b) - len(a) })
+	for _, n := range needles {
+		s = strings.ReplaceAll(s, n, redacted)
+	}
 	return s
+}
+
+// secretEncodings returns the distinct encodings of sec that redactSecrets
+// looks for.
+func secretEncodings(sec string) []string {
+	jsonEsc, _ := json.Marshal(sec)
+	texts := []string{sec, url.QueryEscape(sec), url.PathEscape(sec),
+		string(jsonEsc[1 : len(jsonEsc)-1]), html.EscapeString(sec)}
+	out := slices.Clone(texts)
+	for _, t := range texts[:2] { // base64 of the raw and the query-escaped value
+		for align := range 3 {
+			std := base64Core(t, align)
+			out = append(out, std, strings.NewReplacer("+", "-", "/", "_").Replace(std))
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if out[0] == "" {
+		out = out[1:]
+	}
+	return out
+}
+
+// base64Core returns the base64 characters that encode only bytes of t when
+// t is preceded by align bytes (0 to 2) of something else: they appear in
+// the base64 of any text containing t at such an offset.
+func base64Core(t string, align int) string {
+	enc := base64.StdEncoding.EncodeToString(append(make([]byte, align), t...))
+	first := (8*align + 5) / 6         // first character whose bits all lie in t
+	last := (8 * (align + len(t))) / 6 // one past the last such character
+	if first >= last || last > len(enc) {
+		return ""
+	}
+	return enc[first:last]
 }

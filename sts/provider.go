@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -71,7 +76,7 @@ func NewProvider(partition, username string, password PasswordFunc, optFns ...fu
 		p.role = awssts.New(awssts.Options{
 			Region:       o.Region,
 			BaseEndpoint: aws.String(o.STSEndpoint),
-			HTTPClient:   o.HTTPClient,
+			HTTPClient:   cappedClient(o.HTTPClient, o.MaxResponseBytes),
 			Credentials:  aws.AnonymousCredentials{},
 			Retryer:      awsRetryer(&o),
 		})
@@ -244,17 +249,88 @@ type staticToken string
 
 func (t staticToken) GetIdentityToken() ([]byte, error) { return []byte(t), nil }
 
-// roleClient restores our retryer on every call: stscreds adds
+// roleClient restores our retryer on every call (stscreds adds
 // InvalidIdentityToken to the retryable codes, which would resend a
-// rejected token.
+// rejected token) and records the server's Date header, so that the
+// credentials' lifetime is measured on the server's clock as for
+// LoginWithWebIdentity.
 type roleClient struct {
-	c *awssts.Client
-	r aws.Retryer
+	c          *awssts.Client
+	r          aws.Retryer
+	serverTime time.Time // Date of the last response; zero when absent
 }
 
-func (rc roleClient) AssumeRoleWithWebIdentity(ctx context.Context, in *awssts.AssumeRoleWithWebIdentityInput, optFns ...func(*awssts.Options)) (*awssts.AssumeRoleWithWebIdentityOutput, error) {
-	optFns = append(optFns, func(o *awssts.Options) { o.Retryer = rc.r })
+func (rc *roleClient) AssumeRoleWithWebIdentity(ctx context.Context, in *awssts.AssumeRoleWithWebIdentityInput, optFns ...func(*awssts.Options)) (*awssts.AssumeRoleWithWebIdentityOutput, error) {
+	optFns = append(optFns, func(o *awssts.Options) {
+		o.Retryer = rc.r
+		o.APIOptions = append(slices.Clip(o.APIOptions), func(stack *middleware.Stack) error {
+			return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("AstranServerDate",
+				func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+					out, md, err := next.HandleDeserialize(ctx, in)
+					if resp, ok := out.RawResponse.(*smithyhttp.Response); ok {
+						rc.serverTime, _ = http.ParseTime(resp.Header.Get("Date"))
+					}
+					return out, md, err
+				}), middleware.After)
+		})
+	})
 	return rc.c.AssumeRoleWithWebIdentity(ctx, in, optFns...)
+}
+
+// cappedClient returns a copy of c whose response bodies fail with a
+// *bodyTooLargeError past max bytes, for the clients of other libraries
+// (aws-sdk-go-v2, go-oidc's key set) that read bodies whole.
+func cappedClient(c *http.Client, max int64) *http.Client {
+	cc := *c
+	rt := c.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	cc.Transport = cappedTransport{rt, max}
+	return &cc
+}
+
+type cappedTransport struct {
+	rt  http.RoundTripper
+	max int64
+}
+
+func (t cappedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(req)
+	if err == nil {
+		resp.Body = &cappedBody{rc: resp.Body, left: t.max, limit: t.max}
+	}
+	return resp, err
+}
+
+// cappedBody fails with a *bodyTooLargeError once more than limit bytes
+// have been read.
+type cappedBody struct {
+	rc          io.ReadCloser
+	left, limit int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, &bodyTooLargeError{b.limit}
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return n - int(-b.left), &bodyTooLargeError{b.limit}
+	}
+	return n, err
+}
+
+func (b *cappedBody) Close() error { return b.rc.Close() }
+
+type bodyTooLargeError struct{ limit int64 }
+
+func (e *bodyTooLargeError) Error() string {
+	return fmt.Sprintf("response body larger than %d bytes", e.limit)
 }
 
 func awsRetryer(o *resolved) aws.Retryer {
@@ -264,6 +340,13 @@ func awsRetryer(o *resolved) aws.Retryer {
 		so.Backoff = awsretry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
 			return policy.Delay(attempt), nil
 		})
+		so.Retryables = append([]awsretry.IsErrorRetryable{awsretry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			var tl *bodyTooLargeError
+			if errors.As(err, &tl) {
+				return aws.FalseTernary // the same server sends the same body
+			}
+			return aws.UnknownTernary
+		})}, so.Retryables...)
 		so.Retryables = append(so.Retryables, awsretry.RetryableErrorCode{Codes: map[string]struct{}{"IDPCommunicationError": {}}})
 		so.RateLimiter = ratelimit.None
 	})
@@ -274,7 +357,8 @@ func (p *Provider) assumeRole(ctx context.Context, token string) (*retrieved, er
 	if session == "" {
 		session = sessionName(p.username)
 	}
-	rp := stscreds.NewWebIdentityRoleProvider(roleClient{p.role, awsRetryer(&p.o)}, p.o.RoleARN, staticToken(token),
+	rc := &roleClient{c: p.role, r: awsRetryer(&p.o)}
+	rp := stscreds.NewWebIdentityRoleProvider(rc, p.o.RoleARN, staticToken(token),
 		func(wo *stscreds.WebIdentityRoleOptions) {
 			wo.RoleSessionName = session
 			wo.Duration = p.o.Duration
@@ -284,10 +368,10 @@ func (p *Provider) assumeRole(ctx context.Context, token string) (*retrieved, er
 		return nil, p.classifyAWS(ctx, err, token)
 	}
 	now := p.o.Now()
-	lifetime := c.Expires.Sub(now)
+	lifetime := lifetimeOf(c.Expires, rc.serverTime, now)
 	if !c.CanExpire || lifetime <= p.o.Leeway {
 		return nil, &STSError{Op: opAssume, URL: p.o.STSEndpoint, Kind: ErrCredentialsExpired,
-			Err: fmt.Errorf("expiration %s, local time %s", timeString(c.Expires), timeString(now))}
+			Err: fmt.Errorf("expiration %s, server time %s, local time %s", timeString(c.Expires), timeString(rc.serverTime), timeString(now))}
 	}
 	c.Source = ProviderName
 	c.Expires = p.expires(now, lifetime)
@@ -305,7 +389,10 @@ func (p *Provider) classifyAWS(ctx context.Context, err error, token string) err
 		e.RequestID = re.ServiceRequestID()
 	}
 	var ae smithy.APIError
+	var tl *bodyTooLargeError
 	switch {
+	case errors.As(err, &tl):
+		e.Kind, e.Err = ErrMalformedResponse, tl
 	case errors.As(err, &ae):
 		e.Code = serverText(ae.ErrorCode(), token)
 		e.Message = serverText(ae.ErrorMessage(), token)

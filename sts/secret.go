@@ -3,6 +3,7 @@ package sts
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -97,6 +98,23 @@ func (t Token) MarshalJSON() ([]byte, error) {
 	})
 }
 
+// MarshalXML redacts the tokens in encoding/xml too.
+func (t Token) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return e.EncodeElement(struct {
+		TokenType, Scope                   string
+		Expiry, RefreshExpiry              time.Time
+		AccessToken, RefreshToken, IDToken string
+	}{t.TokenType, t.Scope, t.Expiry, t.RefreshExpiry, mask(t.AccessToken), mask(t.RefreshToken), mask(t.IDToken)}, start)
+}
+
+// GobEncode fails: encoding/gob would write the tokens in clear.
+func (Token) GobEncode() ([]byte, error) { return nil, errNoGob("Token") }
+
+// errNoGob is the error of the GobEncode methods of secret-holding types.
+func errNoGob(typ string) error {
+	return fmt.Errorf("sts: %s holds secrets and is not gob-encoded; copy its fields into a type of your own: %w", typ, ErrSecretEncoding)
+}
+
 // Credentials are temporary AWS credentials issued by Astran STS.
 // Its String, GoString, LogValue and Format methods redact the secret key
 // and session token; the access key ID is not secret and is shown.
@@ -151,6 +169,18 @@ func (c Credentials) MarshalJSON() ([]byte, error) {
 		"secret_access_key": mask(c.SecretAccessKey), "session_token": mask(c.SessionToken),
 	})
 }
+
+// MarshalXML redacts the secrets in encoding/xml too.
+func (c Credentials) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return e.EncodeElement(struct {
+		AccessKeyID                   string
+		Expiration                    time.Time
+		SecretAccessKey, SessionToken string
+	}{c.AccessKeyID, c.Expiration, mask(c.SecretAccessKey), mask(c.SessionToken)}, start)
+}
+
+// GobEncode fails: encoding/gob would write the secrets in clear.
+func (Credentials) GobEncode() ([]byte, error) { return nil, errNoGob("Credentials") }
 
 // PasswordFunc returns a secret (a password or a client secret) when one
 // is needed. It is called for every password grant (after the refresh token

@@ -30,10 +30,14 @@ import (
 // with the (rotated) refresh token while that lives, and falls back to a new
 // password grant when the refresh token has expired or is rejected.
 //
-// A password the server rejected as invalid ([ErrBadCredentials]) is not
-// sent again: until the PasswordFunc returns a different password, the
-// same error is returned without a request, so that a retry loop cannot
-// lock the account. Other failures are not remembered.
+// A password the server rejected as invalid ([ErrBadCredentials]) is held
+// back for a while, so that a retry loop cannot lock the account: until
+// [RejectedPasswordBackoff] (1 minute) has passed, asking for a token with
+// the same password returns the same error without a request. Each further
+// rejection in a row doubles the wait, up to [MaxRejectedPasswordBackoff]
+// (15 minutes); a success resets it. A different password (the
+// PasswordFunc returns what the user typed again, or a password reset was
+// stored) is sent at once. Other failures are not remembered.
 //
 // A TokenSource is safe for concurrent use. Concurrent calls share one
 // request; a caller whose context ends stops waiting without cancelling the
@@ -49,9 +53,12 @@ type TokenSource struct {
 
 	// rejected remembers the last password the server rejected as
 	// ErrBadCredentials, as a keyed hash, with the error: the same password
-	// is not sent again (every attempt counts towards a lockout).
+	// is not sent again before heldUntil (every attempt counts towards a
+	// lockout). rejections counts the rejections in a row.
 	rejected    [sha256.Size]byte
 	rejectedErr error
+	heldUntil   time.Time
+	rejections  int
 
 	inited   bool
 	tokenURL string
@@ -185,25 +192,44 @@ func (s *TokenSource) fetch(ctx context.Context) (*Token, error) {
 	}
 	sum := passwordHash(pw)
 	s.mu.Lock()
-	prev := s.rejectedErr
-	if prev != nil && hmac.Equal(sum[:], s.rejected[:]) {
+	prev, until := s.rejectedErr, s.heldUntil
+	if prev != nil && hmac.Equal(sum[:], s.rejected[:]) && s.o.Now().Before(until) {
 		s.mu.Unlock()
-		return nil, prev
+		return nil, fmt.Errorf("%w (the same password is not sent again before %s)", prev, timeString(until))
 	}
 	s.mu.Unlock()
 	t, err := s.grant(ctx, "password grant", url.Values{"grant_type": {"password"}, "username": {s.username}, "password": {pw}}, pw)
 	if err != nil {
 		if errors.Is(err, ErrBadCredentials) {
 			s.mu.Lock()
+			s.rejections++
 			s.rejected, s.rejectedErr = sum, err
+			s.heldUntil = s.o.Now().Add(rejectedBackoff(s.rejections))
 			s.mu.Unlock()
 		}
 		return nil, err
 	}
 	s.mu.Lock()
-	s.rejectedErr = nil
+	s.rejectedErr, s.rejections = nil, 0
 	s.mu.Unlock()
 	return s.store(t), nil
+}
+
+// How long a rejected password is held back: RejectedPasswordBackoff after
+// the first rejection, doubling with each further one in a row, at most
+// MaxRejectedPasswordBackoff.
+const (
+	RejectedPasswordBackoff    = time.Minute
+	MaxRejectedPasswordBackoff = 15 * time.Minute
+)
+
+// rejectedBackoff returns the wait after the n-th rejection in a row.
+func rejectedBackoff(n int) time.Duration {
+	d := RejectedPasswordBackoff
+	for i := 1; i < n && d < MaxRejectedPasswordBackoff; i++ {
+		d *= 2
+	}
+	return min(d, MaxRejectedPasswordBackoff)
 }
 
 // hashKey keys the hashes of rejected passwords; it never leaves the process.
@@ -272,7 +298,7 @@ func (s *TokenSource) init(ctx context.Context) error {
 		}
 		// The key set fetches keys in the background with this context; it
 		// carries only the HTTP client (go-oidc's configuration channel).
-		kctx := oidc.ClientContext(context.Background(), s.o.HTTPClient)
+		kctx := oidc.ClientContext(context.Background(), cappedClient(s.o.HTTPClient, s.o.MaxResponseBytes))
 		keys := oidc.NewRemoteKeySet(kctx, jwksURL)
 		verifier = oidc.NewVerifier(issuer, keys, &oidc.Config{
 			// Keycloak access tokens carry aud "account" and the client

@@ -48,10 +48,17 @@ type LoginResult struct {
 // server's Expiration minus its Date header, or minus now when the server
 // sent no Date.
 func (r *LoginResult) Lifetime(now time.Time) time.Duration {
-	if !r.ServerTime.IsZero() {
-		return r.Credentials.Expiration.Sub(r.ServerTime)
+	return lifetimeOf(r.Credentials.Expiration, r.ServerTime, now)
+}
+
+// lifetimeOf returns how long credentials expiring at expiration are valid:
+// measured from the server's Date (serverTime) when it sent one, so that a
+// wrong local clock does not matter, else from the local now.
+func lifetimeOf(expiration, serverTime, now time.Time) time.Duration {
+	if !serverTime.IsZero() {
+		return expiration.Sub(serverTime)
 	}
-	return r.Credentials.Expiration.Sub(now)
+	return expiration.Sub(now)
 }
 
 // String returns a description of r without secrets.
@@ -87,6 +94,18 @@ func (r LoginResult) MarshalJSON() ([]byte, error) {
 		"server_time": r.ServerTime, "credentials": r.Credentials,
 	})
 }
+
+// MarshalXML redacts the credentials' secrets in encoding/xml too.
+func (r LoginResult) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return e.EncodeElement(struct {
+		User, UserID, Subject, Audience, Provider, SourceIdentity, RequestID string
+		ServerTime                                                           time.Time
+		Credentials                                                          Credentials
+	}{r.User.String(), r.UserID, r.Subject, r.Audience, r.Provider, r.SourceIdentity, r.RequestID, r.ServerTime, r.Credentials}, start)
+}
+
+// GobEncode fails: encoding/gob would write the secrets in clear.
+func (LoginResult) GobEncode() ([]byte, error) { return nil, errNoGob("LoginResult") }
 
 // LoginWithWebIdentity exchanges webIdentityToken (an access token of the
 // partition's identity provider) for temporary credentials with Astran's
