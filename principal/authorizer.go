@@ -56,8 +56,10 @@ type Options struct {
 // Authorizer answers "may this caller do this action on this resource?"
 // the way Astran does:
 //
-//   - the root identity (or a session standing for it) is always allowed,
-//     whatever the policies say;
+//   - the root identity of one of the store's own accounts (or a session
+//     standing for it) is always allowed, whatever the policies say; the
+//     store decides which roots exist ([Store.Identity]), so the root of
+//     another account is an unknown caller;
 //   - an explicit Deny in any applicable policy wins (the user's own, any of
 //     the user's groups', the role's, or the permissions boundary);
 //   - otherwise an Allow is needed in the identity's policies (the user's
@@ -355,30 +357,31 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		idARN = s.Identity
 	}
 	if idARN.Type() == arn.TypeAssumedRole {
-		role, name, err := assumedRole(idARN)
+		_, name, err := assumedRoleName(idARN)
 		if err != nil {
 			return nil, &CallerError{Caller: caller, Err: err}
 		}
 		if ses == nil {
-			ses = &Session{Identity: role, Name: name}
+			ses = &Session{Identity: idARN, Name: name}
 		}
-		idARN = role
 	}
-	e := &entry{gen: gen, principal: idARN.String()}
+	e := &entry{gen: gen}
 	if ses != nil {
 		e.expiration = ses.Expiration
 	}
-	if idARN.Type() == arn.TypeRoot {
-		e.root = true
-		return e, nil
-	}
+	// The store decides who exists, root included: the root of an account
+	// that is not the store's own is an unknown caller.
 	id, err := a.store.Identity(ctx, idARN)
 	if err != nil {
 		return nil, callerError(caller, err)
 	}
+	e.principal = id.ARN.String()
 	var pols []policy.Policy
 	switch id.Kind {
 	case KindRoot:
+		if id.ARN.Type() != arn.TypeRoot {
+			return nil, &CallerError{Caller: caller, Err: fmt.Errorf("identity %s of kind root is not a root ARN: %w", id.ARN, ErrInvalid)}
+		}
 		e.root = true
 		return e, nil
 	case KindUser:
@@ -421,22 +424,6 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		e.base = append(e.base, kv{key: k, values: v})
 	}
 	return e, nil
-}
-
-// assumedRole returns the role and session name of an STS assumed-role ARN,
-// arn:{partition}:sts::{account}:assumed-role/{role}/{session}. The role's
-// path is not part of that ARN: the role ARN returned has path "/".
-func assumedRole(a arn.ARN) (arn.ARN, string, error) {
-	rest := strings.TrimPrefix(a.Resource, "assumed-role/")
-	name, session, ok := strings.Cut(rest, "/")
-	if !ok || name == "" || session == "" {
-		return arn.ARN{}, "", fmt.Errorf("assumed-role ARN %s: %w", a, ErrInvalid)
-	}
-	role, err := arn.Role(a.Partition, a.Account, "", name)
-	if err != nil {
-		return arn.ARN{}, "", fmt.Errorf("assumed-role ARN %s: %w: %w", a, ErrInvalid, err)
-	}
-	return role, session, nil
 }
 
 // callerError wraps a lookup failure: a *CallerError for ErrNotFound, the

@@ -15,14 +15,16 @@
 // A [Store] answers the lookups: [MemoryStore] keeps everything in memory
 // (tests, emulators, JSON fixtures through [LoadFixture]); [IAMStore] reads
 // live IAM through a cache with a TTL, one refresh per key at a time, and
-// stale data served while IAM is unreachable.
+// stale data served while IAM is unreachable, for at most MaxStale.
 //
 // # Decisions
 //
 // An [Authorizer] resolves a [Caller] (an identity ARN, or the access key
 // ID of a session) and evaluates, with the policy package:
 //
-//   - root (or a session standing for it): always Allow;
+//   - the root of one of the store's own accounts (or a session standing
+//     for it): always Allow; the root of any other account or partition is
+//     an unknown caller, denied with a *[CallerError];
 //   - an explicit Deny in any applicable policy wins: the user's own
 //     policies, those of every group the user is in, the role's policies for
 //     a role session, and the permissions boundary;

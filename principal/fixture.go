@@ -172,6 +172,15 @@ func (s *MemoryStore) ApplyFixture(name string, data []byte) error {
 func (s *MemoryStore) merge(o *MemoryStore) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for n, a := range o.names {
+		// A user or role of the same name under another path is replaced:
+		// names are unique per account.
+		if old, ok := s.names[n]; ok && old != a {
+			delete(s.identities, old)
+		}
+		s.names[n] = a
+	}
+	maps.Copy(s.accounts, o.accounts)
 	maps.Copy(s.identities, o.identities)
 	maps.Copy(s.groups, o.groups)
 	maps.Copy(s.members, o.members)
@@ -235,6 +244,12 @@ func buildFixture(s *MemoryStore, name string, data []byte) error {
 		return b.fail("", err)
 	}
 	b.partition, b.account = f.Partition, f.Account
+	if f.Partition != "" && f.Account != "" {
+		// The fixture's account is the store's own: its root resolves.
+		if err := s.PutAccount(f.Partition, f.Account); err != nil {
+			return b.fail("account", err)
+		}
+	}
 	for i, raw := range f.Policies {
 		if err := b.policy(fmt.Sprintf("policies[%d]", i), raw); err != nil {
 			return err

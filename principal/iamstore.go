@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -76,7 +77,19 @@ type IAMStoreOptions struct {
 	// Sessions resolves STS access key IDs. Nil means no STS sessions (see
 	// [IAMStore.Session] for long-term keys).
 	Sessions SessionSource
+	// Partition and Account name the account whose IAM the store reads.
+	// Only that account's root resolves (arn:{Partition}:iam::{Account}:root);
+	// built-in policies are accepted in partition "astran" and in
+	// Partition. Empty means no root resolves.
+	Partition, Account string
+	// MaxStale bounds how long a value is served past its TTL while IAM
+	// fails; past it the store fails closed with [ErrStale]. Zero or
+	// negative means 15 minutes.
+	MaxStale time.Duration
 }
+
+// DefaultMaxStale is the default of IAMStoreOptions.MaxStale.
+const DefaultMaxStale = 15 * time.Minute
 
 // IAMStoreStats are counters of an [IAMStore]'s cache, for metrics.
 type IAMStoreStats struct {
@@ -100,8 +113,15 @@ type IAMStoreStats struct {
 //     value exists, that value keeps being served: each failed refresh logs
 //     a slog warning with the key, the value's age and the error, and every
 //     stale lookup is counted in [IAMStore.Stats] (Stale, MaxStaleness); a
-//     refresh is retried after RetryInterval. A NoSuchEntity answer is not a failure: the value
-//     is dropped and ErrNotFound returned.
+//     refresh is retried after RetryInterval;
+//   - a value is never served more than MaxStale past its TTL (15 minutes
+//     by default): then the store fails closed, with an error wrapping
+//     [ErrStale], so a permission revoked during a long outage does not
+//     stay granted;
+//   - answers are not outages: NoSuchEntity drops the value and returns
+//     ErrNotFound, and IAM refusing the store's own credentials
+//     (AccessDenied, ExpiredToken, InvalidClientTokenId, ...) drops it and
+//     returns the error, never stale data.
 //
 // Built-in policies are answered locally. [IAMStore.Generation] changes when
 // a refresh brings different content and at least once per TTL, so an
@@ -150,6 +170,9 @@ func NewIAMStore(api IAMAPI, optFns ...func(*IAMStoreOptions)) *IAMStore {
 	if o.FetchTimeout <= 0 {
 		o.FetchTimeout = 30 * time.Second
 	}
+	if o.MaxStale <= 0 {
+		o.MaxStale = DefaultMaxStale
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -197,7 +220,7 @@ func (s *IAMStore) get(ctx context.Context, key string, fetch func(context.Conte
 	s.mu.Lock()
 	item := s.cache[key]
 	s.mu.Unlock()
-	if item != nil && (now.Sub(item.fetched) < s.opts.TTL || now.Before(item.nextRetry)) {
+	if item != nil && (now.Sub(item.fetched) < s.opts.TTL || (now.Before(item.nextRetry) && s.servable(now, item))) {
 		if now.Sub(item.fetched) >= s.opts.TTL {
 			s.noteStale(now.Sub(item.fetched))
 		} else {
@@ -225,10 +248,18 @@ func (s *IAMStore) refresh(ctx context.Context, key string, fetch func(context.C
 	now := s.opts.Now()
 	s.mu.Lock()
 	old := s.cache[key]
+	// An answer that is not an outage (not found; the store's own
+	// credentials refused) drops the value, as does an outage longer than
+	// MaxStale: the store fails closed.
+	final := errors.Is(err, ErrNotFound) || isAuthFailure(err)
+	if err != nil && !final && old != nil && !s.servable(now, old) {
+		err = fmt.Errorf("principal: %s: no answer from IAM for %s: %w: %w", key, now.Sub(old.fetched).Round(time.Second), ErrStale, err)
+		final = true
+	}
 	switch {
 	case err == nil:
 		s.cache[key] = &cacheItem{val: v, fetched: now}
-	case errors.Is(err, ErrNotFound):
+	case final:
 		delete(s.cache, key)
 	case old != nil:
 		// Items are immutable once published: readers use them unlocked.
@@ -249,7 +280,10 @@ func (s *IAMStore) refresh(ctx context.Context, key string, fetch func(context.C
 		return nil, err
 	}
 	s.errs.Add(1)
-	if old == nil {
+	if final || old == nil {
+		if old != nil {
+			s.gen.Add(1)
+		}
 		return nil, err
 	}
 	age := now.Sub(old.fetched)
@@ -257,6 +291,26 @@ func (s *IAMStore) refresh(ctx context.Context, key string, fetch func(context.C
 	s.opts.Logger.WarnContext(ctx, "principal: IAM unavailable, serving stale data",
 		slog.String("key", key), slog.Duration("age", age), slog.Duration("retry_in", s.opts.RetryInterval), slog.Any("error", err))
 	return old.val, nil
+}
+
+// servable reports whether item may still be served after a failed
+// refresh: it is less than TTL+MaxStale old.
+func (s *IAMStore) servable(now time.Time, item *cacheItem) bool {
+	return now.Sub(item.fetched) < s.opts.TTL+s.opts.MaxStale
+}
+
+// authFailureCodes are the IAM error codes that refuse the store's own
+// credentials: an answer, not an outage.
+var authFailureCodes = map[string]bool{
+	"AccessDenied": true, "AccessDeniedException": true, "NotAuthorized": true,
+	"ExpiredToken": true, "ExpiredTokenException": true, "InvalidClientTokenId": true,
+	"InvalidAccessKeyId": true, "SignatureDoesNotMatch": true, "UnrecognizedClientException": true,
+}
+
+// isAuthFailure reports whether err is IAM refusing the store's credentials.
+func isAuthFailure(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && authFailureCodes[apiErr.ErrorCode()]
 }
 
 // noteStale counts a value served stale at the given age.
@@ -280,11 +334,32 @@ func iamError(op, name string, err error) error {
 	return fmt.Errorf("principal: IAM %s %q: %w", op, name, err)
 }
 
-// Identity implements [Store] for users and roles; root ARNs resolve locally.
+// Identity implements [Store] for users and roles. The root of the
+// configured account (IAMStoreOptions.Partition and Account) resolves
+// locally; any other root ARN is not found. A user or role ARN resolves to
+// the entity of that name (IAM names are unique per account; the identity
+// has IAM's ARN, with the entity's path), an assumed-role ARN to the role
+// of that name. An ARN naming another account than the one IAM answers for
+// is not found.
 func (s *IAMStore) Identity(ctx context.Context, a arn.ARN) (Identity, error) {
 	switch a.Type() {
 	case arn.TypeRoot:
-		return rootIdentity(a), nil
+		if s.opts.Account != "" && a.Partition == s.opts.Partition && a.Account == s.opts.Account {
+			return rootIdentity(a), nil
+		}
+		return Identity{}, notFound("identity", a.String())
+	case arn.TypeAssumedRole:
+		name, _, err := assumedRoleName(a)
+		if err != nil {
+			return Identity{}, err
+		}
+		v, err := s.get(ctx, "role "+a.Partition+":"+a.Account+":"+name, func(ctx context.Context) (any, error) {
+			return s.fetchRole(ctx, a, name)
+		})
+		if err != nil {
+			return Identity{}, err
+		}
+		return v.(Identity), nil
 	case arn.TypeUser, arn.TypeRole:
 	default:
 		return Identity{}, notFound("identity", a.String())
@@ -293,7 +368,7 @@ func (s *IAMStore) Identity(ctx context.Context, a arn.ARN) (Identity, error) {
 		if a.Type() == arn.TypeUser {
 			return s.fetchUser(ctx, a)
 		}
-		return s.fetchRole(ctx, a)
+		return s.fetchRole(ctx, a, a.Name())
 	})
 	if err != nil {
 		return Identity{}, err
@@ -319,51 +394,66 @@ func boundaryARN(b *types.AttachedPermissionsBoundary) (arn.ARN, error) {
 	return arn.Parse(aws.ToString(b.PermissionsBoundaryArn))
 }
 
-// entityARN returns the ARN IAM gave, which has the entity's path, or the
-// one asked for when IAM's is missing or of another type.
-func entityARN(asked arn.ARN, got *string) arn.ARN {
-	if a, err := arn.Parse(aws.ToString(got)); err == nil && a.Type() == asked.Type() {
-		return a
+// entityARN returns the ARN IAM gave the entity, which has its path. It
+// must be an ARN of type typ in the account of asked: IAM answers for its
+// own account only, whatever account the ARN asked about names.
+func entityARN(asked arn.ARN, typ arn.ResourceType, got *string) (arn.ARN, error) {
+	a, err := arn.Parse(aws.ToString(got))
+	switch {
+	case err != nil:
+		return arn.ARN{}, fmt.Errorf("principal: IAM ARN of %s: %w", asked, err)
+	case a.Type() != typ || a.Partition != asked.Partition || a.Account != asked.Account:
+		return arn.ARN{}, fmt.Errorf("%w: IAM answered for %s", notFound("identity", asked.String()), a)
 	}
-	return asked
+	return a, nil
 }
 
-func (s *IAMStore) fetchUser(ctx context.Context, a arn.ARN) (any, error) {
+func (s *IAMStore) fetchUser(ctx context.Context, a arn.ARN) (Identity, error) {
 	out, err := s.api.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(a.Name())})
 	if err != nil {
-		return nil, iamError("GetUser", a.Name(), err)
+		return Identity{}, iamError("GetUser", a.Name(), err)
 	}
 	if out.User == nil {
-		return nil, fmt.Errorf("principal: IAM GetUser %q: empty answer", a.Name())
+		return Identity{}, fmt.Errorf("principal: IAM GetUser %q: empty answer", a.Name())
 	}
 	u := out.User
+	ua, err := entityARN(a, arn.TypeUser, u.Arn)
+	if err != nil {
+		return Identity{}, err
+	}
 	pb, err := boundaryARN(u.PermissionsBoundary)
 	if err != nil {
-		return nil, fmt.Errorf("principal: IAM GetUser %q: permissions boundary: %w", a.Name(), err)
+		return Identity{}, fmt.Errorf("principal: IAM GetUser %q: permissions boundary: %w", a.Name(), err)
 	}
-	id := Identity{Kind: KindUser, ARN: entityARN(a, u.Arn), ID: aws.ToString(u.UserId), Name: a.Name(),
+	id := Identity{Kind: KindUser, ARN: ua, ID: aws.ToString(u.UserId), Name: a.Name(),
 		Path: aws.ToString(u.Path), Tags: tagMap(u.Tags), PermissionsBoundary: pb}
 	return normalizeIdentity(id, KindUser, arn.TypeUser)
 }
 
-func (s *IAMStore) fetchRole(ctx context.Context, a arn.ARN) (any, error) {
-	out, err := s.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(a.Name())})
+// fetchRole reads the role name in the account of a (a role or an
+// assumed-role ARN).
+func (s *IAMStore) fetchRole(ctx context.Context, a arn.ARN, name string) (Identity, error) {
+	out, err := s.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 	if err != nil {
-		return nil, iamError("GetRole", a.Name(), err)
+		return Identity{}, iamError("GetRole", name, err)
 	}
 	if out.Role == nil {
-		return nil, fmt.Errorf("principal: IAM GetRole %q: empty answer", a.Name())
+		return Identity{}, fmt.Errorf("principal: IAM GetRole %q: empty answer", name)
 	}
 	r := out.Role
+	ra, err := entityARN(a, arn.TypeRole, r.Arn)
+	if err != nil {
+		return Identity{}, err
+	}
 	pb, err := boundaryARN(r.PermissionsBoundary)
 	if err != nil {
-		return nil, fmt.Errorf("principal: IAM GetRole %q: permissions boundary: %w", a.Name(), err)
+		return Identity{}, fmt.Errorf("principal: IAM GetRole %q: permissions boundary: %w", name, err)
 	}
-	id := Identity{Kind: KindRole, ARN: entityARN(a, r.Arn), ID: aws.ToString(r.RoleId), Name: a.Name(),
+	id := Identity{Kind: KindRole, ARN: ra, ID: aws.ToString(r.RoleId), Name: name,
 		Path: aws.ToString(r.Path), Tags: tagMap(r.Tags), PermissionsBoundary: pb}
 	if doc := aws.ToString(r.AssumeRolePolicyDocument); doc != "" {
 		if id.TrustPolicy, err = decodeDocument(doc); err != nil {
-			return nil, fmt.Errorf("principal: IAM GetRole %q: trust policy: %w", a.Name(), err)
+			return Identity{}, fmt.Errorf("principal: IAM GetRole %q: trust policy: %w", name, err)
 		}
 	}
 	return normalizeIdentity(id, KindRole, arn.TypeRole)
@@ -617,8 +707,8 @@ func (s *IAMStore) fetchInline(ctx context.Context, entity arn.ARN, pn string) (
 // ManagedPolicy implements [Store]: built-ins locally, others from IAM
 // (GetPolicy for the default version, then GetPolicyVersion).
 func (s *IAMStore) ManagedPolicy(ctx context.Context, policyARN arn.ARN) (policy.Policy, error) {
-	if bp, ok := builtinPolicy(policyARN); ok {
-		return bp, nil
+	if builtin.IsBuiltin(policyARN) {
+		return builtinPolicy(policyARN, func(p string) bool { return p != "" && p == s.opts.Partition })
 	}
 	v, err := s.get(ctx, "policy "+policyARN.String(), func(ctx context.Context) (any, error) {
 		pa := aws.String(policyARN.String())

@@ -38,6 +38,7 @@ type fakeIAM struct {
 	calls    map[string]int                    // operation -> count
 
 	fail    atomic.Bool
+	failErr atomic.Value  // error: what a failing call returns; errOutage when unset
 	block   chan struct{} // when not nil, GetUser waits on it
 	started chan struct{} // when not nil, GetUser signals it
 }
@@ -55,6 +56,9 @@ func (f *fakeIAM) call(op string) error {
 	f.calls[op]++
 	f.mu.Unlock()
 	if f.fail.Load() {
+		if err, ok := f.failErr.Load().(error); ok {
+			return err
+		}
 		return errOutage
 	}
 	return nil

@@ -17,7 +17,7 @@ type Kind uint8
 const (
 	KindUser Kind = iota + 1 // an IAM user, named by its email address
 	KindRole                 // an IAM role, assumed through a trust policy
-	KindRoot                 // an account's root identity: never denied
+	KindRoot                 // the root identity of one of the store's own accounts: never denied
 )
 
 // String returns "user", "role", "root", or "Kind(n)".
@@ -96,8 +96,14 @@ type Group struct {
 // Caller names who makes a request: either an identity ARN (a user, role
 // or root, already authenticated; an STS assumed-role ARN
 // arn:{p}:sts::{account}:assumed-role/{role}/{session} stands for the role
-// with path "/" and that session name) or the access key ID of an STS
-// session. When both are set, AccessKeyID wins. Caller is comparable.
+// of that name in that account, whatever its path, and that session name)
+// or the access key ID of an STS session. When both are set, AccessKeyID
+// wins. Caller is comparable.
+//
+// The [Authorizer] trusts the Caller it is given: authenticating the
+// request is the caller's job. It does not trust it beyond what the store
+// knows: an identity the store does not know, including the root of an
+// account that is not the store's own, is denied with a *[CallerError].
 type Caller struct {
 	ARN         arn.ARN
 	AccessKeyID string

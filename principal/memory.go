@@ -40,6 +40,23 @@ type MemoryStore struct {
 	attached   map[arn.ARN][]arn.ARN                   // user, group or role -> policy ARNs, in attach order
 	inline     map[arn.ARN]map[string]*policy.Document // entity -> name -> document
 	sessions   map[string]Session                      // access key ID -> session
+	accounts   map[account]bool                        // the store's own accounts
+	names      map[entityName]arn.ARN                  // user or role by account and name
+}
+
+// account is a partition and account ID.
+type account struct{ partition, id string }
+
+// entityName is a user or role name within an account: IAM names are unique
+// per account, whatever their paths.
+type entityName struct {
+	account
+	typ  arn.ResourceType
+	name string
+}
+
+func nameOf(a arn.ARN) entityName {
+	return entityName{account{a.Partition, a.Account}, a.Type(), a.Name()}
 }
 
 type managedPolicy struct {
@@ -74,6 +91,8 @@ func NewMemoryStore() *MemoryStore {
 		attached:   make(map[arn.ARN][]arn.ARN),
 		inline:     make(map[arn.ARN]map[string]*policy.Document),
 		sessions:   make(map[string]Session),
+		accounts:   make(map[account]bool),
+		names:      make(map[entityName]arn.ARN),
 	}
 }
 
@@ -83,19 +102,63 @@ func (s *MemoryStore) Generation() uint64 { return s.gen.Load() }
 // changed must be called with s.mu held for writing.
 func (s *MemoryStore) changed() { s.gen.Add(1) }
 
-// Identity implements [Store]. Root ARNs always resolve, to an identity of
-// kind [KindRoot].
+// Identity implements [Store]. The root ARN of one of the store's own
+// accounts (see [MemoryStore.PutAccount]) resolves to an identity of kind
+// [KindRoot]; any other root ARN is not found. A user or role ARN resolves
+// to the user or role of that name in its account, whatever the path it is
+// written with, and an STS assumed-role ARN to the role of that name; the
+// identity returned has the entity's own ARN.
 func (s *MemoryStore) Identity(_ context.Context, a arn.ARN) (Identity, error) {
-	if a.Type() == arn.TypeRoot {
-		return rootIdentity(a), nil
-	}
 	s.mu.RLock()
-	id, ok := s.identities[a]
-	s.mu.RUnlock()
-	if !ok {
-		return Identity{}, notFound("identity", a.String())
+	defer s.mu.RUnlock()
+	switch a.Type() {
+	case arn.TypeRoot:
+		if s.accounts[account{a.Partition, a.Account}] {
+			return rootIdentity(a), nil
+		}
+	case arn.TypeAssumedRole:
+		name, _, err := assumedRoleName(a)
+		if err != nil {
+			return Identity{}, err
+		}
+		if role, ok := s.names[entityName{account{a.Partition, a.Account}, arn.TypeRole, name}]; ok {
+			return s.identities[role], nil
+		}
+	case arn.TypeUser, arn.TypeRole:
+		if e, ok := s.names[nameOf(a)]; ok {
+			return s.identities[e], nil
+		}
 	}
-	return id, nil
+	return Identity{}, notFound("identity", a.String())
+}
+
+// PutAccount makes an account one of the store's own: its root resolves
+// (and is always allowed by an [Authorizer]), and built-in policies may be
+// written in its partition (arn:{partition}:iam::astran:policy/{name}).
+// Putting a user or role registers its account too. The root of any other
+// account is an unknown caller.
+func (s *MemoryStore) PutAccount(partition, accountID string) error {
+	if _, err := arn.Root(partition, accountID); err != nil {
+		return invalid("account %q in partition %q: %v", accountID, partition, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.accounts[account{partition, accountID}] {
+		s.accounts[account{partition, accountID}] = true
+		s.changed()
+	}
+	return nil
+}
+
+// ownPartitionLocked reports whether one of the store's accounts is in
+// partition p. s.mu must be held.
+func (s *MemoryStore) ownPartitionLocked(p string) bool {
+	for a := range s.accounts {
+		if a.partition == p {
+			return true
+		}
+	}
+	return false
 }
 
 func rootIdentity(a arn.ARN) Identity {
@@ -157,8 +220,8 @@ func (s *MemoryStore) ManagedPolicy(_ context.Context, policyARN arn.ARN) (polic
 }
 
 func (s *MemoryStore) managedLocked(p arn.ARN) (policy.Policy, error) {
-	if bp, ok := builtinPolicy(p); ok {
-		return bp, nil
+	if builtin.IsBuiltin(p) {
+		return builtinPolicy(p, s.ownPartitionLocked)
 	}
 	mp, ok := s.managed[p]
 	if !ok {
@@ -239,6 +302,12 @@ func (s *MemoryStore) putIdentity(id Identity, kind Kind, typ arn.ResourceType) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	n := nameOf(id.ARN)
+	if other, ok := s.names[n]; ok && other != id.ARN {
+		return fmt.Errorf("principal: %s %s: %s has the same name in the account: %w", kind, id.ARN, other, ErrConflict)
+	}
+	s.names[n] = id.ARN
+	s.accounts[n.account] = true
 	s.identities[id.ARN] = id
 	s.changed()
 	return nil
@@ -266,6 +335,7 @@ func (s *MemoryStore) deleteIdentity(a arn.ARN, typ arn.ResourceType) error {
 		return notFound(string(typ), a.String())
 	}
 	delete(s.identities, a)
+	delete(s.names, nameOf(a))
 	delete(s.members, a)
 	delete(s.attached, a)
 	delete(s.inline, a)
@@ -492,7 +562,8 @@ func (s *MemoryStore) AttachPolicy(entity, policyARN arn.ARN) error {
 	if !s.entityExistsLocked(entity) {
 		return notFound("entity", entity.String())
 	}
-	if _, err := s.managedLocked(policyARN); err != nil {
+	policyARN, err := s.policyARNLocked(policyARN)
+	if err != nil {
 		return err
 	}
 	if addTo(s.attached, entity, policyARN) {
@@ -501,10 +572,26 @@ func (s *MemoryStore) AttachPolicy(entity, policyARN arn.ARN) error {
 	return nil
 }
 
+// policyARNLocked returns the ARN under which a managed policy is kept: the
+// canonical ARN of a built-in, p itself for an existing customer policy.
+func (s *MemoryStore) policyARNLocked(p arn.ARN) (arn.ARN, error) {
+	pol, err := s.managedLocked(p)
+	if err != nil {
+		return arn.ARN{}, err
+	}
+	if builtin.IsBuiltin(p) {
+		return arn.Parse(pol.ID)
+	}
+	return p, nil
+}
+
 // DetachPolicy detaches a managed policy from a user, group or role.
 func (s *MemoryStore) DetachPolicy(entity, policyARN arn.ARN) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if c, err := s.policyARNLocked(policyARN); err == nil {
+		policyARN = c
+	}
 	if !removeFrom(s.attached, entity, policyARN) {
 		return notFound("attachment", policyARN.String()+" on "+entity.String())
 	}
@@ -555,7 +642,8 @@ func (s *MemoryStore) SetPermissionsBoundary(entity, policyARN arn.ARN) error {
 		return notFound("identity", entity.String())
 	}
 	if policyARN != (arn.ARN{}) {
-		if _, err := s.managedLocked(policyARN); err != nil {
+		var err error
+		if policyARN, err = s.policyARNLocked(policyARN); err != nil {
 			return err
 		}
 	}

@@ -68,7 +68,7 @@ func TestMemoryStore_crud(t *testing.T) {
 		assert.NotNil(t, p.Document, p.ID)
 	}
 	assert.Equal(t, []string{pa.String(), "arn:astran:iam::astran:policy/AstranAdmin",
-		"arn:demo:iam::astran:policy/AstranS3ReadOnlyAccess", "user/dev/bob@astran.io/inline/Inline"}, ids)
+		"arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess", "user/dev/bob@astran.io/inline/Inline"}, ids)
 
 	require.ErrorIs(t, s.DeletePolicy(pa), principal.ErrConflict, "attached")
 	require.ErrorIs(t, s.PutPolicy(arn.MustParse("arn:astran:iam::astran:policy/AstranAdmin"), doc), principal.ErrBuiltin)

@@ -2,6 +2,8 @@ package principal
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/builtin"
@@ -15,7 +17,11 @@ import (
 // [IAMStore] reads live IAM through a cache.
 type Store interface {
 	// Identity returns the user, role or root named by a. It returns an
-	// error wrapping ErrNotFound when there is no such identity.
+	// error wrapping ErrNotFound when there is no such identity. A user or
+	// role ARN must match exactly (path included); an STS assumed-role ARN
+	// (which carries no path) names the role of that name in its account.
+	// A root ARN resolves, to [KindRoot], only for the store's own
+	// account(s): the root of any other account or partition is not found.
 	Identity(ctx context.Context, a arn.ARN) (Identity, error)
 	// Session returns the STS session with the given access key ID, or an
 	// error wrapping ErrNotFound.
@@ -27,8 +33,10 @@ type Store interface {
 	// version) followed by inline policies. Each policy's ID is its ARN,
 	// or "{entity resource}/inline/{name}" for inline policies.
 	Policies(ctx context.Context, entity arn.ARN) ([]policy.Policy, error)
-	// ManagedPolicy returns the default version of a managed policy,
-	// built-ins included (arn:{any}:iam::astran:policy/{name}).
+	// ManagedPolicy returns the default version of a managed policy. A
+	// built-in is accepted only as arn:astran:iam::astran:policy/{name} or
+	// in the store's own partition, and returned with its canonical ARN as
+	// ID; every other spelling in account "astran" is not found.
 	ManagedPolicy(ctx context.Context, policyARN arn.ARN) (policy.Policy, error)
 	// Generation returns a number that changes whenever the content the
 	// store serves may have changed. Callers cache derived data keyed by it.
@@ -42,15 +50,35 @@ func InlinePolicyID(entity arn.ARN, name string) string {
 	return entity.Resource + "/inline/" + name
 }
 
-// builtinPolicy resolves a built-in policy ARN in either partition.
-func builtinPolicy(p arn.ARN) (policy.Policy, bool) {
-	if p.Account != builtin.Account || p.Type() != arn.TypePolicy {
-		return policy.Policy{}, false
+// builtinPolicy resolves p, an ARN in Astran's built-in account, to the
+// built-in policy it names, with the canonical ARN as ID. It accepts only
+// the canonical spelling and the spelling in a partition that own reports
+// as the store's own ([builtin.Canonical]); any other spelling is not found.
+func builtinPolicy(p arn.ARN, own func(partition string) bool) (policy.Policy, error) {
+	part := ""
+	if own(p.Partition) {
+		part = p.Partition
 	}
-	bp, ok := builtin.Policy(p.Name())
-	if !ok {
-		return policy.Policy{}, false
+	c, err := builtin.Canonical(p, part)
+	if err == nil && c.Type() == arn.TypePolicy {
+		if bp, ok := builtin.Policy(c.Name()); ok {
+			return bp, nil
+		}
 	}
-	bp.ID = p.String()
-	return bp, true
+	if err == nil {
+		err = fmt.Errorf("%s is not a policy", c)
+	}
+	return policy.Policy{}, fmt.Errorf("%w: %w", notFound("policy", p.String()), err)
+}
+
+// assumedRoleName returns the role name and session name of an STS
+// assumed-role ARN, arn:{partition}:sts::{account}:assumed-role/{role}/{session}.
+// The ARN carries no path: IAM role names are unique per account.
+func assumedRoleName(a arn.ARN) (role, session string, err error) {
+	rest := strings.TrimPrefix(a.Resource, "assumed-role/")
+	role, session, ok := strings.Cut(rest, "/")
+	if !ok || role == "" || session == "" || a.Account == "" {
+		return "", "", fmt.Errorf("principal: assumed-role ARN %s: %w", a, ErrInvalid)
+	}
+	return role, session, nil
 }

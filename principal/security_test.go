@@ -1,0 +1,207 @@
+package principal_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/principal"
+)
+
+// Attacks on the authorization boundary (issue 12). Each test names the
+// attack it defends against.
+
+const otherAccount = "99999999-0000-4000-8000-000000000000"
+
+// TestSecurity_builtinAdminInForeignPartitionGrantsNothing: a built-in
+// written in a partition that is neither "astran" nor the store's own
+// (arn:x:iam::astran:policy/AstranAdmin) must not resolve to the built-in,
+// so that it can neither be attached nor grant anything.
+func TestSecurity_builtinAdminInForeignPartitionGrantsNothing(t *testing.T) {
+	ctx := context.Background()
+	s := principal.NewMemoryStore()
+	mallory := arn.MustParse(acctARN + "user/mallory@astran.io")
+	require.NoError(t, s.PutUser(principal.Identity{ARN: mallory}))
+
+	for _, spelling := range []string{
+		"arn:x:iam::astran:policy/AstranAdmin",
+		"arn:aws:iam::astran:policy/AstranAdmin",
+		"arn:astran:iam:eu-west-1:astran:policy/AstranAdmin",
+		"arn:astran:iam::astran:policy/team/AstranAdmin",
+	} {
+		foreign := arn.MustParse(spelling)
+		_, err := s.ManagedPolicy(ctx, foreign)
+		require.ErrorIs(t, err, principal.ErrNotFound, spelling)
+		require.Error(t, s.AttachPolicy(mallory, foreign), spelling)
+		require.Error(t, s.SetPermissionsBoundary(mallory, foreign), spelling)
+	}
+	authz := principal.NewAuthorizer(s)
+	res, err := authz.Authorize(ctx, principal.Caller{ARN: mallory}, "iam:CreateUser", "*", policy.Context{})
+	require.NoError(t, err)
+	assert.False(t, res.Allowed())
+
+	// The accepted spellings resolve to the canonical ARN.
+	for _, spelling := range []string{"arn:astran:iam::astran:policy/AstranAdmin", "arn:demo:iam::astran:policy/AstranAdmin"} {
+		p, err := s.ManagedPolicy(ctx, arn.MustParse(spelling))
+		require.NoError(t, err, spelling)
+		assert.Equal(t, "arn:astran:iam::astran:policy/AstranAdmin", p.ID, spelling)
+	}
+
+	// A live store whose IAM lists the foreign spelling as attached does
+	// not grant the built-in either.
+	f := newFakeIAM()
+	f.seed()
+	f.attached["user/alice@astran.io"] = []types.AttachedPolicy{{PolicyArn: aws.String("arn:x:iam::astran:policy/AstranAdmin")}}
+	live := principal.NewAuthorizer(newIAMStore(f, &clock{now: fixedNow}, nil))
+	res, err = live.Authorize(ctx, user("alice@astran.io"), "iam:CreateUser", "*", policy.Context{})
+	assert.Error(t, err)
+	assert.False(t, res.Allowed())
+}
+
+// TestSecurity_rootOfAnotherAccountIsNotRoot: a Caller built from a claim
+// or header naming the root of another account, or of this account in
+// another partition, must not get the root bypass: it is an unknown caller.
+func TestSecurity_rootOfAnotherAccountIsNotRoot(t *testing.T) {
+	ctx := context.Background()
+	s, authz := newAuthz(t)
+	own := arn.MustParse(acctARN + "root")
+	res, err := authz.Authorize(ctx, principal.Caller{ARN: own}, "iam:CreateUser", "*", policy.Context{})
+	require.NoError(t, err)
+	require.True(t, res.Allowed(), "the store's own root keeps the bypass")
+
+	foreign := []string{
+		"arn:demo:iam::" + otherAccount + ":root",
+		"arn:x:iam::" + account + ":root",
+		"arn:astran:iam::astran:root",
+	}
+	for _, r := range foreign {
+		a := arn.MustParse(r)
+		_, err := s.Identity(ctx, a)
+		require.ErrorIs(t, err, principal.ErrNotFound, "store must refuse %s", r)
+		res, err := authz.Authorize(ctx, principal.Caller{ARN: a}, "iam:CreateUser", "*", policy.Context{})
+		assert.True(t, principal.IsCallerError(err), "%s: %v", r, err)
+		assert.False(t, res.Allowed(), r)
+
+		// A session standing for that root is refused too.
+		require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAROOT", Identity: a}))
+		res, err = authz.Authorize(ctx, key("ASIAROOT"), "iam:CreateUser", "*", policy.Context{})
+		assert.True(t, principal.IsCallerError(err), "session of %s: %v", r, err)
+		assert.False(t, res.Allowed(), r)
+	}
+
+	// The live store knows only its configured account.
+	f := newFakeIAM()
+	live := principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) { o.Partition, o.Account = "demo", account })
+	_, err = live.Identity(ctx, own)
+	require.NoError(t, err)
+	for _, r := range foreign {
+		_, err := live.Identity(ctx, arn.MustParse(r))
+		require.ErrorIs(t, err, principal.ErrNotFound, r)
+	}
+	unconfigured := principal.NewIAMStore(f)
+	_, err = unconfigured.Identity(ctx, own)
+	require.ErrorIs(t, err, principal.ErrNotFound, "no account configured: no root")
+}
+
+// TestSecurity_revokedPermissionOutlivesAnOutage: during an IAM outage the
+// live store serves its last answer at most MaxStale (15 minutes by
+// default), then fails closed, so a revoked permission does not stay
+// granted for the length of the outage.
+func TestSecurity_revokedPermissionOutlivesAnOutage(t *testing.T) {
+	ctx := context.Background()
+	f, c, s, authz := liveAlice(t)
+	alice := user("alice@astran.io")
+
+	f.fail.Store(true)
+	c.Advance(5 * time.Minute)
+	res, err := authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
+	require.NoError(t, err, "a short outage is bridged")
+	require.True(t, res.Allowed())
+
+	c.Advance(11 * time.Minute)
+	res, err = authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
+	require.ErrorIs(t, err, principal.ErrStale, "16 minutes without IAM: fail closed")
+	assert.False(t, res.Allowed())
+	_, err = s.Identity(ctx, alice.ARN)
+	require.ErrorIs(t, err, errOutage, "the value is gone: IAM's error, no data")
+}
+
+// TestSecurity_revokedReaderCredentialsAreNotAnOutage: when IAM refuses the
+// store's own credentials (revoked, expired, denied), that is an answer,
+// not an outage: the store stops serving what it cached.
+func TestSecurity_revokedReaderCredentialsAreNotAnOutage(t *testing.T) {
+	for _, code := range []string{"AccessDenied", "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch"} {
+		t.Run(code, func(t *testing.T) {
+			ctx := context.Background()
+			f, c, s, authz := liveAlice(t)
+			alice := user("alice@astran.io")
+
+			f.failErr.Store(error(&smithy.GenericAPIError{Code: code, Message: "denied"}))
+			f.fail.Store(true)
+			c.Advance(2 * time.Minute)
+			res, err := authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
+			require.Error(t, err)
+			assert.False(t, res.Allowed())
+			assert.Zero(t, s.Stats().Stale, "nothing served stale")
+		})
+	}
+}
+
+// TestSecurity_assumedRoleOfRoleWithPathResolves: an assumed-role ARN
+// carries no path; its session must resolve to the role of that name in
+// the account, whatever the role's path, and be authorized by the role's
+// policies.
+func TestSecurity_assumedRoleOfRoleWithPathResolves(t *testing.T) {
+	ctx := context.Background()
+	s := principal.NewMemoryStore()
+	role := arn.MustParse(acctARN + "role/team/ci")
+	require.NoError(t, s.PutRole(principal.Identity{ARN: role}))
+	require.NoError(t, s.PutInlinePolicy(role, "read", mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)))
+	assumed := arn.MustParse("arn:demo:sts::" + account + ":assumed-role/ci/s1")
+	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIACI", Identity: assumed, Name: "s1"}))
+	authz := principal.NewAuthorizer(s)
+
+	for _, c := range []principal.Caller{{ARN: assumed}, key("ASIACI")} {
+		res, err := authz.Authorize(ctx, c, "s3:GetObject", "*", policy.Context{})
+		require.NoError(t, err, c.String())
+		assert.True(t, res.Allowed(), c.String())
+		res, err = authz.Authorize(ctx, c, "s3:PutObject", "*", policy.Context{})
+		require.NoError(t, err, c.String())
+		assert.False(t, res.Allowed(), c.String())
+	}
+	id, err := s.Identity(ctx, assumed)
+	require.NoError(t, err)
+	assert.Equal(t, role, id.ARN, "the role's own ARN, with its path")
+
+	require.ErrorIs(t, s.PutRole(principal.Identity{ARN: arn.MustParse(acctARN + "role/ci")}), principal.ErrConflict,
+		"role names are unique per account")
+	_, err = s.Identity(ctx, arn.MustParse("arn:demo:sts::"+otherAccount+":assumed-role/ci/s1"))
+	require.ErrorIs(t, err, principal.ErrNotFound, "names are unique per account only")
+}
+
+type discard struct{}
+
+func (*discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// liveAlice returns a live store over a seeded fake IAM on a fake clock, and
+// an authorizer that has already allowed alice once (her data is cached).
+func liveAlice(t *testing.T) (*fakeIAM, *clock, *principal.IAMStore, *principal.Authorizer) {
+	t.Helper()
+	f := newFakeIAM()
+	f.seed()
+	c := &clock{now: fixedNow}
+	s := principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) { o.Now = c.Now; o.Logger = newTextLogger(new(discard)) })
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = c.Now })
+	res, err := authz.Authorize(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
+	require.NoError(t, err)
+	require.True(t, res.Allowed())
+	return f, c, s, authz
+}
