@@ -1,8 +1,13 @@
 package emulator
 
 import (
+	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"time"
 )
 
 const redacted = "REDACTED"
@@ -24,6 +29,41 @@ func (o Options) String() string {
 
 // GoString is String, so %#v redacts too.
 func (o Options) GoString() string { return o.String() }
+
+// Format implements fmt.Formatter: every verb prints the redacted String
+// (without it, %d or %t would print the fields).
+func (o Options) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", o.String())
+		return
+	}
+	io.WriteString(f, o.String())
+}
+
+// redactedOptions is Options as encoders see it: secrets redacted, no clock.
+type redactedOptions struct {
+	Partition, Account, Addr, UserPassword, RootEmail, RootPassword string
+	RootAccessKeyID, RootSecretAccessKey, VirtualHostDomain         string
+	SessionDuration                                                 time.Duration
+}
+
+func (o Options) redacted() redactedOptions {
+	return redactedOptions{o.Partition, o.Account, o.Addr, redact(o.UserPassword), o.RootEmail, redact(o.RootPassword),
+		o.RootAccessKeyID, redact(o.RootSecretAccessKey), o.VirtualHostDomain, o.SessionDuration}
+}
+
+// MarshalJSON encodes the options with the secrets redacted.
+func (o Options) MarshalJSON() ([]byte, error) { return json.Marshal(o.redacted()) }
+
+// MarshalXML encodes the options with the secrets redacted.
+func (o Options) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return e.EncodeElement(o.redacted(), start)
+}
+
+// GobEncode fails: encoding/gob would write the secrets in clear.
+func (Options) GobEncode() ([]byte, error) {
+	return nil, errors.New("emulator: Options hold secrets and are not gob-encoded")
+}
 
 // LogValue implements slog.LogValuer without the secrets.
 func (o Options) LogValue() slog.Value {
