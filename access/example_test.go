@@ -35,3 +35,25 @@ func ExampleAnalyzer_WhoCan() {
 	// user/bob@astran.io by arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess S3ReadOnly (group readers)
 	// user/eve@astran.io by arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess S3ReadOnly (group readers)
 }
+
+func ExampleAnalyzer_Escalations() {
+	store := principal.NewMemoryStore()
+	if err := store.ApplyFixture("example", []byte(exampleFixture)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	paths, err := access.New(store).Escalations(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range paths {
+		fmt.Println(p.Identity.Resource, "gains", p.Gains)
+		for _, s := range p.Steps {
+			fmt.Printf("  %s %s %s (allowed by %s)\n", s.Action, s.Params["UserName"], s.Params["PolicyArn"], s.AllowedBy[0])
+		}
+	}
+	// Output:
+	// user/eve@astran.io gains AstranAdmin attached to user/eve@astran.io
+	//   iam:AttachUserPolicy eve@astran.io arn:astran:iam::astran:policy/AstranAdmin (allowed by user/eve@astran.io/inline/Self statement 0)
+}

@@ -1,0 +1,73 @@
+package access_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/astran-oss/astran-go/access"
+	"github.com/astran-oss/astran-go/principal/principaltest"
+)
+
+func pathLines(ps []access.Path) string {
+	var out []string
+	for _, p := range ps {
+		var steps []string
+		for _, s := range p.Steps {
+			line := fmt.Sprintf("%s %s", s.Action, strings.TrimPrefix(s.Resource, "arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:"))
+			if s.Conditional {
+				line += " (conditional)"
+			}
+			steps = append(steps, line)
+		}
+		out = append(out, fmt.Sprintf("%s: %s => %s", p.Identity.Resource, strings.Join(steps, ", "), p.Gains))
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestEscalations(t *testing.T) {
+	store := principaltest.LoadFixture(t, "testdata/escalation.json")
+	ps, err := access.New(store).Escalations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join([]string{
+		"role/deployer: iam:PutRolePolicy role/deployer => an inline policy allowing everything on role/deployer",
+		"user/eve@astran.io: iam:AttachUserPolicy user/eve@astran.io => AstranAdmin attached to user/eve@astran.io",
+		"user/frank@astran.io: iam:PutGroupPolicy group/ops => an inline policy allowing everything through group ops",
+		"user/gina@astran.io: iam:AddUserToGroup group/admins => the permissions of group admins",
+		"user/hank@astran.io: iam:CreatePolicyVersion policy/HankPolicy => a new default version of policy/HankPolicy allowing everything",
+		"user/ivan@astran.io: iam:DeleteUserPermissionsBoundary user/ivan@astran.io => no permissions boundary on user/ivan@astran.io",
+		"user/judy@astran.io: iam:CreateAccessKey user/eve@astran.io, iam:AttachUserPolicy user/eve@astran.io => AstranAdmin attached to user/eve@astran.io",
+		"user/nina@astran.io: iam:AttachUserPolicy user/nina@astran.io (conditional) => AstranAdmin attached to user/nina@astran.io",
+		"user/olga@astran.io: iam:CreateOpenIDConnectProvider oidc-provider/idp.escalation.example, iam:UpdateAssumeRolePolicy role/admin-role, sts:AssumeRoleWithWebIdentity role/admin-role => administrator access as role/admin-role",
+	}, "\n")
+	if got := pathLines(ps); got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestEscalations_none(t *testing.T) {
+	store := principaltest.LoadFixture(t, "testdata/none.json")
+	ps, err := access.New(store).Escalations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 0 {
+		t.Fatalf("paths in a store without escalation:\n%s", pathLines(ps))
+	}
+}
+
+// TestEscalations_groupDeny: a user allowed everything but denied by a
+// group's customer-managed policy escalates by rewriting that policy.
+func TestEscalations_groupDeny(t *testing.T) {
+	ps, err := access.New(principaltest.LoadFixture(t, "testdata/basic.json")).Escalations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "user/alice@astran.io: iam:CreatePolicyVersion policy/DenyDelete => a new default version of policy/DenyDelete allowing everything"
+	if got := pathLines(ps); got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
