@@ -39,18 +39,6 @@ import (
 	awsarn "github.com/aws/aws-sdk-go-v2/aws/arn"
 )
 
-// BuiltinAccount is the account of Astran's built-in policies and groups.
-//
-// Deprecated: use builtin.Account (package
-// github.com/astran-oss/astran-go/builtin), the one home of the built-ins.
-const BuiltinAccount = "astran"
-
-// BuiltinPartition is the partition of Astran's built-in policies and groups.
-//
-// Deprecated: use builtin.Partition (package
-// github.com/astran-oss/astran-go/builtin), the one home of the built-ins.
-const BuiltinPartition = "astran"
-
 // Sentinel errors, one per category. Every error returned by this package
 // wraps exactly one of them; test with [errors.Is].
 var (

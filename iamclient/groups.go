@@ -163,7 +163,7 @@ func (c *Client) RemoveUserFromGroup(ctx context.Context, group, email string) e
 }
 
 // AttachGroupPolicy attaches the managed policy policyARN (a customer policy
-// or a built-in such as BuiltinPolicyARN(AstranAdmin)) to the group. The
+// or a built-in such as builtin.PolicyARN(builtin.AstranAdmin)) to the group. The
 // policies of built-in groups cannot be changed: [ErrBuiltin].
 func (c *Client) AttachGroupPolicy(ctx context.Context, group string, policyARN arn.ARN) error {
 	const op = "AttachGroupPolicy"

@@ -157,9 +157,6 @@
 //
 // # Built-in policies
 //
-// [Builtin] returns the documents of Astran's five built-in policies
-// ([AstranAdmin], [AstranKitCreator], [AstranStandardUser],
-// [AstranIntegration], [AstranS3ReadOnlyAccess]). Astran publishes their
-// purpose, not their text: these documents are derived from the published
-// descriptions, so prefer the live document from IAM when one is available.
+// The documents of Astran's built-in policies (AstranAdmin, ...), their
+// names and ARNs live in package [github.com/astran-oss/astran-go/builtin].
 package policy

@@ -129,20 +129,6 @@ func ExampleSet_Evaluate_trustPolicy() {
 	// ImplicitDeny
 }
 
-func ExampleBuiltinPolicy() {
-	p, _ := policy.BuiltinPolicy(policy.AstranS3ReadOnlyAccess)
-	set := policy.MustCompile([]policy.Policy{p})
-	for _, action := range []string{"s3:GetObject", "s3:PutObject"} {
-		res := set.Evaluate(&policy.Request{Action: action, Resource: "arn:demo:s3:::bucket/key"})
-		fmt.Println(action, res.Decision)
-	}
-	fmt.Println(p.ID)
-	// Output:
-	// s3:GetObject Allow
-	// s3:PutObject ImplicitDeny
-	// arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess
-}
-
 func ExampleDocument_MarshalJSON() {
 	doc := &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{
 		Sid: "Read", Effect: policy.EffectAllow, Action: []string{"s3:GetObject"}, Resource: []string{"arn:demo:s3:::b/*"},

@@ -117,58 +117,6 @@ func TestResult_JSON(t *testing.T) {
 	}
 }
 
-func TestBuiltin(t *testing.T) {
-	names := policy.BuiltinNames()
-	if !slices.Equal(names, []string{"AstranAdmin", "AstranKitCreator", "AstranStandardUser", "AstranIntegration", "AstranS3ReadOnlyAccess"}) {
-		t.Fatalf("names = %v", names)
-	}
-	if _, ok := policy.Builtin("Nope"); ok {
-		t.Fatal("unknown builtin")
-	}
-	if _, ok := policy.BuiltinPolicy("Nope"); ok {
-		t.Fatal("unknown builtin policy")
-	}
-	// The copy is the caller's.
-	d, _ := policy.Builtin(policy.AstranAdmin)
-	d.Statements[0].Action[0] = "changed"
-	d2, _ := policy.Builtin(policy.AstranAdmin)
-	if d2.Statements[0].Action[0] == "changed" {
-		t.Fatal("Builtin shares its document")
-	}
-	type check struct {
-		action string
-		want   policy.Decision
-	}
-	const res = "arn:demo:s3:::bucket/key"
-	cases := map[string][]check{
-		policy.AstranAdmin: {{"s3:DeleteBucket", policy.Allow}, {"iam:CreateUser", policy.Allow},
-			{"sts:AssumeRole", policy.Allow}, {"ck:DeleteKit", policy.Allow}, {"ec2:RunInstances", policy.ImplicitDeny}},
-		policy.AstranKitCreator: {{"ck:CreateKit", policy.Allow}, {"ck:UpdateKit", policy.Allow}, {"s3:PutObject", policy.Allow},
-			{"ck:DeleteKit", policy.ImplicitDeny}, {"s3:DeleteObject", policy.ImplicitDeny}, {"iam:CreateUser", policy.ImplicitDeny}},
-		policy.AstranStandardUser: {{"ck:GetKit", policy.Allow}, {"s3:GetObject", policy.Allow}, {"ck:UploadChecklistData", policy.Allow},
-			{"s3:PutObject", policy.ImplicitDeny}, {"ck:UpdateKit", policy.ImplicitDeny}, {"s3:DeleteObject", policy.ImplicitDeny}},
-		policy.AstranIntegration: {{"iam:CreateAccessKey", policy.Allow}, {"iam:ListAccessKeys", policy.Allow}, {"s3:PutObject", policy.Allow},
-			{"iam:DeleteAccessKey", policy.ImplicitDeny}, {"s3:DeleteObject", policy.ImplicitDeny}},
-		policy.AstranS3ReadOnlyAccess: {{"s3:GetObject", policy.Allow}, {"s3:ListBucket", policy.Allow}, {"s3:ListAllMyBuckets", policy.Allow},
-			{"s3:PutObject", policy.ImplicitDeny}, {"ck:GetKit", policy.ImplicitDeny}},
-	}
-	for _, name := range names {
-		p, ok := policy.BuiltinPolicy(name)
-		if !ok || p.ID != "arn:astran:iam::astran:policy/"+name {
-			t.Fatalf("%s: %+v", name, p)
-		}
-		if err := p.Document.Validate(); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		set := policy.MustCompile([]policy.Policy{p})
-		for _, c := range cases[name] {
-			if got := set.Evaluate(&policy.Request{Action: c.action, Resource: res}).Decision; got != c.want {
-				t.Errorf("%s %s: %v, want %v", name, c.action, got, c.want)
-			}
-		}
-	}
-}
-
 func TestCompile_errors(t *testing.T) {
 	_, err := policy.Compile([]policy.Policy{{ID: "a", Document: &policy.Document{Version: policy.Version2012,
 		Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{"*"}, Resource: []string{"*"}}}}}, {ID: "b"}})

@@ -229,6 +229,15 @@ func (s *IAMStore) get(ctx context.Context, key string, fetch func(context.Conte
 		return item.val, nil
 	}
 	ch := s.sf.DoChan(key, func() (any, error) {
+		// A refresh that finished between the cache read above and this
+		// call has already stored a fresh value: use it.
+		s.mu.Lock()
+		item := s.cache[key]
+		s.mu.Unlock()
+		if item != nil && s.opts.Now().Sub(item.fetched) < s.opts.TTL {
+			s.hits.Add(1)
+			return item.val, nil
+		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.FetchTimeout)
 		defer cancel()
 		return s.refresh(fctx, key, fetch)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 )
 
 // MaxPolicyVersions is how many versions a managed policy keeps.
@@ -25,7 +26,7 @@ func (c *iamCall) policyExistsLocked(p string) bool {
 	if err != nil {
 		return false
 	}
-	if a.Account == arn.BuiltinAccount && a.Type() == arn.TypePolicy {
+	if a.Account == builtin.Account && a.Type() == arn.TypePolicy {
 		_, ok := c.s.Engine.Builtin(a.Name())
 		return ok
 	}
@@ -103,7 +104,7 @@ func (c *iamCall) policyViewLocked(p string) (policyView, bool) {
 	if err != nil {
 		return policyView{}, false
 	}
-	if a.Account == arn.BuiltinAccount && a.Type() == arn.TypePolicy {
+	if a.Account == builtin.Account && a.Type() == arn.TypePolicy {
 		if _, ok := c.s.Engine.Builtin(a.Name()); !ok {
 			return policyView{}, false
 		}
@@ -235,7 +236,7 @@ func listPolicies(c *iamCall) *APIError {
 	var views []policyView
 	if scope != "Local" {
 		for _, n := range c.s.Engine.BuiltinNames() {
-			if v, ok := c.policyViewLocked("arn:" + arn.BuiltinPartition + ":iam::" + arn.BuiltinAccount + ":policy/" + n); ok {
+			if v, ok := c.policyViewLocked("arn:" + builtin.Partition + ":iam::" + builtin.Account + ":policy/" + n); ok {
 				views = append(views, v)
 			}
 		}

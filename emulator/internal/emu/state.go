@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 )
 
 // APIError is an AWS-style error: HTTP status, code and message.
@@ -371,7 +372,7 @@ func sortedValues[T any](m map[string]T) []T {
 // partition, or the ARN itself.
 func BuiltinKey(policyARN string) string {
 	a, err := arn.Parse(policyARN)
-	if err == nil && a.Account == arn.BuiltinAccount && a.Type() == arn.TypePolicy {
+	if err == nil && a.Account == builtin.Account && a.Type() == arn.TypePolicy {
 		return "builtin:" + a.Name()
 	}
 	return policyARN

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/emulator/internal/oidc"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 )
@@ -108,7 +109,7 @@ func (s *Services) loginWithWebIdentity(get func(string) string, form map[string
 	if name == "" {
 		name = claims.Email
 	}
-	src, _ := arn.OIDCProvider(s.State.Partition, arn.BuiltinAccount, claims.Issuer)
+	src, _ := arn.OIDCProvider(s.State.Partition, builtin.Account, claims.Issuer)
 	ses := s.newSession(identity, name, src.String(), d)
 	var x xw
 	x.open("LoginWithWebIdentityResponse")

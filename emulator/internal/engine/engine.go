@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/emulator/internal/emu"
 	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
@@ -142,8 +143,8 @@ func (s Store) Policies(ctx context.Context, entity arn.ARN) ([]policy.Policy, e
 
 // ManagedPolicy implements principal.Store.
 func (s Store) ManagedPolicy(_ context.Context, p arn.ARN) (policy.Policy, error) {
-	if p.Account == arn.BuiltinAccount && p.Type() == arn.TypePolicy {
-		bp, ok := policy.BuiltinPolicy(p.Name())
+	if p.Account == builtin.Account && p.Type() == arn.TypePolicy {
+		bp, ok := builtin.Policy(p.Name())
 		if !ok {
 			return policy.Policy{}, notFound("policy", p.String())
 		}
@@ -190,7 +191,7 @@ func (e *Engine) ParsePolicy(raw string) (any, error) {
 
 // Builtin implements emu.Engine.
 func (e *Engine) Builtin(name string) (string, bool) {
-	doc, ok := policy.Builtin(name)
+	doc, ok := builtin.Document(name)
 	if !ok {
 		return "", false
 	}
@@ -202,7 +203,7 @@ func (e *Engine) Builtin(name string) (string, bool) {
 }
 
 // BuiltinNames implements emu.Engine.
-func (e *Engine) BuiltinNames() []string { return policy.BuiltinNames() }
+func (e *Engine) BuiltinNames() []string { return builtin.PolicyNames() }
 
 // Authorize implements emu.Engine.
 func (e *Engine) Authorize(ctx context.Context, req emu.AuthRequest) (bool, error) {
