@@ -13,42 +13,203 @@ func (r ResourceType) MayMatch(p string) bool {
 	if !r.IsValid() {
 		return false
 	}
-	format := r.data().arn
+	f := &compiled[r.i-1]
 	// Most patterns name the first five segments literally: compare those
 	// segment by segment, and match only the resource segments.
+	rest := p
 	for seg := 0; seg < 5; seg++ {
-		pc, fc := strings.IndexByte(p, ':'), strings.IndexByte(format, ':')
-		if pc < 0 || fc < 0 || strings.ContainsAny(p[:pc], "*?$") {
-			return mayMatch(p, format)
+		c := strings.IndexByte(rest, ':')
+		if c < 0 || hasMeta(rest[:c]) {
+			return mayMatch(p, &f.all)
 		}
-		if !mayMatch(p[:pc], format[:fc]) {
+		if !f.segs[seg].matches(rest[:c]) {
 			return false
 		}
-		p, format = p[pc+1:], format[fc+1:]
+		rest = rest[c+1:]
 	}
-	return mayMatch(p, format)
+	return mayMatch(rest, &f.res)
+}
+
+// compiledFormat is an ARN format split for MayMatch.
+type compiledFormat struct {
+	segs     [5]segment
+	res, all machine
+}
+
+// machine is an ARN format (or its resource segment) compiled for walk:
+// state bit 2j is "before token j", 2j+1 "inside placeholder j, one byte
+// or more read"; the masks say which states read a byte.
+type machine struct {
+	tokens []token
+	// lit[c]: the states before a literal token c; litAny all of them.
+	lit    [128]uint64
+	litAny uint64
+	// phBefore and phInside by byte class (other, ':', '/'): the states
+	// before or inside a placeholder that allows it; phAny* for any byte.
+	phBefore, phInside [3]uint64
+	phAnyB, phAnyI     uint64
+	inside, final      uint64
+}
+
+func byteClass(c byte) int {
+	switch c {
+	case ':':
+		return 1
+	case '/':
+		return 2
+	}
+	return 0
+}
+
+func compile(ft []token) machine {
+	mc := machine{tokens: ft, final: 1 << (2 * len(ft))}
+	for j, t := range ft {
+		b, in := uint64(1)<<(2*j), uint64(1)<<(2*j+1)
+		if t.class == 0 {
+			if t.lit < 128 {
+				mc.lit[t.lit] |= b
+			}
+			mc.litAny |= b
+			continue
+		}
+		mc.inside |= in
+		mc.phAnyB |= b
+		mc.phAnyI |= in
+		for cls, c := range [...]byte{'a', ':', '/'} {
+			if t.allows(c) {
+				mc.phBefore[cls] |= b
+				mc.phInside[cls] |= in
+			}
+		}
+	}
+	return mc
+}
+
+// step reads one byte c (any byte if any) from the states s.
+func (mc *machine) step(s uint64, c byte, any bool) uint64 {
+	var next uint64
+	if any {
+		next = (s&mc.litAny)<<2 | (s&mc.phAnyB)<<1 | s&mc.phAnyI
+	} else {
+		var lit uint64
+		if c < 128 {
+			lit = mc.lit[c]
+		}
+		cls := byteClass(c)
+		next = (s&lit)<<2 | (s&mc.phBefore[cls])<<1 | s&mc.phInside[cls]
+	}
+	return next | (next&mc.inside)<<1
+}
+
+// stars returns the states reachable from s by reading any text.
+func (mc *machine) stars(s uint64) uint64 {
+	for {
+		next := s | mc.step(s, 0, true)
+		if next == s {
+			return s
+		}
+		s = next
+	}
+}
+
+// segment is one of the first five segments of an ARN format: literal
+// text, or one placeholder of a class.
+type segment struct {
+	lit   string
+	class uint8
+}
+
+func (s segment) matches(v string) bool {
+	if s.class == 0 {
+		return v == s.lit
+	}
+	t := token{class: s.class}
+	for i := 0; i < len(v); i++ {
+		if !t.allows(v[i]) {
+			return false
+		}
+	}
+	return v != ""
+}
+
+var compiled = func() []compiledFormat {
+	out := make([]compiledFormat, len(resourceTypes))
+	for i := range resourceTypes {
+		f := &out[i]
+		format := resourceTypes[i].arn
+		f.all = compile(tokenize(format, nil))
+		for seg := 0; seg < 5; seg++ {
+			c := strings.IndexByte(format, ':')
+			s := format[:c]
+			if strings.HasPrefix(s, "${") && strings.IndexByte(s, '}') == len(s)-1 {
+				f.segs[seg] = segment{class: placeholderClass(s[2 : len(s)-1])}
+			} else {
+				f.segs[seg] = segment{lit: s}
+			}
+			format = format[c+1:]
+		}
+		f.res = compile(tokenize(format, nil))
+	}
+	return out
+}()
+
+func hasMeta(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '*' || c == '?' || c == '$' {
+			return true
+		}
+	}
+	return false
 }
 
 // mayMatch reports whether the pattern p and the format have a string in
-// common, exploring the pairs of positions in both.
-func mayMatch(p, format string) bool {
-	if !strings.ContainsAny(p, "*?$") {
-		if !strings.Contains(format, "${") {
-			return p == format
-		}
-		if strings.HasPrefix(format, "${") && strings.IndexByte(format, '}') == len(format)-1 {
-			// One placeholder: p must be text of its class.
-			t := token{class: placeholderClass(format[2 : len(format)-1])}
-			for i := 0; i < len(p); i++ {
-				if !t.allows(p[i]) {
-					return false
-				}
+// common.
+func mayMatch(p string, mc *machine) bool {
+	if len(mc.tokens) < 31 {
+		return walk(p, mc)
+	}
+	return product(p, mc.tokens)
+}
+
+// walk runs the pattern over the format, tracking the set of format
+// states reachable. A star (or a policy variable) takes every state
+// reachable by reading any text.
+func walk(p string, mc *machine) bool {
+	s := uint64(1)
+	for i := 0; i < len(p) && s != 0; i++ {
+		c := p[i]
+		switch {
+		case c == '*':
+			s = mc.stars(s)
+		case c == '$' && i+1 < len(p) && p[i+1] == '{':
+			end := strings.IndexByte(p[i:], '}')
+			if end < 0 {
+				s = mc.step(s, c, false)
+				continue
 			}
-			return p != ""
+			s = mc.stars(s)
+			i += end
+		default:
+			s = mc.step(s, c, c == '?' || c == 0)
 		}
 	}
-	var f [24]token
-	ft := tokenize(format, f[:0])
+	return s&mc.final != 0
+}
+
+// product explores the pairs of positions in the pattern and the format.
+func product(p string, ft []token) bool {
+	if !hasMeta(p) && len(ft) == len(p) {
+		lit := true
+		for i, t := range ft {
+			if t.class != 0 || t.lit != p[i] {
+				lit = false
+				break
+			}
+		}
+		if lit {
+			return true
+		}
+	}
 	var pbuf [128]ptoken
 	pt := ptokens(p, pbuf[:0])
 	n, m := len(pt), len(ft)
@@ -62,9 +223,8 @@ func mayMatch(p, format string) bool {
 	}
 	var stackBuf [64]int32
 	stack := stackBuf[:0]
-	idx := func(i, j, c int) int { return ((i*(m+1))+j)*2 + c }
 	push := func(i, j, c int) {
-		s := idx(i, j, c)
+		s := ((i*(m+1))+j)*2 + c
 		if seen[s/64]&(1<<(s%64)) != 0 {
 			return
 		}

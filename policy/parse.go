@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,16 +46,7 @@ func Parse(data []byte, opts ...func(*ParseOptions)) (*Document, error) {
 func parseSlow(data []byte, dialect Dialect) (*Document, error) {
 	root, err := jsontree.Parse(data, maxDepth)
 	if err != nil {
-		var se *jsontree.SyntaxError
-		if !errors.As(err, &se) {
-			return nil, &SyntaxError{Msg: err.Error(), Err: ErrSyntax, Line: 1, Column: 1}
-		}
-		line, col := jsontree.LineCol(data, se.Off)
-		cat := ErrSyntax
-		if se.Msg == jsontree.ErrDepth {
-			cat = ErrTooDeep
-		}
-		return nil, &SyntaxError{Offset: se.Off, Line: line, Column: col, Msg: se.Msg, Err: cat}
+		return nil, syntaxError(data, err)
 	}
 	d := decoder{data: data, v: validator{dialect: dialect}}
 	doc := d.document(&root)
