@@ -19,8 +19,12 @@ import (
 // maxCaseLine bounds one line of CASES.jsonl.
 const maxCaseLine = 64 << 20
 
-// maxCachedSets bounds the cache of compiled policy sets in a test run.
-const maxCachedSets = 4096
+// The cache of compiled policy sets of a test run holds at most
+// maxCachedSets sets whose policy texts add up to at most maxCachedBytes.
+const (
+	maxCachedSets  = 256
+	maxCachedBytes = 8 << 20
+)
 
 func (e *env) testCommand() *cobra.Command {
 	var f policyFlags
@@ -33,16 +37,21 @@ func (e *env) testCommand() *cobra.Command {
 
 The request has the format of "astran policy simulate --request". Blank lines
 are skipped. Each failing case is printed (line, name, expected and actual
-decision, matched statements), then a closing line "N passed, M failed".
+decision, matched statements). A line that is not a valid case (not JSON, an
+unknown field, an invalid policy, an unknown "expected") is an error, printed
+as "ERROR FILE:LINE:COLUMN: problem" (the column counts characters from the
+start of the line), and the run goes on. The closing line is
+"N passed, M failed", with ", K errors" when there are any.
 The file is streamed: it can be arbitrarily long, and lines arbitrarily large
 (up to 64 MiB). "-" reads standard input.
 
-Exit status: 0 if every case passed, 1 if any failed, 2 if the input cannot
-be read (the message names the line).`,
+Exit status: 0 if every case passed, 1 if any failed or was in error (an
+empty file is an error: "no test cases"), 2 if the input cannot be read or
+the command line is wrong.`,
 		Example: `  astran policy test rules.jsonl
   astran policy test --dialect aws exported-rules.jsonl
   generate-cases | astran policy test -`,
-		Args: cobra.ExactArgs(1),
+		Args: usageArgs(cobra.ExactArgs(1), "CASES.jsonl"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.runCases(&f, args[0])
 		},
@@ -51,101 +60,230 @@ be read (the message names the line).`,
 	return cmd
 }
 
+// docs is the raw JSON of a field holding policy documents, and the
+// offset of the field's value in its line.
+type docs struct {
+	raw json.RawMessage
+	off int
+}
+
 // testCase is one decoded line of CASES.jsonl.
 type testCase struct {
 	name     string
-	policies json.RawMessage // the raw "policies" array
+	policies docs // the "policies" array
 	request  policy.Request
 	expected policy.Decision
 }
 
-// decodeCase decodes one CASES.jsonl line.
+// decodeCase decodes one CASES.jsonl line. Errors are *inputError.
 func decodeCase(line []byte) (testCase, error) {
 	var tc testCase
 	var hasPolicies, hasRequest, hasExpected bool
-	dec := json.NewDecoder(bytes.NewReader(line))
-	err := decodeObject(dec, "case", func(key string) error {
+	in := newJSONInput(line)
+	start := in.next()
+	err := in.object("case", func(key string) error {
 		var err error
 		switch key {
 		case "name":
-			tc.name, err = decodeString(dec, key)
+			tc.name, err = in.str(key)
 		case "policies":
-			err = dec.Decode(&tc.policies)
-			if err != nil {
-				return jsonError(err)
-			}
-			if len(tc.policies) == 0 || tc.policies[0] != '[' {
-				return errors.New(`"policies" must be an array of policy documents`)
+			tc.policies.raw, tc.policies.off, err = in.raw()
+			if err == nil && tc.policies.raw[0] != '[' {
+				err = errors.New(`"policies" must be an array of policy documents`)
 			}
 			hasPolicies = true
 		case "request":
-			tc.request, err = decodeRequest(dec)
+			tc.request, err = decodeRequest(in)
 			hasRequest = true
 		case "expected":
 			var s string
-			if s, err = decodeString(dec, key); err == nil {
+			if s, err = in.str(key); err == nil {
 				if err = tc.expected.UnmarshalText([]byte(s)); err != nil {
 					err = fmt.Errorf(`"expected" is %q: want Allow, ExplicitDeny or ImplicitDeny`, s)
 				}
 			}
 			hasExpected = true
 		default:
-			return fmt.Errorf("unknown field %q (want name, policies, request, expected)", key)
+			return unknownField(key, "name, policies, request, expected")
 		}
 		return err
 	})
 	if err != nil {
 		return testCase{}, err
 	}
-	if err := expectEOF(dec); err != nil {
+	if err := in.expectEOF(); err != nil {
 		return testCase{}, err
 	}
 	switch {
 	case !hasPolicies:
-		return testCase{}, errors.New(`"policies" is required`)
+		return testCase{}, at(start, errors.New(`"policies" is required`))
 	case !hasRequest:
-		return testCase{}, errors.New(`"request" is required`)
+		return testCase{}, at(start, errors.New(`"request" is required`))
 	case !hasExpected:
-		return testCase{}, errors.New(`"expected" is required`)
+		return testCase{}, at(start, errors.New(`"expected" is required`))
 	}
 	return tc, nil
+}
+
+// caseProblems are the problems of one case, each at a column of its line.
+type caseProblems []problem
+
+func (p caseProblems) Error() string {
+	texts := make([]string, len(p))
+	for i, q := range p {
+		texts[i] = q.text
+	}
+	return strings.Join(texts, "; ")
 }
 
 // caseRunner evaluates cases, caching compiled policy sets by their text
 // (test files typically repeat the same policies on many lines).
 type caseRunner struct {
-	popt func(*policy.ParseOptions)
-	copt func(*policy.CompileOptions)
-	sets map[string]*policy.Set
-	res  policy.Result
+	popt    func(*policy.ParseOptions)
+	copt    func(*policy.CompileOptions)
+	maxSize int
+	sets    setCache
+	tc      testCase      // the current case
+	res     policy.Result // its result
 }
 
-func (r *caseRunner) compile(raw json.RawMessage) (*policy.Set, error) {
-	if s, ok := r.sets[string(raw)]; ok {
+func newCaseRunner(popt func(*policy.ParseOptions), copt func(*policy.CompileOptions), maxSize int) *caseRunner {
+	return &caseRunner{popt: popt, copt: copt, maxSize: maxSize, sets: setCache{max: maxCachedSets, maxBytes: maxCachedBytes}}
+}
+
+// run decodes and evaluates one case into r.tc and r.res.
+func (r *caseRunner) run(line []byte) error {
+	tc, err := decodeCase(line)
+	if err != nil {
+		return err
+	}
+	r.tc = tc
+	set, err := r.compile(line, "policies", tc.policies)
+	if err != nil {
+		return err
+	}
+	set.EvaluateInto(&r.tc.request, &r.res)
+	return nil
+}
+
+// compile compiles the policy documents of an array field of line, named
+// field[0], field[1]… . Errors are caseProblems.
+func (r *caseRunner) compile(line []byte, field string, d docs) (*policy.Set, error) {
+	if s, ok := r.sets.get(field, d.raw); ok {
 		return s, nil
 	}
-	var docs []json.RawMessage
-	if err := json.Unmarshal(raw, &docs); err != nil {
-		return nil, jsonError(err)
+	in := newJSONInput(d.raw)
+	if _, err := in.token(); err != nil { // '['
+		return nil, lineProblems(line, d.off, err)
 	}
-	policies := make([]policy.Policy, len(docs))
-	for i, d := range docs {
-		id := "policies[" + strconv.Itoa(i) + "]"
-		doc, err := policy.Parse(d, r.popt)
+	var policies []policy.Policy
+	var probs caseProblems
+	for i := 0; in.dec.More(); i++ {
+		doc, off, err := in.raw()
 		if err != nil {
-			return nil, errors.New(strings.Join(problems(id, err), "; "))
+			return nil, lineProblems(line, d.off, err)
 		}
-		policies[i] = policy.Policy{ID: id, Document: doc}
+		id := field + "[" + strconv.Itoa(i) + "]"
+		parsed, err := policy.Parse(doc, r.popt)
+		if err != nil {
+			_, col := position(line, d.off+off)
+			for _, p := range documentProblems(doc, err, r.maxSize) {
+				p.text = id + ": " + p.text
+				if p.line == 1 {
+					p.col += col - 1
+				} else {
+					p.col = col
+				}
+				p.line = 1
+				probs = append(probs, p)
+			}
+			continue
+		}
+		policies = append(policies, policy.Policy{ID: id, Document: parsed})
+	}
+	if len(probs) > 0 {
+		return nil, probs
 	}
 	set, err := policy.Compile(policies, r.copt)
 	if err != nil {
-		return nil, err
+		_, col := position(line, d.off)
+		return nil, caseProblems{{line: 1, col: col, text: field + ": " + oneLine(err.Error())}}
 	}
-	if len(r.sets) >= maxCachedSets {
-		clear(r.sets)
-	}
-	r.sets[string(raw)] = set
+	r.sets.put(field, d.raw, set)
 	return set, nil
+}
+
+// lineProblems turns an *inputError at offset base+e.Offset of line into
+// caseProblems.
+func lineProblems(line []byte, base int, err error) caseProblems {
+	off := base
+	var ie *inputError
+	if errors.As(err, &ie) {
+		off += ie.Offset
+	}
+	_, col := position(line, off)
+	return caseProblems{{line: 1, col: col, text: oneLine(err.Error())}}
+}
+
+// setCache is a least-recently-used cache of compiled sets keyed by the
+// field and text of their policies, bounded in entries and text bytes, so
+// that a file whose every case carries its own policies runs in constant
+// memory.
+type setCache struct {
+	max, maxBytes, bytes int
+	m                    map[string]*cacheEntry
+	head                 cacheEntry // sentinel: head.next is the most recent
+}
+
+type cacheEntry struct {
+	field, key string
+	set        *policy.Set
+	prev, next *cacheEntry
+}
+
+func (c *setCache) get(field string, key []byte) (*policy.Set, bool) {
+	e, ok := c.m[string(key)]
+	if !ok || e.field != field {
+		return nil, false
+	}
+	e.unlink()
+	c.pushFront(e)
+	return e.set, true
+}
+
+func (c *setCache) put(field string, key []byte, s *policy.Set) {
+	if len(key) > c.maxBytes {
+		return
+	}
+	if c.m == nil {
+		c.m = map[string]*cacheEntry{}
+		c.head.next, c.head.prev = &c.head, &c.head
+	}
+	if old, ok := c.m[string(key)]; ok {
+		c.remove(old)
+	}
+	for len(c.m) >= c.max || c.bytes+len(key) > c.maxBytes {
+		c.remove(c.head.prev)
+	}
+	e := &cacheEntry{field: field, key: string(key), set: s}
+	c.m[e.key] = e
+	c.bytes += len(e.key)
+	c.pushFront(e)
+}
+
+func (c *setCache) remove(e *cacheEntry) {
+	e.unlink()
+	delete(c.m, e.key)
+	c.bytes -= len(e.key)
+}
+
+func (c *setCache) pushFront(e *cacheEntry) {
+	e.prev, e.next = &c.head, c.head.next
+	e.next.prev, c.head.next = e, e
+}
+
+func (e *cacheEntry) unlink() {
+	e.prev.next, e.next.prev = e.next, e.prev
 }
 
 // lineReader returns the lines of r one by one, of any length up to max.
@@ -155,18 +293,29 @@ type lineReader struct {
 	max int
 }
 
+// errLineTooLong reports a line over the limit; the line has been skipped.
+var errLineTooLong = errors.New("line too long")
+
 // next returns the next line without its end of line, or io.EOF. The line
-// is valid until the next call.
+// is valid until the next call. A line longer than max is skipped and
+// reported with an error wrapping errLineTooLong; other errors are read
+// errors.
 func (l *lineReader) next() ([]byte, error) {
 	line, err := l.r.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		l.buf = append(l.buf[:0], line...)
 		for err == bufio.ErrBufferFull {
 			line, err = l.r.ReadSlice('\n')
-			l.buf = append(l.buf, line...)
-			if len(l.buf) > l.max {
-				return nil, fmt.Errorf("line longer than %d bytes", l.max)
+			if len(l.buf)+len(line) > l.max {
+				for err == bufio.ErrBufferFull { // skip the rest of the line
+					_, err = l.r.ReadSlice('\n')
+				}
+				if err != nil && err != io.EOF {
+					return nil, err
+				}
+				return nil, fmt.Errorf("%w: longer than %d bytes", errLineTooLong, l.max)
 			}
+			l.buf = append(l.buf, line...)
 		}
 		line = l.buf
 	}
@@ -181,10 +330,13 @@ func (l *lineReader) next() ([]byte, error) {
 	return line, nil
 }
 
+// errNoCases reports a CASES file without a case.
+var errNoCases = errors.New("no test cases")
+
 func (e *env) runCases(f *policyFlags, name string) error {
 	popt, copt, err := f.parseOpts()
 	if err != nil {
-		return fmt.Errorf("policy test: %w", err)
+		return usageError("policy test", err)
 	}
 	var in io.Reader = e.stdin
 	if name != "-" {
@@ -197,51 +349,81 @@ func (e *env) runCases(f *policyFlags, name string) error {
 	}
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	defer out.Flush()
-	passed, failed, err := runCases(in, out, &caseRunner{popt: popt, copt: copt, sets: map[string]*policy.Set{}}, name)
+	n, err := runCases(in, out, newCaseRunner(popt, copt, f.maxSize), name)
+	if errors.Is(err, errNoCases) {
+		out.Flush()
+		return fmt.Errorf("policy test: %s: %w", name, err)
+	}
 	if err != nil {
 		out.Flush()
 		return &exitError{exitInput, fmt.Errorf("policy test: %w", err)}
 	}
-	fmt.Fprintf(out, "%d passed, %d failed\n", passed, failed)
+	fmt.Fprintf(out, "%d passed, %d failed", n.passed, n.failed)
+	switch n.errors {
+	case 0:
+	case 1:
+		fmt.Fprint(out, ", 1 error")
+	default:
+		fmt.Fprintf(out, ", %d errors", n.errors)
+	}
+	fmt.Fprintln(out)
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("policy test: %w", err)
 	}
-	if failed > 0 {
+	if n.failed > 0 || n.errors > 0 {
 		return &silentError{exitFailure}
 	}
 	return nil
 }
 
-// runCases runs every case of in, printing failures to out. It stops at the
-// first unreadable line, with an error naming it.
-func runCases(in io.Reader, out io.Writer, r *caseRunner, name string) (passed, failed int, err error) {
-	lines := &lineReader{r: bufio.NewReaderSize(in, 64<<10), max: maxCaseLine}
-	for n := 1; ; n++ {
+// caseCounts counts the cases of a run.
+type caseCounts struct{ passed, failed, errors int }
+
+// runCases runs every case of in, printing failures and errors to out. It
+// stops only when in cannot be read, with an error naming the line, and
+// returns errNoCases when in has no case.
+func runCases(in io.Reader, out io.Writer, r *caseRunner, name string) (caseCounts, error) {
+	return runCaseLines(&lineReader{r: bufio.NewReaderSize(in, 64<<10), max: maxCaseLine}, out, r, name)
+}
+
+func runCaseLines(lines *lineReader, out io.Writer, r *caseRunner, name string) (caseCounts, error) {
+	var n caseCounts
+	for ln := 1; ; ln++ {
 		line, err := lines.next()
 		if err == io.EOF {
-			return passed, failed, nil
+			if n == (caseCounts{}) {
+				return n, errNoCases
+			}
+			return n, nil
+		}
+		if errors.Is(err, errLineTooLong) {
+			n.errors++
+			fmt.Fprintf(out, "ERROR %s:%d:1: %v\n", name, ln, err)
+			continue
 		}
 		if err != nil {
-			return passed, failed, fmt.Errorf("%s:%d: %w", name, n, err)
+			return n, fmt.Errorf("%s:%d: %w", name, ln, err)
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		tc, err := decodeCase(line)
-		if err != nil {
-			return passed, failed, fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-		set, err := r.compile(tc.policies)
-		if err != nil {
-			return passed, failed, fmt.Errorf("%s:%d: %w", name, n, err)
-		}
-		set.EvaluateInto(&tc.request, &r.res)
-		if r.res.Decision == tc.expected {
-			passed++
+		if err := r.run(line); err != nil {
+			n.errors++
+			var probs caseProblems
+			if !errors.As(err, &probs) {
+				probs = lineProblems(line, 0, err)
+			}
+			for _, p := range probs {
+				fmt.Fprintf(out, "ERROR %s:%d:%d: %s\n", name, ln, p.col, p.text)
+			}
 			continue
 		}
-		failed++
-		printFailure(out, name, n, &tc, &r.res)
+		if r.res.Decision == r.tc.expected {
+			n.passed++
+			continue
+		}
+		n.failed++
+		printFailure(out, name, ln, &r.tc, &r.res)
 	}
 }
 

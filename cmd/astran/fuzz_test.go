@@ -3,8 +3,9 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"io"
+	"errors"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -50,6 +51,9 @@ func FuzzParseRequest(f *testing.F) {
 	})
 }
 
+// errorLine is an error line of policy test on the input "fuzz".
+var errorLine = regexp.MustCompile(`^ERROR fuzz:[1-9][0-9]*:[1-9][0-9]*: `)
+
 func FuzzPolicyTest(f *testing.F) {
 	for _, name := range []string{"cases.jsonl", "cases-failing.jsonl", "cases-bad-json.jsonl", "cases-bad-policy.jsonl", "cases-bad-expected.jsonl"} {
 		data, err := os.ReadFile("testdata/" + name)
@@ -59,13 +63,23 @@ func FuzzPolicyTest(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := &caseRunner{sets: map[string]*policy.Set{}}
-		passed, failed, err := runCases(strings.NewReader(string(data)), io.Discard, r, "fuzz")
-		if passed < 0 || failed < 0 {
+		r := newCaseRunner(nil, nil, policy.DefaultMaxSize)
+		var out strings.Builder
+		n, err := runCases(strings.NewReader(string(data)), &out, r, "fuzz")
+		if n.passed < 0 || n.failed < 0 || n.errors < 0 {
 			t.Fatal("negative counts")
 		}
-		if err != nil && !strings.HasPrefix(err.Error(), "fuzz:") {
-			t.Fatalf("error does not name the line: %v", err)
+		if err != nil && !errors.Is(err, errNoCases) {
+			t.Fatalf("a string cannot be unreadable: %v", err)
+		}
+		// Every error names its line and column.
+		for _, line := range strings.Split(out.String(), "\n") {
+			if strings.HasPrefix(line, "ERROR ") && !errorLine.MatchString(line) {
+				t.Fatalf("error without fuzz:LINE:COLUMN: %q", line)
+			}
+		}
+		if got := strings.Count("\n"+out.String(), "\nERROR "); n.errors > got {
+			t.Fatalf("%d errors counted, fewer printed:\n%s", n.errors, out.String())
 		}
 	})
 }

@@ -97,10 +97,13 @@ func TestRun_errors(t *testing.T) {
 		want string
 	}{
 		{"unknown command", []string{"frobnicate"}, 1, `unknown command "frobnicate"`},
-		{"unknown flag", []string{"policy", "validate", "--nope", "x"}, 1, "unknown flag: --nope"},
-		{"missing args", []string{"policy", "validate"}, 1, "requires at least 1 arg"},
-		{"missing request", []string{"policy", "simulate", "testdata/reader.json"}, 1, `required flag(s) "request" not set`},
-		{"bad dialect", []string{"policy", "validate", "--dialect", "gcp", "testdata/reader.json"}, 1, `unknown --dialect "gcp"`},
+		// The policy commands' usage errors name the command and exit 2.
+		{"unknown flag", []string{"policy", "validate", "--nope", "x"}, 2, "astran: policy validate: unknown flag: --nope"},
+		{"missing args", []string{"policy", "validate"}, 2, "astran: policy validate: requires at least 1 arg(s), only received 0: FILE|DIR..."},
+		{"missing request", []string{"policy", "simulate", "testdata/reader.json"}, 2, `astran: policy simulate: --request REQUEST.json is required`},
+		{"bad dialect", []string{"policy", "validate", "--dialect", "gcp", "testdata/reader.json"}, 2, `astran: policy validate: unknown --dialect "gcp"`},
+		{"test: two files", []string{"policy", "test", "a.jsonl", "b.jsonl"}, 2, "astran: policy test: accepts 1 arg(s), received 2: CASES.jsonl"},
+		{"simulate: bad flag value", []string{"policy", "simulate", "--max-size", "x", "--request", "r", "p"}, 2, `astran: policy simulate: invalid argument "x" for "--max-size"`},
 		{"no args is help", nil, 0, ""},
 	}
 	for _, tc := range tests {

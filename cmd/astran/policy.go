@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -56,22 +58,52 @@ wins, access is denied by default) with Astran's case-sensitive action names
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
+	// A wrong flag is a usage error: exit status 2, as for unreadable input.
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{exitInput, fmt.Errorf("%s: %w (see %q)", commandName(c), err, c.CommandPath()+" --help")}
+	})
 	cmd.AddCommand(e.validateCommand(), e.simulateCommand(), e.testCommand(), e.diffCommand(), e.checkNoNewAccessCommand())
 	return cmd
+}
+
+// usageArgs wraps an argument check so that its error names the command,
+// shows the expected arguments and exits with status 2.
+func usageArgs(check cobra.PositionalArgs, want string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &exitError{exitInput, fmt.Errorf("%s: %w: %s (see %q)", commandName(cmd), err, want, cmd.CommandPath()+" --help")}
+		}
+		return nil
+	}
+}
+
+// commandName is the command's path without the program name, as errors
+// name it ("policy validate").
+func commandName(c *cobra.Command) string {
+	return strings.TrimPrefix(c.CommandPath(), c.Root().Name()+" ")
+}
+
+// usageError is a wrong flag value of command: exit status 2.
+func usageError(command string, err error) error {
+	return &exitError{exitInput, fmt.Errorf("%s: %w", command, err)}
 }
 
 func (e *env) validateCommand() *cobra.Command {
 	var f policyFlags
 	cmd := &cobra.Command{
-		Use:   "validate FILE...",
+		Use:   "validate FILE|DIR...",
 		Short: "Parse and validate policy documents",
 		Long: `Parse and validate policy documents, printing each problem with its file,
-line, column and JSON path. "-" reads standard input. The exit status is 1 if
-any document is invalid.`,
+line, column and JSON path, in order of position. A directory stands for the
+*.json files in it; "-" reads standard input.
+
+Exit status: 0 if every document is valid, 1 if any is invalid, 2 if a file
+cannot be read or the command line is wrong.`,
 		Example: `  astran policy validate reader.json
+  astran policy validate policies/
   astran policy validate --dialect aws exported/*.json
   cat reader.json | astran policy validate -`,
-		Args: cobra.MinimumNArgs(1),
+		Args: usageArgs(cobra.MinimumNArgs(1), "FILE|DIR..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.validate(&f, args)
 		},
@@ -80,17 +112,44 @@ any document is invalid.`,
 	return cmd
 }
 
-func (e *env) validate(f *policyFlags, files []string) error {
+// expandDirs replaces each directory of names by its *.json files, sorted.
+// A directory without one is an error.
+func expandDirs(names []string) ([]string, error) {
+	var files []string
+	for _, name := range names {
+		st, err := os.Stat(name)
+		if name == "-" || err != nil || !st.IsDir() {
+			files = append(files, name)
+			continue
+		}
+		matches, err := filepath.Glob(filepath.Join(name, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("%s: a directory without *.json files", name)
+		}
+		sort.Strings(matches)
+		files = append(files, matches...)
+	}
+	return files, nil
+}
+
+func (e *env) validate(f *policyFlags, args []string) error {
 	popt, _, err := f.parseOpts()
 	if err != nil {
-		return fmt.Errorf("policy validate: %w", err)
+		return usageError("policy validate", err)
 	}
-	bad := 0
+	files, err := expandDirs(args)
+	if err != nil {
+		return &exitError{exitInput, fmt.Errorf("policy validate: %w", err)}
+	}
+	invalid, unreadable := 0, 0
 	for _, name := range files {
 		data, err := e.readFile(name)
 		if err != nil {
 			fmt.Fprintf(e.stdout, "%s: %s\n", name, oneLine(err.Error()))
-			bad++
+			unreadable++
 			continue
 		}
 		_, err = policy.Parse(data, popt)
@@ -98,45 +157,82 @@ func (e *env) validate(f *policyFlags, files []string) error {
 			fmt.Fprintf(e.stdout, "%s: valid\n", name)
 			continue
 		}
-		bad++
-		for _, line := range problems(name, err) {
+		invalid++
+		for _, line := range documentLines(name, data, err, f.maxSize) {
 			fmt.Fprintln(e.stdout, line)
 		}
 	}
-	if bad > 0 {
-		return fmt.Errorf("policy validate: %d of %d documents invalid", bad, len(files))
+	switch {
+	case unreadable > 0:
+		return &exitError{exitInput, fmt.Errorf("policy validate: %d of %d files unreadable, %d invalid", unreadable, len(files), invalid)}
+	case invalid > 0:
+		return fmt.Errorf("policy validate: %d of %d documents invalid", invalid, len(files))
 	}
 	return nil
 }
 
-// problems formats a policy.Parse error as one line per problem:
-// FILE:LINE:COLUMN: PATH: problem.
-func problems(name string, err error) []string {
+// problem is one problem of a document: its position (1-based line and
+// column in characters; 0 when it concerns the whole document) and its text.
+type problem struct {
+	line, col int
+	text      string
+}
+
+// documentProblems lists the problems of a policy.Parse error for data
+// (nil when unknown), sorted by position.
+func documentProblems(data []byte, err error, maxSize int) []problem {
 	var list policy.ErrorList
 	var syn *policy.SyntaxError
 	var size *policy.SizeError
+	var out []problem
 	switch {
 	case errors.As(err, &list):
-		out := make([]string, 0, len(list))
 		for _, p := range list {
-			out = append(out, formatProblem(name, p))
+			out = append(out, problem{p.Line, p.Column, problemText(p)})
 		}
-		return out
 	case errors.As(err, &syn):
-		return []string{fmt.Sprintf("%s:%d:%d: %s: %s", name, syn.Line, syn.Column, syn.Err, oneLine(syn.Msg))}
+		out = append(out, problem{syn.Line, syn.Column, fmt.Sprintf("%s: %s", syn.Err, oneLine(syn.Msg))})
 	case errors.As(err, &size):
-		return []string{fmt.Sprintf("%s: document too large: %d characters exceeds the limit of %d (see --max-size)", name, size.Size, size.Limit)}
+		n := size.Size
+		if data != nil {
+			n = documentSize(data)
+		}
+		out = append(out, problem{text: fmt.Sprintf("document too large: %d characters exceeds the limit of %d (see --max-size)", n, maxSize)})
+	default:
+		out = append(out, problem{text: oneLine(strings.TrimPrefix(err.Error(), "policy: "))})
 	}
-	return []string{name + ": " + oneLine(strings.TrimPrefix(err.Error(), "policy: "))}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].line != out[j].line {
+			return out[i].line < out[j].line
+		}
+		return out[i].col < out[j].col
+	})
+	return out
 }
 
-func formatProblem(name string, p *policy.ValidationError) string {
-	var b strings.Builder
-	b.WriteString(name)
-	if p.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", p.Line, p.Column)
+// documentLines formats the problems of a document named name as lines
+// FILE:LINE:COLUMN: PATH: problem.
+func documentLines(name string, data []byte, err error, maxSize int) []string {
+	probs := documentProblems(data, err, maxSize)
+	out := make([]string, len(probs))
+	for i, p := range probs {
+		if p.line > 0 {
+			out[i] = fmt.Sprintf("%s:%d:%d: %s", name, p.line, p.col, p.text)
+		} else {
+			out[i] = name + ": " + p.text
+		}
 	}
-	b.WriteString(": ")
+	return out
+}
+
+// problems formats a policy.Parse error as one line per problem, in order
+// of position: FILE:LINE:COLUMN: PATH: problem.
+func problems(name string, err error) []string {
+	return documentLines(name, nil, err, policy.DefaultMaxSize)
+}
+
+func problemText(p *policy.ValidationError) string {
+	var b strings.Builder
 	if p.Path != "" {
 		b.WriteString(p.Path)
 		b.WriteString(": ")
@@ -151,6 +247,30 @@ func formatProblem(name string, p *policy.ValidationError) string {
 		b.WriteString(p.Msg)
 	}
 	return oneLine(b.String())
+}
+
+// documentSize is the size of a policy document as IAM counts it (and the
+// policy package's size limit): characters, without the whitespace outside
+// strings.
+func documentSize(data []byte) int {
+	n := 0
+	inString, escaped := false, false
+	for _, r := range string(data) {
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && r == '\\':
+			escaped = true
+		case inString && r == '"':
+			inString = false
+		case !inString && (r == ' ' || r == '\t' || r == '\n' || r == '\r'):
+			continue
+		case !inString && r == '"':
+			inString = true
+		}
+		n++
+	}
+	return n
 }
 
 // readFile reads a file, or standard input for "-", up to maxFileBytes.
@@ -179,6 +299,7 @@ func (e *env) readFile(name string) ([]byte, error) {
 func (e *env) simulateCommand() *cobra.Command {
 	var f policyFlags
 	var request string
+	var exitCode bool
 	cmd := &cobra.Command{
 		Use:   "simulate --request REQUEST.json POLICY.json...",
 		Short: "Evaluate one request against policies and print the decision",
@@ -195,17 +316,35 @@ REQUEST.json is
 where a context value is a string or an array of strings (an empty array is a
 key that is present with no values). The context is used exactly as given,
 like AWS's simulate-custom-policy: nothing is derived from the principal.
-Each policy is named by its file name in the output.`,
+missingContextKeys lists the condition keys and policy variables (such as
+${aws:username}) that the statements matching the request needed and the
+context lacked. Each policy is named by its file name in the output.
+
+Problems in the request or a policy are printed on standard error, one per
+line as "FILE:LINE:COLUMN: problem". Exit status: 0 when the decision was
+printed, 1 for an invalid request or policy, 2 for unreadable input or a
+wrong command line. With --exit-code the status says the decision: 0 Allow,
+1 denied (ExplicitDeny or ImplicitDeny), and 2 for any error.`,
 		Example: `  astran policy simulate --request get-report.json reader.json deny-outside-office.json
-  echo '{"action":"s3:GetObject","resource":"arn:demo:s3:::b/k"}' | astran policy simulate --request - reader.json`,
-		Args: cobra.MinimumNArgs(1),
+  echo '{"action":"s3:GetObject","resource":"arn:demo:s3:::b/k"}' | astran policy simulate --request - reader.json
+  astran policy simulate --exit-code --request get-report.json reader.json >/dev/null && echo allowed`,
+		Args: usageArgs(cobra.MinimumNArgs(1), "POLICY.json..."),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.simulate(&f, request, args)
+			if request == "" {
+				return usageError("policy simulate", errors.New(`--request REQUEST.json is required (see "astran policy simulate --help")`))
+			}
+			err := e.simulate(&f, request, args, exitCode)
+			var ee *exitError
+			var se *silentError
+			if exitCode && err != nil && !errors.As(err, &ee) && !errors.As(err, &se) {
+				err = &exitError{exitInput, err} // 1 means a deny
+			}
+			return err
 		},
 	}
 	f.add(cmd)
 	cmd.Flags().StringVar(&request, "request", "", "the request, as a JSON file (- for standard input)")
-	_ = cmd.MarkFlagRequired("request")
+	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit status 0 for Allow, 1 for a deny (2 for errors)")
 	_ = cmd.MarkFlagFilename("request", "json")
 	return cmd
 }
@@ -217,36 +356,56 @@ type simulateOutput struct {
 	MissingContextKeys []string                  `json:"missingContextKeys"`
 }
 
-func (e *env) simulate(f *policyFlags, requestFile string, files []string) error {
+func (e *env) simulate(f *policyFlags, requestFile string, files []string, exitCode bool) error {
 	popt, copt, err := f.parseOpts()
 	if err != nil {
-		return fmt.Errorf("policy simulate: %w", err)
+		return usageError("policy simulate", err)
 	}
 	data, err := e.readFile(requestFile)
 	if err != nil {
-		return fmt.Errorf("policy simulate: %w", err)
+		return &exitError{exitInput, fmt.Errorf("policy simulate: %w", err)}
 	}
 	req, err := parseRequest(data)
 	if err != nil {
-		return fmt.Errorf("policy simulate: %s: %w", requestFile, err)
+		var ie *inputError
+		line, col := 1, 1
+		if errors.As(err, &ie) {
+			line, col = position(data, ie.Offset)
+		}
+		return fmt.Errorf("policy simulate: %s:%d:%d: %s", requestFile, line, col, oneLine(err.Error()))
 	}
 	policies := make([]policy.Policy, 0, len(files))
+	invalid := 0
 	for _, name := range files {
 		data, err := e.readFile(name)
 		if err != nil {
-			return fmt.Errorf("policy simulate: %w", err)
+			return &exitError{exitInput, fmt.Errorf("policy simulate: %w", err)}
 		}
 		doc, err := policy.Parse(data, popt)
 		if err != nil {
-			return fmt.Errorf("policy simulate: %s", strings.Join(problems(name, err), "; "))
+			invalid++
+			for _, line := range documentLines(name, data, err, f.maxSize) {
+				fmt.Fprintln(e.stderr, line)
+			}
+			continue
 		}
 		policies = append(policies, policy.Policy{ID: name, Document: doc})
+	}
+	if invalid > 0 {
+		return fmt.Errorf("policy simulate: %d of %d policies invalid", invalid, len(files))
 	}
 	set, err := policy.Compile(policies, copt)
 	if err != nil {
 		return fmt.Errorf("policy simulate: %w", err)
 	}
-	return writeJSON(e.stdout, resultOutput(set.Evaluate(&req)), false)
+	res := set.Evaluate(&req)
+	if err := writeJSON(e.stdout, resultOutput(res), false); err != nil {
+		return err
+	}
+	if exitCode && res.Decision != policy.Allow {
+		return &silentError{exitFailure}
+	}
+	return nil
 }
 
 func resultOutput(r policy.Result) simulateOutput {

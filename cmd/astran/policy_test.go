@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/astran-oss/astran-go/policy"
 )
 
 func TestPolicyValidate(t *testing.T) {
@@ -23,22 +27,33 @@ func TestPolicyValidate(t *testing.T) {
 			"testdata/reader.json: valid",
 			"testdata/deny-outside-office.json: valid",
 		}},
-		{"problems with JSON paths", []string{"testdata/reader.json", "testdata/invalid.json"}, "", 1, []string{
+		{"problems with JSON paths, in order of position", []string{"testdata/reader.json", "testdata/invalid.json"}, "", 1, []string{
 			"testdata/reader.json: valid",
-			`testdata/invalid.json:5:17: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
 			"testdata/invalid.json:4:5: Statement[0].Resource: missing required field: a statement without Principal needs Resource or NotResource",
+			`testdata/invalid.json:5:17: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
 		}},
 		{"syntax error", []string{"testdata/syntax.json"}, "", 1, []string{
 			"testdata/syntax.json:2:1: invalid JSON: unexpected end of JSON input",
 		}},
-		{"missing file", []string{"testdata/missing.json"}, "", 1, []string{
+		{"missing file is unreadable input", []string{"testdata/missing.json", "testdata/invalid.json"}, "", 2, []string{
 			"testdata/missing.json: open testdata/missing.json: no such file or directory",
+			"testdata/invalid.json:4:5: ",
+			"testdata/invalid.json:5:17: ",
 		}},
+		{"a directory stands for its *.json files", []string{"testdata/policies", "testdata/reader.json"}, "", 0, []string{
+			"testdata/policies/deny-outside-office.json: valid",
+			"testdata/policies/reader.json: valid",
+			"testdata/reader.json: valid",
+		}},
+		{"a directory without *.json files", []string{"testdata/nojson"}, "", 2, nil},
 		{"stdin", []string{"-"}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, 0, []string{
 			"-: valid",
 		}},
-		{"too large", []string{"--max-size", "10", "testdata/reader.json"}, "", 1, []string{
-			"testdata/reader.json: document too large: 11 characters exceeds the limit of 10 (see --max-size)",
+		{"too large: the document's real size", []string{"--max-size", "10", "testdata/reader.json"}, "", 1, []string{
+			"testdata/reader.json: document too large: 196 characters exceeds the limit of 10 (see --max-size)",
+		}},
+		{"size: whitespace outside strings is not counted", []string{"--max-size", "10", "-"}, "{ \"Version\" : \"2012 10 17\" ,\n\t\"x\\\"y\": [] }", 1, []string{
+			`-: document too large: 34 characters exceeds the limit of 10 (see --max-size)`,
 		}},
 		{"aws dialect accepts a missing Version", []string{"--dialect", "aws", "-"}, `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, 0, []string{
 			"-: valid",
@@ -57,6 +72,9 @@ func TestPolicyValidate(t *testing.T) {
 			// Each line starts with the wanted text (the policy package
 			// owns the wording of the problems).
 			got := strings.Split(strings.TrimSuffix(te.out.String(), "\n"), "\n")
+			if tc.out == nil {
+				got = nil
+			}
 			if len(got) != len(tc.out) {
 				t.Fatalf("stdout:\n%s\nwant:\n%s", te.out, strings.Join(tc.out, "\n"))
 			}
@@ -102,16 +120,31 @@ func TestPolicySimulate(t *testing.T) {
 			`{"decision":"Allow","matchedStatements":[{"policy":"testdata/reader.json","sid":"ReadReports","index":0,"effect":"Allow"}],"missingContextKeys":[]}`, ""},
 		{"empty array is a present key", []string{"--request", "-", deny}, `{"action":"s3:GetObject","resource":"*","context":{"aws:SourceIp":[]}}`, 0,
 			`{"decision":"ExplicitDeny","matchedStatements":[{"policy":"testdata/deny-outside-office.json","sid":"DenyOutsideOffice","index":0,"effect":"Deny"}],"missingContextKeys":[]}`, ""},
-		{"invalid policy", []string{"--request", office, "testdata/invalid.json"}, "", 1, "",
-			`astran: policy simulate: testdata/invalid.json:5:17: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"; testdata/invalid.json:4:5: Statement[0].Resource: missing required field: a statement without Principal needs Resource or NotResource`},
+		{"invalid policies: one problem a line, in order", []string{"--request", office, "testdata/invalid.json", reader, "testdata/syntax.json"}, "", 1, "",
+			"testdata/invalid.json:4:5: Statement[0].Resource: missing required field: a statement without Principal needs Resource or NotResource\n" +
+				`testdata/invalid.json:5:17: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"` + "\n" +
+				"testdata/syntax.json:2:1: invalid JSON: unexpected end of JSON input\n" +
+				"astran: policy simulate: 2 of 3 policies invalid"},
 		{"bad request", []string{"--request", "-", reader}, `{"action":"s3:GetObject"}`, 1, "",
-			`astran: policy simulate: -: request: "resource" is required`},
-		{"missing request file", []string{"--request", "testdata/nope.json", reader}, "", 1, "",
+			`astran: policy simulate: -:1:1: request: "resource" is required`},
+		{"bad request: line and column", []string{"--request", "-", reader}, "{\n  \"action\": \"s3:GetObject\",\n  \"resource\": \"*\",\n  \"context\": {\"k\": 1}\n}", 1, "",
+			`astran: policy simulate: -:4:20: context: "k": value must be a string or an array of strings`},
+		{"missing request file", []string{"--request", "testdata/nope.json", reader}, "", 2, "",
 			`astran: policy simulate: open testdata/nope.json: no such file or directory`},
-		{"missing policy file", []string{"--request", office, "testdata/nope.json"}, "", 1, "",
+		{"missing policy file", []string{"--request", office, "testdata/nope.json"}, "", 2, "",
 			`astran: policy simulate: open testdata/nope.json: no such file or directory`},
-		{"bad dialect", []string{"--dialect", "x", "--request", office, reader}, "", 1, "",
+		{"bad dialect", []string{"--dialect", "x", "--request", office, reader}, "", 2, "",
 			`astran: policy simulate: unknown --dialect "x" (want astran or aws)`},
+		{"--exit-code: Allow is 0", []string{"--exit-code", "--request", office, reader, deny}, "", 0,
+			`{"decision":"Allow","matchedStatements":[{"policy":"testdata/reader.json","sid":"ReadReports","index":0,"effect":"Allow"}],"missingContextKeys":[]}`, ""},
+		{"--exit-code: ExplicitDeny is 1", []string{"--exit-code", "--request", home, reader, deny}, "", 1,
+			`{"decision":"ExplicitDeny","matchedStatements":[{"policy":"testdata/deny-outside-office.json","sid":"DenyOutsideOffice","index":0,"effect":"Deny"}],"missingContextKeys":[]}`, ""},
+		{"--exit-code: ImplicitDeny is 1", []string{"--exit-code", "--request", "-", reader}, `{"action":"s3:DeleteObject","resource":"arn:demo:s3:::marketing-docs/x"}`, 1,
+			`{"decision":"ImplicitDeny","matchedStatements":[],"missingContextKeys":[]}`, ""},
+		{"--exit-code: an invalid policy is 2", []string{"--exit-code", "--request", office, "testdata/syntax.json"}, "", 2, "",
+			"testdata/syntax.json:2:1: invalid JSON: unexpected end of JSON input\nastran: policy simulate: 1 of 1 policies invalid"},
+		{"--exit-code: an invalid request is 2", []string{"--exit-code", "--request", "-", reader}, `{}`, 2, "",
+			`astran: policy simulate: -:1:1: request: "action" is required`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -203,15 +236,19 @@ FAIL testdata/cases-failing.jsonl:4: "wrong expectation: home": expected Allow, 
     matched: policies[0] statement 0 (Sid "ReadReports"): Allow
 4 passed, 1 failed
 `, ""},
-		{"bad JSON", []string{"testdata/cases-bad-json.jsonl"}, 2, "",
-			"astran: policy test: testdata/cases-bad-json.jsonl:2: invalid JSON: unexpected EOF\n"},
-		{"bad policy", []string{"testdata/cases-bad-policy.jsonl"}, 2, "",
-			`astran: policy test: testdata/cases-bad-policy.jsonl:3: policies[1]:1:52: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"` + "\n"},
-		{"bad expected", []string{"testdata/cases-bad-expected.jsonl"}, 2, "",
-			`astran: policy test: testdata/cases-bad-expected.jsonl:1: "expected" is "Maybe": want Allow, ExplicitDeny or ImplicitDeny` + "\n"},
+		{"bad JSON: an error, the run goes on", []string{"testdata/cases-bad-json.jsonl"}, 1,
+			"ERROR testdata/cases-bad-json.jsonl:2:32: invalid JSON: unexpected end of input: unexpected EOF\n2 passed, 0 failed, 1 error\n", ""},
+		{"bad policy", []string{"testdata/cases-bad-policy.jsonl"}, 1,
+			`ERROR testdata/cases-bad-policy.jsonl:3:298: policies[1]: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"` + "\n2 passed, 0 failed, 1 error\n", ""},
+		{"bad expected", []string{"testdata/cases-bad-expected.jsonl"}, 1,
+			`ERROR testdata/cases-bad-expected.jsonl:1:90: "expected" is "Maybe": want Allow, ExplicitDeny or ImplicitDeny` + "\n0 passed, 0 failed, 1 error\n", ""},
+		{"empty file", []string{"testdata/cases-empty.jsonl"}, 1, "",
+			"astran: policy test: testdata/cases-empty.jsonl: no test cases\n"},
+		{"blank lines only", []string{"testdata/cases-blank.jsonl"}, 1, "",
+			"astran: policy test: testdata/cases-blank.jsonl: no test cases\n"},
 		{"missing file", []string{"testdata/nope.jsonl"}, 2, "",
 			"astran: policy test: open testdata/nope.jsonl: no such file or directory\n"},
-		{"bad dialect", []string{"--dialect", "x", "testdata/cases.jsonl"}, 1, "",
+		{"bad dialect", []string{"--dialect", "x", "testdata/cases.jsonl"}, 2, "",
 			`astran: policy test: unknown --dialect "x" (want astran or aws)` + "\n"},
 	}
 	for _, tc := range tests {
@@ -274,10 +311,18 @@ func TestPolicyTest_streaming(t *testing.T) {
 	}
 }
 
+// TestLineReader_tooLong: a line over the limit is skipped and reported;
+// the next line is read normally.
 func TestLineReader_tooLong(t *testing.T) {
-	r := &lineReader{r: bufioReader(strings.Repeat("x", 1<<20) + "\n"), max: 1000}
-	if _, err := r.next(); err == nil || !strings.Contains(err.Error(), "line longer than 1000 bytes") {
+	r := &lineReader{r: bufioReader(strings.Repeat("x", 1<<20) + "\nnext\n"), max: 1000}
+	if _, err := r.next(); !errors.Is(err, errLineTooLong) || !strings.Contains(err.Error(), "longer than 1000 bytes") {
 		t.Errorf("next() = %v", err)
+	}
+	if line, err := r.next(); err != nil || string(line) != "next" {
+		t.Errorf("next() after a long line = %q, %v", line, err)
+	}
+	if _, err := r.next(); err != io.EOF {
+		t.Errorf("next() at the end = %v", err)
 	}
 }
 
@@ -341,6 +386,153 @@ func TestSimulateOutput_JSON(t *testing.T) {
 	for _, k := range []string{"decision", "matchedStatements", "missingContextKeys"} {
 		if _, ok := v[k]; !ok {
 			t.Errorf("missing %q in %s", k, te.out)
+		}
+	}
+}
+
+// TestPolicyTest_errorPositions: each bad line is an error at the column
+// (in characters from the start of the line) of its culprit, and the run
+// goes on to the next line.
+func TestPolicyTest_errorPositions(t *testing.T) {
+	const req = `"request":{"action":"a:b","resource":"*"}`
+	const allow = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`
+	tests := []struct {
+		name, line string
+		at         string // the culprit: the column is where it starts (a prefix of the line: column 1)
+		want       string // the message
+	}{
+		{"not JSON", `{"name":"x", oops}`, `oops}`, "invalid JSON: invalid character 'o' looking for beginning of object key string"},
+		{"truncated", `{"policies":[],` + req, ``, "invalid JSON: unexpected end of input"},
+		{"unknown field", `{"name":"x","polices":[],` + req + `,"expected":"Allow"}`, `"polices"`, `unknown field "polices" (want name, policies, request, expected)`},
+		{"unknown request field", `{"policies":[],"request":{"action":"a:b","resource":"*","princpal":"x"},"expected":"Allow"}`, `"princpal"`, `unknown field "princpal"`},
+		{"field twice", `{"policies":[],` + req + `,"expected":"Allow","expected":"Allow"}`, `"expected":"Allow"}`, `case: field "expected" given twice`},
+		{"unknown expected", `{"name":"é ü","policies":[],` + req + `,"expected":"Maybe"}`, `"Maybe"`, `"expected" is "Maybe": want Allow, ExplicitDeny or ImplicitDeny`},
+		{"expected not a string", `{"policies":[],` + req + `,"expected":true}`, `true}`, `"expected" must be a string`},
+		{"invalid policy", `{"name":"ü","policies":[` + allow + `,{"Version":"2012-10-17","Statement":{"Effect":"allow","Action":"*","Resource":"*"}}],` + req + `,"expected":"Allow"}`,
+			`"allow"`, `policies[1]: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`},
+		{"policy not an object", `{"policies":[` + allow + `, 7],` + req + `,"expected":"Allow"}`, `7]`, `policies[1]: `},
+		{"policies not an array", `{"policies":{},` + req + `,"expected":"Allow"}`, `{},`, `"policies" must be an array of policy documents`},
+		{"context value", `{"policies":[],"request":{"action":"a:b","resource":"*","context":{"k":{}}},"expected":"Allow"}`, `{}}}`, `context: "k": value must be a string or an array of strings`},
+		{"missing expected", `{"policies":[],` + req + `}`, `{"policies"`, `"expected" is required`},
+		{"trailing data", `{"policies":[],` + req + `,"expected":"Allow"} {}`, `{}`, "unexpected data after the JSON object"},
+	}
+	const good = `{"policies":[` + allow + `],` + req + `,"expected":"Allow"}`
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			te := newTestEnv(t, tc.line+"\n"+good+"\n")
+			code := te.run("policy", "test", "-")
+			col := len([]rune(tc.line)) + 1 // at the end
+			if tc.at != "" {
+				i := strings.LastIndex(tc.line, tc.at)
+				if i < 0 {
+					t.Fatalf("bad test: %q not in the line", tc.at)
+				}
+				col = len([]rune(tc.line[:i])) + 1
+			}
+			prefix := fmt.Sprintf("ERROR -:1:%d: %s", col, tc.want)
+			lines := strings.Split(te.out.String(), "\n")
+			if code != 1 || !strings.HasPrefix(lines[0], prefix) || len(lines) != 3 || lines[1] != "1 passed, 0 failed, 1 error" {
+				t.Errorf("exit %d, stdout:\n%s\nwant the first line to start with\n%s\nthen \"1 passed, 0 failed, 1 error\"", code, te.out, prefix)
+			}
+		})
+	}
+}
+
+// TestPolicyTest_goldenErrors runs a file mixing passing, failing and bad
+// cases (testdata/cases-errors.jsonl): every line is reported in order.
+func TestPolicyTest_goldenErrors(t *testing.T) {
+	te := newTestEnv(t, "")
+	code := te.run("policy", "test", "testdata/cases-errors.jsonl")
+	want, err := os.ReadFile("testdata/cases-errors.out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || te.out.String() != string(want) {
+		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, te.out, want)
+	}
+}
+
+// TestPolicyTest_longLine: a line over the limit is an error and the run
+// goes on.
+func TestPolicyTest_longLine(t *testing.T) {
+	var out bytes.Buffer
+	long := `{"name":"` + strings.Repeat("x", 2000) + `"}`
+	good := `{"policies":[],"request":{"action":"a:b","resource":"*"},"expected":"ImplicitDeny"}`
+	r := newCaseRunner(nil, nil, 0)
+	lines := &lineReader{r: bufioReader(long + "\n" + good + "\n"), max: 1000}
+	n, err := runCaseLines(lines, &out, r, "f")
+	if err != nil || n != (caseCounts{passed: 1, errors: 1}) || out.String() != "ERROR f:1:1: line too long: longer than 1000 bytes\n" {
+		t.Errorf("counts %+v, err %v, output %q", n, err, out.String())
+	}
+}
+
+// TestSetCache: the cache of compiled sets is bounded in entries and bytes
+// and evicts the least recently used set.
+func TestSetCache(t *testing.T) {
+	c := setCache{max: 3, maxBytes: 10}
+	sets := map[string]*policy.Set{}
+	for _, k := range []string{"a", "b", "c", "d", "0123456789", "01234567890"} {
+		sets[k] = policy.MustCompile(nil)
+	}
+	has := func(keys string) string {
+		var got []string
+		for _, k := range strings.Split(keys, ",") {
+			if s, ok := c.get("policies", []byte(k)); ok {
+				if s != sets[k] {
+					t.Errorf("get(%q) returned another set", k)
+				}
+				got = append(got, k)
+			}
+		}
+		return strings.Join(got, ",")
+	}
+	c.put("policies", []byte("a"), sets["a"])
+	c.put("policies", []byte("b"), sets["b"])
+	c.put("policies", []byte("c"), sets["c"])
+	if got := has("a"); got != "a" { // a is now the most recent
+		t.Fatalf("has a: %q", got)
+	}
+	c.put("policies", []byte("d"), sets["d"]) // evicts b, the least recent
+	if got := has("a,b,c,d"); got != "a,c,d" {
+		t.Errorf("after d: %q, want a,c,d", got)
+	}
+	if _, ok := c.get("boundaries", []byte("a")); ok {
+		t.Error("a set of another field was returned")
+	}
+	c.put("policies", []byte("0123456789"), sets["0123456789"]) // 10 bytes: evicts all others
+	if got := has("a,c,d,0123456789"); got != "0123456789" || c.bytes != 10 || len(c.m) != 1 {
+		t.Errorf("after a 10-byte key: %q, %d bytes, %d entries", got, c.bytes, len(c.m))
+	}
+	c.put("policies", []byte("01234567890"), sets["01234567890"]) // over the byte bound: not cached
+	if got := has("0123456789,01234567890"); got != "0123456789" {
+		t.Errorf("after an 11-byte key: %q", got)
+	}
+}
+
+// TestDocumentSize: the size reported for a document too large is the
+// size the policy package counts.
+func TestDocumentSize(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{`{ "a" : "b c" }`, "{\"é\\\"\\\\\":\t[ \"x\\u0041\" ]}\r\n", `  "unterminated \" string `}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, string(data))
+	}
+	for _, in := range inputs {
+		n := documentSize([]byte(in))
+		_, err := policy.Parse([]byte(in), func(o *policy.ParseOptions) { o.MaxSize = n - 1 })
+		var size *policy.SizeError
+		if !errors.As(err, &size) || size.Size != n {
+			t.Errorf("documentSize(%q) = %d; policy.Parse with limit %d: %v", in, n, n-1, err)
+		}
+		if _, err := policy.Parse([]byte(in), func(o *policy.ParseOptions) { o.MaxSize = n }); errors.As(err, &size) {
+			t.Errorf("documentSize(%q) = %d, but that is over the limit: %v", in, n, err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/astran-oss/astran-go/policy"
 )
@@ -23,38 +24,135 @@ import (
 // keys compare case-insensitively, as condition keys do) and values of the
 // wrong type are errors. The context is used exactly as given.
 
-// parseRequest parses one REQUEST.json document.
+// inputError is a problem found at a byte offset of a JSON input (a
+// REQUEST.json file, a CASES.jsonl line).
+type inputError struct {
+	Offset int // byte offset in the input
+	Err    error
+}
+
+func (e *inputError) Error() string { return e.Err.Error() }
+func (e *inputError) Unwrap() error { return e.Err }
+
+// at gives err the offset off, unless it already has one.
+func at(off int, err error) error {
+	var ie *inputError
+	if err == nil || errors.As(err, &ie) {
+		return err
+	}
+	return &inputError{Offset: off, Err: err}
+}
+
+// errUnknownField marks an unknown object key: decodeObject positions the
+// error at the key rather than at its value.
+var errUnknownField = errors.New("unknown field")
+
+func unknownField(key, want string) error {
+	return fmt.Errorf("%w %q (want %s)", errUnknownField, key, want)
+}
+
+// position returns the 1-based line and column (in characters) of byte
+// offset off in data.
+func position(data []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(data))
+	before := data[:off]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return line, 1 + utf8.RuneCount(before)
+}
+
+// jsonInput decodes a JSON input token by token, knowing where each token
+// starts.
+type jsonInput struct {
+	dec  *json.Decoder
+	data []byte
+}
+
+func newJSONInput(data []byte) *jsonInput {
+	return &jsonInput{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
+}
+
+// next returns the offset where the next token starts (after whitespace
+// and separators).
+func (in *jsonInput) next() int {
+	i := int(in.dec.InputOffset())
+	for i < len(in.data) {
+		switch in.data[i] {
+		case ' ', '\t', '\r', '\n', ',', ':':
+			i++
+			continue
+		}
+		break
+	}
+	return i
+}
+
+// token reads the next token; errors carry their offset.
+func (in *jsonInput) token() (json.Token, error) {
+	tok, err := in.dec.Token()
+	if err != nil {
+		return nil, in.jsonError(err)
+	}
+	return tok, nil
+}
+
+// raw reads the next value as raw JSON, returning it with its offset.
+func (in *jsonInput) raw() (json.RawMessage, int, error) {
+	off := in.next()
+	var m json.RawMessage
+	if err := in.dec.Decode(&m); err != nil {
+		return nil, off, in.jsonError(err)
+	}
+	return m, off, nil
+}
+
+// jsonError describes a JSON syntax error at its offset.
+func (in *jsonInput) jsonError(err error) error {
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &se):
+		return &inputError{Offset: int(se.Offset), Err: fmt.Errorf("invalid JSON: %w", err)}
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return &inputError{Offset: len(in.data), Err: fmt.Errorf("invalid JSON: unexpected end of input: %w", io.ErrUnexpectedEOF)}
+	}
+	return at(in.next(), fmt.Errorf("invalid JSON: %w", err))
+}
+
+// parseRequest parses one REQUEST.json document. Errors are *inputError.
 func parseRequest(data []byte) (policy.Request, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	req, err := decodeRequest(dec)
+	in := newJSONInput(data)
+	req, err := decodeRequest(in)
 	if err != nil {
 		return policy.Request{}, err
 	}
-	if err := expectEOF(dec); err != nil {
+	if err := in.expectEOF(); err != nil {
 		return policy.Request{}, err
 	}
 	return req, nil
 }
 
-// decodeRequest decodes a request object from dec.
-func decodeRequest(dec *json.Decoder) (policy.Request, error) {
+// decodeRequest decodes a request object.
+func decodeRequest(in *jsonInput) (policy.Request, error) {
 	var req policy.Request
 	var hasAction, hasResource bool
-	err := decodeObject(dec, "request", func(key string) error {
+	start := in.next()
+	err := in.object("request", func(key string) error {
 		var err error
 		switch key {
 		case "principal":
-			req.Principal, err = decodeString(dec, key)
+			req.Principal, err = in.str(key)
 		case "action":
-			req.Action, err = decodeString(dec, key)
+			req.Action, err = in.str(key)
 			hasAction = true
 		case "resource":
-			req.Resource, err = decodeString(dec, key)
+			req.Resource, err = in.str(key)
 			hasResource = true
 		case "context":
-			err = decodeContext(dec, &req.Context)
+			err = in.context(&req.Context)
 		default:
-			return fmt.Errorf("unknown field %q (want principal, action, resource, context)", key)
+			return unknownField(key, "principal, action, resource, context")
 		}
 		return err
 	})
@@ -63,23 +161,23 @@ func decodeRequest(dec *json.Decoder) (policy.Request, error) {
 	}
 	switch {
 	case !hasAction || req.Action == "":
-		return policy.Request{}, errors.New(`request: "action" is required`)
+		return policy.Request{}, at(start, errors.New(`request: "action" is required`))
 	case !hasResource || req.Resource == "":
-		return policy.Request{}, errors.New(`request: "resource" is required`)
+		return policy.Request{}, at(start, errors.New(`request: "resource" is required`))
 	}
 	return req, nil
 }
 
-func decodeContext(dec *json.Decoder, c *policy.Context) error {
+func (in *jsonInput) context(c *policy.Context) error {
 	seen := map[string]string{}
-	return decodeObject(dec, "context", func(key string) error {
+	return in.object("context", func(key string) error {
 		if prev, ok := seen[strings.ToLower(key)]; ok {
 			return fmt.Errorf("context: key %q given twice (as %q; condition keys are case-insensitive)", key, prev)
 		}
 		seen[strings.ToLower(key)] = key
-		tok, err := dec.Token()
+		tok, err := in.token()
 		if err != nil {
-			return jsonError(err)
+			return err
 		}
 		switch v := tok.(type) {
 		case string:
@@ -88,19 +186,20 @@ func decodeContext(dec *json.Decoder, c *policy.Context) error {
 		case json.Delim:
 			if v == '[' {
 				values := []string{}
-				for dec.More() {
-					tok, err := dec.Token()
+				for in.dec.More() {
+					off := in.next()
+					tok, err := in.token()
 					if err != nil {
-						return jsonError(err)
+						return err
 					}
 					s, ok := tok.(string)
 					if !ok {
-						return fmt.Errorf("context: %q: array elements must be strings", key)
+						return at(off, fmt.Errorf("context: %q: array elements must be strings", key))
 					}
 					values = append(values, s)
 				}
-				if _, err := dec.Token(); err != nil { // ']'
-					return jsonError(err)
+				if _, err := in.token(); err != nil { // ']'
+					return err
 				}
 				c.Set(key, values...)
 				return nil
@@ -110,69 +209,67 @@ func decodeContext(dec *json.Decoder, c *policy.Context) error {
 	})
 }
 
-// decodeObject reads a JSON object from dec, calling field for each key with
-// dec positioned at the value, which field must consume. Duplicate keys are
-// an error.
-func decodeObject(dec *json.Decoder, what string, field func(key string) error) error {
-	tok, err := dec.Token()
+// object reads a JSON object, calling field for each key with the decoder
+// at the value, which field must consume. Duplicate keys are an error.
+// Errors are positioned at the value, or at the key for unknown and
+// duplicate fields.
+func (in *jsonInput) object(what string, field func(key string) error) error {
+	start := in.next()
+	tok, err := in.token()
 	if err != nil {
-		return jsonError(err)
+		return err
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("%s: want a JSON object", what)
+		return at(start, fmt.Errorf("%s: want a JSON object", what))
 	}
 	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
+	for in.dec.More() {
+		keyOff := in.next()
+		tok, err := in.token()
 		if err != nil {
-			return jsonError(err)
+			return err
 		}
 		key := tok.(string) // object keys are always strings
 		if seen[key] {
-			return fmt.Errorf("%s: field %q given twice", what, key)
+			return at(keyOff, fmt.Errorf("%s: field %q given twice", what, key))
 		}
 		seen[key] = true
+		valueOff := in.next()
 		if err := field(key); err != nil {
-			return err
+			if errors.Is(err, errUnknownField) {
+				return at(keyOff, err)
+			}
+			return at(valueOff, err)
 		}
 	}
-	if _, err := dec.Token(); err != nil { // '}'
-		return jsonError(err)
+	if _, err := in.token(); err != nil { // '}'
+		return err
 	}
 	return nil
 }
 
-func decodeString(dec *json.Decoder, key string) (string, error) {
-	tok, err := dec.Token()
+// str reads a string value.
+func (in *jsonInput) str(key string) (string, error) {
+	off := in.next()
+	tok, err := in.token()
 	if err != nil {
-		return "", jsonError(err)
+		return "", err
 	}
 	s, ok := tok.(string)
 	if !ok {
-		return "", fmt.Errorf("%q must be a string", key)
+		return "", at(off, fmt.Errorf("%q must be a string", key))
 	}
 	return s, nil
 }
 
 // expectEOF reports trailing data after a document.
-func expectEOF(dec *json.Decoder) error {
-	if _, err := dec.Token(); err != io.EOF {
+func (in *jsonInput) expectEOF() error {
+	off := in.next()
+	if _, err := in.dec.Token(); err != io.EOF {
 		if err != nil {
-			return jsonError(err)
+			return in.jsonError(err)
 		}
-		return errors.New("unexpected data after the JSON object")
+		return at(off, errors.New("unexpected data after the JSON object"))
 	}
 	return nil
-}
-
-// jsonError describes a JSON syntax error, with its offset when known.
-func jsonError(err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, err)
-	}
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("invalid JSON: unexpected end of input: %w", io.ErrUnexpectedEOF)
-	}
-	return fmt.Errorf("invalid JSON: %w", err)
 }
