@@ -137,7 +137,7 @@ any error (policy test also uses 2 for unreadable input).`,
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.AddCommand(e.loginCommand(), e.logoutCommand(), e.credentialsCommand(), e.policyCommand(), e.serveCommand())
+	root.AddCommand(e.loginCommand(), e.logoutCommand(), e.credentialsCommand(), e.policyCommand(), e.serveCommand(), e.iamCommand())
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%s: %w (see %q)", cmd.CommandPath(), err, cmd.CommandPath()+" --help")
 	})

@@ -8,12 +8,37 @@ import (
 	"github.com/astran-oss/astran-go/policy"
 )
 
+// cliCase is a command line with its expected exit status and output:
+// the whole of stdout (want), or parts of it (contains).
+type cliCase struct {
+	args     []string
+	code     int
+	want     string
+	contains []string
+}
+
+func runCLICases(t *testing.T, tests map[string]cliCase) {
+	t.Helper()
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			te := newTestEnv(t, "")
+			if code := te.run(tc.args...); code != tc.code {
+				t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, tc.code, te.out, te.errOut)
+			}
+			if tc.want != "" && te.out.String() != tc.want {
+				t.Errorf("stdout:\n%s\nwant:\n%s", te.out, tc.want)
+			}
+			for _, want := range tc.contains {
+				if !strings.Contains(te.out.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, te.out)
+				}
+			}
+		})
+	}
+}
+
 func TestPolicyDiff(t *testing.T) {
-	tests := map[string]struct {
-		args     []string
-		code     int
-		contains []string
-	}{
+	runCLICases(t, map[string]cliCase{
 		"directories": {
 			args: []string{"policy", "diff", "testdata/diff/v1", "testdata/diff/v2"},
 			contains: []string{
@@ -46,20 +71,7 @@ func TestPolicyDiff(t *testing.T) {
 			args: []string{"policy", "diff", "--format", "yaml", "testdata/diff/v1", "testdata/diff/v2"},
 			code: 1,
 		},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			te := newTestEnv(t, "")
-			if code := te.run(tc.args...); code != tc.code {
-				t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, tc.code, te.out, te.errOut)
-			}
-			for _, want := range tc.contains {
-				if !strings.Contains(te.out.String(), want) {
-					t.Errorf("stdout lacks %q:\n%s", want, te.out)
-				}
-			}
-		})
-	}
+	})
 }
 
 // TestPolicyDiff_JSON checks the JSON form and that each witness, fed back

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/astran-oss/astran-go/astrantest"
+)
+
+func TestIAMWhoCan(t *testing.T) {
+	runCLICases(t, map[string]cliCase{
+		"open condition": {
+			args: []string{"iam", "who-can", "--fixture", "testdata/iam/tutorial.json", "s3:PutObject", "arn:demo:s3:::test/report.csv"},
+			want: `arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/bob@astran.io (user)
+  allowed by arn:astran:iam::astran:policy/AstranAdmin FullAccess (group marketing)
+arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/dave@astran.io (user, under conditions)
+  allowed by user/dave@astran.io/inline/Uploads UploadFromOffice when aws:SourceIp IpAddress 203.0.113.0/24
+`,
+		},
+		"nobody": {
+			args: []string{"iam", "who-can", "--fixture", "testdata/iam/tutorial.json", "ec2:RunInstances", "*"},
+			want: "nobody may ec2:RunInstances on *\n",
+		},
+		"needs an account": {
+			args: []string{"iam", "who-can", "s3:GetObject", "*"},
+			code: 1,
+		},
+		"not both": {
+			args: []string{"iam", "who-can", "--fixture", "x.json", "--profile", "p", "s3:GetObject", "*"},
+			code: 1,
+		},
+		"missing fixture": {
+			args: []string{"iam", "who-can", "--fixture", "testdata/iam/missing.json", "s3:GetObject", "*"},
+			code: 1,
+		},
+	})
+}
+
+func TestIAMWhoCan_JSON(t *testing.T) {
+	te := newTestEnv(t, "")
+	if code := te.run("iam", "who-can", "--format", "json", "--fixture", "testdata/iam/tutorial.json", "s3:GetObject", "arn:demo:s3:::test/k"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.errOut)
+	}
+	var grants []struct {
+		Identity string `json:"identity"`
+		Kind     string `json:"kind"`
+		Allow    []struct {
+			Policy string `json:"policy"`
+			Via    string `json:"via"`
+		} `json:"allow"`
+	}
+	if err := json.Unmarshal(te.out.Bytes(), &grants); err != nil {
+		t.Fatalf("%v\n%s", err, te.out)
+	}
+	if len(grants) != 3 || grants[0].Kind != "user" || !strings.HasSuffix(grants[2].Allow[0].Via, ":group/readers") {
+		t.Fatalf("grants: %s", te.out)
+	}
+	if code := te.run("iam", "who-can", "--format", "json", "--fixture", "testdata/iam/tutorial.json", "ec2:RunInstances", "*"); code != 0 || te.out.String() != "[]\n" {
+		t.Fatalf("no grant: exit %d, %q", code, te.out)
+	}
+}
+
+func TestIAMEscalations(t *testing.T) {
+	te := newTestEnv(t, "")
+	if code := te.run("iam", "escalations", "--fixture", "testdata/iam/tutorial.json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.errOut)
+	}
+	want := `arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/carol@astran.io gains AstranAdmin attached to user/carol@astran.io
+  1. as user/carol@astran.io: iam:AttachUserPolicy on arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/carol@astran.io (PolicyArn=arn:astran:iam::astran:policy/AstranAdmin UserName=carol@astran.io)
+     attaches AstranAdmin to user/carol@astran.io
+     allowed by user/carol@astran.io/inline/SelfService OwnKeysAndPolicies
+`
+	if te.out.String() != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", te.out, want)
+	}
+	if code := te.run("iam", "escalations", "--format", "json", "--fixture", "testdata/iam/tutorial.json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.errOut)
+	}
+	var paths []struct {
+		Identity string `json:"identity"`
+		Gains    string `json:"gains"`
+		Steps    []struct {
+			As, Action, Resource string
+			Params               map[string]string
+		} `json:"steps"`
+	}
+	if err := json.Unmarshal(te.out.Bytes(), &paths); err != nil {
+		t.Fatalf("%v\n%s", err, te.out)
+	}
+	if len(paths) != 1 || len(paths[0].Steps) != 1 || paths[0].Steps[0].Params["PolicyArn"] != "arn:astran:iam::astran:policy/AstranAdmin" {
+		t.Fatalf("paths: %s", te.out)
+	}
+}
+
+// TestIAM_profile analyses a live partition (the emulator) through an AWS
+// profile's credentials.
+func TestIAM_profile(t *testing.T) {
+	srv := astrantest.New(t)
+	ctx := context.Background()
+	root := iam.NewFromConfig(srv.RootConfig())
+	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("eve@astran.io")}); err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PutUserPolicy","Resource":"` + srv.UserARN("eve@astran.io").String() + `"}]}`
+	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("eve@astran.io"), PolicyName: aws.String("Self"), PolicyDocument: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	creds := srv.RootCredentials()
+	cfgFile, credFile := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
+	if err := os.WriteFile(cfgFile, []byte("[profile emu]\nregion = us-east-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(credFile, []byte("[emu]\naws_access_key_id = "+creds.AccessKeyID+"\naws_secret_access_key = "+creds.SecretAccessKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	te := newTestEnv(t, "")
+	te.vars["AWS_CONFIG_FILE"], te.vars["AWS_SHARED_CREDENTIALS_FILE"] = cfgFile, credFile
+	te.vars["ASTRAN_IAM_ENDPOINT"] = srv.Endpoints().IAM
+	if code := te.run("iam", "escalations", "--profile", "emu"); code != 0 {
+		t.Fatalf("exit %d: %s", code, te.errOut)
+	}
+	if !strings.HasPrefix(te.out.String(), srv.UserARN("eve@astran.io").String()+" gains an inline policy allowing everything on user/eve@astran.io\n  1. as user/eve@astran.io: iam:PutUserPolicy") {
+		t.Errorf("stdout:\n%s", te.out)
+	}
+	if code := te.run("iam", "who-can", "--profile", "emu", "iam:PutUserPolicy", srv.UserARN("eve@astran.io").String()); code != 0 ||
+		!strings.Contains(te.out.String(), "user/eve@astran.io (user)\n  allowed by user/eve@astran.io/inline/Self statement 0\n") {
+		t.Errorf("who-can: exit %d\n%s%s", code, te.out, te.errOut)
+	}
+	delete(te.vars, "ASTRAN_IAM_ENDPOINT")
+	if code := te.run("iam", "escalations", "--profile", "emu"); code != 1 || !strings.Contains(te.errOut.String(), "no IAM endpoint") {
+		t.Errorf("without an endpoint: exit %d: %s", code, te.errOut)
+	}
+}
