@@ -41,13 +41,21 @@
 //     "root-client") holds the root account ([Options.RootEmail]).
 //   - STS: LoginWithWebIdentity with the documented XML;
 //     AssumeRoleWithWebIdentity for roles whose trust policy allows an IAM
-//     OIDC provider; GetCallerIdentity.
+//     OIDC provider (the emulator's own or an external one); as in AWS it
+//     has no SourceIdentity parameter: the source identity comes from the
+//     token's https://aws.amazon.com/source_identity claim and needs
+//     sts:SetSourceIdentity in the trust policy; GetCallerIdentity.
 //   - IAM: users, groups, memberships, managed policies with versions (at
 //     most 5), inline policies, roles, OIDC providers, tags and permissions
 //     boundaries, with AWS-shaped XML and error codes. Built-in policies
-//     exist as arn:astran:iam::astran:policy/{Name} and under the partition
-//     name. Every call is authorized by the principal package: a new user
-//     is denied everything, root is allowed everything.
+//     exist as arn:astran:iam::astran:policy/{Name}, also accepted under the
+//     partition name (arn:{partition}:iam::astran:policy/{Name}) and always
+//     stored, returned and put into iam:PolicyARN / iam:PermissionsBoundary
+//     in the canonical spelling; any other spelling (another partition, a
+//     region, a path) is refused with InvalidInput, an unknown name with
+//     NoSuchEntity. Every call is authorized by the principal package: a
+//     new user is denied everything, the account's own root is allowed
+//     everything (no other root ARN is).
 //   - S3: CreateBucket, HeadBucket, ListBuckets, DeleteBucket, PutObject,
 //     GetObject, HeadObject, DeleteObject, ListObjectsV2 (and ListObjects,
 //     GetBucketLocation, multipart uploads), path-style and

@@ -8,26 +8,33 @@ import (
 	"github.com/astran-oss/astran-go/arn"
 )
 
-// boundaryContext returns the request's PermissionsBoundary and the
-// condition context of a Create call with tags and that boundary.
-func (c *iamCall) boundaryContext(tags []Tag) (boundary string, ctx map[string][]string) {
-	boundary = c.get("PermissionsBoundary")
-	if boundary != "" {
-		ctx = map[string][]string{"iam:PermissionsBoundary": {boundary}}
+// boundaryContext returns the request's PermissionsBoundary (canonical; the
+// zero ARN when absent) and the condition context of a Create call with tags
+// and that boundary.
+func (c *iamCall) boundaryContext(tags []Tag) (boundary arn.ARN, ctx map[string][]string, e *APIError) {
+	if raw := c.get("PermissionsBoundary"); raw != "" {
+		if boundary, e = c.policyARN(raw); e != nil {
+			return arn.ARN{}, nil, e
+		}
+		ctx = map[string][]string{"iam:PermissionsBoundary": {boundary.String()}}
 	}
-	return boundary, tagContext(tags, ctx)
+	return boundary, tagContext(tags, ctx), nil
 }
 
 // putBoundary answers Put{User,Role}PermissionsBoundary.
 func putBoundary(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		b, e := c.required("PermissionsBoundary")
+		raw, e := c.required("PermissionsBoundary")
 		if e != nil {
 			return e
 		}
-		return c.withEntity(kind, "Put"+kindTitle(kind)+"PermissionsBoundary", map[string][]string{"iam:PermissionsBoundary": {b}}, true, func(ref entityRef) *APIError {
+		b, e := c.policyARN(raw)
+		if e != nil {
+			return e
+		}
+		return c.withEntity(kind, "Put"+kindTitle(kind)+"PermissionsBoundary", map[string][]string{"iam:PermissionsBoundary": {b.String()}}, true, func(ref entityRef) *APIError {
 			if !c.policyExistsLocked(b) {
-				return noSuch("Policy %s does not exist or is not attachable.", b)
+				return noSuch("Policy %s does not exist or is not attachable.", raw)
 			}
 			*ref.boundary = b
 			return nil
@@ -39,7 +46,7 @@ func putBoundary(kind string) iamOp {
 func deleteBoundary(kind string) iamOp {
 	return func(c *iamCall) *APIError {
 		return c.withEntity(kind, "Delete"+kindTitle(kind)+"PermissionsBoundary", nil, true, func(ref entityRef) *APIError {
-			*ref.boundary = ""
+			*ref.boundary = arn.ARN{}
 			return nil
 		})
 	}
@@ -47,10 +54,10 @@ func deleteBoundary(kind string) iamOp {
 
 // entity finds the user, group or role named by the request, under the lock.
 type entityRef struct {
-	attached *[]string
+	attached *[]arn.ARN
 	inline   map[string]*Inline
-	boundary *string // nil for groups
-	tags     *[]Tag  // nil for groups
+	boundary *arn.ARN // nil for groups
+	tags     *[]Tag   // nil for groups
 }
 
 func (c *iamCall) entityName(kind string) string { return c.get(kindTitle(kind) + "Name") }
@@ -82,20 +89,26 @@ func (c *iamCall) withEntity(kind, action string, ctx map[string][]string, write
 	return withNamed(c, kind, action, ctx, write, func(name string) (entityRef, string, bool) { return c.entityLocked(kind, name) }, f)
 }
 
+// attachedPolicy reads the PolicyArn of an Attach or Detach call.
+func (c *iamCall) attachedPolicy() (raw string, p arn.ARN, e *APIError) {
+	if raw, e = c.required("PolicyArn"); e != nil {
+		return "", arn.ARN{}, e
+	}
+	p, e = c.policyARN(raw)
+	return raw, p, e
+}
+
 func attach(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		p, e := c.required("PolicyArn")
+		raw, p, e := c.attachedPolicy()
 		if e != nil {
 			return e
 		}
-		if !arn.IsARN(p) {
-			return invalidInput("ARN %s is not valid.", p)
-		}
-		return c.withEntity(kind, "Attach"+kindTitle(kind)+"Policy", map[string][]string{"iam:PolicyARN": {p}}, true, func(ref entityRef) *APIError {
+		return c.withEntity(kind, "Attach"+kindTitle(kind)+"Policy", map[string][]string{"iam:PolicyARN": {p.String()}}, true, func(ref entityRef) *APIError {
 			if !c.policyExistsLocked(p) {
-				return noSuch("Policy %s does not exist or is not attachable.", p)
+				return noSuch("Policy %s does not exist or is not attachable.", raw)
 			}
-			if containsPolicy(*ref.attached, p) >= 0 {
+			if slices.Contains(*ref.attached, p) {
 				return nil
 			}
 			if len(*ref.attached) >= 10 {
@@ -109,14 +122,14 @@ func attach(kind string) iamOp {
 
 func detach(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		p, e := c.required("PolicyArn")
+		raw, p, e := c.attachedPolicy()
 		if e != nil {
 			return e
 		}
-		return c.withEntity(kind, "Detach"+kindTitle(kind)+"Policy", map[string][]string{"iam:PolicyARN": {p}}, true, func(ref entityRef) *APIError {
-			i := containsPolicy(*ref.attached, p)
+		return c.withEntity(kind, "Detach"+kindTitle(kind)+"Policy", map[string][]string{"iam:PolicyARN": {p.String()}}, true, func(ref entityRef) *APIError {
+			i := slices.Index(*ref.attached, p)
 			if i < 0 {
-				return noSuch("Policy %s was not found.", p)
+				return noSuch("Policy %s was not found.", raw)
 			}
 			*ref.attached = slices.Delete(*ref.attached, i, i+1)
 			return nil
@@ -124,19 +137,13 @@ func detach(kind string) iamOp {
 	}
 }
 
-func policyNameOf(p string) string {
-	a, err := arn.Parse(p)
-	if err != nil {
-		return p
-	}
-	return a.Name()
-}
-
 func listAttached(kind string) iamOp {
 	return func(c *iamCall) *APIError {
 		var list []string
 		e := c.withEntity(kind, "ListAttached"+kindTitle(kind)+"Policies", nil, false, func(ref entityRef) *APIError {
-			list = slices.Clone(*ref.attached)
+			for _, p := range *ref.attached {
+				list = append(list, p.String())
+			}
 			return nil
 		})
 		if e != nil {
@@ -144,7 +151,7 @@ func listAttached(kind string) iamOp {
 		}
 		return sortedPage(c, "AttachedPolicies", list, func(p string) {
 			c.out.open("member")
-			c.out.elem("PolicyName", policyNameOf(p))
+			c.out.elem("PolicyName", p[strings.LastIndexByte(p, '/')+1:])
 			c.out.elem("PolicyArn", p)
 			c.out.close("member")
 		})

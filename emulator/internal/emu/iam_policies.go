@@ -1,6 +1,7 @@
 package emu
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/builtin"
+	"github.com/astran-oss/astran-go/policy"
 )
 
 // MaxPolicyVersions is how many versions a managed policy keeps.
@@ -20,20 +22,43 @@ func encodeDoc(raw string) string {
 	return strings.ReplaceAll(url.QueryEscape(raw), "+", "%20")
 }
 
-// policyExistsLocked reports whether a managed policy ARN (built-in or local) exists.
-func (c *iamCall) policyExistsLocked(p string) bool {
-	a, err := arn.Parse(p)
+// policyARN parses a managed policy ARN from a request. A built-in is
+// accepted only as builtin.Canonical accepts it (partition "astran" or the
+// emulator's own, no region, no path, a known name) and is returned in its
+// canonical spelling, so that attachments, boundaries and the condition
+// keys iam:PolicyARN and iam:PermissionsBoundary only ever see that one
+// spelling. Any other spelling of a built-in is refused: InvalidInput for a
+// refused spelling, NoSuchEntity for an unknown name, never a customer
+// lookup.
+func (c *iamCall) policyARN(raw string) (arn.ARN, *APIError) {
+	a, err := arn.Parse(raw)
 	if err != nil {
-		return false
+		return arn.ARN{}, invalidInput("ARN %s is not valid.", raw)
 	}
-	if a.Account == builtin.Account && a.Type() == arn.TypePolicy {
-		_, ok := c.s.Engine.Builtin(a.Name())
+	if !builtin.IsBuiltin(a) {
+		return a, nil
+	}
+	ca, err := builtin.Canonical(a, c.s.State.Partition)
+	switch {
+	case errors.Is(err, builtin.ErrSpelling):
+		return arn.ARN{}, invalidInput("ARN %s is not valid: built-in policies are arn:%s:iam::%s:policy/{Name}.", raw, builtin.Partition, builtin.Account)
+	case err != nil || ca.Type() != arn.TypePolicy:
+		return arn.ARN{}, noSuch("Policy %s does not exist or is not attachable.", raw)
+	}
+	return ca, nil
+}
+
+// policyExistsLocked reports whether a managed policy (canonical built-in,
+// as policyARN returns it, or local) exists.
+func (c *iamCall) policyExistsLocked(p arn.ARN) bool {
+	if builtin.IsBuiltin(p) {
+		_, ok := builtin.Document(p.Name())
 		return ok
 	}
 	return c.s.State.policies[p] != nil
 }
 
-func (c *iamCall) parseDoc(raw string) (any, *APIError) {
+func (c *iamCall) parseDoc(raw string) (*policy.Document, *APIError) {
 	if len(raw) > 131072 {
 		return nil, apiErr(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for PolicySize")
 	}
@@ -72,14 +97,13 @@ func (c *iamCall) writePolicy(name string, p policyView) {
 }
 
 // usageLocked counts attachments and boundary uses of a policy.
-func (c *iamCall) usageLocked(p string) (attachments, boundaries int) {
+func (c *iamCall) usageLocked(p arn.ARN) (attachments, boundaries int) {
 	st := c.s.State
-	k := BuiltinKey(p)
-	count := func(list []string, b string) {
-		if containsPolicy(list, p) >= 0 {
+	count := func(list []arn.ARN, b arn.ARN) {
+		if slices.Contains(list, p) {
 			attachments++
 		}
-		if b != "" && BuiltinKey(b) == k {
+		if b == p {
 			boundaries++
 		}
 	}
@@ -87,7 +111,7 @@ func (c *iamCall) usageLocked(p string) (attachments, boundaries int) {
 		count(u.Attached, u.Boundary)
 	}
 	for _, g := range st.groups {
-		count(g.Attached, "")
+		count(g.Attached, arn.ARN{})
 	}
 	for _, r := range st.roles {
 		count(r.Attached, r.Boundary)
@@ -99,28 +123,24 @@ func (c *iamCall) usageLocked(p string) (attachments, boundaries int) {
 var builtinEpoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // policyViewLocked describes a local or built-in policy.
-func (c *iamCall) policyViewLocked(p string) (policyView, bool) {
-	a, err := arn.Parse(p)
-	if err != nil {
-		return policyView{}, false
-	}
-	if a.Account == builtin.Account && a.Type() == arn.TypePolicy {
-		if _, ok := c.s.Engine.Builtin(a.Name()); !ok {
+func (c *iamCall) policyViewLocked(a arn.ARN) (policyView, bool) {
+	if builtin.IsBuiltin(a) {
+		if !c.policyExistsLocked(a) {
 			return policyView{}, false
 		}
-		v := policyView{arn: p, id: "ANPA" + strings.ToUpper(hexName(a.Name())), name: a.Name(), path: "/", def: "v1",
+		v := policyView{arn: a.String(), id: "ANPA" + strings.ToUpper(hexName(a.Name())), name: a.Name(), path: "/", def: "v1",
 			created: builtinEpoch, updated: builtinEpoch, builtin: true,
 			desc: "Astran built-in policy " + a.Name()}
-		v.attachments, v.boundaries = c.usageLocked(p)
+		v.attachments, v.boundaries = c.usageLocked(a)
 		return v, true
 	}
-	mp := c.s.State.policies[p]
+	mp := c.s.State.policies[a]
 	if mp == nil {
 		return policyView{}, false
 	}
-	v := policyView{arn: p, id: mp.ID, name: mp.Name, path: mp.Path, desc: mp.Description, def: mp.Default,
+	v := policyView{arn: a.String(), id: mp.ID, name: mp.Name, path: mp.Path, desc: mp.Description, def: mp.Default,
 		created: mp.Created, updated: mp.Updated, tags: mp.Tags}
-	v.attachments, v.boundaries = c.usageLocked(p)
+	v.attachments, v.boundaries = c.usageLocked(a)
 	return v, true
 }
 
@@ -133,9 +153,7 @@ func hexName(s string) string {
 	return string(out)
 }
 
-func (c *iamCall) isBuiltin(p string) bool { return strings.HasPrefix(BuiltinKey(p), "builtin:") }
-
-func builtinRefused(p string) *APIError {
+func builtinRefused(p arn.ARN) *APIError {
 	return apiErr(http.StatusForbidden, "AccessDenied", "Built-in policy %s cannot be modified or deleted", p)
 }
 
@@ -166,27 +184,28 @@ func createPolicy(c *iamCall) *APIError {
 	mp := &Policy{ARN: a, ID: RandomID("ANPA"), Name: name, Path: path, Description: c.get("Description"),
 		Created: now, Updated: now, Default: "v1", Next: 2, Tags: tags,
 		Versions: []*PolicyVersion{{ID: "v1", Raw: raw, Doc: doc, Created: now}}}
-	st.policies[a.String()] = mp
-	v, _ := c.policyViewLocked(a.String())
+	st.policies[a] = mp
+	v, _ := c.policyViewLocked(a)
 	c.result = true
 	c.writePolicy("Policy", v)
 	return nil
 }
 
 // withPolicy authorizes and runs f with the policy view under the lock.
-func (c *iamCall) withPolicy(action string, write bool, f func(p string, mp *Policy) *APIError) *APIError {
-	p, e := c.required("PolicyArn")
+func (c *iamCall) withPolicy(action string, write bool, f func(p arn.ARN, mp *Policy) *APIError) *APIError {
+	raw, e := c.required("PolicyArn")
 	if e != nil {
 		return e
 	}
-	if !arn.IsARN(p) {
-		return invalidInput("ARN %s is not valid.", p)
+	p, e := c.policyARN(raw)
+	if e != nil {
+		return e
 	}
-	if e := c.authz(action, p, nil); e != nil {
+	if e := c.authz(action, p.String(), nil); e != nil {
 		return e
 	}
 	st := c.s.State
-	if write && c.isBuiltin(p) {
+	if write && builtin.IsBuiltin(p) {
 		return builtinRefused(p)
 	}
 	defer c.lock(write)()
@@ -197,7 +216,7 @@ func (c *iamCall) withPolicy(action string, write bool, f func(p string, mp *Pol
 }
 
 func getPolicy(c *iamCall) *APIError {
-	return c.withPolicy("GetPolicy", false, func(p string, _ *Policy) *APIError {
+	return c.withPolicy("GetPolicy", false, func(p arn.ARN, _ *Policy) *APIError {
 		v, _ := c.policyViewLocked(p)
 		c.result = true
 		c.writePolicy("Policy", v)
@@ -206,7 +225,7 @@ func getPolicy(c *iamCall) *APIError {
 }
 
 func deletePolicy(c *iamCall) *APIError {
-	return c.withPolicy("DeletePolicy", true, func(p string, mp *Policy) *APIError {
+	return c.withPolicy("DeletePolicy", true, func(p arn.ARN, mp *Policy) *APIError {
 		if n, b := c.usageLocked(p); n > 0 || b > 0 {
 			return conflict("Cannot delete a policy attached to entities.")
 		}
@@ -235,15 +254,15 @@ func listPolicies(c *iamCall) *APIError {
 	st.mu.RLock()
 	var views []policyView
 	if scope != "Local" {
-		for _, n := range c.s.Engine.BuiltinNames() {
-			if v, ok := c.policyViewLocked("arn:" + builtin.Partition + ":iam::" + builtin.Account + ":policy/" + n); ok {
+		for _, n := range builtin.PolicyNames() {
+			if v, ok := c.policyViewLocked(builtin.PolicyARN(n)); ok {
 				views = append(views, v)
 			}
 		}
 	}
 	if scope != "AWS" {
 		for _, mp := range st.policies {
-			if v, ok := c.policyViewLocked(mp.ARN.String()); ok {
+			if v, ok := c.policyViewLocked(mp.ARN); ok {
 				views = append(views, v)
 			}
 		}
@@ -272,8 +291,8 @@ func createPolicyVersion(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	var doc any
-	return c.withPolicy("CreatePolicyVersion", true, func(p string, mp *Policy) *APIError {
+	var doc *policy.Document
+	return c.withPolicy("CreatePolicyVersion", true, func(p arn.ARN, mp *Policy) *APIError {
 		if doc == nil {
 			var e *APIError
 			if doc, e = c.parseDoc(raw); e != nil {
@@ -298,16 +317,16 @@ func createPolicyVersion(c *iamCall) *APIError {
 	})
 }
 
-func (c *iamCall) builtinVersion(p string) (*PolicyVersion, bool) {
-	a, err := arn.Parse(p)
-	if err != nil {
-		return nil, false
-	}
-	raw, ok := c.s.Engine.Builtin(a.Name())
+func builtinVersion(p arn.ARN) (*PolicyVersion, bool) {
+	doc, ok := builtin.Document(p.Name())
 	if !ok {
 		return nil, false
 	}
-	return &PolicyVersion{ID: "v1", Raw: raw, Created: builtinEpoch}, true
+	raw, err := doc.MarshalJSON()
+	if err != nil {
+		return nil, false
+	}
+	return &PolicyVersion{ID: "v1", Raw: string(raw), Doc: doc, Created: builtinEpoch}, true
 }
 
 func getPolicyVersion(c *iamCall) *APIError {
@@ -315,9 +334,9 @@ func getPolicyVersion(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	return c.withPolicy("GetPolicyVersion", false, func(p string, mp *Policy) *APIError {
+	return c.withPolicy("GetPolicyVersion", false, func(p arn.ARN, mp *Policy) *APIError {
 		if mp == nil {
-			v, _ := c.builtinVersion(p)
+			v, _ := builtinVersion(p)
 			if v == nil || vid != "v1" {
 				return noSuch("Policy %s version %s does not exist.", p, vid)
 			}
@@ -337,11 +356,11 @@ func getPolicyVersion(c *iamCall) *APIError {
 }
 
 func listPolicyVersions(c *iamCall) *APIError {
-	return c.withPolicy("ListPolicyVersions", false, func(p string, mp *Policy) *APIError {
+	return c.withPolicy("ListPolicyVersions", false, func(p arn.ARN, mp *Policy) *APIError {
 		var vs []*PolicyVersion
 		def := "v1"
 		if mp == nil {
-			v, _ := c.builtinVersion(p)
+			v, _ := builtinVersion(p)
 			vs = []*PolicyVersion{v}
 		} else {
 			vs = slices.Clone(mp.Versions)
@@ -364,7 +383,7 @@ func deletePolicyVersion(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	return c.withPolicy("DeletePolicyVersion", true, func(p string, mp *Policy) *APIError {
+	return c.withPolicy("DeletePolicyVersion", true, func(p arn.ARN, mp *Policy) *APIError {
 		i := slices.IndexFunc(mp.Versions, func(v *PolicyVersion) bool { return v.ID == vid })
 		if i < 0 {
 			return noSuch("Policy %s version %s does not exist.", p, vid)
@@ -382,7 +401,7 @@ func setDefaultPolicyVersion(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	return c.withPolicy("SetDefaultPolicyVersion", true, func(p string, mp *Policy) *APIError {
+	return c.withPolicy("SetDefaultPolicyVersion", true, func(p arn.ARN, mp *Policy) *APIError {
 		if !slices.ContainsFunc(mp.Versions, func(v *PolicyVersion) bool { return v.ID == vid }) {
 			return noSuch("Policy %s version %s does not exist.", p, vid)
 		}
@@ -393,12 +412,12 @@ func setDefaultPolicyVersion(c *iamCall) *APIError {
 }
 
 func listEntitiesForPolicy(c *iamCall) *APIError {
-	return c.withPolicy("ListEntitiesForPolicy", false, func(p string, _ *Policy) *APIError {
+	return c.withPolicy("ListEntitiesForPolicy", false, func(p arn.ARN, _ *Policy) *APIError {
 		st := c.s.State
 		c.result = true
-		writeAttachedTo(c, "group", st.groups, p, func(g *Group) ([]string, string, string) { return g.Attached, g.Name, g.ID })
-		writeAttachedTo(c, "user", st.users, p, func(u *User) ([]string, string, string) { return u.Attached, u.Name, u.ID })
-		writeAttachedTo(c, "role", st.roles, p, func(r *Role) ([]string, string, string) { return r.Attached, r.Name, r.ID })
+		writeAttachedTo(c, "group", st.groups, p, func(g *Group) ([]arn.ARN, string, string) { return g.Attached, g.Name, g.ID })
+		writeAttachedTo(c, "user", st.users, p, func(u *User) ([]arn.ARN, string, string) { return u.Attached, u.Name, u.ID })
+		writeAttachedTo(c, "role", st.roles, p, func(r *Role) ([]arn.ARN, string, string) { return r.Attached, r.Name, r.ID })
 		c.out.bool("IsTruncated", false)
 		return nil
 	})
@@ -406,11 +425,11 @@ func listEntitiesForPolicy(c *iamCall) *APIError {
 
 // writeAttachedTo writes the Policy{Kind}s element of ListEntitiesForPolicy:
 // the name and ID of each entity of m, by key, that has policy p attached.
-func writeAttachedTo[T any](c *iamCall, kind string, m map[string]*T, p string, fields func(*T) (attached []string, name, id string)) {
+func writeAttachedTo[T any](c *iamCall, kind string, m map[string]*T, p arn.ARN, fields func(*T) (attached []arn.ARN, name, id string)) {
 	title := kindTitle(kind)
 	c.out.open("Policy" + title + "s")
 	for _, v := range sortedValues(m) {
-		if attached, name, id := fields(v); containsPolicy(attached, p) >= 0 {
+		if attached, name, id := fields(v); slices.Contains(attached, p) {
 			c.out.open("member")
 			c.out.elem(title+"Name", name)
 			c.out.elem(title+"Id", id)

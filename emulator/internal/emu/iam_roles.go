@@ -40,7 +40,10 @@ func createRole(c *iamCall) *APIError {
 	if err != nil {
 		return invalidInput("The role name %s is invalid", name)
 	}
-	boundary, ctx := c.boundaryContext(tags)
+	boundary, ctx, e := c.boundaryContext(tags)
+	if e != nil {
+		return e
+	}
 	if e := c.authz("CreateRole", a.String(), ctx); e != nil {
 		return e
 	}
@@ -53,7 +56,7 @@ func createRole(c *iamCall) *APIError {
 	if st.roles[strings.ToLower(name)] != nil {
 		return exists("Role with name %s already exists.", name)
 	}
-	if boundary != "" && !c.policyExistsLocked(boundary) {
+	if boundary.IsValid() && !c.policyExistsLocked(boundary) {
 		return noSuch("Policy %s does not exist or is not attachable.", boundary)
 	}
 	r := &Role{ARN: a, ID: RandomID("AROA"), Name: name, Path: path, Description: c.get("Description"),

@@ -19,11 +19,11 @@ func (c *iamCall) writeUser(name string, u *User) {
 
 // closeEntity ends the User or Role element name: its PermissionsBoundary
 // when it has one, its Tags unless it is a list member, and the closing tag.
-func (c *iamCall) closeEntity(name, boundary string, tags []Tag) {
-	if boundary != "" {
+func (c *iamCall) closeEntity(name string, boundary arn.ARN, tags []Tag) {
+	if boundary.IsValid() {
 		c.out.open("PermissionsBoundary")
 		c.out.elem("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
-		c.out.elem("PermissionsBoundaryArn", boundary)
+		c.out.elem("PermissionsBoundaryArn", boundary.String())
 		c.out.close("PermissionsBoundary")
 	}
 	if len(tags) > 0 && name != "member" {
@@ -52,7 +52,10 @@ func createUser(c *iamCall) *APIError {
 	if err != nil {
 		return invalidInput("The user name %s is invalid", name)
 	}
-	boundary, ctx := c.boundaryContext(tags)
+	boundary, ctx, e := c.boundaryContext(tags)
+	if e != nil {
+		return e
+	}
 	if e := c.authz("CreateUser", a.String(), ctx); e != nil {
 		return e
 	}
@@ -62,7 +65,7 @@ func createUser(c *iamCall) *APIError {
 		st.mu.Unlock()
 		return exists("User with name %s already exists.", name)
 	}
-	if boundary != "" && !c.policyExistsLocked(boundary) {
+	if boundary.IsValid() && !c.policyExistsLocked(boundary) {
 		st.mu.Unlock()
 		return noSuch("Policy %s does not exist or is not attachable.", boundary)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/emulator/internal/oidc"
 	"github.com/astran-oss/astran-go/emulator/internal/sigv4"
+	"github.com/astran-oss/astran-go/policy"
 )
 
 // Body size caps.
@@ -41,16 +42,16 @@ type AuthRequest struct {
 // Engine parses policies and takes authorization decisions.
 type Engine interface {
 	// ParsePolicy parses and validates a policy document.
-	ParsePolicy(raw string) (any, error)
-	// Builtin returns the JSON of a built-in policy.
-	Builtin(name string) (raw string, ok bool)
-	// BuiltinNames lists the built-in policies.
-	BuiltinNames() []string
+	ParsePolicy(raw string) (*policy.Document, error)
 	// Authorize reports whether the request is allowed.
 	Authorize(ctx context.Context, req AuthRequest) (bool, error)
 	// AllowAssumeRole reports whether role's trust policy lets the federated
 	// provider assume it with sts:AssumeRoleWithWebIdentity.
 	AllowAssumeRole(ctx context.Context, role, provider arn.ARN, reqCtx map[string][]string) (bool, error)
+	// AllowSetSourceIdentity reports whether role's trust policy lets the
+	// federated provider set the session's source identity
+	// (sts:SetSourceIdentity).
+	AllowSetSourceIdentity(ctx context.Context, role, provider arn.ARN, reqCtx map[string][]string) (bool, error)
 }
 
 // Mail is a verification message sent on user creation.

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
-	"github.com/astran-oss/astran-go/builtin"
+	"github.com/astran-oss/astran-go/policy"
 )
 
 // APIError is an AWS-style error: HTTP status, code and message.
@@ -59,9 +59,9 @@ type User struct {
 	Path     string
 	Created  time.Time
 	Tags     []Tag
-	Boundary string // policy ARN or ""
+	Boundary arn.ARN // canonical policy ARN; the zero ARN means none
 	Groups   []string
-	Attached []string
+	Attached []arn.ARN // canonical policy ARNs
 	Inline   map[string]*Inline
 }
 
@@ -72,8 +72,8 @@ type Group struct {
 	Name     string
 	Path     string
 	Created  time.Time
-	Members  []string // lower-case user names
-	Attached []string
+	Members  []string  // lower-case user names
+	Attached []arn.ARN // canonical policy ARNs
 	Inline   map[string]*Inline
 }
 
@@ -86,25 +86,25 @@ type Role struct {
 	Description string
 	MaxSession  int
 	Created     time.Time
-	Trust       string
-	TrustDoc    any
+	Trust       string           // the trust policy as submitted
+	TrustDoc    *policy.Document // Trust, parsed
 	Tags        []Tag
-	Boundary    string
-	Attached    []string
+	Boundary    arn.ARN   // canonical policy ARN; the zero ARN means none
+	Attached    []arn.ARN // canonical policy ARNs
 	Inline      map[string]*Inline
 }
 
 // Inline is an inline policy.
 type Inline struct {
-	Raw string
-	Doc any
+	Raw string           // as submitted
+	Doc *policy.Document // Raw, parsed
 }
 
 // PolicyVersion is one version of a managed policy.
 type PolicyVersion struct {
 	ID      string
-	Raw     string
-	Doc     any
+	Raw     string           // as submitted
+	Doc     *policy.Document // Raw, parsed; nil for a built-in
 	Created time.Time
 }
 
@@ -171,7 +171,7 @@ type State struct {
 	users     map[string]*User
 	groups    map[string]*Group
 	roles     map[string]*Role
-	policies  map[string]*Policy // by ARN string
+	policies  map[arn.ARN]*Policy
 	providers map[string]*OIDCProvider
 	sessions  map[string]*Session
 	keys      map[string]*AccessKey // long-term user access keys by ID
@@ -215,7 +215,7 @@ func NewState(partition, account string) *State {
 	return &State{
 		Partition: partition, Account: account,
 		users: map[string]*User{}, groups: map[string]*Group{}, roles: map[string]*Role{},
-		policies: map[string]*Policy{}, providers: map[string]*OIDCProvider{}, sessions: map[string]*Session{}, keys: map[string]*AccessKey{},
+		policies: map[arn.ARN]*Policy{}, providers: map[string]*OIDCProvider{}, sessions: map[string]*Session{}, keys: map[string]*AccessKey{},
 	}
 }
 
@@ -288,7 +288,7 @@ func (s *State) PurgeSessions(t time.Time) {
 }
 
 // PolicyLocked returns a customer-managed policy by ARN.
-func (s *State) PolicyLocked(a string) *Policy { return s.policies[a] }
+func (s *State) PolicyLocked(a arn.ARN) *Policy { return s.policies[a] }
 
 // User returns a copy of a user.
 func (s *State) User(name string) (User, bool) {
@@ -329,7 +329,7 @@ func copyOf[T any](s *State, m map[string]*T, name string, deep func(T) T) (T, b
 }
 
 // Policy returns a customer-managed policy (shared: do not modify).
-func (s *State) Policy(a string) (*Policy, bool) {
+func (s *State) Policy(a arn.ARN) (*Policy, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	p := s.policies[a]
@@ -366,19 +366,4 @@ func sortedValues[T any](m map[string]T) []T {
 		out = append(out, m[k])
 	}
 	return out
-}
-
-// BuiltinKey returns "builtin:{name}" for a built-in policy ARN in any
-// partition, or the ARN itself.
-func BuiltinKey(policyARN string) string {
-	a, err := arn.Parse(policyARN)
-	if err == nil && a.Account == builtin.Account && a.Type() == arn.TypePolicy {
-		return "builtin:" + a.Name()
-	}
-	return policyARN
-}
-
-func containsPolicy(list []string, p string) int {
-	k := BuiltinKey(p)
-	return slices.IndexFunc(list, func(x string) bool { return BuiltinKey(x) == k })
 }

@@ -148,7 +148,51 @@ type externalTokens struct {
 	providers map[string]*gooidc.Provider
 }
 
-func (s *Services) verifyExternal(ctx context.Context, issuer, token string) (sub string, aud []string, err error) {
+// webIdentity is what AssumeRoleWithWebIdentity takes from a verified token.
+type webIdentity struct {
+	issuer, subject string
+	audience        []string
+	sourceIdentity  string // the https://aws.amazon.com/source_identity claim
+}
+
+// verifyWebIdentity verifies a token of the emulator's own provider or of an
+// external provider registered in IAM, chosen by the token's issuer.
+func (s *Services) verifyWebIdentity(ctx context.Context, tok string) (webIdentity, *APIError) {
+	iss, err := oidc.UnverifiedIssuer(tok)
+	if err != nil {
+		return webIdentity{}, tokenError(err)
+	}
+	if s.OIDC.Issues(iss) {
+		claims, _, err := s.OIDC.Verify(tok)
+		if err != nil {
+			return webIdentity{}, tokenError(err)
+		}
+		return webIdentity{issuer: claims.Issuer, subject: claims.Subject, audience: claims.Audience, sourceIdentity: claims.SourceIdentity}, nil
+	}
+	if _, ok := s.State.ProviderByURL(iss); !ok {
+		return webIdentity{}, apiErr(http.StatusBadRequest, "InvalidIdentityToken", "No OpenIDConnect provider found in your account for %s", iss)
+	}
+	wi, err := s.verifyExternal(ctx, iss, tok)
+	if err != nil {
+		return webIdentity{}, tokenError(err)
+	}
+	return wi, nil
+}
+
+// validSourceIdentity follows STS: 2 to 64 characters of [\w+=,.@-].
+func validSourceIdentity(v string) bool {
+	if len(v) < 2 || len(v) > 64 {
+		return false
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_+=,.@-", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Services) verifyExternal(ctx context.Context, issuer, token string) (webIdentity, error) {
 	external := &s.external
 	external.mu.Lock()
 	p := external.providers[issuer]
@@ -158,8 +202,9 @@ func (s *Services) verifyExternal(ctx context.Context, issuer, token string) (su
 	if p == nil {
 		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
+		var err error
 		if p, err = gooidc.NewProvider(ctx, issuer); err != nil {
-			return "", nil, err
+			return webIdentity{}, err
 		}
 		external.mu.Lock()
 		if external.providers == nil {
@@ -173,11 +218,17 @@ func (s *Services) verifyExternal(ctx context.Context, issuer, token string) (su
 	if err != nil {
 		var te *gooidc.TokenExpiredError
 		if errors.As(err, &te) {
-			return "", nil, oidc.ErrTokenExpired
+			return webIdentity{}, oidc.ErrTokenExpired
 		}
-		return "", nil, err
+		return webIdentity{}, err
 	}
-	return idt.Subject, idt.Audience, nil
+	var extra struct {
+		SourceIdentity string `json:"https://aws.amazon.com/source_identity"`
+	}
+	if err := idt.Claims(&extra); err != nil {
+		return webIdentity{}, err
+	}
+	return webIdentity{issuer: issuer, subject: idt.Subject, audience: idt.Audience, sourceIdentity: extra.SourceIdentity}, nil
 }
 
 func (s *Services) assumeRoleWithWebIdentity(ctx context.Context, get func(string) string, form map[string][]string, reqID string) (string, *APIError) {
@@ -198,25 +249,16 @@ func (s *Services) assumeRoleWithWebIdentity(ctx context.Context, get func(strin
 	if aerr != nil {
 		return "", aerr
 	}
-	// Find the issuer without trusting the token yet.
-	var issuer, sub string
-	var aud []string
-	if claims, _, err := s.OIDC.Verify(tok); err == nil {
-		issuer, sub, aud = claims.Issuer, claims.Subject, claims.Audience
-	} else if errors.Is(err, oidc.ErrTokenIssuer) {
-		iss, perr := oidc.UnverifiedIssuer(tok)
-		if perr != nil {
-			return "", tokenError(perr)
-		}
-		if _, ok := s.State.ProviderByURL(iss); !ok {
-			return "", apiErr(http.StatusBadRequest, "InvalidIdentityToken", "No OpenIDConnect provider found in your account for %s", iss)
-		}
-		issuer = iss
-		if sub, aud, err = s.verifyExternal(ctx, iss, tok); err != nil {
-			return "", tokenError(err)
-		}
-	} else {
-		return "", tokenError(err)
+	wi, aerr := s.verifyWebIdentity(ctx, tok)
+	if aerr != nil {
+		return "", aerr
+	}
+	issuer, sub, aud := wi.issuer, wi.subject, wi.audience
+	// The action has no SourceIdentity parameter: the source identity comes
+	// only from the token, and setting it needs sts:SetSourceIdentity.
+	source := wi.sourceIdentity
+	if source != "" && !validSourceIdentity(source) {
+		return "", apiErr(http.StatusBadRequest, "ValidationError", "The source identity claim of the web identity token is invalid")
 	}
 	prov, ok := s.State.ProviderByURL(issuer)
 	if !ok {
@@ -246,11 +288,17 @@ func (s *Services) assumeRoleWithWebIdentity(ctx context.Context, get func(strin
 			break
 		}
 	}
+	if source != "" {
+		reqCtx["sts:SourceIdentity"] = []string{source}
+	}
 	allowed, err := s.Engine.AllowAssumeRole(ctx, ra, prov.ARN, reqCtx)
+	if err == nil && allowed && source != "" {
+		allowed, err = s.Engine.AllowSetSourceIdentity(ctx, ra, prov.ARN, reqCtx)
+	}
 	if err != nil || !allowed {
 		return "", apiErr(http.StatusForbidden, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
 	}
-	ses := s.newSession(ra, session, get("SourceIdentity"), d)
+	ses := s.newSession(ra, session, source, d)
 	if len(tags) > 0 {
 		ses.Tags = tags
 	}

@@ -7,7 +7,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
@@ -33,20 +33,13 @@ func (s Store) Identity(_ context.Context, a arn.ARN) (principal.Identity, error
 		}
 	case arn.TypeUser:
 		if u, ok := s.st.User(a.Name()); ok && u.ARN == a {
-			id := principal.Identity{Kind: principal.KindUser, ARN: u.ARN, ID: u.ID, Name: u.Name, Path: u.Path, Tags: tagMap(u.Tags)}
-			if u.Boundary != "" {
-				id.PermissionsBoundary, _ = arn.Parse(u.Boundary)
-			}
-			return id, nil
+			return principal.Identity{Kind: principal.KindUser, ARN: u.ARN, ID: u.ID, Name: u.Name, Path: u.Path, Tags: tagMap(u.Tags),
+				PermissionsBoundary: u.Boundary}, nil
 		}
 	case arn.TypeRole:
 		if r, ok := s.st.Role(a.Name()); ok && r.ARN == a {
-			id := principal.Identity{Kind: principal.KindRole, ARN: r.ARN, ID: r.ID, Name: r.Name, Path: r.Path, Tags: tagMap(r.Tags)}
-			id.TrustPolicy, _ = r.TrustDoc.(*policy.Document)
-			if r.Boundary != "" {
-				id.PermissionsBoundary, _ = arn.Parse(r.Boundary)
-			}
-			return id, nil
+			return principal.Identity{Kind: principal.KindRole, ARN: r.ARN, ID: r.ID, Name: r.Name, Path: r.Path, Tags: tagMap(r.Tags),
+				TrustPolicy: r.TrustDoc, PermissionsBoundary: r.Boundary}, nil
 		}
 	}
 	return principal.Identity{}, notFound("identity", a.String())
@@ -90,7 +83,7 @@ func (s Store) Groups(_ context.Context, user arn.ARN) ([]principal.Group, error
 
 // Policies implements principal.Store.
 func (s Store) Policies(ctx context.Context, entity arn.ARN) ([]policy.Policy, error) {
-	var attached []string
+	var attached []arn.ARN
 	var inline map[string]*emu.Inline
 	switch entity.Type() {
 	case arn.TypeUser:
@@ -114,55 +107,37 @@ func (s Store) Policies(ctx context.Context, entity arn.ARN) ([]policy.Policy, e
 	default:
 		return nil, nil
 	}
-	names := make([]string, 0, len(inline))
-	docs := make(map[string]*policy.Document, len(inline))
-	for n, in := range inline {
-		names = append(names, n)
-		docs[n], _ = in.Doc.(*policy.Document)
-	}
 	var out []policy.Policy
 	for _, p := range attached {
-		a, err := arn.Parse(p)
+		mp, err := s.ManagedPolicy(ctx, p)
 		if err != nil {
-			continue
-		}
-		mp, err := s.ManagedPolicy(ctx, a)
-		if err != nil {
-			continue
+			return nil, err
 		}
 		out = append(out, mp)
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		if docs[n] != nil {
-			out = append(out, policy.Policy{ID: principal.InlinePolicyID(entity, n), Document: docs[n]})
-		}
+	for _, n := range slices.Sorted(maps.Keys(inline)) {
+		out = append(out, policy.Policy{ID: principal.InlinePolicyID(entity, n), Document: inline[n].Doc})
 	}
 	return out, nil
 }
 
 // ManagedPolicy implements principal.Store.
 func (s Store) ManagedPolicy(_ context.Context, p arn.ARN) (policy.Policy, error) {
-	if p.Account == builtin.Account && p.Type() == arn.TypePolicy {
+	if builtin.IsBuiltin(p) {
+		// The state holds built-ins in their canonical spelling only.
 		bp, ok := builtin.Policy(p.Name())
-		if !ok {
+		if !ok || p != builtin.PolicyARN(p.Name()) {
 			return policy.Policy{}, notFound("policy", p.String())
 		}
-		bp.ID = p.String()
 		return bp, nil
 	}
 	s.st.RLock()
 	defer s.st.RUnlock()
-	mp := s.st.PolicyLocked(p.String())
+	mp := s.st.PolicyLocked(p)
 	if mp == nil {
 		return policy.Policy{}, notFound("policy", p.String())
 	}
-	v := mp.DefaultVersion()
-	doc, _ := v.Doc.(*policy.Document)
-	if doc == nil {
-		return policy.Policy{}, notFound("policy", p.String())
-	}
-	return policy.Policy{ID: p.String(), Document: doc}, nil
+	return policy.Policy{ID: p.String(), Document: mp.DefaultVersion().Doc}, nil
 }
 
 // Generation implements principal.Store.
@@ -170,6 +145,7 @@ func (s Store) Generation() uint64 { return s.st.Generation() }
 
 // Engine implements emu.Engine.
 type Engine struct {
+	st    *emu.State
 	authz *principal.Authorizer
 }
 
@@ -177,11 +153,11 @@ var _ emu.Engine = (*Engine)(nil)
 
 // New returns an engine over st with the given clock.
 func New(st *emu.State, now func() time.Time) *Engine {
-	return &Engine{authz: principal.NewAuthorizer(Store{st}, func(o *principal.Options) { o.Now = now })}
+	return &Engine{st: st, authz: principal.NewAuthorizer(Store{st}, func(o *principal.Options) { o.Now = now })}
 }
 
 // ParsePolicy implements emu.Engine.
-func (e *Engine) ParsePolicy(raw string) (any, error) {
+func (e *Engine) ParsePolicy(raw string) (*policy.Document, error) {
 	doc, err := policy.Parse([]byte(raw))
 	if err != nil {
 		return nil, fmt.Errorf("emulator: parsing policy: %w", err)
@@ -189,24 +165,13 @@ func (e *Engine) ParsePolicy(raw string) (any, error) {
 	return doc, nil
 }
 
-// Builtin implements emu.Engine.
-func (e *Engine) Builtin(name string) (string, bool) {
-	doc, ok := builtin.Document(name)
-	if !ok {
-		return "", false
-	}
-	b, err := doc.MarshalJSON()
-	if err != nil {
-		return "", false
-	}
-	return string(b), true
-}
-
-// BuiltinNames implements emu.Engine.
-func (e *Engine) BuiltinNames() []string { return builtin.PolicyNames() }
-
 // Authorize implements emu.Engine.
 func (e *Engine) Authorize(ctx context.Context, req emu.AuthRequest) (bool, error) {
+	// Only the emulator's own root bypasses policies; any other root ARN
+	// is an unknown caller.
+	if req.Identity.Type() == arn.TypeRoot && req.Identity != e.st.RootARN() {
+		return false, &principal.NotFoundError{Kind: "identity", Key: req.Identity.String()}
+	}
 	caller := principal.Caller{ARN: req.Identity}
 	if req.AccessKeyID != "" {
 		caller = principal.Caller{AccessKeyID: req.AccessKeyID}
@@ -215,6 +180,22 @@ func (e *Engine) Authorize(ctx context.Context, req emu.AuthRequest) (bool, erro
 	if err != nil {
 		return false, err
 	}
+	return res.Allowed(), nil
+}
+
+// AllowSetSourceIdentity implements emu.Engine: it evaluates the role's
+// trust policy for sts:SetSourceIdentity by the federated provider.
+func (e *Engine) AllowSetSourceIdentity(_ context.Context, role, provider arn.ARN, reqCtx map[string][]string) (bool, error) {
+	r, ok := e.st.Role(role.Name())
+	if !ok || r.ARN != role || r.TrustDoc == nil {
+		return false, nil
+	}
+	set, err := policy.Compile([]policy.Policy{{ID: role.String() + "/trust", Document: r.TrustDoc}})
+	if err != nil {
+		return false, fmt.Errorf("emulator: compiling the trust policy of %s: %w", role, err)
+	}
+	res := set.Evaluate(&policy.Request{Principal: provider.String(), Action: "sts:SetSourceIdentity",
+		Resource: role.String(), Context: policy.ContextFromMap(reqCtx)})
 	return res.Allowed(), nil
 }
 

@@ -75,6 +75,9 @@ type Claims struct {
 	JTI       string           `json:"jti"`
 	AuthTime  *jwt.NumericDate `json:"auth_time,omitempty"`
 	NotBefore *jwt.NumericDate `json:"nbf,omitempty"`
+	// SourceIdentity is the claim AWS STS reads as the session's source
+	// identity in AssumeRoleWithWebIdentity.
+	SourceIdentity string `json:"https://aws.amazon.com/source_identity,omitempty"`
 }
 
 type refreshToken struct {
@@ -337,6 +340,18 @@ func (p *Provider) issue(rs *realmState, a *Account, session string, openid bool
 		RefreshExpiresIn: int(RefreshTokenLifetime / time.Second), RefreshToken: rtok,
 		TokenType: "Bearer", IDToken: idTok, SessionState: session, Scope: scope,
 	}, nil
+}
+
+// Issues reports whether iss is the issuer of one of the provider's realms.
+func (p *Provider) Issues(iss string) bool {
+	realm, ok := strings.CutPrefix(iss, p.base)
+	if !ok {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, ok = p.realms[realm]
+	return ok
 }
 
 // Verify checks an access token's signature, issuer (one of this provider's
