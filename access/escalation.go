@@ -116,6 +116,9 @@ func edit(m *member, fn func(*member)) *member {
 
 // try records a step if m may make the call.
 func (a *Analyzer) try(m *member, action, resource string, extra, params map[string]string, effect string) (*Step, error) {
+	if ok, err := a.mayAct(m, action); err != nil || !ok {
+		return nil, err
+	}
 	d, err := a.decide(m, action, resource, extra)
 	if err != nil || !d.allowed {
 		return nil, err
@@ -179,7 +182,11 @@ func (a *Analyzer) selfEdges(acc *account, s *state) ([]*state, error) {
 			return nil, err
 		}
 	}
-	if id.Kind == principal.KindUser {
+	canJoin, err := a.mayAct(m, "iam:AddUserToGroup")
+	if err != nil {
+		return nil, err
+	}
+	if id.Kind == principal.KindUser && canJoin {
 		for _, g := range acc.groups {
 			if in[g.ARN] {
 				continue
