@@ -27,7 +27,9 @@ func benchStore(b *testing.B, users, groups, policies int) *principal.MemoryStor
 		}
 	}
 	pol := func(i int) arn.ARN { return arn.MustParse(fmt.Sprintf("arn:demo:iam::%s:policy/P%d", benchAccount, i)) }
-	user := func(i int) arn.ARN { return arn.MustParse(fmt.Sprintf("arn:demo:iam::%s:user/u%d@astran.io", benchAccount, i)) }
+	user := func(i int) arn.ARN {
+		return arn.MustParse(fmt.Sprintf("arn:demo:iam::%s:user/u%d@astran.io", benchAccount, i))
+	}
 	for i := 0; i < policies; i++ {
 		st := policy.Statement{Effect: policy.EffectAllow, Action: []string{"s3:GetObject", "s3:PutObject"},
 			Resource: []string{fmt.Sprintf("arn:demo:s3:::bucket-%d/*", i)}}
