@@ -1,9 +1,6 @@
 package arn
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "github.com/astran-oss/astran-go/internal/glob"
 
 // Match reports whether value matches the IAM wildcard pattern.
 //
@@ -19,7 +16,8 @@ import (
 // Patterns are expected to be valid UTF-8, as every JSON string is; for an
 // invalid pattern the result is well defined but unspecified.
 //
-// Match does not allocate and never backtracks over more than one star: the
+// Match is the matcher of the policy engine's compiled patterns. It does
+// not allocate and never backtracks over more than one star: the
 // text before the first star must match a prefix, the text after the last
 // star a suffix, and each star-free piece in between is found at its
 // leftmost position after the previous one (which is correct because a star
@@ -27,122 +25,7 @@ import (
 // found with [strings.Index]; the running time is
 // O(len(pattern) + len(value)·q), where q is the length of the longest
 // star-free piece that contains a "?" (q = 1 when there is none).
-func Match(pattern, value string) bool {
-	first := strings.IndexByte(pattern, '*')
-	if first < 0 {
-		n := matchPrefix(pattern, value)
-		return n == len(value)
-	}
-	// Anchored head.
-	n := matchPrefix(pattern[:first], value)
-	if n < 0 {
-		return false
-	}
-	value = value[n:]
-	last := strings.LastIndexByte(pattern, '*')
-	// Anchored tail.
-	m := matchSuffix(pattern[last+1:], value)
-	if m < 0 {
-		return false
-	}
-	value = value[:len(value)-m]
-	// Floating middle pieces, each at its leftmost position.
-	var mid string
-	if last > first {
-		mid = pattern[first+1 : last]
-	}
-	for mid != "" {
-		var piece string
-		if i := strings.IndexByte(mid, '*'); i >= 0 {
-			piece, mid = mid[:i], mid[i+1:]
-		} else {
-			piece, mid = mid, ""
-		}
-		if piece == "" {
-			continue
-		}
-		end := find(piece, value)
-		if end < 0 {
-			return false
-		}
-		value = value[end:]
-	}
-	return true
-}
-
-// matchPrefix matches the star-free piece p against a prefix of s and
-// returns the length of that prefix, or -1.
-func matchPrefix(p, s string) int {
-	if strings.IndexByte(p, '?') < 0 {
-		if strings.HasPrefix(s, p) {
-			return len(p)
-		}
-		return -1
-	}
-	j := 0
-	for i := 0; i < len(p); i++ {
-		if j >= len(s) {
-			return -1
-		}
-		if p[i] == '?' {
-			_, size := utf8.DecodeRuneInString(s[j:])
-			j += size
-			continue
-		}
-		if p[i] != s[j] {
-			return -1
-		}
-		j++
-	}
-	return j
-}
-
-// matchSuffix matches the star-free piece p against a suffix of s and
-// returns the length of that suffix, or -1.
-func matchSuffix(p, s string) int {
-	if strings.IndexByte(p, '?') < 0 {
-		if strings.HasSuffix(s, p) {
-			return len(p)
-		}
-		return -1
-	}
-	j := len(s)
-	for i := len(p) - 1; i >= 0; i-- {
-		if j == 0 {
-			return -1
-		}
-		if p[i] == '?' {
-			_, size := utf8.DecodeLastRuneInString(s[:j])
-			j -= size
-			continue
-		}
-		if p[i] != s[j-1] {
-			return -1
-		}
-		j--
-	}
-	return len(s) - j
-}
-
-// find returns the end of the leftmost match of the star-free piece p in s,
-// or -1. Candidate starts are character boundaries of s.
-func find(p, s string) int {
-	if strings.IndexByte(p, '?') < 0 {
-		i := strings.Index(s, p)
-		if i < 0 {
-			return -1
-		}
-		return i + len(p)
-	}
-	for i := 0; i < len(s); {
-		if n := matchPrefix(p, s[i:]); n >= 0 {
-			return i + n
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-	}
-	return -1
-}
+func Match(pattern, value string) bool { return glob.MatchPlain(pattern, value) }
 
 // MatchARN reports whether the ARN value matches the ARN pattern, segment by
 // segment, as IAM matches the Resource and Principal elements of a policy.
@@ -168,25 +51,4 @@ func find(p, s string) int {
 //
 // Matching is case-sensitive. Like [Match], MatchARN does not allocate and
 // runs in time linear in len(value) for a given pattern.
-func MatchARN(pattern, value string) bool {
-	for range 5 {
-		pi := strings.IndexByte(pattern, ':')
-		if pi < 0 {
-			// The pattern's last segment, before the resource.
-			vi := strings.IndexByte(value, ':')
-			if strings.HasSuffix(pattern, "*") {
-				if vi >= 0 {
-					value = value[:vi]
-				}
-				return Match(pattern, value)
-			}
-			return vi < 0 && Match(pattern, value)
-		}
-		vi := strings.IndexByte(value, ':')
-		if vi < 0 || !Match(pattern[:pi], value[:vi]) {
-			return false
-		}
-		pattern, value = pattern[pi+1:], value[vi+1:]
-	}
-	return Match(pattern, value)
-}
+func MatchARN(pattern, value string) bool { return glob.MatchARNPlain(pattern, value) }

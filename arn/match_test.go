@@ -81,6 +81,10 @@ var matchCases = []struct {
 	{"*x?", "x", false},
 	{"*x?", "ab", false},
 	{"*a**b*", "xaybz", true},
+	// A NUL byte is a plain character.
+	{"a\x00b", "a\x00b", true},
+	{"a\x00*", "a\x00xyz", true},
+	{"a\x00*", "a*", false},
 }
 
 func TestMatch(t *testing.T) {

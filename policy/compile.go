@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/astran-oss/astran-go/policy/internal/glob"
+	"github.com/astran-oss/astran-go/internal/glob"
 )
 
 // Set is a compiled, immutable set of policies. It is safe for concurrent

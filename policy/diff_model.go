@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/diff"
-	"github.com/astran-oss/astran-go/policy/internal/glob"
 )
 
 // The dimensions of the request space in the order Diff splits them; the

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/astran-oss/astran-go/policy/internal/glob"
+	"github.com/astran-oss/astran-go/internal/glob"
 )
 
 // Evaluate evaluates the request against the set. It is safe for concurrent

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/astran-oss/astran-go/arn"
-	"github.com/astran-oss/astran-go/policy/internal/glob"
+	"github.com/astran-oss/astran-go/internal/glob"
 )
 
 // FuzzPattern checks the compiled fast paths (exact, prefix, literal head,

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/astran-oss/astran-go/policy/internal/glob"
+	"github.com/astran-oss/astran-go/internal/glob"
 )
 
 // PolicyType is a type of policy in AWS's evaluation logic. The zero value

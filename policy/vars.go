@@ -3,7 +3,7 @@ package policy
 import (
 	"strings"
 
-	"github.com/astran-oss/astran-go/policy/internal/glob"
+	"github.com/astran-oss/astran-go/internal/glob"
 )
 
 // Policy variables (IAM User Guide: "IAM policy elements: Variables and

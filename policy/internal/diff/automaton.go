@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/astran-oss/astran-go/policy/internal/glob"
+	"github.com/astran-oss/astran-go/internal/glob"
 )
 
 // ErrTooComplex reports patterns whose combinations are too many to

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/astran-oss/astran-go/arn"
 )
 
 // slowMatch is a reference matcher: dynamic programming over runes.
@@ -184,36 +182,5 @@ func FuzzMatch(f *testing.F) {
 		if want := slowMatch(p, v, fold); got != want {
 			t.Fatalf("Match(%q, %q, %v) = %v, reference says %v", p, v, fold, got, want)
 		}
-		// Differential test against the arn package, which has the same
-		// semantics for patterns without escapes.
-		if fold || strings.IndexByte(p, Esc) >= 0 || !utf8.ValidString(p) || !utf8.ValidString(v) {
-			return
-		}
-		if a := arn.Match(p, v); a != got {
-			t.Fatalf("Match(%q, %q) = %v, arn.Match = %v", p, v, got, a)
-		}
-		if g, a := MatchARN(p, v), arn.MatchARN(p, v); g != a {
-			t.Fatalf("MatchARN(%q, %q) = %v, arn.MatchARN = %v", p, v, g, a)
-		}
 	})
-}
-
-// TestMatchARN_differential compares MatchARN with arn.MatchARN, and Match
-// with arn.Match, over every pair of a vocabulary of patterns and values.
-func TestMatchARN_differential(t *testing.T) {
-	patterns := []string{"*", "", "arn:*", "arn:demo:*", "arn:demo:s3:::*", "arn:demo:s3:::b/*", "arn:demo:s3:::b/?", "arn:*:s3:::b/k",
-		"arn:demo:iam::*:user/*", "arn:demo:iam:*:user/*", "arn:d?mo:*", "arn:demo:s3", "arn:demo:s3:::b/*/k", "*:demo:*", "arn:demo:s3:::b/k*",
-		"arn:demo:s3:::b/*:*", "arn:demo:iam::123:root", "a*", "?", "arn:demo:*:", "arn:demo:s*:::b"}
-	values := []string{"", "arn:demo:s3:::b/k", "arn:demo:s3:::b/k:x", "arn:demo:s3:::b/x/y/k", "arn:demo:iam::123:user/bob", "arn:demo:iam::123:root",
-		"arn:other:s3:::b/k", "arn:demo:s3", "arn:demo:s3:::b", "arn:demo:s3:::b/é", "x", "arn:demo:sts::1:assumed-role/r/s", "arn:demo::"}
-	for _, p := range patterns {
-		for _, v := range values {
-			if g, a := Match(p, v, false), arn.Match(p, v); g != a {
-				t.Errorf("Match(%q, %q) = %v, arn.Match = %v", p, v, g, a)
-			}
-			if g, a := MatchARN(p, v), arn.MatchARN(p, v); g != a {
-				t.Errorf("MatchARN(%q, %q) = %v, arn.MatchARN = %v", p, v, g, a)
-			}
-		}
-	}
 }

@@ -1,4 +1,7 @@
-// Package glob implements the IAM wildcard matcher used by package policy.
+// Package glob implements the IAM wildcard matcher shared by packages arn
+// and policy: [arn.Match] and [arn.MatchARN] are [MatchPlain] and
+// [MatchARNPlain], and the compiled patterns of policy sets use [Match] and
+// [MatchARN], which run the same code for patterns without escapes.
 //
 // A pattern is a string in which '*' matches any run of characters (including
 // the empty run) and '?' matches exactly one character (one UTF-8 sequence).
@@ -91,6 +94,9 @@ func lower(c byte) byte {
 // running time is O(len(pattern) + len(value)·q), where q is the length of
 // the longest star-free piece (q is 1 for pieces found with strings.Index).
 func Match(p, v string, fold bool) bool {
+	if !fold && strings.IndexByte(p, Esc) < 0 && utf8.ValidString(v) {
+		return MatchPlain(p, v)
+	}
 	first := nextStar(p, 0)
 	if first < 0 {
 		return matchAt(p, v, fold) == len(v)
@@ -310,6 +316,9 @@ func endsWithStar(p string) bool {
 func MatchARN(p, v string) bool {
 	if len(p) == 1 && p[0] == '*' {
 		return true
+	}
+	if strings.IndexByte(p, Esc) < 0 && utf8.ValidString(v) {
+		return MatchARNPlain(p, v)
 	}
 	var ps, vs [6]string
 	np := Segments(p, &ps)
