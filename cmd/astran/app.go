@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // Exit codes.
@@ -32,9 +31,8 @@ type env struct {
 	now            func() time.Time
 	// cacheDir returns the user's cache directory (os.UserCacheDir).
 	cacheDir func() (string, error)
-	// stdinTerminal reports whether standard input is a terminal.
-	stdinTerminal func() bool
-	// readPassword prompts on the terminal and reads a password without echo.
+	// readPassword prompts on the controlling terminal and reads a password
+	// without echo; errNoPassword when there is no terminal.
 	readPassword func(ctx context.Context, prompt string) (string, error)
 	// httpClient sends login requests; nil means the sts package's default.
 	httpClient *http.Client
@@ -49,19 +47,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := &env{
-		stdin:    stdin,
-		stdout:   stdout,
-		stderr:   stderr,
-		getenv:   os.Getenv,
-		now:      time.Now,
-		cacheDir: os.UserCacheDir,
-		stdinTerminal: func() bool {
-			f, ok := stdin.(*os.File)
-			return ok && term.IsTerminal(int(f.Fd()))
-		},
-		readPassword: func(ctx context.Context, prompt string) (string, error) {
-			return terminalPassword(ctx, stdin, stderr, prompt)
-		},
+		stdin:        stdin,
+		stdout:       stdout,
+		stderr:       stderr,
+		getenv:       os.Getenv,
+		now:          time.Now,
+		cacheDir:     os.UserCacheDir,
+		readPassword: ttyPassword,
 	}
 	return e.run(ctx, args)
 }
@@ -158,34 +150,4 @@ any error (policy test also uses 2 for unreadable input).`,
 		}
 	}
 	return root
-}
-
-// terminalPassword reads a password from the terminal on stdin without echo,
-// writing prompt to w.
-func terminalPassword(ctx context.Context, stdin io.Reader, w io.Writer, prompt string) (string, error) {
-	f, ok := stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", errNoPassword
-	}
-	fmt.Fprint(w, prompt)
-	type result struct {
-		pw  []byte
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() { // ends when the user presses Enter
-		pw, err := term.ReadPassword(int(f.Fd()))
-		ch <- result{pw, err}
-	}()
-	select {
-	case <-ctx.Done():
-		fmt.Fprintln(w)
-		return "", ctx.Err()
-	case r := <-ch:
-		fmt.Fprintln(w)
-		if r.err != nil {
-			return "", fmt.Errorf("reading password: %w", r.err)
-		}
-		return string(r.pw), nil
-	}
 }

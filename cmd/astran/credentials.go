@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/astran-oss/astran-go/endpoint"
 )
 
 func (e *env) credentialsCommand() *cobra.Command {
@@ -31,11 +33,11 @@ The user is named by the same flags as "astran login".`,
   #   credential_process = astran credentials -p demo -u bob@astran.io`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rec, err := e.credentials(cmd.Context(), &f)
+			rec, ep, err := e.credentials(cmd.Context(), &f)
 			if err != nil {
 				return err
 			}
-			return writeCredentials(e.stdout, "credential-process", rec)
+			return writeCredentials(e.stdout, "credential-process", rec, ep)
 		},
 	}
 	f.addIdentity(cmd)
@@ -45,11 +47,16 @@ The user is named by the same flags as "astran login".`,
 // credentials returns the cached credentials of the user named by f while
 // they are valid, and otherwise logs in (once for concurrent callers) and
 // caches the result.
-func (e *env) credentials(ctx context.Context, f *loginFlags) (*loginRecord, error) {
-	t, err := e.resolve(f)
+func (e *env) credentials(ctx context.Context, f *loginFlags) (*loginRecord, endpoint.Endpoints, error) {
+	t, ep, err := e.resolve(f)
 	if err != nil {
-		return nil, fmt.Errorf("credentials: %w", err)
+		return nil, ep, fmt.Errorf("credentials: %w", err)
 	}
+	rec, err := e.cachedOrLogin(ctx, f, t)
+	return rec, ep, err
+}
+
+func (e *env) cachedOrLogin(ctx context.Context, f *loginFlags, t target) (*loginRecord, error) {
 	cache, err := e.openCache(true)
 	if errors.Is(err, errNoCacheDir) {
 		return e.doLogin(ctx, f, t)

@@ -23,6 +23,7 @@ type fakeAstran struct {
 	stsDenied  bool       // STS answers AccessDenied
 	grants     int        // password grants served
 	logins     int        // STS logins served
+	roles      int        // AssumeRoleWithWebIdentity calls served
 	lastSecret int        // numbers the issued credentials
 }
 
@@ -98,6 +99,20 @@ func (f *fakeAstran) sts(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	w.Header().Set("Content-Type", "text/xml")
 	w.Header().Set("Date", f.now().UTC().Format(http.TimeFormat))
+	if r.FormValue("Action") == "AssumeRoleWithWebIdentity" && strings.HasPrefix(r.FormValue("WebIdentityToken"), "access-") {
+		f.roles++
+		f.lastSecret++
+		fmt.Fprintf(w, `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<AssumeRoleWithWebIdentityResult>
+<Credentials><AccessKeyId>ASIAROLE%04d</AccessKeyId><SecretAccessKey>role-secret-%d</SecretAccessKey><SessionToken>role-token-%d</SessionToken><Expiration>%s</Expiration></Credentials>
+<AssumedRoleUser><Arn>%s/%s</Arn><AssumedRoleId>AROAFAKE:%s</AssumedRoleId></AssumedRoleUser>
+<SubjectFromWebIdentityToken>c654348c</SubjectFromWebIdentityToken>
+</AssumeRoleWithWebIdentityResult>
+<ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>`, f.lastSecret, f.lastSecret, f.lastSecret, f.now().Add(time.Hour).UTC().Format(time.RFC3339),
+			strings.Replace(r.FormValue("RoleArn"), ":role/", ":assumed-role/", 1), r.FormValue("RoleSessionName"), r.FormValue("RoleSessionName"))
+		return
+	}
 	if r.FormValue("Action") != "LoginWithWebIdentity" || !strings.HasPrefix(r.FormValue("WebIdentityToken"), "access-") {
 		w.WriteHeader(400)
 		fmt.Fprint(w, "Invalid token: Token expired")

@@ -6,14 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 )
 
@@ -27,9 +26,12 @@ var errNoPassword = errors.New("no password: pass --password-stdin, set " + EnvP
 
 // loginFlags are the flags of login and logout.
 type loginFlags struct {
+	profile                    string
 	partition, username        string
 	issuer, stsEndpoint, realm string
+	iamEndpoint, s3Endpoint    string
 	clientID, sessionName      string
+	roleARN                    string
 	format                     string
 	root, passwordStdin, fresh bool
 	all                        bool // logout only
@@ -37,6 +39,7 @@ type loginFlags struct {
 
 func (f *loginFlags) addIdentity(cmd *cobra.Command) {
 	fl := cmd.Flags()
+	fl.StringVar(&f.profile, "profile", "", "profile of the shared AWS config file ($"+EnvConfigFile+", else ~/.aws/config) whose astran_* settings to use; flags override them")
 	fl.StringVarP(&f.partition, "partition", "p", "", "Astran partition, e.g. demo (default $"+endpoint.EnvPartition+")")
 	fl.StringVarP(&f.username, "username", "u", "", "user name: the user's email address, or the root account's")
 	fl.BoolVar(&f.root, "root", false, "log in a root account (realm "+endpoint.RootRealm+", client "+endpoint.RootClientID+")")
@@ -44,6 +47,9 @@ func (f *loginFlags) addIdentity(cmd *cobra.Command) {
 	fl.StringVar(&f.realm, "realm", "", "Keycloak realm, replacing the partition in the default issuer")
 	fl.StringVar(&f.clientID, "client-id", "", "OIDC client ID (default $"+endpoint.EnvClientID+", else "+endpoint.ClientID+")")
 	fl.StringVar(&f.stsEndpoint, "sts-endpoint", "", "STS endpoint URL (default $"+endpoint.EnvSTSEndpoint+", else https://{partition}.sts.astran.io)")
+	fl.StringVar(&f.iamEndpoint, "iam-endpoint", "", "IAM endpoint URL (default $"+endpoint.EnvIAMEndpoint+", else https://{partition}.iam.astran.io)")
+	fl.StringVar(&f.s3Endpoint, "s3-endpoint", "", "S3 endpoint URL (default $"+endpoint.EnvS3Endpoint+", else https://{partition}.s3.astran.io)")
+	fl.StringVar(&f.roleARN, "role-arn", "", "assume this role with AssumeRoleWithWebIdentity instead of LoginWithWebIdentity")
 }
 
 func (e *env) loginCommand() *cobra.Command {
@@ -106,11 +112,8 @@ is not an error.`,
 			return e.logout(&f)
 		},
 	}
-	fl := cmd.Flags()
-	fl.StringVarP(&f.partition, "partition", "p", "", "Astran partition (default $"+endpoint.EnvPartition+")")
-	fl.StringVarP(&f.username, "username", "u", "", "user name")
-	fl.BoolVar(&f.root, "root", false, "the user is a root account")
-	fl.BoolVar(&f.all, "all", false, "delete every cached credential")
+	f.addIdentity(cmd)
+	cmd.Flags().BoolVar(&f.all, "all", false, "delete every cached credential")
 	return cmd
 }
 
@@ -125,57 +128,60 @@ type target struct {
 	RoleARN     string `json:"roleArn,omitempty"`
 }
 
-// resolve applies defaults, the ASTRAN_* variables and the flags, in that
-// order of increasing precedence.
-func (e *env) resolve(f *loginFlags) (target, error) {
-	t := target{Partition: f.partition, Username: f.username, Root: f.root}
-	if t.Partition == "" {
-		t.Partition = e.getenv(endpoint.EnvPartition)
+// resolve finds who logs in where: the flags, then the profile's astran_*
+// settings, then what endpoint.Resolve adds (the ASTRAN_* variables, then
+// Astran's defaults).
+func (e *env) resolve(f *loginFlags) (target, endpoint.Endpoints, error) {
+	p := &profileSettings{}
+	if f.profile != "" {
+		var err error
+		if p, err = e.loadProfile(f.profile); err != nil {
+			return target{}, endpoint.Endpoints{}, err
+		}
 	}
-	if t.Partition == "" {
-		return t, errors.New("no partition: pass --partition or set " + endpoint.EnvPartition)
+	pick := func(flag, profile string) string {
+		if flag != "" {
+			return flag
+		}
+		return profile
 	}
-	if strings.ContainsAny(t.Partition, "/\\:") || strings.TrimSpace(t.Partition) != t.Partition {
-		return t, fmt.Errorf("invalid partition %q", t.Partition)
+	t := target{
+		Partition: pick(f.partition, p.partition),
+		Username:  pick(f.username, p.username),
+		Root:      f.root || p.root,
+		RoleARN:   pick(f.roleARN, p.roleARN),
+	}
+	if t.Partition == "" && e.getenv(endpoint.EnvPartition) == "" {
+		return t, endpoint.Endpoints{}, errors.New("no partition: pass --partition or --profile, or set " + endpoint.EnvPartition)
 	}
 	if t.Username == "" {
-		return t, errors.New("no user name: pass --username")
+		return t, endpoint.Endpoints{}, errors.New("no user name: pass --username or --profile")
 	}
-	ep := endpoint.FromEnv(t.Partition, e.getenv)
-	realm := f.realm
-	if realm == "" && f.root {
-		realm = endpoint.RootRealm
-	}
-	t.Issuer = f.issuer
-	if t.Issuer == "" {
-		t.Issuer = ep.Issuer
-		if realm != "" {
-			if i := strings.LastIndex(t.Issuer, "/realms/"); i >= 0 {
-				t.Issuer = t.Issuer[:i+len("/realms/")] + realm
-			}
+	ep, err := endpoint.Resolve(func(o *endpoint.Options) {
+		o.Partition = t.Partition
+		o.Root = t.Root
+		o.Realm = f.realm
+		o.Issuer = pick(f.issuer, p.issuer)
+		o.ClientID = pick(f.clientID, p.clientID)
+		o.STS = pick(f.stsEndpoint, p.sts)
+		o.IAM = pick(f.iamEndpoint, p.iam)
+		o.S3 = pick(f.s3Endpoint, p.s3)
+		o.Region = p.region
+		o.Getenv = e.getenv
+	})
+	var ee *endpoint.Error
+	if errors.As(err, &ee) {
+		src := ee.Source
+		if src == "option" {
+			src = "the flags or the profile"
 		}
+		return t, ep, fmt.Errorf("invalid %s %q (from %s)", ee.Field, ee.Value, src)
 	}
-	t.ClientID = f.clientID
-	if t.ClientID == "" {
-		t.ClientID = e.getenv(endpoint.EnvClientID)
+	if err != nil {
+		return t, ep, err
 	}
-	if t.ClientID == "" {
-		t.ClientID = endpoint.ClientID
-		if f.root {
-			t.ClientID = endpoint.RootClientID
-		}
-	}
-	t.STSEndpoint = f.stsEndpoint
-	if t.STSEndpoint == "" {
-		t.STSEndpoint = ep.STS
-	}
-	for _, u := range []struct{ name, v string }{{"issuer", t.Issuer}, {"STS endpoint", t.STSEndpoint}} {
-		p, err := url.Parse(u.v)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			return t, fmt.Errorf("invalid %s %q", u.name, u.v)
-		}
-	}
-	return t, nil
+	t.Partition, t.Issuer, t.ClientID, t.STSEndpoint = ep.Partition, ep.Issuer, ep.ClientID, ep.STS
+	return t, ep, nil
 }
 
 // loginRecord is what login caches and what --format json prints.
@@ -233,7 +239,7 @@ func (e *env) login(ctx context.Context, f *loginFlags) error {
 	default:
 		return fmt.Errorf("login: unknown --format %q (want env, credential-process or json)", f.format)
 	}
-	t, err := e.resolve(f)
+	t, ep, err := e.resolve(f)
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
@@ -255,11 +261,11 @@ func (e *env) login(ctx context.Context, f *loginFlags) error {
 			fmt.Fprintln(e.stderr, "astran: warning: "+oneLine(err.Error()))
 		}
 	}
-	return writeCredentials(e.stdout, f.format, rec)
+	return writeCredentials(e.stdout, f.format, rec, ep)
 }
 
 func (e *env) doLogin(ctx context.Context, f *loginFlags, t target) (*loginRecord, error) {
-	pw := e.passwordFunc(f)
+	pw := e.passwordFunc(f, t.Username)
 	opts := func(o *sts.Options) {
 		o.Issuer = t.Issuer
 		o.ClientID = t.ClientID
@@ -269,6 +275,9 @@ func (e *env) doLogin(ctx context.Context, f *loginFlags, t target) (*loginRecor
 		o.HTTPClient = e.httpClient
 		o.Now = e.now
 		o.MaxAttempts = 2
+	}
+	if t.RoleARN != "" {
+		return e.assumeRole(ctx, f, t, pw, opts)
 	}
 	ts, err := sts.NewTokenSource(t.Partition, t.Username, pw, opts)
 	if err != nil {
@@ -311,7 +320,7 @@ func (e *env) doLogin(ctx context.Context, f *loginFlags, t target) (*loginRecor
 
 // passwordFunc returns the password source chosen by the flags and the
 // environment. The password is read once.
-func (e *env) passwordFunc(f *loginFlags) sts.PasswordFunc {
+func (e *env) passwordFunc(f *loginFlags, username string) sts.PasswordFunc {
 	var (
 		mu   sync.Mutex // guards done, pw and err
 		done bool
@@ -336,10 +345,10 @@ func (e *env) passwordFunc(f *loginFlags) sts.PasswordFunc {
 			return s, nil
 		case e.getenv(EnvPassword) != "":
 			return e.getenv(EnvPassword), nil
-		case e.stdinTerminal():
-			return e.readPassword(ctx, "Password for "+f.username+": ")
 		}
-		return "", errNoPassword
+		// The controlling terminal, whatever stdin, stdout and stderr are
+		// (the aws CLI captures a credential_process's output).
+		return e.readPassword(ctx, "Password for "+username+": ")
 	}
 	return func(ctx context.Context) (string, error) {
 		mu.Lock()
@@ -412,7 +421,9 @@ func unwrapNoPassword(err error) string {
 	return oneLine(err.Error())
 }
 
-func writeCredentials(w io.Writer, format string, rec *loginRecord) error {
+// writeCredentials prints rec in format; the env format also exports the
+// per-service endpoint variables of ep, for the aws CLI and the SDKs.
+func writeCredentials(w io.Writer, format string, rec *loginRecord, ep endpoint.Endpoints) error {
 	c := rec.Credentials
 	exp := rec.localExpiration().Format(time.RFC3339)
 	var err error
@@ -421,6 +432,11 @@ func writeCredentials(w io.Writer, format string, rec *loginRecord) error {
 		_, err = fmt.Fprintf(w, "export AWS_ACCESS_KEY_ID=%s\nexport AWS_SECRET_ACCESS_KEY=%s\nexport AWS_SESSION_TOKEN=%s\nexport AWS_CREDENTIAL_EXPIRATION=%s\n",
 			shellQuote(c.AccessKeyID), shellQuote(c.SecretAccessKey), shellQuote(c.SessionToken),
 			shellQuote(exp))
+		for _, kv := range []struct{ name, v string }{{"AWS_ENDPOINT_URL_STS", ep.STS}, {"AWS_ENDPOINT_URL_IAM", ep.IAM}, {"AWS_ENDPOINT_URL_S3", ep.S3}} {
+			if err == nil && kv.v != "" {
+				_, err = fmt.Fprintf(w, "export %s=%s\n", kv.name, shellQuote(kv.v))
+			}
+		}
 	case "credential-process":
 		err = writeJSON(w, credentialProcess{
 			Version:         1,
@@ -461,8 +477,8 @@ func shellQuote(s string) string {
 
 func (e *env) logout(f *loginFlags) error {
 	if f.all {
-		if f.partition != "" || f.username != "" {
-			return errors.New("logout: --all excludes --partition and --username")
+		if f.partition != "" || f.username != "" || f.profile != "" {
+			return errors.New("logout: --all excludes --partition, --username and --profile")
 		}
 		cache, err := e.openCache(false)
 		if err != nil {
@@ -478,14 +494,13 @@ func (e *env) logout(f *loginFlags) error {
 		fmt.Fprintf(e.stderr, "Deleted %d cached credential(s).\n", n)
 		return nil
 	}
-	partition := f.partition
-	if partition == "" {
-		partition = e.getenv(endpoint.EnvPartition)
+	if f.profile == "" && (f.username == "" || f.partition == "" && e.getenv(endpoint.EnvPartition) == "") {
+		return errors.New("logout: pass --partition and --username, --profile, or --all")
 	}
-	if partition == "" || f.username == "" {
-		return errors.New("logout: pass --partition and --username, or --all")
+	t, _, err := e.resolve(f)
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
 	}
-	t := target{Partition: partition, Username: f.username, Root: f.root}
 	cache, err := e.openCache(false)
 	if err != nil {
 		return fmt.Errorf("logout: %w", err)
@@ -498,9 +513,9 @@ func (e *env) logout(f *loginFlags) error {
 		}
 	}
 	if !removed {
-		fmt.Fprintf(e.stderr, "no cached credentials for %s in partition %s\n", f.username, partition)
+		fmt.Fprintf(e.stderr, "no cached credentials for %s in partition %s\n", t.Username, t.Partition)
 		return nil
 	}
-	fmt.Fprintf(e.stderr, "Logged out %s from partition %s.\n", f.username, partition)
+	fmt.Fprintf(e.stderr, "Logged out %s from partition %s.\n", t.Username, t.Partition)
 	return nil
 }

@@ -24,24 +24,27 @@ func loginEnv(t *testing.T, stdin string) (*testEnv, *fakeAstran) {
 func TestLogin_formats(t *testing.T) {
 	tests := []struct {
 		format string
-		check  func(t *testing.T, out string)
+		check  func(t *testing.T, out string, f *fakeAstran)
 	}{
-		{"env", func(t *testing.T, out string) {
+		{"env", func(t *testing.T, out string, f *fakeAstran) {
 			want := "export AWS_ACCESS_KEY_ID=ASIAFAKE0001\n" +
 				"export AWS_SECRET_ACCESS_KEY=secret-key-1\n" +
 				"export AWS_SESSION_TOKEN=session-token-1\n" +
-				"export AWS_CREDENTIAL_EXPIRATION=2026-03-27T10:27:32Z\n"
+				"export AWS_CREDENTIAL_EXPIRATION=2026-03-27T10:27:32Z\n" +
+				"export AWS_ENDPOINT_URL_STS=" + f.stsURL() + "\n" +
+				"export AWS_ENDPOINT_URL_IAM=https://demo.iam.astran.io\n" +
+				"export AWS_ENDPOINT_URL_S3=https://demo.s3.astran.io\n"
 			if out != want {
 				t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
 			}
 		}},
-		{"credential-process", func(t *testing.T, out string) {
+		{"credential-process", func(t *testing.T, out string, f *fakeAstran) {
 			want := `{"Version":1,"AccessKeyId":"ASIAFAKE0001","SecretAccessKey":"secret-key-1","SessionToken":"session-token-1","Expiration":"2026-03-27T10:27:32Z"}` + "\n"
 			if out != want {
 				t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
 			}
 		}},
-		{"json", func(t *testing.T, out string) {
+		{"json", func(t *testing.T, out string, f *fakeAstran) {
 			var rec loginRecord
 			if err := json.Unmarshal([]byte(out), &rec); err != nil {
 				t.Fatalf("%v: %s", err, out)
@@ -56,12 +59,12 @@ func TestLogin_formats(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.format, func(t *testing.T) {
-			te, _ := loginEnv(t, testPassword+"\n")
+			te, f := loginEnv(t, testPassword+"\n")
 			code := te.run("login", "--username", testUser, "--password-stdin", "--format", tc.format)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, te.errOut)
 			}
-			tc.check(t, te.out.String())
+			tc.check(t, te.out.String(), f)
 			if strings.Contains(te.errOut.String(), testPassword) {
 				t.Errorf("stderr shows the password")
 			}
@@ -96,8 +99,10 @@ func TestLogin_passwordSources(t *testing.T) {
 				te.vars[k] = v
 			}
 			prompted := false
-			te.stdinTerminal = func() bool { return tc.terminal }
 			te.readPassword = func(_ context.Context, prompt string) (string, error) {
+				if !tc.terminal {
+					return "", errNoPassword
+				}
 				prompted = true
 				if prompt != "Password for bob@astran.io: " {
 					t.Errorf("prompt = %q", prompt)
@@ -134,11 +139,11 @@ func TestLogin_errors(t *testing.T) {
 		{"wrong realm", nil, []string{"--realm", "other"},
 			"astran: login failed: the identity provider refused the client: check --client-id and --issuer\n"},
 		{"no partition", func(te *testEnv, f *fakeAstran) { delete(te.vars, "ASTRAN_PARTITION") }, nil,
-			"astran: login: no partition: pass --partition or set ASTRAN_PARTITION\n"},
+			"astran: login: no partition: pass --partition or --profile, or set ASTRAN_PARTITION\n"},
 		{"bad partition", nil, []string{"--partition", "a/b"},
-			"astran: login: invalid partition \"a/b\"\n"},
+			"astran: login: invalid partition \"a/b\" (from the flags or the profile)\n"},
 		{"bad issuer", nil, []string{"--issuer", "ftp://x"},
-			"astran: login: invalid issuer \"ftp://x\"\n"},
+			"astran: login: invalid issuer \"ftp://x\" (from the flags or the profile)\n"},
 		{"bad format", nil, []string{"--format", "yaml"},
 			"astran: login: unknown --format \"yaml\" (want env, credential-process or json)\n"},
 	}
@@ -160,7 +165,7 @@ func TestLogin_errors(t *testing.T) {
 	}
 	t.Run("no user", func(t *testing.T) {
 		te, _ := loginEnv(t, "")
-		if code := te.run("login"); code != 1 || te.errOut.String() != "astran: login: no user name: pass --username\n" {
+		if code := te.run("login"); code != 1 || te.errOut.String() != "astran: login: no user name: pass --username or --profile\n" {
 			t.Errorf("exit %d, stderr %q", code, te.errOut)
 		}
 	})
@@ -193,8 +198,8 @@ func TestLogout(t *testing.T) {
 		code int
 		err  string
 	}{
-		{[]string{"--all", "-u", "x"}, 1, "astran: logout: --all excludes --partition and --username\n"},
-		{[]string{"-p", "demo"}, 1, "astran: logout: pass --partition and --username, or --all\n"},
+		{[]string{"--all", "-u", "x"}, 1, "astran: logout: --all excludes --partition, --username and --profile\n"},
+		{[]string{"-p", "demo"}, 1, "astran: logout: pass --partition and --username, --profile, or --all\n"},
 		{[]string{"-u", testUser}, 0, "Logged out bob@astran.io from partition demo.\n"},
 		{[]string{"-u", testUser}, 0, "no cached credentials for bob@astran.io in partition demo\n"},
 		{[]string{"--all"}, 0, "Deleted 1 cached credential(s).\n"},
@@ -215,7 +220,7 @@ func TestLogout(t *testing.T) {
 func TestLogin_root(t *testing.T) {
 	te, _ := loginEnv(t, "")
 	f := &loginFlags{partition: "demo", username: "root@astran.io", root: true}
-	tg, err := te.resolve(f)
+	tg, _, err := te.resolve(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +228,7 @@ func TestLogin_root(t *testing.T) {
 		t.Errorf("root target = %+v", tg)
 	}
 	te.vars = map[string]string{}
-	tg, err = te.resolve(&loginFlags{partition: "demo", username: testUser})
+	tg, _, err = te.resolve(&loginFlags{partition: "demo", username: testUser})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +236,7 @@ func TestLogin_root(t *testing.T) {
 	if tg != want {
 		t.Errorf("default target = %+v, want %+v", tg, want)
 	}
-	tg, _ = te.resolve(&loginFlags{partition: "demo", username: testUser, issuer: "https://idp.example/x", stsEndpoint: "http://127.0.0.1:9/", clientID: "c"})
+	tg, _, _ = te.resolve(&loginFlags{partition: "demo", username: testUser, issuer: "https://idp.example/x", stsEndpoint: "http://127.0.0.1:9/", clientID: "c"})
 	if tg.Issuer != "https://idp.example/x" || tg.STSEndpoint != "http://127.0.0.1:9/" || tg.ClientID != "c" {
 		t.Errorf("flags ignored: %+v", tg)
 	}
@@ -266,7 +271,6 @@ func TestLogin_unreachableIssuer(t *testing.T) {
 
 func TestLogin_interrupted(t *testing.T) {
 	te, _ := loginEnv(t, "")
-	te.stdinTerminal = func() bool { return true }
 	ctx, cancel := context.WithCancel(context.Background())
 	te.readPassword = func(context.Context, string) (string, error) {
 		cancel() // Ctrl-C at the prompt

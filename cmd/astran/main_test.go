@@ -29,17 +29,14 @@ func newTestEnv(t *testing.T, stdin string) *testEnv {
 	}
 	cache := t.TempDir()
 	te.env = &env{
-		stdin:         strings.NewReader(stdin),
-		stdout:        te.out,
-		stderr:        te.errOut,
-		getenv:        func(k string) string { return te.vars[k] },
-		now:           func() time.Time { return te.clock },
-		cacheDir:      func() (string, error) { return cache, nil },
-		stdinTerminal: func() bool { return false },
-		readPassword: func(context.Context, string) (string, error) {
-			t.Error("unexpected terminal prompt")
-			return "", errNoPassword
-		},
+		stdin:    strings.NewReader(stdin),
+		stdout:   te.out,
+		stderr:   te.errOut,
+		getenv:   func(k string) string { return te.vars[k] },
+		now:      func() time.Time { return te.clock },
+		cacheDir: func() (string, error) { return cache, nil },
+		// No controlling terminal.
+		readPassword: func(context.Context, string) (string, error) { return "", errNoPassword },
 	}
 	return te
 }
