@@ -448,3 +448,22 @@ func TestEvaluate_missingContextKeys(t *testing.T) {
 		{name: "none when complete", doc: docSimulator, policies: []string{cond(`{"StringEquals":{"k":"a"}}`)}, ctx: map[string][]string{"k": {"a"}}, want: allow, missing: []string{}},
 	})
 }
+
+func TestEvaluate_valueForms(t *testing.T) {
+	type c = map[string][]string
+	runEval(t, []evalCase{
+		{name: "date formats: compact ISO", doc: docOperators, policies: []string{cond(`{"DateLessThan":{"t":"20300101T000000Z"}}`)}, ctx: c{"t": {"2026-01-01T00:00:00.5Z"}}, want: allow},
+		{name: "date formats: local time", doc: docOperators, policies: []string{cond(`{"DateGreaterThan":{"t":"2020-01-01T10:00"}}`)}, ctx: c{"t": {"2020-01-01T10:30"}}, want: allow},
+		{name: "date: negative epoch", doc: docOperators, policies: []string{cond(`{"DateLessThan":{"t":"-1"}}`)}, ctx: c{"t": {"1960-01-01"}}, want: allow},
+		{name: "date: bad request value", doc: docOperators, policies: []string{cond(`{"DateLessThan":{"t":"2020-01-01"}}`)}, ctx: c{"t": {"soon"}}, want: none},
+		{name: "IPv4-mapped request address", doc: docOperators, policies: []string{cond(`{"IpAddress":{"ip":"10.0.0.0/8"}}`)}, ctx: c{"ip": {"::ffff:10.1.2.3"}}, want: allow},
+		{name: "IPv4-mapped policy CIDR", doc: docOperators, policies: []string{cond(`{"IpAddress":{"ip":"::ffff:10.0.0.0/104"}}`)}, ctx: c{"ip": {"10.1.2.3"}}, want: allow},
+		{name: "bad request address", doc: docOperators, policies: []string{cond(`{"IpAddress":{"ip":"10.0.0.0/8"}}`)}, ctx: c{"ip": {"ten"}}, want: none},
+		{name: "Bool request value case-insensitive", doc: docOperators, policies: []string{cond(`{"Bool":{"b":"true"}}`)}, ctx: c{"b": {"TRUE"}}, want: allow},
+		{name: "BinaryEquals decodes both", doc: docOperators, policies: []string{cond(`{"BinaryEquals":{"b":"QQ=="}}`)}, ctx: c{"b": {"QQ"}}, want: allow},
+		{name: "NUL in action is literal", doc: docAction, policies: []string{stmt(`{"Effect":"Allow","Action":"s3:Get\u0000*","Resource":"*"}`)}, action: "s3:Get\x00Object", want: allow},
+		{name: "NUL in resource is literal", doc: docResource, policies: []string{stmt(`{"Effect":"Allow","Action":"*","Resource":"arn:a\u0000*"}`)}, resource: "arn:a\x00b", want: allow},
+		{name: "missing keys sorted case-insensitively", doc: docSimulator, policies: []string{cond(`{"StringEquals":{"b":"x","B2":"y","a":"z","A1":"w"}}`)},
+			want: none, missing: []string{"a", "A1", "b", "B2"}},
+	})
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"fmt"
+
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -287,5 +289,56 @@ func seedDocuments() []string {
 		stmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":["10.0.0.0/8","::1"]},"DateGreaterThan":{"aws:CurrentTime":"2020-01-01T00:00:00Z"},"Null":{"k":"true"},"Bool":{"b":false},"BinaryEquals":{"x":"QQ=="}}}`),
 		stmt(`{"Effect":"Allow","Action":"s3:Get\u002a","Resource":"arn:demo:s3:::\u00e9\ud83d\ude00<>&\"\\/"}`),
 		stmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"weird key \"q\"":[]}}}`),
+	}
+}
+
+func TestParse_errorCategoriesAndPaths(t *testing.T) {
+	many := make([]string, 40)
+	for i := range many {
+		many[i] = fmt.Sprintf(`{"Sid":"S%d","Effect":"Allow","Action":"*","Resource":"*"}`, i%39)
+	}
+	tests := []struct {
+		name string
+		src  string
+		want error
+		path string
+	}{
+		{"Sid number", stmt(`{"Sid":1,"Effect":"Allow","Action":"*","Resource":"*"}`), policy.ErrInvalidType, "Statement[0].Sid"},
+		{"Effect array", stmt(`{"Effect":["Allow"],"Action":"*","Resource":"*"}`), policy.ErrInvalidType, "Statement[0].Effect"},
+		{"Id object", `{"Version":"2012-10-17","Id":{},"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, policy.ErrInvalidType, "Id"},
+		{"top-level array", `[]`, policy.ErrInvalidType, ""},
+		{"statement string", `{"Version":"2012-10-17","Statement":["x"]}`, policy.ErrInvalidType, "Statement[0]"},
+		{"principal list type", stmt(`{"Effect":"Allow","Principal":{"AWS":[1]},"Action":"*"}`), policy.ErrInvalidType, "Statement[0].Principal.AWS[0]"},
+		{"principal number", stmt(`{"Effect":"Allow","Principal":1,"Action":"*"}`), policy.ErrInvalidType, "Statement[0].Principal"},
+		{"principal duplicate key", stmt(`{"Effect":"Allow","Principal":{"AWS":"1","AWS":"2"},"Action":"*"}`), policy.ErrDuplicateKey, "Statement[0].Principal.AWS"},
+		{"empty principal", stmt(`{"Effect":"Allow","Principal":{},"Action":"*"}`), policy.ErrMissingField, "Statement[0].Principal"},
+		{"empty principal list", stmt(`{"Effect":"Allow","NotPrincipal":{"Service":[]},"Action":"*"}`), policy.ErrInvalidValue, "Statement[0].NotPrincipal.Service"},
+		{"padded principal", stmt(`{"Effect":"Allow","Principal":{"Federated":["a"," b"]},"Action":"*"}`), policy.ErrInvalidValue, "Statement[0].Principal.Federated[1]"},
+		{"condition string", stmt(`{"Effect":"Allow","Action":"*","Resource":"*","Condition":"x"}`), policy.ErrInvalidType, "Statement[0].Condition"},
+		{"operator block string", cond(`{"StringEquals":"x"}`), policy.ErrInvalidType, "Statement[0].Condition.StringEquals"},
+		{"duplicate operator", cond(`{"StringEquals":{"a":"b"},"StringEquals":{"a":"c"}}`), policy.ErrDuplicateKey, "Statement[0].Condition.StringEquals"},
+		{"condition array element", cond(`{"StringEquals":{"a":["b",["c"]]}}`), policy.ErrInvalidType, `Statement[0].Condition.StringEquals["a"][1]`},
+		{"empty condition values", cond(`{"StringEquals":{"a":[]}}`), policy.ErrInvalidValue, `Statement[0].Condition.StringEquals["a"]`},
+		{"empty condition key", cond(`{"StringEquals":{"":"x"}}`), policy.ErrInvalidValue, `Statement[0].Condition.StringEquals[""]`},
+		{"odd operator name", cond(`{"String Equals":{"a":"b"}}`), policy.ErrUnknownOperator, `Statement[0].Condition["String Equals"]`},
+		{"qualified Null", cond(`{"ForAnyValue:Null":{"a":"true"}}`), policy.ErrUnknownOperator, "Statement[0].Condition.ForAnyValue:Null"},
+		{"bad IPv4-mapped CIDR", cond(`{"IpAddress":{"a":"::ffff:10.0.0.0/64"}}`), policy.ErrInvalidValue, ""},
+		{"bad address", cond(`{"NotIpAddress":{"a":"10.0.0.300"}}`), policy.ErrInvalidValue, ""},
+		{"huge epoch", cond(`{"DateEquals":{"a":"99999999999999999999"}}`), policy.ErrInvalidValue, ""},
+		{"empty resource list", stmt(`{"Effect":"Allow","Action":"*","NotResource":[]}`), policy.ErrInvalidValue, "Statement[0].NotResource"},
+		{"duplicate Sid in a large document", `{"Version":"2012-10-17","Statement":[` + strings.Join(many, ",") + `]}`, policy.ErrDuplicateSid, "Statement[39].Sid"},
+		{"unknown principal field path", stmt(`{"Effect":"Allow","Principal":{"a.b":"x"},"Action":"*"}`), policy.ErrUnknownField, `Statement[0].Principal["a.b"]`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := policy.Parse([]byte(tc.src))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			var ve *policy.ValidationError
+			if tc.path != "" && (!errors.As(err, &ve) || ve.Path != tc.path) {
+				t.Fatalf("path = %q, want %q (%v)", ve.Path, tc.path, err)
+			}
+		})
 	}
 }
