@@ -210,7 +210,7 @@ func Check(doc *policy.Document, optFns ...func(*Options)) []Finding {
 }
 
 // CheckJSON parses a JSON document and checks it as [Check] does, adding
-// the line and column of every finding. A document that does not parse
+// the line and column of every finding, and ordering them by position. A document that does not parse
 // gives only INVALID_POLICY findings, one per problem [policy.Parse]
 // reports.
 func CheckJSON(data []byte, optFns ...func(*Options)) []Finding {
@@ -230,6 +230,9 @@ func CheckJSON(data []byte, optFns ...func(*Options)) []Finding {
 	for i := range fs {
 		fs[i].Line, fs[i].Column = loc.Locate(fs[i].Path)
 	}
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Code, b.Code))
+	})
 	return fs
 }
 

@@ -62,7 +62,7 @@ wins, access is denied by default) with Astran's case-sensitive action names
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{exitInput, fmt.Errorf("%s: %w (see %q)", commandName(c), err, c.CommandPath()+" --help")}
 	})
-	cmd.AddCommand(e.validateCommand(), e.simulateCommand(), e.testCommand(), e.diffCommand(), e.checkNoNewAccessCommand())
+	cmd.AddCommand(e.validateCommand(), e.simulateCommand(), e.testCommand(), e.diffCommand(), e.checkNoNewAccessCommand(), e.lintCommand())
 	return cmd
 }
 
