@@ -22,6 +22,19 @@ var (
 		"arn:demo:s3:::b/k:z", "arn:demo:s3:x:b/k"}
 )
 
+var genPrincipals = []*policy.Principal{
+	{Wildcard: true},
+	{AWS: []string{"arn:demo:iam::123:user/bob"}},
+	{AWS: []string{"123"}},
+	{AWS: []string{"arn:demo:iam::123:root"}},
+	{AWS: []string{"arn:demo:iam::123:role/r", "arn:demo:iam::456:user/eve"}},
+	{Federated: []string{"arn:demo:iam::123:oidc-provider/idp.example"}},
+}
+
+var samplePrincipals = []string{"", "arn:demo:iam::123:user/bob", "arn:demo:iam::123:user/carol", "arn:other:iam::123:user/bob",
+	"arn:demo:iam::456:user/eve", "arn:demo:sts::123:assumed-role/r/s", "arn:demo:iam::123:role/r", "arn:demo:iam::123:oidc-provider/idp.example",
+	"arn:demo:iam::789:user/x", "123"}
+
 type genCond struct {
 	op, key string
 	vals    []string
@@ -79,9 +92,15 @@ func genStatement(r *rand.Rand) policy.Statement {
 	if r.IntN(3) == 0 {
 		res = append(res, pick(r, genResources))
 	}
-	if r.IntN(6) == 0 {
+	switch r.IntN(8) {
+	case 0:
 		st.NotResource = res
-	} else {
+	case 1: // a trust-policy-like statement: a principal, no resource
+		st.Principal = pick(r, genPrincipals)
+		if r.IntN(3) == 0 {
+			st.Principal, st.NotPrincipal = nil, st.Principal
+		}
+	default:
 		st.Resource = res
 	}
 	for n := r.IntN(3); n > 0; n-- {
@@ -142,7 +161,7 @@ func genPair(r *rand.Rand) (a, b []policy.Statement) {
 }
 
 func sampleRequest(r *rand.Rand) *policy.Request {
-	req := &policy.Request{Action: pick(r, sampleActions), Resource: pick(r, sampleResources)}
+	req := &policy.Request{Action: pick(r, sampleActions), Resource: pick(r, sampleResources), Principal: pick(r, samplePrincipals)}
 	for k, vals := range sampleValues {
 		if r.IntN(3) > 0 {
 			req.Context.Set(k, pick(r, vals))
