@@ -175,6 +175,15 @@ func (r *Region) Contains(req *Request) bool {
 	return r.m.contains(r.steps, req, !r.Exact)
 }
 
+// DiffOptions configures Diff.
+type DiffOptions struct {
+	// Actions are action names, such as those of a service catalog, that
+	// a witness uses in preference to a made-up name when its region
+	// contains one. Nil means none: witnesses then use the shortest
+	// action of their region ("s3:Get" for "s3:Get* except s3:GetObject").
+	Actions []string
+}
+
 // Diff compares two policy sets over every possible request and returns
 // the regions of requests that one set allows and the other does not,
 // each with a witness request that Set.Evaluate decides differently
@@ -190,11 +199,20 @@ func (r *Region) Contains(req *Request) bool {
 // BinaryEquals, mixed operator families on one key), the regions concerned
 // have Exact false and a note.
 //
+// Witnesses are the shortest requests of their regions unless
+// DiffOptions.Actions names known actions to prefer.
+//
 // Diff fails with ErrTooComplex when the policies have too many pattern
 // combinations to enumerate, and with ErrUnconfirmed if a witness of an
 // exact region is not confirmed.
-func Diff(before, after *Set) ([]Region, error) {
-	m, err := newDiffModel(before, after)
+func Diff(before, after *Set, optFns ...func(*DiffOptions)) ([]Region, error) {
+	var o DiffOptions
+	for _, fn := range optFns {
+		if fn != nil {
+			fn(&o)
+		}
+	}
+	m, err := newDiffModel(before, after, &o)
 	if err != nil {
 		return nil, fmt.Errorf("policy: diff: %w", err)
 	}

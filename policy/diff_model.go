@@ -67,7 +67,7 @@ func pinnedValue(key string) string {
 	return "value-of-" + strings.ToLower(k)
 }
 
-func newDiffModel(before, after *Set) (*diffModel, error) {
+func newDiffModel(before, after *Set, o *DiffOptions) (*diffModel, error) {
 	b := &modelBuilder{
 		m:        &diffModel{},
 		keyDim:   map[string]int{},
@@ -145,7 +145,7 @@ func newDiffModel(before, after *Set) (*diffModel, error) {
 			}
 		}
 	}
-	if err := b.representatives(); err != nil {
+	if err := b.representatives(o.Actions); err != nil {
 		return nil, err
 	}
 	return b.m, nil
@@ -462,7 +462,7 @@ func positiveOperator(name string, op operator) string {
 
 // representatives fills in every dimension's representatives and their
 // signatures.
-func (b *modelBuilder) representatives() error {
+func (b *modelBuilder) representatives(preferred []string) error {
 	m := b.m
 	for d := range m.dims {
 		var values []string
@@ -473,7 +473,12 @@ func (b *modelBuilder) representatives() error {
 			if err != nil {
 				return err
 			}
-			values = reps
+			if d == dimAction {
+				// Preferred names come first: the first value of each
+				// class is its witness.
+				values = append(values, preferred...)
+			}
+			values = append(values, reps...)
 		case d == dimPrincipal:
 			values = principalReps(b.prins)
 		default:

@@ -119,3 +119,24 @@ func FuzzDiff(f *testing.F) {
 		}
 	})
 }
+
+func TestDiff_preferredActions(t *testing.T) {
+	before := compileDialect(t, policy.Astran, `{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`)
+	after := compileDialect(t, policy.Astran, `{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}`)
+	for _, tc := range []struct {
+		actions []string
+		want    string
+	}{
+		{nil, "s3:Get"},
+		{[]string{"s3:PutObject", "s3:GetObject", "s3:GetBucketLocation"}, "s3:GetBucketLocation"},
+	} {
+		rs, err := policy.Diff(before, after, func(o *policy.DiffOptions) { o.Actions = tc.actions })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != 1 || rs[0].Witness.Action != tc.want {
+			t.Fatalf("Actions %q: regions %+v, want one with witness %s", tc.actions, rs, tc.want)
+		}
+		checkWitnesses(t, rs, before, after)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/astran-oss/astran-go/catalog"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -121,7 +122,19 @@ func (e *env) diffSets(f *diffFlags, before, after string) ([]policy.Region, err
 			return nil, err
 		}
 	}
-	return policy.Diff(sets[0], sets[1])
+	return policy.Diff(sets[0], sets[1], func(o *policy.DiffOptions) { o.Actions = catalogActions() })
+}
+
+// catalogActions returns the names of the catalog's actions, which make
+// readable witnesses.
+func catalogActions() []string {
+	var out []string
+	for svc := range catalog.Services() {
+		for a := range svc.Actions() {
+			out = append(out, a.Name())
+		}
+	}
+	return out
 }
 
 // loadSet compiles the policy file name, or every *.json file of the
