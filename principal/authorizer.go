@@ -1,6 +1,7 @@
 package principal
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -68,18 +69,25 @@ type Options struct {
 //   - anything else is an implicit deny.
 //
 // Compiled policy sets and the context derived from the identity are cached
-// per caller and invalidated whenever [Store.Generation] changes, so a
-// repeated decision costs what the policy engine costs.
+// per caller. When [Store.Generation] changes, a store that implements
+// [ChangeTracker] (as [MemoryStore] and [IAMStore] do) rebuilds only the
+// callers whose identity, session, groups or managed policies changed;
+// with another store every caller is rebuilt. A cached decision costs the
+// policy engine's evaluation plus a cache lookup (about 1.2× the engine
+// alone for 51 policies: BenchmarkAuthorizer_Authorize, allow/Into against
+// engineOnly/Into); the clock is read only for sessions that expire and
+// for policies that use aws:CurrentTime or aws:EpochTime.
 //
 // An Authorizer is safe for concurrent use.
 type Authorizer struct {
 	store   Store
+	tracker ChangeTracker // store, when it tracks changes; nil otherwise
 	dialect policy.Dialect
 	now     func() time.Time
 	max     int
 
 	mu      sync.RWMutex            // guards callers and trust
-	callers map[Caller]*entry       // compiled sets per caller
+	callers map[string]*entry       // compiled sets per caller, by cacheKey
 	trust   map[arn.ARN]*trustEntry // compiled trust policies per role
 
 	sf      singleflight.Group       // deduplicates builds
@@ -90,13 +98,17 @@ type Authorizer struct {
 
 // entry is what the authorizer derives from a caller, immutable once built.
 type entry struct {
-	gen        uint64
+	caller     Caller
+	gen        atomic.Uint64   // the store generation at which the entry was last known valid
+	deps       map[string]bool // keys of what the entry was derived from (see ChangeTracker)
 	root       bool
-	principal  string      // Request.Principal
-	identity   *policy.Set // user + groups, or role
-	boundary   *policy.Set // nil: no boundary
-	expiration time.Time   // session expiry; zero: none
-	base       []kv        // keys derived from the identity
+	principal  string         // Request.Principal
+	identity   *policy.Set    // user + groups, or role
+	boundary   *policy.Set    // nil: no boundary
+	expiration time.Time      // session expiry; zero: none
+	base       []kv           // keys derived from the identity
+	usesTime   bool           // a policy reads aws:CurrentTime or aws:EpochTime
+	static     policy.Context // base keys only, when !usesTime
 	snap       atomic.Pointer[ctxSnap]
 }
 
@@ -123,13 +135,15 @@ func (e *entry) snapshot(tk *timeKeys) *ctxSnap {
 	return s
 }
 
-// fill sets e's base keys and the time keys in c.
+// fill sets e's base keys and, unless tk is nil, the time keys in c.
 func (e *entry) fill(c *policy.Context, tk *timeKeys) {
 	for _, p := range e.base {
 		c.Set(p.key, p.values...)
 	}
-	c.Set(KeyCurrentTime, tk.current...)
-	c.Set(KeyEpochTime, tk.epoch...)
+	if tk != nil {
+		c.Set(KeyCurrentTime, tk.current...)
+		c.Set(KeyEpochTime, tk.epoch...)
+	}
 }
 
 type trustEntry struct {
@@ -161,9 +175,10 @@ func NewAuthorizer(store Store, optFns ...func(*Options)) *Authorizer {
 		dialect: o.Dialect,
 		now:     o.Now,
 		max:     o.MaxCachedCallers,
-		callers: make(map[Caller]*entry),
+		callers: make(map[string]*entry),
 		trust:   make(map[arn.ARN]*trustEntry),
 	}
+	a.tracker, _ = store.(ChangeTracker)
 	a.scratch.New = func() any { return new(policy.Result) }
 	a.ctxs.New = func() any { return new(policy.Context) }
 	return a
@@ -202,7 +217,12 @@ func (a *Authorizer) AuthorizeInto(ctx context.Context, caller Caller, action, r
 	if err != nil {
 		return err
 	}
-	now := a.now()
+	// The clock is read only when the session expires or a policy reads
+	// the time keys.
+	var now time.Time
+	if !e.expiration.IsZero() || e.usesTime {
+		now = a.now()
+	}
 	if !e.expiration.IsZero() && !now.Before(e.expiration) {
 		return &CallerError{Caller: caller, Expiration: e.expiration, Err: ErrExpired}
 	}
@@ -210,10 +230,17 @@ func (a *Authorizer) AuthorizeInto(ctx context.Context, caller Caller, action, r
 		res.Decision = policy.Allow
 		return nil
 	}
-	tk := a.timeKeys(now)
+	var tk *timeKeys
+	if e.usesTime {
+		tk = a.timeKeys(now)
+	}
 	req := policy.Request{Principal: e.principal, Action: action, Resource: resource}
 	if reqCtx.Len() == 0 {
-		req.Context = e.snapshot(tk).ctx
+		if tk == nil {
+			req.Context = e.static
+		} else {
+			req.Context = e.snapshot(tk).ctx
+		}
 		a.evaluate(e, &req, res)
 		return nil
 	}
@@ -301,10 +328,20 @@ func (a *Authorizer) timeKeys(now time.Time) *timeKeys {
 func (a *Authorizer) entry(ctx context.Context, caller Caller) (*entry, error) {
 	gen := a.store.Generation()
 	a.mu.RLock()
-	e := a.callers[caller]
+	e := a.callers[cacheKey(caller)]
 	a.mu.RUnlock()
-	if e != nil && e.gen == gen {
-		return e, nil
+	if e != nil && e.caller == caller {
+		eg := e.gen.Load()
+		if eg == gen {
+			return e, nil
+		}
+		// The store changed: keep the entry if the change did not touch
+		// what it was derived from. gen was read before asking, so a
+		// change racing with the question is seen next time.
+		if a.tracker != nil && eg < gen && !a.tracker.Changed(eg, e.deps) {
+			e.gen.CompareAndSwap(eg, gen)
+			return e, nil
+		}
 	}
 	// One build per caller and generation at a time; the build is not
 	// cancelled by one waiter giving up.
@@ -328,7 +365,7 @@ func (a *Authorizer) entry(ctx context.Context, caller Caller) (*entry, error) {
 	a.mu.Lock()
 	if len(a.callers) >= a.max {
 		for c, old := range a.callers {
-			if old.gen != gen {
+			if old.gen.Load() != gen {
 				delete(a.callers, c)
 			}
 		}
@@ -336,9 +373,19 @@ func (a *Authorizer) entry(ctx context.Context, caller Caller) (*entry, error) {
 			clear(a.callers)
 		}
 	}
-	a.callers[caller] = e
+	a.callers[cacheKey(caller)] = e
 	a.mu.Unlock()
 	return e, nil
+}
+
+// cacheKey is the key of caller's entry: one string, cheaper to hash than
+// the whole Caller. Callers that share it (the same resource in two
+// accounts) evict each other; the entry records its caller.
+func cacheKey(c Caller) string {
+	if c.AccessKeyID != "" {
+		return c.AccessKeyID
+	}
+	return c.ARN.Resource
 }
 
 // build resolves caller through the store and compiles its policies.
@@ -365,7 +412,11 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 			ses = &Session{Identity: idARN, Name: name}
 		}
 	}
-	e := &entry{gen: gen}
+	e := &entry{caller: caller, deps: make(map[string]bool)}
+	e.gen.Store(gen)
+	if caller.AccessKeyID != "" {
+		e.deps[caller.AccessKeyID] = true
+	}
 	if ses != nil {
 		e.expiration = ses.Expiration
 	}
@@ -376,6 +427,7 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		return nil, callerError(caller, err)
 	}
 	e.principal = id.ARN.String()
+	e.deps[e.principal] = true
 	var pols []policy.Policy
 	switch id.Kind {
 	case KindRoot:
@@ -393,6 +445,7 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 			return nil, err
 		}
 		for _, g := range groups {
+			e.deps[g.ARN.String()] = true
 			gp, err := a.store.Policies(ctx, g.ARN)
 			if err != nil {
 				return nil, err
@@ -406,6 +459,12 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 	default:
 		return nil, &CallerError{Caller: caller, Err: fmt.Errorf("identity %s has invalid kind %s: %w", id.ARN, id.Kind, ErrInvalid)}
 	}
+	for _, p := range pols {
+		if strings.HasPrefix(p.ID, "arn:") { // managed policies; inline ones change with their entity
+			e.deps[p.ID] = true
+		}
+	}
+	e.usesTime = usesTimeKeys(pols)
 	if e.identity, err = a.compile(pols); err != nil {
 		return nil, fmt.Errorf("principal: compiling policies of %s: %w", id.ARN, err)
 	}
@@ -414,6 +473,8 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		if err != nil {
 			return nil, fmt.Errorf("principal: permissions boundary of %s: %w", id.ARN, err)
 		}
+		e.deps[bp.ID] = true
+		e.usesTime = e.usesTime || usesTimeKeys([]policy.Policy{bp})
 		if e.boundary, err = a.compile([]policy.Policy{bp}); err != nil {
 			return nil, fmt.Errorf("principal: compiling permissions boundary of %s: %w", id.ARN, err)
 		}
@@ -423,7 +484,27 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		v, _ := base.Get(k)
 		e.base = append(e.base, kv{key: k, values: v})
 	}
+	if !e.usesTime {
+		e.fill(&e.static, nil)
+	}
 	return e, nil
+}
+
+// usesTimeKeys reports whether a policy may read aws:CurrentTime or
+// aws:EpochTime (as a condition key or a ${...} variable). It errs on the
+// side of yes: any mention in the document counts.
+func usesTimeKeys(pols []policy.Policy) bool {
+	for _, p := range pols {
+		b, err := p.Document.MarshalJSON()
+		if err != nil {
+			return true
+		}
+		b = bytes.ToLower(b)
+		if bytes.Contains(b, []byte("aws:currenttime")) || bytes.Contains(b, []byte("aws:epochtime")) {
+			return true
+		}
+	}
+	return false
 }
 
 // callerError wraps a lookup failure: a *CallerError for ErrNotFound, the

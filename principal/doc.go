@@ -40,9 +40,10 @@
 // [Authorizer.AuthorizeAssumeRole] evaluates a role's trust policy for
 // sts:AssumeRoleWithWebIdentity by a federated principal.
 //
-// Compiled policy sets are cached per caller and dropped when
-// [Store.Generation] changes: a repeated decision costs what the policy
-// engine costs, and [Authorizer.AuthorizeInto] does not allocate.
+// Compiled policy sets are cached per caller and rebuilt when what they
+// were derived from changes ([ChangeTracker]): a cached decision costs the
+// policy engine's evaluation plus a cache lookup, and
+// [Authorizer.AuthorizeInto] does not allocate.
 //
 // # HTTP
 //

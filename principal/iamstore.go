@@ -142,8 +142,45 @@ type IAMStore struct {
 	stale    atomic.Uint64
 	maxStale atomic.Int64
 
-	mu    sync.Mutex            // guards cache
+	mu    sync.Mutex            // guards cache, log and the increments of gen
 	cache map[string]*cacheItem // key -> last good value
+	log   changeLog             // recent changes, for Changed
+}
+
+var _ ChangeTracker = (*IAMStore)(nil)
+
+// Changed implements [ChangeTracker]: a key changed when a refresh brought
+// different content for it; everything changes once per TTL, so that what
+// an [Authorizer] derived is read again (and refreshed from IAM) at least
+// that often.
+func (s *IAMStore) Changed(since uint64, deps map[string]bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.changed(since, deps)
+}
+
+// bump records a change of the value of cache key (nil: everything) and
+// changes the generation. s.mu must not be held.
+func (s *IAMStore) bump(key string, val any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.gen.Add(1)
+	if key == "" {
+		s.log.add(g, "")
+		return
+	}
+	s.log.add(g, trackerKey(key, val))
+}
+
+// trackerKey returns the ChangeTracker key of the cache key of val:
+// "identity ARN", "groups ARN", "policies ARN" and "policy ARN" give the
+// ARN, "key AKID" the access key ID, "role ..." the ARN of the role.
+func trackerKey(key string, val any) string {
+	if id, ok := val.(Identity); ok {
+		return id.ARN.String()
+	}
+	_, k, _ := strings.Cut(key, " ")
+	return k
 }
 
 type cacheItem struct {
@@ -189,7 +226,7 @@ func NewIAMStore(api IAMAPI, optFns ...func(*IAMStoreOptions)) *IAMStore {
 func (s *IAMStore) Generation() uint64 {
 	e := s.opts.Now().UnixNano() / int64(s.opts.TTL)
 	if old := s.epoch.Load(); old != e && s.epoch.CompareAndSwap(old, e) {
-		s.gen.Add(1)
+		s.bump("", nil)
 	}
 	return s.gen.Load()
 }
@@ -200,7 +237,7 @@ func (s *IAMStore) Invalidate() {
 	s.mu.Lock()
 	clear(s.cache)
 	s.mu.Unlock()
-	s.gen.Add(1)
+	s.bump("", nil)
 }
 
 // Stats returns the cache counters.
@@ -279,19 +316,19 @@ func (s *IAMStore) refresh(ctx context.Context, key string, fetch func(context.C
 	case err == nil:
 		s.fetches.Add(1)
 		if old == nil || !reflect.DeepEqual(old.val, v) {
-			s.gen.Add(1)
+			s.bump(key, v)
 		}
 		return v, nil
 	case errors.Is(err, ErrNotFound):
 		if old != nil {
-			s.gen.Add(1)
+			s.bump(key, old.val)
 		}
 		return nil, err
 	}
 	s.errs.Add(1)
 	if final || old == nil {
 		if old != nil {
-			s.gen.Add(1)
+			s.bump(key, old.val)
 		}
 		return nil, err
 	}

@@ -42,6 +42,7 @@ type MemoryStore struct {
 	sessions   map[string]Session                      // access key ID -> session
 	accounts   map[account]bool                        // the store's own accounts
 	names      map[entityName]arn.ARN                  // user or role by account and name
+	log        changeLog                               // recent changes, for Changed
 }
 
 // account is a partition and account ID.
@@ -99,8 +100,28 @@ func NewMemoryStore() *MemoryStore {
 // Generation implements [Store]: it increments on every successful change.
 func (s *MemoryStore) Generation() uint64 { return s.gen.Load() }
 
-// changed must be called with s.mu held for writing.
-func (s *MemoryStore) changed() { s.gen.Add(1) }
+// changed records a change of the entities, policies and sessions named by
+// keys (see [ChangeTracker]); no keys means everything may have changed. It
+// must be called with s.mu held for writing.
+func (s *MemoryStore) changed(keys ...string) {
+	g := s.gen.Add(1)
+	if len(keys) == 0 {
+		s.log.add(g, "")
+	}
+	for _, k := range keys {
+		s.log.add(g, k)
+	}
+}
+
+var _ ChangeTracker = (*MemoryStore)(nil)
+
+// Changed implements [ChangeTracker]. The store remembers its last 4096
+// changes.
+func (s *MemoryStore) Changed(since uint64, deps map[string]bool) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.log.changed(since, deps)
+}
 
 // Identity implements [Store]. The root ARN of one of the store's own
 // accounts (see [MemoryStore.PutAccount]) resolves to an identity of kind
@@ -138,14 +159,15 @@ func (s *MemoryStore) Identity(_ context.Context, a arn.ARN) (Identity, error) {
 // Putting a user or role registers its account too. The root of any other
 // account is an unknown caller.
 func (s *MemoryStore) PutAccount(partition, accountID string) error {
-	if _, err := arn.Root(partition, accountID); err != nil {
+	root, err := arn.Root(partition, accountID)
+	if err != nil {
 		return invalid("account %q in partition %q: %v", accountID, partition, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.accounts[account{partition, accountID}] {
 		s.accounts[account{partition, accountID}] = true
-		s.changed()
+		s.changed(root.String())
 	}
 	return nil
 }
@@ -309,7 +331,7 @@ func (s *MemoryStore) putIdentity(id Identity, kind Kind, typ arn.ResourceType) 
 	s.names[n] = id.ARN
 	s.accounts[n.account] = true
 	s.identities[id.ARN] = id
-	s.changed()
+	s.changed(id.ARN.String())
 	return nil
 }
 
@@ -339,7 +361,7 @@ func (s *MemoryStore) deleteIdentity(a arn.ARN, typ arn.ResourceType) error {
 	delete(s.members, a)
 	delete(s.attached, a)
 	delete(s.inline, a)
-	s.changed()
+	s.changed(a.String())
 	return nil
 }
 
@@ -362,7 +384,7 @@ func (s *MemoryStore) PutGroup(g Group) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.groups[g.ARN] = g
-	s.changed()
+	s.changed(g.ARN.String())
 	return nil
 }
 
@@ -380,7 +402,7 @@ func (s *MemoryStore) DeleteGroup(group arn.ARN) error {
 	}
 	delete(s.attached, group)
 	delete(s.inline, group)
-	s.changed()
+	s.changed(group.String())
 	return nil
 }
 
@@ -396,7 +418,7 @@ func (s *MemoryStore) AddUserToGroup(user, group arn.ARN) error {
 		return notFound("group", group.String())
 	}
 	if addTo(s.members, user, group) {
-		s.changed()
+		s.changed(user.String())
 	}
 	return nil
 }
@@ -408,7 +430,7 @@ func (s *MemoryStore) RemoveUserFromGroup(user, group arn.ARN) error {
 	if !removeFrom(s.members, user, group) {
 		return notFound("group membership", user.String()+" in "+group.String())
 	}
-	s.changed()
+	s.changed(user.String())
 	return nil
 }
 
@@ -451,7 +473,7 @@ func (s *MemoryStore) PutPolicy(policyARN arn.ARN, doc *policy.Document) error {
 		mp.versions = slices.Delete(mp.versions, i, i+1)
 	}
 	mp.defaultVersion = mp.add(doc)
-	s.changed()
+	s.changed(policyARN.String())
 	return nil
 }
 
@@ -495,7 +517,7 @@ func (s *MemoryStore) PutPolicyVersion(policyARN arn.ARN, doc *policy.Document, 
 	if setDefault {
 		mp.defaultVersion = id
 	}
-	s.changed()
+	s.changed(policyARN.String())
 	return id, nil
 }
 
@@ -511,7 +533,7 @@ func (s *MemoryStore) SetDefaultPolicyVersion(policyARN arn.ARN, version string)
 		return notFound("policy version", policyARN.String()+" "+version)
 	}
 	mp.defaultVersion = version
-	s.changed()
+	s.changed(policyARN.String())
 	return nil
 }
 
@@ -537,7 +559,7 @@ func (s *MemoryStore) DeletePolicy(policyARN arn.ARN) error {
 		}
 	}
 	delete(s.managed, policyARN)
-	s.changed()
+	s.changed(policyARN.String())
 	return nil
 }
 
@@ -567,7 +589,7 @@ func (s *MemoryStore) AttachPolicy(entity, policyARN arn.ARN) error {
 		return err
 	}
 	if addTo(s.attached, entity, policyARN) {
-		s.changed()
+		s.changed(entity.String())
 	}
 	return nil
 }
@@ -595,7 +617,7 @@ func (s *MemoryStore) DetachPolicy(entity, policyARN arn.ARN) error {
 	if !removeFrom(s.attached, entity, policyARN) {
 		return notFound("attachment", policyARN.String()+" on "+entity.String())
 	}
-	s.changed()
+	s.changed(entity.String())
 	return nil
 }
 
@@ -616,7 +638,7 @@ func (s *MemoryStore) PutInlinePolicy(entity arn.ARN, name string, doc *policy.D
 		s.inline[entity] = m
 	}
 	m[name] = doc
-	s.changed()
+	s.changed(entity.String())
 	return nil
 }
 
@@ -628,7 +650,7 @@ func (s *MemoryStore) DeleteInlinePolicy(entity arn.ARN, name string) error {
 		return notFound("inline policy", InlinePolicyID(entity, name))
 	}
 	delete(s.inline[entity], name)
-	s.changed()
+	s.changed(entity.String())
 	return nil
 }
 
@@ -649,7 +671,7 @@ func (s *MemoryStore) SetPermissionsBoundary(entity, policyARN arn.ARN) error {
 	}
 	id.PermissionsBoundary = policyARN
 	s.identities[entity] = id
-	s.changed()
+	s.changed(entity.String())
 	return nil
 }
 
@@ -668,7 +690,7 @@ func (s *MemoryStore) PutSession(ses Session) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sessions[ses.AccessKeyID] = ses
-	s.changed()
+	s.changed(ses.AccessKeyID)
 	return nil
 }
 
@@ -680,6 +702,6 @@ func (s *MemoryStore) DeleteSession(accessKeyID string) error {
 		return notFound("session", accessKeyID)
 	}
 	delete(s.sessions, accessKeyID)
-	s.changed()
+	s.changed(accessKeyID)
 	return nil
 }

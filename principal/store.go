@@ -43,6 +43,64 @@ type Store interface {
 	Generation() uint64
 }
 
+// ChangeTracker is implemented by a [Store] that knows what each change
+// touched. An [Authorizer] over such a store keeps what it derived for a
+// caller across changes that touch neither the caller's identity, its
+// session, its groups nor the managed policies it uses, instead of
+// rebuilding every caller after any change (a login, another user's
+// attachment). [MemoryStore] and [IAMStore] implement it.
+type ChangeTracker interface {
+	// Changed reports whether a change made after generation since (a
+	// value of [Store.Generation]) touched a key in deps, or may have:
+	// it reports true when it no longer knows every change made after
+	// since. Keys are the String forms of user, role, root, group and
+	// managed-policy ARNs (a change of a user's groups, attachments,
+	// inline policies or boundary is a change of the user) and the access
+	// key IDs of sessions. deps is only read. Changed must be safe for
+	// concurrent use.
+	Changed(since uint64, deps map[string]bool) bool
+}
+
+// changeLog is the recent changes of a store, for [ChangeTracker]. It is not
+// safe for concurrent use: its store guards it.
+type changeLog struct {
+	entries []change // oldest first
+	floor   uint64   // every change after floor is in entries
+}
+
+// change is one key changed at generation gen; key "" means everything.
+type change struct {
+	gen uint64
+	key string
+}
+
+// maxChangeLog bounds a changeLog: older changes are forgotten (and an
+// Authorizer rebuilds what was derived before them).
+const maxChangeLog = 4096
+
+// add records that key changed at generation gen.
+func (l *changeLog) add(gen uint64, key string) {
+	if len(l.entries) >= maxChangeLog {
+		half := len(l.entries) / 2
+		l.floor = l.entries[half-1].gen
+		l.entries = append(l.entries[:0:0], l.entries[half:]...)
+	}
+	l.entries = append(l.entries, change{gen: gen, key: key})
+}
+
+// changed implements [ChangeTracker.Changed] over the log.
+func (l *changeLog) changed(since uint64, deps map[string]bool) bool {
+	if since < l.floor {
+		return true
+	}
+	for i := len(l.entries) - 1; i >= 0 && l.entries[i].gen > since; i-- {
+		if k := l.entries[i].key; k == "" || deps[k] {
+			return true
+		}
+	}
+	return false
+}
+
 // InlinePolicyID returns the ID a store gives an inline policy named name of
 // entity in [Store.Policies]: "{entity resource}/inline/{name}", for
 // example "user/bob@astran.io/inline/S3Home".

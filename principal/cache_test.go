@@ -1,0 +1,98 @@
+package principal_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/principal"
+)
+
+// countingStore counts the identity lookups (one per build of a caller's
+// entry) of the MemoryStore it wraps; it keeps its ChangeTracker.
+type countingStore struct {
+	*principal.MemoryStore
+	lookups atomic.Int64
+}
+
+func (s *countingStore) Identity(ctx context.Context, a arn.ARN) (principal.Identity, error) {
+	s.lookups.Add(1)
+	return s.MemoryStore.Identity(ctx, a)
+}
+
+// TestAuthorizer_cachePerIdentity checks that a store change rebuilds the
+// callers it touches (their identity, session, groups, managed policies)
+// and only those.
+func TestAuthorizer_cachePerIdentity(t *testing.T) {
+	mem, err := principal.LoadFixture("testdata/basic.json")
+	require.NoError(t, err)
+	s := &countingStore{MemoryStore: mem}
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+	ctx := context.Background()
+	alice, bob := user("alice@astran.io"), user("bob@astran.io")
+	decide := func(c principal.Caller) {
+		t.Helper()
+		_, err := authz.Authorize(ctx, c, "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+		require.NoError(t, err)
+	}
+	decide(alice)
+	decide(bob)
+	doc := mustDoc(t, allowAll)
+	readers := arn.MustParse(acctARN + "group/readers")
+	s3ReadAll := arn.MustParse(acctARN + "policy/S3ReadAll")
+	tests := []struct {
+		name       string
+		change     func() error
+		alice, bob bool // whether alice's and bob's entries are rebuilt
+	}{
+		{"another user's session", func() error {
+			return mem.PutSession(principal.Session{AccessKeyID: "ASIADAVE", Identity: user("dave@astran.io").ARN})
+		}, false, false},
+		{"another user's inline policy", func() error { return mem.PutInlinePolicy(user("dave@astran.io").ARN, "p", doc) }, false, false},
+		{"an unused policy", func() error { return mem.PutPolicy(arn.MustParse(acctARN+"policy/Unused"), doc) }, false, false},
+		{"alice's inline policy", func() error { return mem.PutInlinePolicy(alice.ARN, "p", doc) }, true, false},
+		{"a group of alice", func() error { return mem.PutInlinePolicy(readers, "p", doc) }, true, false},
+		{"a policy of alice's group", func() error { return mem.PutPolicy(s3ReadAll, doc) }, true, false},
+		{"bob's boundary", func() error {
+			return mem.SetPermissionsBoundary(bob.ARN, arn.MustParse(acctARN+"policy/boundaries/BoundaryS3Read"))
+		}, false, true},
+	}
+	for _, tc := range tests {
+		require.NoError(t, tc.change(), tc.name)
+		for _, c := range []struct {
+			caller principal.Caller
+			want   bool
+		}{{alice, tc.alice}, {bob, tc.bob}} {
+			before := s.lookups.Load()
+			decide(c.caller)
+			assert.Equal(t, c.want, s.lookups.Load() > before, "%s: rebuilt %s", tc.name, c.caller)
+		}
+	}
+}
+
+// TestAuthorizer_cacheForgottenChanges checks that a caller is rebuilt when
+// the store no longer remembers every change made since its entry was
+// built.
+func TestAuthorizer_cacheForgottenChanges(t *testing.T) {
+	mem, err := principal.LoadFixture("testdata/basic.json")
+	require.NoError(t, err)
+	s := &countingStore{MemoryStore: mem}
+	authz := principal.NewAuthorizer(s)
+	ctx := context.Background()
+	alice := user("alice@astran.io")
+	_, err = authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
+	require.NoError(t, err)
+	for i := range 5000 {
+		require.NoError(t, mem.PutSession(principal.Session{AccessKeyID: fmt.Sprintf("ASIA%d", i), Identity: alice.ARN}))
+	}
+	before := s.lookups.Load()
+	_, err = authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
+	require.NoError(t, err)
+	assert.Greater(t, s.lookups.Load(), before)
+}
