@@ -14,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 )
 
@@ -43,12 +44,19 @@ func Example() {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	opts := func(o *sts.Options) { o.Getenv = func(k string) string { return env[k] } }
-	provider, err := sts.NewProvider("demo", "bob@astran.io", sts.StaticPassword("bob-password"), opts)
+	ep, err := endpoint.Resolve(func(o *endpoint.Options) { o.Getenv = func(k string) string { return env[k] } })
 	if err != nil {
 		log.Fatal(err)
 	}
-	cfg, err := sts.NewConfig(ctx, "demo", provider, opts)
+	grant, err := sts.NewPasswordGrant(ep, "bob@astran.io", sts.StaticPassword("bob-password"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	provider, err := sts.NewProvider(ep, grant)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := sts.NewConfig(ep, provider)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -106,12 +114,12 @@ func ExampleServer_Advance() {
 	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
 		log.Fatal(err)
 	}
-	opts := func(o *sts.Options) {
-		o.Issuer, o.STSEndpoint = srv.Issuer(), srv.Endpoints().STS
+	opts := func(o *sts.RequestOptions) {
 		o.Now = srv.Now
 		o.MaxAttempts = 1
 	}
-	ts, err := sts.NewTokenSource(srv.Partition(), "bob@astran.io", sts.StaticPassword("pw"), opts)
+	ts, err := sts.NewPasswordGrant(srv.Endpoints(), "bob@astran.io", sts.StaticPassword("pw"),
+		func(o *sts.PasswordGrantOptions) { opts(&o.RequestOptions) })
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -120,7 +128,7 @@ func ExampleServer_Advance() {
 		log.Fatal(err)
 	}
 	srv.Advance(6 * time.Minute) // access tokens live 300 s
-	_, err = sts.LoginWithWebIdentity(ctx, srv.Partition(), tok.AccessToken, "bob-session-name", opts)
+	_, err = sts.LoginWithWebIdentity(ctx, srv.Endpoints(), tok.AccessToken, "bob-session-name", opts)
 	fmt.Println(errors.Is(err, sts.ErrTokenExpired))
 	// Output:
 	// true

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/iamclient/iamclienttest"
 	"github.com/astran-oss/astran-go/sts"
 )
@@ -23,16 +24,27 @@ func TestIAMClientSuite(t *testing.T) {
 		func(o *iamclienttest.Options) { o.Partition = srv.Partition() })
 }
 
-func stsOptions(srv *emulator.Server) func(*sts.Options) {
-	ep := srv.Endpoints()
-	return func(o *sts.Options) {
-		o.Issuer = ep.Issuer
-		o.STSEndpoint, o.IAMEndpoint, o.S3Endpoint = ep.STS, ep.IAM, ep.S3
-		o.Region = ep.Region
+// stsRequest points sts requests at the emulator's clock, without retries.
+func stsRequest(srv *emulator.Server) func(*sts.RequestOptions) {
+	return func(o *sts.RequestOptions) {
 		o.Now = srv.Now
-		o.Getenv = func(string) string { return "" }
 		o.MaxAttempts = 1
 	}
+}
+
+// stsProvider returns a provider of username's password grant at ep.
+func stsProvider(t *testing.T, srv *emulator.Server, ep endpoint.Endpoints, username, password string, grantFns ...func(*sts.PasswordGrantOptions)) *sts.Provider {
+	t.Helper()
+	g, err := sts.NewPasswordGrant(ep, username, sts.StaticPassword(password),
+		append([]func(*sts.PasswordGrantOptions){func(o *sts.PasswordGrantOptions) { stsRequest(srv)(&o.RequestOptions) }}, grantFns...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sts.NewProvider(ep, g, func(o *sts.ProviderOptions) { stsRequest(srv)(&o.RequestOptions) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestSTSProvider_emulator runs the sts package's login flow and provider
@@ -47,29 +59,20 @@ func TestSTSProvider_emulator(t *testing.T) {
 	}
 
 	// Not verified yet: ErrAccountNotSetUp.
-	p, err := sts.NewProvider(srv.Partition(), "bob@astran.io", sts.StaticPassword("pw"), stsOptions(srv))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ep := srv.Endpoints()
+	p := stsProvider(t, srv, ep, "bob@astran.io", "pw")
 	if _, err := p.Retrieve(ctx); !errors.Is(err, sts.ErrAccountNotSetUp) {
 		t.Fatalf("unverified account: %v, want ErrAccountNotSetUp", err)
 	}
 	if err := srv.Mailbox().VerifyUser("bob@astran.io", "pw"); err != nil {
 		t.Fatal(err)
 	}
-	bad, err := sts.NewProvider(srv.Partition(), "bob@astran.io", sts.StaticPassword("wrong"), stsOptions(srv))
-	if err != nil {
-		t.Fatal(err)
-	}
+	bad := stsProvider(t, srv, ep, "bob@astran.io", "wrong")
 	if _, err := bad.Retrieve(ctx); !errors.Is(err, sts.ErrBadCredentials) {
 		t.Fatalf("bad password: %v, want ErrBadCredentials", err)
 	}
 
-	p, err = sts.NewProvider(srv.Partition(), "bob@astran.io", sts.StaticPassword("pw"), stsOptions(srv),
-		func(o *sts.Options) { o.VerifyTokens = true; o.Discovery = true })
-	if err != nil {
-		t.Fatal(err)
-	}
+	p = stsProvider(t, srv, ep, "bob@astran.io", "pw", func(o *sts.PasswordGrantOptions) { o.VerifyTokens = true; o.Discovery = true })
 	creds, err := p.Retrieve(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +80,7 @@ func TestSTSProvider_emulator(t *testing.T) {
 	if !creds.CanExpire || creds.Expires.Before(srv.Now().Add(50*time.Minute)) {
 		t.Errorf("credentials expire at %v", creds.Expires)
 	}
-	cfg, err := sts.NewConfig(ctx, srv.Partition(), p, stsOptions(srv))
+	cfg, err := sts.NewConfig(ep, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +97,7 @@ func TestSTSProvider_emulator(t *testing.T) {
 	}
 
 	// A direct LoginWithWebIdentity with an expired token is ErrTokenExpired.
-	ts, err := sts.NewTokenSource(srv.Partition(), "bob@astran.io", sts.StaticPassword("pw"), stsOptions(srv))
+	ts, err := sts.NewPasswordGrant(ep, "bob@astran.io", sts.StaticPassword("pw"), func(o *sts.PasswordGrantOptions) { stsRequest(srv)(&o.RequestOptions) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +105,7 @@ func TestSTSProvider_emulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := sts.LoginWithWebIdentity(ctx, srv.Partition(), tok.AccessToken, "bob-session-name", stsOptions(srv))
+	res, err := sts.LoginWithWebIdentity(ctx, ep, tok.AccessToken, "bob-session-name", stsRequest(srv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,18 +113,16 @@ func TestSTSProvider_emulator(t *testing.T) {
 		t.Errorf("LoginResult = %+v", res)
 	}
 	srv.Advance(10 * time.Minute)
-	if _, err := sts.LoginWithWebIdentity(ctx, srv.Partition(), tok.AccessToken, "x", stsOptions(srv)); !errors.Is(err, sts.ErrTokenExpired) {
+	if _, err := sts.LoginWithWebIdentity(ctx, ep, tok.AccessToken, "x", stsRequest(srv)); !errors.Is(err, sts.ErrTokenExpired) {
 		t.Errorf("expired token: %v, want ErrTokenExpired", err)
 	}
 
 	// Root through the root-accounts realm.
 	email, pw := srv.RootLogin()
-	rp, err := sts.NewProvider(srv.Partition(), email, sts.StaticPassword(pw), stsOptions(srv),
-		func(o *sts.Options) { o.Root = true; o.Issuer = srv.RootIssuer() })
-	if err != nil {
-		t.Fatal(err)
-	}
-	rcfg, err := sts.NewConfig(ctx, srv.Partition(), rp, stsOptions(srv))
+	rootEP := ep
+	rootEP.Root, rootEP.Issuer, rootEP.ClientID = true, srv.RootIssuer(), endpoint.RootClientID
+	rp := stsProvider(t, srv, rootEP, email, pw)
+	rcfg, err := sts.NewConfig(rootEP, rp)
 	if err != nil {
 		t.Fatal(err)
 	}

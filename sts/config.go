@@ -1,18 +1,18 @@
 package sts
 
 import (
-	"context"
 	"fmt"
+
+	"github.com/astran-oss/astran-go/endpoint"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// NewConfig returns an [aws.Config] for partition whose service clients
-// (see [endpoint.Endpoints.AWSConfig])
-// reach Astran: credentials from provider behind an [aws.CredentialsCache]
-// (unless provider already is one), the SigV4 region, and base endpoints
-// for S3, IAM and STS (Options.S3Endpoint etc., $ASTRAN_*_ENDPOINT, else
-// https://{partition}.{s3,iam,sts}.astran.io). With it,
+// NewConfig returns an [aws.Config] whose service clients reach the
+// endpoints of ep (see [endpoint.Endpoints.AWSConfig]: the SigV4 region,
+// per-service base endpoints for S3, IAM and STS, checksums only when
+// required) with credentials from provider behind an [aws.CredentialsCache]
+// (unless provider already is one). With it,
 //
 //	client := s3.NewFromConfig(cfg)
 //
@@ -23,30 +23,21 @@ import (
 //
 //	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 //
-// The endpoints are set per service through cfg.ConfigSources (the
-// mechanism behind AWS_ENDPOINT_URL_<SERVICE>), so cfg.BaseEndpoint stays
-// nil; setting it would send every service to one URL. A client's own
-// Options.BaseEndpoint still wins. Request and response checksums are only
-// computed when an operation requires them, as S3-compatible servers often
-// reject the SDK's default trailing checksums.
-//
-// cfg.HTTPClient is Options.HTTPClient when set, else nil so that the
-// SDK's default client (without an overall timeout, which would cut large
-// transfers) is used.
-//
-// When provider is not a *[Provider], the cache uses Options.ExpiryWindow
-// (5 minutes by default) with its jitter; a *Provider applies them itself.
-// ctx is reserved for future use; no request is made.
-func NewConfig(ctx context.Context, partition string, provider aws.CredentialsProvider, optFns ...func(*Options)) (aws.Config, error) {
-	_ = ctx
-	o, err := resolveOptions(partition, optFns)
-	if err != nil {
-		return aws.Config{}, err
+// When provider is not a *[Provider], the cache uses
+// ConfigOptions.ExpiryWindow (5 minutes by default) with its jitter; a
+// *Provider applies its own. No request is made.
+func NewConfig(ep endpoint.Endpoints, provider aws.CredentialsProvider, optFns ...func(*ConfigOptions)) (aws.Config, error) {
+	var o ConfigOptions
+	for _, fn := range optFns {
+		if fn != nil {
+			fn(&o)
+		}
 	}
+	o.ExpiryWindow, o.ExpiryWindowJitterFrac = expiryWindow(o.ExpiryWindow, o.ExpiryWindowJitterFrac)
 	if provider == nil {
 		return aws.Config{}, fmt.Errorf("sts: new config: nil credentials provider: %w", ErrInvalidConfig)
 	}
-	for name, u := range map[string]string{"S3": o.S3Endpoint, "IAM": o.IAMEndpoint, "STS": o.STSEndpoint} {
+	for name, u := range map[string]string{"S3": ep.S3, "IAM": ep.IAM, "STS": ep.STS} {
 		if !validURL(u) {
 			return aws.Config{}, fmt.Errorf("sts: new config: %s endpoint %q is not an http(s) URL: %w", name, u, ErrInvalidConfig)
 		}
@@ -61,8 +52,8 @@ func NewConfig(ctx context.Context, partition string, provider aws.CredentialsPr
 			}
 		})
 	}
-	cfg := o.ep.AWSConfig(creds)
-	if o.userHTTPClient {
+	cfg := ep.AWSConfig(creds)
+	if o.HTTPClient != nil {
 		cfg.HTTPClient = o.HTTPClient
 	}
 	return cfg, nil

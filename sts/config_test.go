@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -22,7 +23,7 @@ func TestProvider_assumeRole(t *testing.T) {
 	t.Run("success", func(t *testing.T) {
 		f := newFake()
 		defer f.Close()
-		p := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role })
+		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role })
 		c, err := p.Retrieve(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -40,7 +41,7 @@ func TestProvider_assumeRole(t *testing.T) {
 	t.Run("access denied", func(t *testing.T) {
 		f := newFake()
 		defer f.Close()
-		p := newProvider(t, f, func(o *sts.Options) { o.RoleARN = "arn:demo:iam::" + testAccount + ":role/finance" })
+		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = "arn:demo:iam::" + testAccount + ":role/finance" })
 		_, err := p.Retrieve(context.Background())
 		var se *sts.STSError
 		if !errors.Is(err, sts.ErrAccessDenied) || !errors.As(err, &se) || se.Code != "AccessDenied" || se.StatusCode != 403 || se.Op != "AssumeRoleWithWebIdentity" {
@@ -57,7 +58,7 @@ func TestProvider_assumeRole(t *testing.T) {
 			queryError(w, 400, "Sender", "InvalidIdentityToken", "The web identity token is not valid")
 			return true
 		}
-		_, err := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role }).Retrieve(context.Background())
+		_, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background())
 		if !errors.Is(err, sts.ErrTokenInvalid) {
 			t.Fatalf("error %v", err)
 		}
@@ -77,7 +78,7 @@ func TestProvider_assumeRole(t *testing.T) {
 			})
 			return handled
 		}
-		if _, err := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
+		if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if sc, rg := f.stsCalls.Load(), f.refreshGrants.Load(); sc != 2 || rg != 1 {
@@ -96,7 +97,7 @@ func TestProvider_assumeRole(t *testing.T) {
 			})
 			return handled
 		}
-		if _, err := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
+		if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.stsCalls.Load(); got != 2 {
@@ -107,7 +108,7 @@ func TestProvider_assumeRole(t *testing.T) {
 		f := newFake()
 		defer f.Close()
 		f.stsFailures = []int{503}
-		if _, err := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
+		if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.stsCalls.Load(); got != 2 {
@@ -157,11 +158,9 @@ func TestNewConfig(t *testing.T) {
 	defer stssrv.srv.Close()
 
 	p := newProvider(t, f)
-	env := map[string]string{"ASTRAN_S3_ENDPOINT": s3srv.srv.URL, "ASTRAN_IAM_ENDPOINT": iamsrv.srv.URL, "AWS_REGION": "eu-west-3"}
-	cfg, err := sts.NewConfig(context.Background(), testPartition, p, func(o *sts.Options) {
-		o.STSEndpoint = stssrv.srv.URL
-		o.Getenv = func(k string) string { return env[k] }
-	})
+	ep := f.endpoints()
+	ep.S3, ep.IAM, ep.STS, ep.Region = s3srv.srv.URL, iamsrv.srv.URL, stssrv.srv.URL, "eu-west-3"
+	cfg, err := sts.NewConfig(ep, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,17 +209,20 @@ func TestNewConfig(t *testing.T) {
 }
 
 func TestNewConfig_invalid(t *testing.T) {
-	if _, err := sts.NewConfig(context.Background(), "demo", nil); !errors.Is(err, sts.ErrInvalidConfig) {
+	demo, err := endpoint.Resolve(func(o *endpoint.Options) { o.Partition = "demo"; o.Getenv = func(string) string { return "" } })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sts.NewConfig(demo, nil); !errors.Is(err, sts.ErrInvalidConfig) {
 		t.Errorf("nil provider: %v", err)
 	}
 	p := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return aws.Credentials{}, nil })
-	if _, err := sts.NewConfig(context.Background(), "", p, func(o *sts.Options) {
-		o.Getenv = func(string) string { return "" }
-		o.S3Endpoint = "not a url"
-	}); !errors.Is(err, sts.ErrInvalidConfig) {
-		t.Errorf("bad endpoint: %v", err)
+	noS3 := demo
+	noS3.S3 = ""
+	if _, err := sts.NewConfig(noS3, p); !errors.Is(err, sts.ErrInvalidConfig) {
+		t.Errorf("no S3 endpoint: %v", err)
 	}
-	cfg, err := sts.NewConfig(context.Background(), "demo", p, func(o *sts.Options) { o.Getenv = func(string) string { return "" } })
+	cfg, err := sts.NewConfig(demo, p)
 	if err != nil || cfg.Region != "us-east-1" {
 		t.Errorf("defaults: %v %q", err, cfg.Region)
 	}

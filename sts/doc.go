@@ -5,34 +5,46 @@
 //
 // # Flows
 //
-// A [TokenSource] runs the OAuth2 password grant against the partition's
-// Keycloak realm (https://astran.cloud-iam.com/auth/realms/{partition},
-// client "s5"; root accounts use realm "root-accounts" and client
-// "root-client", see Options.Root) with golang.org/x/oauth2, refreshes the
-// token with the rotated refresh token while it lives, and falls back to a
-// new password grant when it has expired. With Options.Discovery it reads
-// the issuer's discovery document; with Options.VerifyTokens it verifies
-// every token with go-oidc (signature, issuer, expiry, and the client in
-// "azp" as Keycloak issues access tokens with aud "account").
+// Where the partition's identity provider and STS are comes from package
+// [github.com/astran-oss/astran-go/endpoint]: endpoint.Resolve reads the
+// options, then the ASTRAN_* environment variables that `astran serve`
+// prints, then Astran's defaults (Keycloak realm
+// https://astran.cloud-iam.com/auth/realms/{partition}, client "s5"; root
+// accounts use realm "root-accounts" and client "root-client").
 //
-// [LoginWithWebIdentity] exchanges a token for credentials with Astran's
-// STS action of that name and returns a typed [LoginResult].
-// A [Provider] combines the two (or, with Options.RoleARN, uses
-// AssumeRoleWithWebIdentity through aws-sdk-go-v2's stscreds) as an
-// [aws.CredentialsProvider]; [NewConfig] wraps it in an
-// [aws.CredentialsCache] and sets the partition's S3, IAM and STS
-// endpoints:
+// A [Provider] exchanges the web identity tokens of a [TokenSource] for
+// credentials: with Astran's STS action LoginWithWebIdentity, or, with
+// ProviderOptions.RoleARN, with AssumeRoleWithWebIdentity through
+// aws-sdk-go-v2's stscreds. It is an [aws.CredentialsProvider];
+// [NewConfig] wraps it in an [aws.CredentialsCache] and sets the
+// partition's S3, IAM and STS endpoints:
 //
-//	p, err := sts.NewProvider("demo", "bob@astran.io", sts.PasswordFromTerminal("Password: "))
+//	ep, err := endpoint.Resolve(func(o *endpoint.Options) { o.Partition = "demo" })
 //	...
-//	cfg, err := sts.NewConfig(ctx, "demo", p)
+//	grant, err := sts.NewPasswordGrant(ep, "bob@astran.io", sts.PasswordFromTerminal("Password: "))
+//	...
+//	p, err := sts.NewProvider(ep, grant)
+//	...
+//	cfg, err := sts.NewConfig(ep, p)
 //	...
 //	client := s3.NewFromConfig(cfg)
 //
-// Endpoints default to Astran's public ones and honour the ASTRAN_*
-// environment variables (ASTRAN_OIDC_ISSUER, ASTRAN_CLIENT_ID,
-// ASTRAN_STS_ENDPOINT, ASTRAN_IAM_ENDPOINT, ASTRAN_S3_ENDPOINT) that
-// `astran serve` prints; every one is also an [Options] field.
+// The token sources are:
+//   - [PasswordGrant], for Astran's users: the OAuth2 password grant with
+//     golang.org/x/oauth2, refreshed with the rotated refresh token while it
+//     lives, a new password grant when it has expired. With
+//     PasswordGrantOptions.Discovery it reads the issuer's discovery
+//     document (for other OpenID providers); with VerifyTokens it verifies
+//     every token with go-oidc (signature, issuer, expiry, and the client:
+//     "azp" as Keycloak issues access tokens with aud "account", else
+//     RFC 9068's "client_id", else "aud").
+//   - [TokenFile], for workloads whose platform writes an OIDC token to a
+//     file (a Kubernetes projected service account token): read at every
+//     login.
+//   - [StaticToken], and any function through [TokenSourceFunc].
+//
+// [LoginWithWebIdentity] makes one exchange and returns a typed
+// [LoginResult].
 //
 // # Renewal
 //
@@ -40,7 +52,7 @@
 // plus up to 10% jitter) before their real expiration, taken from the
 // server's Expiration relative to its Date header, so a clock that is off
 // does not matter (LoginWithWebIdentity and AssumeRoleWithWebIdentity
-// alike; response bodies of both are capped by Options.MaxResponseBytes). Concurrent callers share one login; a caller that gives
+// alike; response bodies of both are capped by RequestOptions.MaxResponseBytes). Concurrent callers share one login; a caller that gives
 // up does not abort it for the others (it runs under
 // context.WithoutCancel and its own [DefaultRefreshTimeout]). Transient
 // failures (5xx, throttling, connection errors, IDPCommunicationError) are
@@ -50,15 +62,17 @@
 // # Errors
 //
 // Failures are *[OIDCError] or *[STSError] values that keep the server's
-// error code and message and wrap a category: [ErrBadCredentials],
+// error code and message and wrap a category: [ErrBadCredentials] (also a
+// bare 401 or 403 on the password grant),
 // [ErrAccountNotSetUp], [ErrUnauthorizedClient], [ErrRefreshExpired],
 // [ErrTokenExpired], [ErrTokenInvalid], [ErrAccessDenied],
-// [ErrUnreachable], [ErrUnavailable], and others; test with [errors.Is].
+// [ErrUnreachable], [ErrUnavailable], [ErrNoToken], and others; test with
+// [errors.Is].
 //
 // # Secrets
 //
 // Passwords and client secrets come from a [PasswordFunc] and are never
-// stored in Options. Tokens, passwords, secret keys and session tokens never
+// stored in options. Tokens, passwords, secret keys and session tokens never
 // appear in error messages or debug logs: server text kept in an error is
 // stripped of every encoding of them a server may echo (raw, form- and
 // path-escaped, JSON-escaped, base64 as in HTTP Basic authentication), and

@@ -16,7 +16,9 @@ import (
 // error or a context error); test with [errors.Is].
 var (
 	// ErrBadCredentials: the identity provider rejected the username or
-	// password (Keycloak: 401 invalid_grant "Invalid user credentials").
+	// password (Keycloak: 401 invalid_grant "Invalid user credentials"; any
+	// provider: a 401 or 403 without an RFC 6749 error on the password
+	// grant).
 	ErrBadCredentials = errors.New("invalid username or password")
 	// ErrAccountNotSetUp: the account exists but cannot log in yet
 	// (Keycloak: 400 invalid_grant "Account is not fully set up"). The user
@@ -62,6 +64,9 @@ var (
 	ErrIssuerMismatch = errors.New("issuer mismatch")
 	// ErrNoPassword: a [PasswordFunc] could not provide a password.
 	ErrNoPassword = errors.New("no password available")
+	// ErrNoToken: a [TokenSource] had no token to give (empty static
+	// token; token file missing, empty or too large).
+	ErrNoToken = errors.New("no identity token available")
 	// ErrInvalidConfig: a required option is missing or invalid.
 	ErrInvalidConfig = errors.New("invalid configuration")
 	// ErrSecretEncoding: a value holding secrets was given to an encoder

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -55,10 +56,21 @@ func ExampleProvider_Retrieve() {
 	// In real use the endpoints default to Astran's public ones (or the
 	// ASTRAN_* environment variables) and the password comes from
 	// sts.PasswordFromTerminal("Password: ") or sts.PasswordFromEnv(...).
-	p, err := sts.NewProvider("demo", "bob@astran.io", sts.StaticPassword("hunter2!"), func(o *sts.Options) {
+	ep, err := endpoint.Resolve(func(o *endpoint.Options) {
+		o.Partition = "demo"
 		o.Issuer = srv.URL + "/auth/realms/demo"
-		o.STSEndpoint = srv.URL
+		o.STS = srv.URL
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	grant, err := sts.NewPasswordGrant(ep, "bob@astran.io", sts.StaticPassword("hunter2!"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	p, err := sts.NewProvider(ep, grant)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -84,10 +96,9 @@ func ExampleProvider_Retrieve() {
 func ExampleProvider_Login() {
 	srv := exampleServer()
 	defer srv.Close()
-	p, _ := sts.NewProvider("demo", "bob@astran.io", sts.StaticPassword("hunter2!"), func(o *sts.Options) {
-		o.Issuer = srv.URL + "/auth/realms/demo"
-		o.STSEndpoint = srv.URL
-	})
+	ep := endpoint.Endpoints{Partition: "demo", Issuer: srv.URL + "/auth/realms/demo", ClientID: "s5", STS: srv.URL}
+	grant, _ := sts.NewPasswordGrant(ep, "bob@astran.io", sts.StaticPassword("hunter2!"))
+	p, _ := sts.NewProvider(ep, grant)
 	res, err := p.Login(context.Background())
 	if err != nil {
 		fmt.Println(err)
@@ -112,10 +123,9 @@ func ExampleProvider_Login() {
 func Example_badPassword() {
 	srv := exampleServer()
 	defer srv.Close()
-	p, _ := sts.NewProvider("demo", "bob@astran.io", sts.StaticPassword("wrong"), func(o *sts.Options) {
-		o.Issuer = srv.URL + "/auth/realms/demo"
-		o.STSEndpoint = srv.URL
-	})
+	ep := endpoint.Endpoints{Partition: "demo", Issuer: srv.URL + "/auth/realms/demo", ClientID: "s5", STS: srv.URL}
+	grant, _ := sts.NewPasswordGrant(ep, "bob@astran.io", sts.StaticPassword("wrong"))
+	p, _ := sts.NewProvider(ep, grant)
 	_, err := p.Retrieve(context.Background())
 	var oe *sts.OIDCError
 	switch {

@@ -19,7 +19,7 @@ func TerminalPassword(prompt string, w io.Writer, isTerminal func(int) bool, rea
 }
 
 // ExpireAccessToken forgets the current access token of s.
-func ExpireAccessToken(s *TokenSource) {
+func ExpireAccessToken(s *PasswordGrant) {
 	s.mu.Lock()
 	tok := s.tok
 	s.mu.Unlock()

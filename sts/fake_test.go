@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 	"github.com/go-jose/go-jose/v4"
 )
@@ -82,6 +83,7 @@ type fakeAstran struct {
 	discoveryIssuer  string            // override of the advertised issuer
 	tokenIssuer      string            // override of the iss claim
 	tokenAZP         string            // override of the azp claim
+	rfc9068          bool              // access tokens as RFC 9068 (client_id, aud the resource, no azp) at non-Keycloak URLs
 	accessTokens     map[string]time.Time
 	refreshTokens    map[string]*refreshRec
 	expiresIn        int // seconds
@@ -92,6 +94,7 @@ type fakeAstran struct {
 	namespace        string        // xmlns of LoginWithWebIdentityResponse
 	stsFailures      []int         // statuses answered before succeeding
 	tokenFailures    []int
+	emptyFailures    bool                                              // tokenFailures are answered with an empty body
 	stsHook          func(w http.ResponseWriter, r *http.Request) bool // true = handled
 	stsGate          chan struct{}                                     // when set, STS waits for it
 	stsArrived       chan struct{}                                     // signalled when a request waits at the gate
@@ -132,6 +135,8 @@ func newFake() *fakeAstran {
 	mux.HandleFunc("GET /auth/realms/{realm}/.well-known/openid-configuration", f.discovery)
 	mux.HandleFunc("GET /auth/realms/{realm}/protocol/openid-connect/certs", f.certs)
 	mux.HandleFunc("POST /sts/", f.sts)
+	mux.HandleFunc("POST /oauth2/{realm}/token", f.token) // a non-Keycloak layout, advertised when rfc9068 is set
+	mux.HandleFunc("GET /oauth2/{realm}/jwks", f.certs)
 	f.srv = httptest.NewServer(mux)
 	return f
 }
@@ -192,6 +197,10 @@ func (f *fakeAstran) token(w http.ResponseWriter, r *http.Request) {
 	if len(f.tokenFailures) > 0 {
 		st := f.tokenFailures[0]
 		f.tokenFailures = f.tokenFailures[1:]
+		if f.emptyFailures {
+			w.WriteHeader(st)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(st)
 		fmt.Fprint(w, "<html><body>upstream failure</body></html>")
@@ -257,12 +266,19 @@ func (f *fakeAstran) issue(w http.ResponseWriter, realm, clientID, user string) 
 	if f.tokenAZP != "" {
 		azp = f.tokenAZP
 	}
-	access := f.sign(map[string]any{
+	claims := map[string]any{
 		"exp": now.Add(time.Duration(f.expiresIn) * time.Second).Unix(), "iat": now.Unix(),
 		"jti": f.nextID("jti-"), "iss": iss, "aud": "account", "sub": testSubject, "typ": "Bearer",
 		"azp": azp, "session_state": "faeee2cb-423b-4f6b-a833-7b0eeda28db2", "scope": "email",
 		"email_verified": true, "email": user, "preferred_username": user,
-	})
+	}
+	if f.rfc9068 {
+		delete(claims, "azp")
+		delete(claims, "typ")
+		delete(claims, "session_state")
+		claims["client_id"], claims["aud"] = azp, "https://sts.example"
+	}
+	access := f.sign(claims)
 	f.accessTokens[access] = now.Add(time.Duration(f.expiresIn) * time.Second)
 	refresh := f.nextID("refresh-")
 	f.refreshTokens[refresh] = &refreshRec{user: user, client: clientID, expires: now.Add(time.Duration(f.refreshExpiresIn) * time.Second)}
@@ -311,6 +327,10 @@ func (f *fakeAstran) discovery(w http.ResponseWriter, r *http.Request) {
 		"jwks_uri":                              f.issuer(realm) + "/protocol/openid-connect/certs",
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"grant_types_supported":                 []string{"password", "refresh_token"},
+	}
+	if f.rfc9068 {
+		doc["token_endpoint"] = f.srv.URL + "/oauth2/" + realm + "/token"
+		doc["jwks_uri"] = f.srv.URL + "/oauth2/" + realm + "/jwks"
 	}
 	if f.authMethods != nil {
 		doc["token_endpoint_auth_methods_supported"] = f.authMethods
@@ -444,16 +464,31 @@ func queryError(w http.ResponseWriter, status int, typ, code, msg string) {
 </ErrorResponse>`, typ, code, msg)
 }
 
-// options points a client at the fake, with the fake's clock, no backoff
-// and no early-refresh jitter.
-func (f *fakeAstran) options(o *sts.Options) {
-	o.Issuer = f.issuer(testPartition)
-	o.STSEndpoint = f.stsURL()
-	o.IAMEndpoint = f.srv.URL + "/iam/"
-	o.S3Endpoint = f.srv.URL + "/s3/"
-	o.Getenv = func(string) string { return "" }
+// endpoints are the fake's endpoints for partition "demo".
+func (f *fakeAstran) endpoints() endpoint.Endpoints {
+	return endpoint.Endpoints{
+		Partition: testPartition,
+		Issuer:    f.issuer(testPartition),
+		ClientID:  endpoint.ClientID,
+		STS:       f.stsURL(),
+		IAM:       f.srv.URL + "/iam/",
+		S3:        f.srv.URL + "/s3/",
+		Region:    endpoint.Region,
+	}
+}
+
+// request points requests at the fake, with the fake's clock and no
+// backoff.
+func (f *fakeAstran) request(o *sts.RequestOptions) {
 	o.HTTPClient = &http.Client{Transport: f.srv.Client().Transport, Timeout: 10 * time.Second}
 	o.Now = f.clock.Now
 	o.Backoff = func(int) time.Duration { return 0 }
+}
+
+func (f *fakeAstran) grantOptions(o *sts.PasswordGrantOptions) { f.request(&o.RequestOptions) }
+
+// providerOptions are request's, without early-refresh jitter.
+func (f *fakeAstran) providerOptions(o *sts.ProviderOptions) {
+	f.request(&o.RequestOptions)
 	o.ExpiryWindowJitterFrac = -1
 }

@@ -4,37 +4,44 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 	"golang.org/x/oauth2"
 )
 
-func TestTokenSource_verify(t *testing.T) {
+func TestPasswordGrant_verify(t *testing.T) {
 	tests := []struct {
 		name  string
-		setup func(f *fakeAstran, o *sts.Options)
+		setup func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions)
 		kind  error // nil = success
 	}{
 		{"keycloak access token: aud account, azp s5", nil, nil},
-		{"with discovery", func(f *fakeAstran, o *sts.Options) { o.Discovery = true }, nil},
-		{"configured issuer with trailing slash", func(f *fakeAstran, o *sts.Options) { o.Issuer += "/"; o.Discovery = true }, nil},
-		{"discovered issuer with trailing slash", func(f *fakeAstran, o *sts.Options) {
+		{"with discovery", func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions) { o.Discovery = true }, nil},
+		{"configured issuer with trailing slash", func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions) {
+			ep.Issuer += "/"
+			o.Discovery = true
+		}, nil},
+		{"discovered issuer with trailing slash", func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions) {
 			f.discoveryIssuer = f.issuer(testPartition) + "/"
 			o.Discovery = true
 		}, nil},
-		{"token issuer with trailing slash", func(f *fakeAstran, o *sts.Options) { f.tokenIssuer = f.issuer(testPartition) + "/" }, nil},
-		{"discovered issuer on another host", func(f *fakeAstran, o *sts.Options) {
+		{"token issuer with trailing slash", func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions) {
+			f.tokenIssuer = f.issuer(testPartition) + "/"
+		}, nil},
+		{"discovered issuer on another host", func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions) {
 			f.discoveryIssuer = "https://evil.example/auth/realms/demo"
 			o.Discovery = true
 		}, sts.ErrIssuerMismatch},
-		{"token issuer with https instead of http", func(f *fakeAstran, o *sts.Options) {
+		{"token issuer with https instead of http", func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions) {
 			f.tokenIssuer = strings.Replace(f.issuer(testPartition), "http://", "https://", 1)
 		}, sts.ErrTokenInvalid},
-		{"token issued to another client", func(f *fakeAstran, o *sts.Options) { f.tokenAZP = "other-client" }, sts.ErrTokenInvalid},
-		{"token already expired (clock ahead)", func(f *fakeAstran, o *sts.Options) {
+		{"token issued to another client", func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions) { f.tokenAZP = "other-client" }, sts.ErrTokenInvalid},
+		{"token already expired (clock ahead)", func(f *fakeAstran, ep *endpoint.Endpoints, o *sts.PasswordGrantOptions) {
 			local := newClock()
 			local.Advance(10 * 60e9)
 			o.Now = local.Now
@@ -44,10 +51,14 @@ func TestTokenSource_verify(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake()
 			defer f.Close()
-			ts, err := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
-				o.VerifyTokens = true
-				if tt.setup != nil {
-					tt.setup(f, o)
+			ep, extra := f.endpoints(), sts.PasswordGrantOptions{}
+			if tt.setup != nil {
+				tt.setup(f, &ep, &extra)
+			}
+			ts, err := sts.NewPasswordGrant(ep, testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
+				o.VerifyTokens, o.Discovery = true, extra.Discovery
+				if extra.Now != nil {
+					o.Now = extra.Now
 				}
 			})
 			if err != nil {
@@ -73,7 +84,7 @@ func TestTokenSource_verify(t *testing.T) {
 	}
 }
 
-func TestTokenSource_clientSecret(t *testing.T) {
+func TestPasswordGrant_clientSecret(t *testing.T) {
 	const secret = "s3cr3t-client-value"
 	tests := []struct {
 		name      string
@@ -95,8 +106,9 @@ func TestTokenSource_clientSecret(t *testing.T) {
 			f.clients["ext"] = secret
 			f.directGrants["ext"] = true
 			f.authMethods = tt.methods
-			ts, err := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
-				o.ClientID = "ext"
+			ep := f.endpoints()
+			ep.ClientID = "ext"
+			ts, err := sts.NewPasswordGrant(ep, testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 				o.ClientSecret = sts.StaticPassword(secret)
 				o.ClientAuthStyle = tt.style
 				o.Discovery = tt.discovery
@@ -127,8 +139,9 @@ func TestTokenSource_clientSecret(t *testing.T) {
 		f := newFake()
 		defer f.Close()
 		f.clients["ext"] = secret
-		ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
-			o.ClientID = "ext"
+		ep := f.endpoints()
+		ep.ClientID = "ext"
+		ts, _ := sts.NewPasswordGrant(ep, testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 			o.ClientSecret = sts.StaticPassword("wrong-secret-value")
 		})
 		_, err := ts.Token(context.Background())
@@ -145,10 +158,10 @@ func TestTokenSource_clientSecret(t *testing.T) {
 	})
 }
 
-func TestTokenSource_reuse(t *testing.T) {
+func TestPasswordGrant_reuse(t *testing.T) {
 	f := newFake()
 	defer f.Close()
-	ts, err := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options)
+	ts, err := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,11 +197,12 @@ func TestTokenSource_reuse(t *testing.T) {
 	}
 }
 
-func TestTokenSource_discoveryErrors(t *testing.T) {
+func TestPasswordGrant_discoveryErrors(t *testing.T) {
 	f := newFake()
 	defer f.Close()
-	ts, _ := sts.NewTokenSource("nope", testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
-		o.Issuer = f.srv.URL + "/missing"
+	ep := f.endpoints()
+	ep.Issuer = f.srv.URL + "/missing"
+	ts, _ := sts.NewPasswordGrant(ep, testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 		o.Discovery = true
 	})
 	_, err := ts.Token(context.Background())
@@ -198,12 +212,12 @@ func TestTokenSource_discoveryErrors(t *testing.T) {
 	}
 }
 
-func TestTokenSource_slowServer(t *testing.T) {
+func TestPasswordGrant_slowServer(t *testing.T) {
 	f := newFake()
 	defer f.Close()
 	gate, arrived := make(chan struct{}), make(chan struct{}, 1)
 	f.tokenGate, f.tokenArrived = gate, arrived
-	ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options)
+	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; cancel() }()
 	if _, err := ts.Token(ctx); !errors.Is(err, context.Canceled) {
@@ -224,17 +238,92 @@ func TestTokenSource_slowServer(t *testing.T) {
 	}
 }
 
-func TestTokenSource_refreshTimeout(t *testing.T) {
+func TestPasswordGrant_refreshTimeout(t *testing.T) {
 	f := newFake()
 	defer f.Close()
 	gate, arrived := make(chan struct{}), make(chan struct{}, 1)
 	f.tokenGate, f.tokenArrived = gate, arrived
 	defer close(gate)
-	ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 		o.RefreshTimeout = time.Millisecond // the shared grant's own bound
 	})
 	_, err := ts.Token(context.Background())
 	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, sts.ErrUnreachable) {
 		t.Fatalf("error %v", err)
+	}
+}
+
+func TestPasswordGrant_discoveryUnreachable(t *testing.T) {
+	f := newFake()
+	f.Close()
+	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
+		o.Discovery = true
+	})
+	_, err := ts.Token(context.Background())
+	var oe *sts.OIDCError
+	if !errors.Is(err, sts.ErrUnreachable) || !errors.As(err, &oe) || oe.Op != "discovery" {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// An OpenID provider other than Keycloak, with a confidential client,
+// discovery and verification: its access tokens follow RFC 9068 (the
+// client in client_id, aud the resource server, no azp).
+func TestPasswordGrant_verifyRFC9068AccessToken(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		clientID string // the token's client_id
+		kind     error
+	}{
+		{name: "issued to this client", clientID: "ext"},
+		{name: "issued to another client", clientID: "other", kind: sts.ErrTokenInvalid},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			defer f.Close()
+			f.rfc9068 = true
+			f.clients["ext"], f.directGrants["ext"] = "ext-secret", true
+			if tt.clientID != "ext" {
+				f.tokenAZP = tt.clientID
+			}
+			ep := f.endpoints()
+			ep.ClientID = "ext"
+			g, err := sts.NewPasswordGrant(ep, testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
+				o.ClientSecret = sts.StaticPassword("ext-secret")
+				o.Discovery, o.VerifyTokens = true, true
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = g.Token(context.Background())
+			if !errors.Is(err, tt.kind) && !(tt.kind == nil && err == nil) {
+				t.Fatalf("error %v, want %v", err, tt.kind)
+			}
+			if f.lastTokenPath != "/oauth2/demo/token" {
+				t.Errorf("token endpoint %q, want the discovered one", f.lastTokenPath)
+			}
+		})
+	}
+}
+
+// A token endpoint (or a proxy before it) that answers the password grant
+// with an empty 401 or 403 rejected the grant: ErrBadCredentials, so that
+// the password is held back like any other rejection.
+func TestPasswordGrant_emptyRejection(t *testing.T) {
+	for _, status := range []int{401, 403} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			f := newFake()
+			defer f.Close()
+			f.tokenFailures, f.emptyFailures = []int{status}, true
+			g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
+			_, err := g.Token(context.Background())
+			var oe *sts.OIDCError
+			if !errors.Is(err, sts.ErrBadCredentials) || !errors.As(err, &oe) || oe.StatusCode != status {
+				t.Fatalf("error %v, want ErrBadCredentials with status %d", err, status)
+			}
+			if got := f.tokenRequests.Load(); got != 1 {
+				t.Errorf("token requests = %d, want 1 (a rejection is not retried)", got)
+			}
+		})
 	}
 }

@@ -152,7 +152,7 @@ func TestLoginWithWebIdentity_responses(t *testing.T) {
 				w.Write([]byte(tt.body))
 				return true
 			}
-			_, err := sts.LoginWithWebIdentity(context.Background(), testPartition, "tok-123456", "sess", f.options, func(o *sts.Options) {
+			_, err := sts.LoginWithWebIdentity(context.Background(), f.endpoints(), "tok-123456", "sess", f.request, func(o *sts.RequestOptions) {
 				o.MaxResponseBytes = tt.max
 			})
 			if !errors.Is(err, tt.kind) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/astran-oss/astran-go/endpoint"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -23,31 +24,35 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Provider is an [aws.CredentialsProvider] that logs a user in to Astran
-// and returns temporary credentials: it gets an access token from the
-// partition's identity provider (a [TokenSource]) and exchanges it at STS
-// with LoginWithWebIdentity, or, when Options.RoleARN is set, with
-// AssumeRoleWithWebIdentity (via aws-sdk-go-v2's stscreds).
+// Provider is an [aws.CredentialsProvider] that logs in to Astran and
+// returns temporary credentials: it gets a web identity token from a
+// [TokenSource] (a [PasswordGrant] for Astran's users, a [TokenFile] for a
+// workload, ...) and exchanges it at STS with LoginWithWebIdentity, or,
+// when ProviderOptions.RoleARN is set, with AssumeRoleWithWebIdentity (via
+// aws-sdk-go-v2's stscreds).
 //
 // Wrap a Provider with [aws.NewCredentialsCache] (as [NewConfig] does): the
 // Provider itself does not cache credentials; every Retrieve logs in again,
-// reusing or refreshing the OIDC token as needed. The returned credentials
-// report CanExpire and an Expires that is Options.ExpiryWindow (5 minutes
-// by default, plus up to 10% jitter, at most half the lifetime) before the
-// real expiration, so the cache renews them before the server rejects
-// them. Use no extra ExpiryWindow on the cache.
+// reusing or refreshing the token as the source does. The returned
+// credentials report CanExpire and an Expires that is
+// ProviderOptions.ExpiryWindow (5 minutes by default, plus up to 10%
+// jitter, at most half the lifetime) before the real expiration, so the
+// cache renews them before the server rejects them. Use no extra
+// ExpiryWindow on the cache.
 //
-// The lifetime comes from the server's Expiration (measured against the
-// server's Date header when present), never from an assumption.
+// The lifetime comes from the server's Expiration measured against the
+// server's Date header when present (both actions), never from an
+// assumption.
 //
 // A Provider is safe for concurrent use: concurrent Retrieve calls share a
 // single login, which a caller's cancellation does not abort.
 type Provider struct {
-	o        resolved
-	username string
-	tokens   *TokenSource
-	role     *awssts.Client // nil unless Options.RoleARN is set
-	sf       singleflight.Group
+	o       ProviderOptions // defaults applied
+	ep      endpoint.Endpoints
+	session string
+	tokens  TokenSource
+	role    *awssts.Client // nil unless RoleARN is set
+	sf      singleflight.Group
 }
 
 // compile-time checks
@@ -56,29 +61,40 @@ var (
 	_ slog.LogValuer          = (*Provider)(nil)
 )
 
-// NewProvider returns a Provider for username in partition. password is
-// called when a password grant is needed; see [PasswordFromEnv] and
-// [PasswordFromTerminal]. No request is made until the first Retrieve.
-func NewProvider(partition, username string, password PasswordFunc, optFns ...func(*Options)) (*Provider, error) {
-	o, err := resolveOptions(partition, optFns)
-	if err != nil {
-		return nil, err
+// NewProvider returns a Provider that exchanges the tokens of tokens at
+// the STS endpoint of ep (see [endpoint.Resolve]). No request is made until
+// the first Retrieve.
+func NewProvider(ep endpoint.Endpoints, tokens TokenSource, optFns ...func(*ProviderOptions)) (*Provider, error) {
+	var o ProviderOptions
+	for _, fn := range optFns {
+		if fn != nil {
+			fn(&o)
+		}
 	}
-	ts, err := newTokenSource(o, username, password)
-	if err != nil {
-		return nil, err
+	o.RequestOptions, _ = o.RequestOptions.withDefaults()
+	o.Leeway = leeway(o.Leeway)
+	o.ExpiryWindow, o.ExpiryWindowJitterFrac = expiryWindow(o.ExpiryWindow, o.ExpiryWindowJitterFrac)
+	o.RefreshTimeout = refreshTimeout(o.RefreshTimeout)
+	if tokens == nil {
+		return nil, fmt.Errorf("sts: new provider: nil token source: %w", ErrInvalidConfig)
 	}
-	if !validURL(o.STSEndpoint) {
-		return nil, fmt.Errorf("sts: new provider: STS endpoint %q is not an http(s) URL: %w", o.STSEndpoint, ErrInvalidConfig)
+	if !validURL(ep.STS) {
+		return nil, fmt.Errorf("sts: new provider: STS endpoint %q is not an http(s) URL: %w", ep.STS, ErrInvalidConfig)
 	}
-	p := &Provider{o: o, username: username, tokens: ts}
+	p := &Provider{o: o, ep: ep, tokens: tokens, session: o.SessionName}
+	if p.session == "" {
+		p.session = "astran-go"
+		if g, ok := tokens.(*PasswordGrant); ok {
+			p.session = sessionName(g.username)
+		}
+	}
 	if o.RoleARN != "" {
 		p.role = awssts.New(awssts.Options{
-			Region:       o.Region,
-			BaseEndpoint: aws.String(o.STSEndpoint),
+			Region:       ep.Region,
+			BaseEndpoint: aws.String(ep.STS),
 			HTTPClient:   cappedClient(o.HTTPClient, o.MaxResponseBytes),
 			Credentials:  aws.AnonymousCredentials{},
-			Retryer:      awsRetryer(&o),
+			Retryer:      awsRetryer(&o.RequestOptions),
 		})
 	}
 	return p, nil
@@ -86,12 +102,12 @@ func NewProvider(partition, username string, password PasswordFunc, optFns ...fu
 
 // TokenSource returns the provider's token source, e.g. to reuse the
 // user's access token for another API.
-func (p *Provider) TokenSource() *TokenSource { return p.tokens }
+func (p *Provider) TokenSource() TokenSource { return p.tokens }
 
 // String describes p without secrets.
 func (p *Provider) String() string {
-	return fmt.Sprintf("sts.Provider{Partition:%s Username:%s Issuer:%s ClientID:%s STS:%s RoleARN:%s}",
-		p.o.partition, p.username, p.o.Issuer, p.o.ClientID, p.o.STSEndpoint, p.o.RoleARN)
+	return fmt.Sprintf("sts.Provider{Partition:%s Session:%s STS:%s RoleARN:%s Tokens:%T}",
+		p.ep.Partition, p.session, p.ep.STS, p.o.RoleARN, p.tokens)
 }
 
 // GoString is String.
@@ -105,10 +121,9 @@ func (p *Provider) Format(f fmt.State, verb rune) {
 // LogValue implements [slog.LogValuer] without secrets.
 func (p *Provider) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("partition", p.o.partition),
-		slog.String("username", p.username),
-		slog.String("issuer", p.o.Issuer),
-		slog.String("sts", p.o.STSEndpoint),
+		slog.String("partition", p.ep.Partition),
+		slog.String("session", p.session),
+		slog.String("sts", p.ep.STS),
 		slog.String("role_arn", p.o.RoleARN),
 	)
 }
@@ -130,7 +145,7 @@ func (p *Provider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 
 // Login logs in like Retrieve and returns the typed LoginWithWebIdentity
 // result (user ARN, subject, audience, provider, source identity). It fails
-// with [ErrInvalidConfig] when Options.RoleARN is set.
+// with [ErrInvalidConfig] when ProviderOptions.RoleARN is set.
 func (p *Provider) Login(ctx context.Context) (*LoginResult, error) {
 	if p.role != nil {
 		return nil, fmt.Errorf("sts: login: the provider assumes role %s: %w", p.o.RoleARN, ErrInvalidConfig)
@@ -172,8 +187,10 @@ func (p *Provider) retrieve(ctx context.Context) (*retrieved, error) {
 		if err != nil && attempt == 1 && errors.Is(err, ErrTokenExpired) {
 			// Mint a new token (refresh or password grant); resending the
 			// rejected one cannot succeed.
-			p.o.Logger.Debug("sts: web identity token rejected as expired, minting a new one")
-			p.tokens.expire(tok.AccessToken)
+			p.o.Logger.Debug("sts: web identity token rejected as expired, asking the source again")
+			if e, ok := p.tokens.(interface{ expire(string) }); ok {
+				e.expire(tok.AccessToken)
+			}
 			continue
 		}
 		return r, err
@@ -184,18 +201,14 @@ func (p *Provider) exchange(ctx context.Context, token string) (*retrieved, erro
 	if p.role != nil {
 		return p.assumeRole(ctx, token)
 	}
-	session := p.o.UserSessionName
-	if session == "" {
-		session = sessionName(p.username)
-	}
-	res, err := loginWithWebIdentity(ctx, &p.o, token, session)
+	res, err := loginWithWebIdentity(ctx, &p.o.RequestOptions, p.ep.STS, token, p.session)
 	if err != nil {
 		return nil, err
 	}
 	now := p.o.Now()
 	lifetime := res.Lifetime(now)
 	if lifetime <= p.o.Leeway {
-		return nil, &STSError{Op: opLogin, URL: p.o.STSEndpoint, Kind: ErrCredentialsExpired,
+		return nil, &STSError{Op: opLogin, URL: p.ep.STS, Kind: ErrCredentialsExpired,
 			Err: fmt.Errorf("expiration %s, server time %s, local time %s",
 				timeString(res.Credentials.Expiration), timeString(res.ServerTime), timeString(now))}
 	}
@@ -333,7 +346,7 @@ func (e *bodyTooLargeError) Error() string {
 	return fmt.Sprintf("response body larger than %d bytes", e.limit)
 }
 
-func awsRetryer(o *resolved) aws.Retryer {
+func awsRetryer(o *RequestOptions) aws.Retryer {
 	policy := o.retryPolicy(opAssume)
 	return awsretry.NewStandard(func(so *awsretry.StandardOptions) {
 		so.MaxAttempts = policy.Attempts()
@@ -353,14 +366,10 @@ func awsRetryer(o *resolved) aws.Retryer {
 }
 
 func (p *Provider) assumeRole(ctx context.Context, token string) (*retrieved, error) {
-	session := p.o.RoleSessionName
-	if session == "" {
-		session = sessionName(p.username)
-	}
-	rc := &roleClient{c: p.role, r: awsRetryer(&p.o)}
+	rc := &roleClient{c: p.role, r: awsRetryer(&p.o.RequestOptions)}
 	rp := stscreds.NewWebIdentityRoleProvider(rc, p.o.RoleARN, staticToken(token),
 		func(wo *stscreds.WebIdentityRoleOptions) {
-			wo.RoleSessionName = session
+			wo.RoleSessionName = p.session
 			wo.Duration = p.o.Duration
 		})
 	c, err := rp.Retrieve(ctx)
@@ -370,7 +379,7 @@ func (p *Provider) assumeRole(ctx context.Context, token string) (*retrieved, er
 	now := p.o.Now()
 	lifetime := lifetimeOf(c.Expires, rc.serverTime, now)
 	if !c.CanExpire || lifetime <= p.o.Leeway {
-		return nil, &STSError{Op: opAssume, URL: p.o.STSEndpoint, Kind: ErrCredentialsExpired,
+		return nil, &STSError{Op: opAssume, URL: p.ep.STS, Kind: ErrCredentialsExpired,
 			Err: fmt.Errorf("expiration %s, server time %s, local time %s", timeString(c.Expires), timeString(rc.serverTime), timeString(now))}
 	}
 	c.Source = ProviderName
@@ -382,7 +391,7 @@ func (p *Provider) assumeRole(ctx context.Context, token string) (*retrieved, er
 // classifyAWS turns an aws-sdk-go-v2 error into an *STSError. The SDK's
 // error text is kept only for non-API errors; API messages are sanitised.
 func (p *Provider) classifyAWS(ctx context.Context, err error, token string) error {
-	e := &STSError{Op: opAssume, URL: p.o.STSEndpoint}
+	e := &STSError{Op: opAssume, URL: p.ep.STS}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
 		e.StatusCode = re.HTTPStatusCode()

@@ -10,13 +10,25 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-func newProvider(t *testing.T, f *fakeAstran, optFns ...func(*sts.Options)) *sts.Provider {
+// newProvider returns a provider of testUser's password grant at f.
+func newProvider(t *testing.T, f *fakeAstran, optFns ...func(*sts.ProviderOptions)) *sts.Provider {
 	t.Helper()
-	p, err := sts.NewProvider(testPartition, testUser, sts.StaticPassword(testPassword), append([]func(*sts.Options){f.options}, optFns...)...)
+	return newUserProvider(t, f, f.endpoints(), testUser, sts.StaticPassword(testPassword), optFns...)
+}
+
+// newUserProvider returns a provider of username's password grant at ep.
+func newUserProvider(t *testing.T, f *fakeAstran, ep endpoint.Endpoints, username string, pw sts.PasswordFunc, optFns ...func(*sts.ProviderOptions)) *sts.Provider {
+	t.Helper()
+	g, err := sts.NewPasswordGrant(ep, username, pw, f.grantOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sts.NewProvider(ep, g, append([]func(*sts.ProviderOptions){f.providerOptions}, optFns...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +73,7 @@ func TestProvider_Login(t *testing.T) {
 			f := newFake()
 			defer f.Close()
 			f.namespace = ns
-			p := newProvider(t, f, func(o *sts.Options) { o.UserSessionName = "bob-session-name" })
+			p := newProvider(t, f, func(o *sts.ProviderOptions) { o.SessionName = "bob-session-name" })
 			res, err := p.Login(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -167,11 +179,8 @@ func TestProvider_oidcErrors(t *testing.T) {
 			if tt.setup != nil {
 				tt.setup(f)
 			}
-			p, err := sts.NewProvider(testPartition, testUser, sts.StaticPassword(tt.password), f.options)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = p.Retrieve(context.Background())
+			p := newUserProvider(t, f, f.endpoints(), testUser, sts.StaticPassword(tt.password))
+			_, err := p.Retrieve(context.Background())
 			if !errors.Is(err, tt.kind) {
 				t.Fatalf("error %v, want %v", err, tt.kind)
 			}
@@ -328,7 +337,8 @@ func TestProvider_transientRetries(t *testing.T) {
 		f := newFake()
 		defer f.Close()
 		f.tokenFailures = []int{429, 429}
-		_, err := newProvider(t, f, func(o *sts.Options) { o.MaxAttempts = 2 }).Retrieve(context.Background())
+		g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) { o.MaxAttempts = 2 })
+		_, err := g.Token(context.Background())
 		var oe *sts.OIDCError
 		if !errors.Is(err, sts.ErrUnavailable) || !errors.As(err, &oe) || oe.StatusCode != 429 {
 			t.Fatalf("error %v", err)
@@ -409,7 +419,7 @@ func TestLoginWithWebIdentity_deadline(t *testing.T) {
 	defer close(gate)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; cancel() }()
-	_, err := sts.LoginWithWebIdentity(ctx, testPartition, "some-token", "s", f.options)
+	_, err := sts.LoginWithWebIdentity(ctx, f.endpoints(), "some-token", "s", f.request)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v", err)
 	}
@@ -424,7 +434,7 @@ func TestProvider_clockSkew(t *testing.T) {
 		defer f.Close()
 		local := newClock()
 		local.Advance(2 * time.Hour)
-		p := newProvider(t, f, func(o *sts.Options) { o.Now = local.Now })
+		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.Now = local.Now })
 		c, err := p.Retrieve(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -449,7 +459,7 @@ func TestProvider_clockSkew(t *testing.T) {
 		f.noDate = true
 		local := newClock()
 		local.Advance(3 * time.Hour)
-		_, err := newProvider(t, f, func(o *sts.Options) { o.Now = local.Now; o.Leeway = -1 }).Retrieve(context.Background())
+		_, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.Now = local.Now; o.Leeway = -1 }).Retrieve(context.Background())
 		if !errors.Is(err, sts.ErrCredentialsExpired) {
 			t.Fatalf("error %v", err)
 		}
@@ -471,7 +481,7 @@ func TestProvider_clockSkew(t *testing.T) {
 func TestProvider_expiryJitter(t *testing.T) {
 	f := newFake()
 	defer f.Close()
-	p := newProvider(t, f, func(o *sts.Options) { o.ExpiryWindowJitterFrac = 0.5 })
+	p := newProvider(t, f, func(o *sts.ProviderOptions) { o.ExpiryWindowJitterFrac = 0.5 })
 	c, err := p.Retrieve(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -549,14 +559,14 @@ func TestProvider_root(t *testing.T) {
 	f := newFake()
 	defer f.Close()
 	env := map[string]string{"ASTRAN_OIDC_ISSUER": f.issuer(testPartition), "ASTRAN_STS_ENDPOINT": f.stsURL()}
-	p, err := sts.NewProvider(testPartition, "root@astran.io", sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
-		o.Issuer, o.STSEndpoint = "", ""
+	ep, err := endpoint.Resolve(func(o *endpoint.Options) {
+		o.Partition, o.Root = testPartition, true
 		o.Getenv = func(k string) string { return env[k] }
-		o.Root = true
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	p := newUserProvider(t, f, ep, "root@astran.io", sts.StaticPassword(testPassword))
 	if _, err := p.Retrieve(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -570,17 +580,36 @@ func TestProvider_root(t *testing.T) {
 	}
 }
 
-func TestNewProvider_invalid(t *testing.T) {
+func TestNew_invalid(t *testing.T) {
 	pw := sts.StaticPassword("x")
+	demo := endpoint.Endpoints{Partition: "demo", Issuer: "https://idp.example/realms/demo", ClientID: "s5", STS: "https://demo.sts.example"}
+	grant, err := sts.NewPasswordGrant(demo, "u@x.io", pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(edit func(*endpoint.Endpoints)) endpoint.Endpoints {
+		ep := demo
+		edit(&ep)
+		return ep
+	}
 	tests := map[string]func() error{
-		"no username": func() error { _, err := sts.NewProvider("demo", "", pw); return err },
-		"no password": func() error { _, err := sts.NewProvider("demo", "u@x.io", nil); return err },
+		"no username": func() error { _, err := sts.NewPasswordGrant(demo, "", pw); return err },
+		"no password": func() error { _, err := sts.NewPasswordGrant(demo, "u@x.io", nil); return err },
 		"bad issuer": func() error {
-			_, err := sts.NewProvider("demo", "u@x.io", pw, func(o *sts.Options) { o.Issuer = "ftp://x" })
+			_, err := sts.NewPasswordGrant(with(func(e *endpoint.Endpoints) { e.Issuer = "ftp://x" }), "u@x.io", pw)
 			return err
 		},
+		"no issuer": func() error {
+			_, err := sts.NewPasswordGrant(with(func(e *endpoint.Endpoints) { e.Issuer = "" }), "u@x.io", pw)
+			return err
+		},
+		"bad token URL": func() error {
+			_, err := sts.NewPasswordGrant(demo, "u@x.io", pw, func(o *sts.PasswordGrantOptions) { o.TokenURL = "nope" })
+			return err
+		},
+		"no token source": func() error { _, err := sts.NewProvider(demo, nil); return err },
 		"bad sts": func() error {
-			_, err := sts.NewProvider("demo", "u@x.io", pw, func(o *sts.Options) { o.STSEndpoint = "nope" })
+			_, err := sts.NewProvider(with(func(e *endpoint.Endpoints) { e.STS = "nope" }), grant)
 			return err
 		},
 	}
@@ -598,14 +627,11 @@ func TestProvider_passwordChanged(t *testing.T) {
 	defer f.Close()
 	var mu sync.Mutex
 	pw := "old-password"
-	p, err := sts.NewProvider(testPartition, testUser, func(context.Context) (string, error) {
+	p := newUserProvider(t, f, f.endpoints(), testUser, func(context.Context) (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		return pw, nil
-	}, f.options)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	if _, err := p.Retrieve(context.Background()); !errors.Is(err, sts.ErrBadCredentials) {
 		t.Fatalf("error %v", err)
 	}

@@ -38,7 +38,7 @@ func TestRedaction(t *testing.T) {
 	f := newFake()
 	defer f.Close()
 	p := newProvider(t, f)
-	ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options)
+	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
 	tok := sts.Token{AccessToken: secretAccess, RefreshToken: secretRefresh, IDToken: secretID, TokenType: "Bearer", Expiry: time.Now()}
 	creds := sts.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: secretKey, SessionToken: secretSession, Expiration: time.Now()}
 	res := sts.LoginResult{Credentials: creds, Subject: testSubject, Audience: "s5"}
@@ -85,7 +85,7 @@ func TestRedaction_flow(t *testing.T) {
 	defer f.Close()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	p := newProvider(t, f, func(o *sts.Options) { o.Logger = logger })
+	p := newProvider(t, f, func(o *sts.ProviderOptions) { o.Logger = logger })
 	ctx := context.Background()
 	res, err := p.Login(ctx)
 	if err != nil {
@@ -132,7 +132,7 @@ func TestRedaction_echoingServer(t *testing.T) {
 		oauthError(w, 400, "invalid_request", "bad request: "+r.PostForm.Encode()+" "+r.PostForm.Get("password"))
 	}
 	f.srv.Config.Handler.(*http.ServeMux).HandleFunc("POST /echo/token", echo)
-	ts, _ := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(testPassword), f.options, func(o *sts.Options) {
+	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 		o.TokenURL = f.srv.URL + "/echo/token"
 	})
 	_, err := ts.Token(context.Background())

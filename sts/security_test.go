@@ -34,7 +34,7 @@ func TestSecurity_rejectedPasswordLockedOutForLifeOfProcess(t *testing.T) {
 		defer mu.Unlock()
 		return pw, nil
 	}
-	ts, err := sts.NewTokenSource(testPartition, testUser, password, f.options)
+	ts, err := sts.NewPasswordGrant(f.endpoints(), testUser, password, f.grantOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestSecurity_roleCredentialsExpiryJudgedByLocalClock(t *testing.T) {
 			defer f.Close()
 			local := newClock()
 			local.t = f.clock.Now().Add(skew)
-			p := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role; o.Now = local.Now })
+			p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role; o.Now = local.Now })
 			c, err := p.Retrieve(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -124,7 +124,7 @@ func TestSecurity_roleResponseBodyNotCapped(t *testing.T) {
 				}
 				return true
 			}
-			p := newProvider(t, f, func(o *sts.Options) { o.RoleARN = role; o.MaxResponseBytes = 64 << 10; o.MaxAttempts = 1 })
+			p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role; o.MaxResponseBytes = 64 << 10; o.MaxAttempts = 1 })
 			_, err := p.Retrieve(context.Background())
 			if !errors.Is(err, sts.ErrMalformedResponse) || !strings.Contains(err.Error(), "larger than 65536 bytes") {
 				t.Fatalf("error %v, want ErrMalformedResponse: response body larger than 65536 bytes", err)
@@ -182,7 +182,7 @@ func TestSecurity_encodedSecretEchoedInError(t *testing.T) {
 				r.ParseForm()
 				oauthError(w, 400, "invalid_request", tt.echo(r.PostForm, r.Header.Get("Authorization")))
 			})
-			ts, err := sts.NewTokenSource(testPartition, testUser, sts.StaticPassword(tt.password), f.options, func(o *sts.Options) {
+			ts, err := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(tt.password), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 				o.TokenURL = f.srv.URL + "/echo/token"
 				if tt.clientSecret != "" {
 					o.ClientSecret = sts.StaticPassword(tt.clientSecret)

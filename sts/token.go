@@ -25,8 +25,8 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// TokenSource obtains OIDC tokens for one user with the OAuth2 password
-// grant and keeps them fresh: it reuses a valid access token, refreshes it
+// PasswordGrant is the [TokenSource] of Astran's users: it obtains OIDC
+// tokens for one user with the OAuth2 password grant and keeps them fresh: it reuses a valid access token, refreshes it
 // with the (rotated) refresh token while that lives, and falls back to a new
 // password grant when the refresh token has expired or is rejected.
 //
@@ -39,11 +39,12 @@ import (
 // PasswordFunc returns what the user typed again, or a password reset was
 // stored) is sent at once. Other failures are not remembered.
 //
-// A TokenSource is safe for concurrent use. Concurrent calls share one
+// A PasswordGrant is safe for concurrent use. Concurrent calls share one
 // request; a caller whose context ends stops waiting without cancelling the
-// shared request, which runs under its own Options.RefreshTimeout.
-type TokenSource struct {
-	o        resolved
+// shared request, which runs under its own RefreshTimeout.
+type PasswordGrant struct {
+	o        PasswordGrantOptions // defaults applied
+	ep       endpoint.Endpoints
 	username string
 	password PasswordFunc
 	sf       singleflight.Group
@@ -67,57 +68,60 @@ type TokenSource struct {
 	verifier *oidc.IDTokenVerifier
 }
 
-// NewTokenSource returns a TokenSource for username in partition. password
-// is called whenever a password grant is needed. No request is made until
-// the first call to [TokenSource.Token].
-func NewTokenSource(partition, username string, password PasswordFunc, optFns ...func(*Options)) (*TokenSource, error) {
-	o, err := resolveOptions(partition, optFns)
-	if err != nil {
-		return nil, err
+// NewPasswordGrant returns a PasswordGrant for username at the identity
+// provider of ep (its Issuer and ClientID; see [endpoint.Resolve]).
+// password is called whenever a password grant is needed. No request is
+// made until the first call to [PasswordGrant.Token].
+func NewPasswordGrant(ep endpoint.Endpoints, username string, password PasswordFunc, optFns ...func(*PasswordGrantOptions)) (*PasswordGrant, error) {
+	var o PasswordGrantOptions
+	for _, fn := range optFns {
+		if fn != nil {
+			fn(&o)
+		}
 	}
-	return newTokenSource(o, username, password)
-}
-
-func newTokenSource(o resolved, username string, password PasswordFunc) (*TokenSource, error) {
+	o.RequestOptions, _ = o.RequestOptions.withDefaults()
+	o.Leeway = leeway(o.Leeway)
+	o.RefreshTimeout = refreshTimeout(o.RefreshTimeout)
 	switch {
 	case username == "":
-		return nil, fmt.Errorf("sts: new token source: empty username: %w", ErrInvalidConfig)
+		return nil, fmt.Errorf("sts: new password grant: empty username: %w", ErrInvalidConfig)
 	case password == nil:
-		return nil, fmt.Errorf("sts: new token source: %w: %w", errNilPassword, ErrInvalidConfig)
-	case o.Issuer == "" && o.TokenURL == "":
-		return nil, fmt.Errorf("sts: new token source: no partition, issuer or token URL: %w", ErrInvalidConfig)
-	case o.Issuer != "" && !validURL(o.Issuer):
-		return nil, fmt.Errorf("sts: new token source: issuer %q is not an http(s) URL: %w", o.Issuer, ErrInvalidConfig)
+		return nil, fmt.Errorf("sts: new password grant: %w: %w", errNilPassword, ErrInvalidConfig)
+	case ep.Issuer == "" && o.TokenURL == "":
+		return nil, fmt.Errorf("sts: new password grant: no partition, issuer or token URL: %w", ErrInvalidConfig)
+	case ep.Issuer != "" && !validURL(ep.Issuer):
+		return nil, fmt.Errorf("sts: new password grant: issuer %q is not an http(s) URL: %w", ep.Issuer, ErrInvalidConfig)
+	case o.TokenURL != "" && !validURL(o.TokenURL):
+		return nil, fmt.Errorf("sts: new password grant: token URL %q is not an http(s) URL: %w", o.TokenURL, ErrInvalidConfig)
+	case o.Discovery && ep.Issuer == "":
+		return nil, fmt.Errorf("sts: new password grant: discovery needs an issuer: %w", ErrInvalidConfig)
 	}
-	return &TokenSource{o: o, username: username, password: password}, nil
+	return &PasswordGrant{o: o, ep: ep, username: username, password: password}, nil
 }
 
-func validURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
-}
+func validURL(s string) bool { return endpoint.ValidURL(s) }
 
 // String describes s without secrets.
-func (s *TokenSource) String() string {
-	return fmt.Sprintf("sts.TokenSource{Issuer:%s ClientID:%s Username:%s}", s.o.Issuer, s.o.ClientID, s.username)
+func (s *PasswordGrant) String() string {
+	return fmt.Sprintf("sts.PasswordGrant{Issuer:%s ClientID:%s Username:%s}", s.ep.Issuer, s.ep.ClientID, s.username)
 }
 
 // GoString is String.
-func (s *TokenSource) GoString() string { return s.String() }
+func (s *PasswordGrant) GoString() string { return s.String() }
 
 // Format implements [fmt.Formatter] so that every verb redacts.
-func (s *TokenSource) Format(f fmt.State, verb rune) {
+func (s *PasswordGrant) Format(f fmt.State, verb rune) {
 	formatRedacted(f, verb, s.String(), s.GoString())
 }
 
 // LogValue implements [slog.LogValuer] without secrets.
-func (s *TokenSource) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("issuer", s.o.Issuer), slog.String("client_id", s.o.ClientID), slog.String("username", s.username))
+func (s *PasswordGrant) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("issuer", s.ep.Issuer), slog.String("client_id", s.ep.ClientID), slog.String("username", s.username))
 }
 
 // Token returns a token set whose access token is valid for at least
-// Options.Leeway. The returned Token is a copy owned by the caller.
-func (s *TokenSource) Token(ctx context.Context) (*Token, error) {
+// Leeway. It implements [TokenSource]. The returned Token is a copy owned by the caller.
+func (s *PasswordGrant) Token(ctx context.Context) (*Token, error) {
 	if t := s.current(); t != nil {
 		return t, nil
 	}
@@ -139,7 +143,7 @@ func (s *TokenSource) Token(ctx context.Context) (*Token, error) {
 }
 
 // current returns a copy of the token if its access token is still valid.
-func (s *TokenSource) current() *Token {
+func (s *PasswordGrant) current() *Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tok == nil || !s.valid(s.tok.Expiry) {
@@ -149,13 +153,13 @@ func (s *TokenSource) current() *Token {
 	return &t
 }
 
-func (s *TokenSource) valid(expiry time.Time) bool {
+func (s *PasswordGrant) valid(expiry time.Time) bool {
 	return !expiry.IsZero() && s.o.Now().Add(s.o.Leeway).Before(expiry)
 }
 
 // expire forgets the access token accessToken (keeping the refresh token)
 // so that the next call mints a new one.
-func (s *TokenSource) expire(accessToken string) {
+func (s *PasswordGrant) expire(accessToken string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.tok != nil && s.tok.AccessToken == accessToken {
@@ -166,7 +170,7 @@ func (s *TokenSource) expire(accessToken string) {
 }
 
 // fetch runs inside the single flight.
-func (s *TokenSource) fetch(ctx context.Context) (*Token, error) {
+func (s *PasswordGrant) fetch(ctx context.Context) (*Token, error) {
 	if t := s.current(); t != nil {
 		return t, nil
 	}
@@ -246,7 +250,7 @@ func passwordHash(pw string) (sum [sha256.Size]byte) {
 	return sum
 }
 
-func (s *TokenSource) store(t *Token) *Token {
+func (s *PasswordGrant) store(t *Token) *Token {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tok = t
@@ -256,14 +260,14 @@ func (s *TokenSource) store(t *Token) *Token {
 
 // init resolves the token URL, the expected issuer, the client auth style
 // and the verifier, once (discovery happens here).
-func (s *TokenSource) init(ctx context.Context) error {
+func (s *PasswordGrant) init(ctx context.Context) error {
 	s.mu.Lock()
 	done := s.inited
 	s.mu.Unlock()
 	if done {
 		return nil
 	}
-	issuer := s.o.Issuer
+	issuer := s.ep.Issuer
 	tokenURL := s.o.TokenURL
 	jwksURL := ""
 	var authMethods, algs []string
@@ -338,8 +342,8 @@ func sameIssuer(a, b string) bool {
 	return strings.TrimRight(a, "/") == strings.TrimRight(b, "/")
 }
 
-func (s *TokenSource) discover(ctx context.Context) (*discoveryDoc, error) {
-	u := strings.TrimRight(s.o.Issuer, "/") + "/.well-known/openid-configuration"
+func (s *PasswordGrant) discover(ctx context.Context) (*discoveryDoc, error) {
+	u := strings.TrimRight(s.ep.Issuer, "/") + "/.well-known/openid-configuration"
 	var doc discoveryDoc
 	err := retry.Do(ctx, s.o.retryPolicy("discovery"), transient, func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -368,9 +372,9 @@ func (s *TokenSource) discover(ctx context.Context) (*discoveryDoc, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !sameIssuer(doc.Issuer, s.o.Issuer) {
+	if !sameIssuer(doc.Issuer, s.ep.Issuer) {
 		return nil, &OIDCError{Op: "discovery", URL: u, Kind: ErrIssuerMismatch,
-			Err: fmt.Errorf("configured %q, discovered %q", s.o.Issuer, serverText(doc.Issuer))}
+			Err: fmt.Errorf("configured %q, discovered %q", s.ep.Issuer, serverText(doc.Issuer))}
 	}
 	if doc.TokenEndpoint == "" && s.o.TokenURL == "" {
 		return nil, &OIDCError{Op: "discovery", URL: u, Kind: ErrMalformedResponse, Err: errors.New("no token_endpoint")}
@@ -411,7 +415,7 @@ func readCapped(r io.Reader, limit int64) ([]byte, error) {
 // grant runs one token request (with retries on transient failures) via
 // golang.org/x/oauth2, converts and verifies the token. secret is removed
 // from any server text kept in errors.
-func (s *TokenSource) grant(ctx context.Context, op string, v url.Values, secret string) (*Token, error) {
+func (s *PasswordGrant) grant(ctx context.Context, op string, v url.Values, secret string) (*Token, error) {
 	s.mu.Lock()
 	tokenURL, style := s.tokenURL, s.style
 	s.mu.Unlock()
@@ -423,7 +427,7 @@ func (s *TokenSource) grant(ctx context.Context, op string, v url.Values, secret
 		}
 	}
 	cfg := &oauth2.Config{
-		ClientID:     s.o.ClientID,
+		ClientID:     s.ep.ClientID,
 		ClientSecret: clientSecret,
 		Endpoint:     oauth2.Endpoint{TokenURL: tokenURL, AuthStyle: style},
 		Scopes:       s.o.Scopes,
@@ -458,7 +462,7 @@ func (s *TokenSource) grant(ctx context.Context, op string, v url.Values, secret
 
 // classify turns an x/oauth2 error into an *OIDCError. The RetrieveError
 // itself is not kept: its Error text contains the raw response body.
-func (s *TokenSource) classify(ctx context.Context, op, u string, err error, secrets ...string) error {
+func (s *PasswordGrant) classify(ctx context.Context, op, u string, err error, secrets ...string) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
 		if ctx.Err() != nil {
@@ -495,8 +499,13 @@ func (s *TokenSource) classify(ctx context.Context, op, u string, err error, sec
 		e.Kind = ErrAccountNotSetUp
 	case re.ErrorCode == "invalid_grant" && (e.StatusCode == http.StatusUnauthorized || strings.Contains(desc, "invalid user credentials")):
 		e.Kind = ErrBadCredentials
-	case re.ErrorCode == "" && e.StatusCode == http.StatusUnauthorized:
+	case re.ErrorCode == "" && (e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden):
+		// A bare 401 or 403 (an identity provider or a proxy before it that
+		// gives no RFC 6749 error) rejected the grant.
 		e.Kind = ErrBadCredentials
+		if op == "refresh token grant" {
+			e.Kind = ErrRefreshExpired
+		}
 	default:
 		e.Kind = ErrRejected
 	}
@@ -539,7 +548,7 @@ func seconds(v any) (time.Duration, bool) {
 }
 
 // verify checks the access token and the ID token when VerifyTokens is set.
-func (s *TokenSource) verify(ctx context.Context, t *Token) error {
+func (s *PasswordGrant) verify(ctx context.Context, t *Token) error {
 	s.mu.Lock()
 	v, issuer := s.verifier, s.issuer
 	s.mu.Unlock()
@@ -566,15 +575,31 @@ func (s *TokenSource) verify(ctx context.Context, t *Token) error {
 				Err: fmt.Errorf("%w: expected %q, token has %q", ErrIssuerMismatch, issuer, serverText(idt.Issuer))}
 		}
 		var claims struct {
-			AZP string `json:"azp"`
+			AZP      string `json:"azp"`
+			ClientID string `json:"client_id"`
 		}
 		if err := idt.Claims(&claims); err != nil {
 			return &OIDCError{Op: "verify token", Kind: ErrTokenInvalid, Err: err}
 		}
-		if claims.AZP != s.o.ClientID && !slices.Contains(idt.Audience, s.o.ClientID) {
+		if client, ok := tokenClient(claims.AZP, claims.ClientID, idt.Audience, s.ep.ClientID); !ok {
 			return &OIDCError{Op: "verify token", Kind: ErrTokenInvalid,
-				Err: fmt.Errorf("token issued to client %q (aud %q), not %q", serverText(claims.AZP), idt.Audience, s.o.ClientID)}
+				Err: fmt.Errorf("token issued to client %q (aud %q), not %q", serverText(client), serverText(strings.Join(idt.Audience, " ")), s.ep.ClientID)}
 		}
 	}
 	return nil
+}
+
+// tokenClient names the client a verified token was issued to and reports
+// whether it is want: the "azp" claim when present (Keycloak's access
+// tokens, whose aud is "account"; OIDC ID tokens), else "client_id" (RFC
+// 9068 JWT access tokens, whose aud is the resource), else the token must
+// list want in "aud" (OIDC ID tokens without azp).
+func tokenClient(azp, clientID string, aud []string, want string) (string, bool) {
+	switch {
+	case azp != "":
+		return azp, azp == want
+	case clientID != "":
+		return clientID, clientID == want
+	}
+	return "", slices.Contains(aud, want)
 }

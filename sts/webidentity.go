@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/astran-oss/astran-go/endpoint"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -109,25 +110,27 @@ func (LoginResult) GobEncode() ([]byte, error) { return nil, errNoGob("LoginResu
 
 // LoginWithWebIdentity exchanges webIdentityToken (an access token of the
 // partition's identity provider) for temporary credentials with Astran's
-// STS action LoginWithWebIdentity, at Options.STSEndpoint (default
-// https://{partition}.sts.astran.io). sessionName defaults to "astran-go".
-// Transient failures are retried; errors are *STSError values wrapping a
-// category such as [ErrTokenExpired] or [ErrAccessDenied].
-func LoginWithWebIdentity(ctx context.Context, partition, webIdentityToken, sessionName string, optFns ...func(*Options)) (*LoginResult, error) {
-	o, err := resolveOptions(partition, optFns)
-	if err != nil {
-		return nil, err
+// STS action LoginWithWebIdentity, at the STS endpoint of ep (see
+// [endpoint.Resolve]). sessionName defaults to "astran-go". Transient
+// failures are retried; errors are *STSError values wrapping a category
+// such as [ErrTokenExpired] or [ErrAccessDenied].
+func LoginWithWebIdentity(ctx context.Context, ep endpoint.Endpoints, webIdentityToken, sessionName string, optFns ...func(*RequestOptions)) (*LoginResult, error) {
+	var o RequestOptions
+	for _, fn := range optFns {
+		if fn != nil {
+			fn(&o)
+		}
 	}
+	o, _ = o.withDefaults()
 	if sessionName == "" {
 		sessionName = "astran-go"
 	}
-	return loginWithWebIdentity(ctx, &o, webIdentityToken, sessionName)
+	return loginWithWebIdentity(ctx, &o, ep.STS, webIdentityToken, sessionName)
 }
 
 const opLogin = "LoginWithWebIdentity"
 
-func loginWithWebIdentity(ctx context.Context, o *resolved, token, sessionName string) (*LoginResult, error) {
-	u := o.STSEndpoint
+func loginWithWebIdentity(ctx context.Context, o *RequestOptions, u, token, sessionName string) (*LoginResult, error) {
 	if !validURL(u) {
 		return nil, &STSError{Op: opLogin, URL: u, Kind: ErrInvalidConfig, Err: errors.New("no valid STS endpoint")}
 	}

@@ -266,20 +266,16 @@ func (e *env) login(ctx context.Context, f *loginFlags) error {
 
 func (e *env) doLogin(ctx context.Context, f *loginFlags, t target) (*loginRecord, error) {
 	pw := e.passwordFunc(f, t.Username)
-	opts := func(o *sts.Options) {
-		o.Issuer = t.Issuer
-		o.ClientID = t.ClientID
-		o.STSEndpoint = t.STSEndpoint
-		o.Root = t.Root
-		o.Getenv = e.getenv
+	ep := endpoint.Endpoints{Partition: t.Partition, Root: t.Root, Issuer: t.Issuer, ClientID: t.ClientID, STS: t.STSEndpoint}
+	opts := func(o *sts.RequestOptions) {
 		o.HTTPClient = e.httpClient
 		o.Now = e.now
 		o.MaxAttempts = 2
 	}
 	if t.RoleARN != "" {
-		return e.assumeRole(ctx, f, t, pw, opts)
+		return e.assumeRole(ctx, f, t, ep, pw, opts)
 	}
-	ts, err := sts.NewTokenSource(t.Partition, t.Username, pw, opts)
+	ts, err := sts.NewPasswordGrant(ep, t.Username, pw, func(o *sts.PasswordGrantOptions) { opts(&o.RequestOptions) })
 	if err != nil {
 		return nil, loginError(err)
 	}
@@ -291,7 +287,7 @@ func (e *env) doLogin(ctx context.Context, f *loginFlags, t target) (*loginRecor
 	if session == "" {
 		session = t.Username
 	}
-	res, err := sts.LoginWithWebIdentity(ctx, t.Partition, tok.AccessToken, session, opts)
+	res, err := sts.LoginWithWebIdentity(ctx, ep, tok.AccessToken, session, opts)
 	if err != nil {
 		return nil, loginError(err)
 	}

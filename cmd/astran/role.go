@@ -6,11 +6,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 )
 
 // assumeRole logs in with AssumeRoleWithWebIdentity of t.RoleARN.
-func (e *env) assumeRole(ctx context.Context, f *loginFlags, t target, pw sts.PasswordFunc, opts func(*sts.Options)) (*loginRecord, error) {
+func (e *env) assumeRole(ctx context.Context, f *loginFlags, t target, ep endpoint.Endpoints, pw sts.PasswordFunc, opts func(*sts.RequestOptions)) (*loginRecord, error) {
 	clock := &serverClock{now: e.now}
 	client := e.httpClient
 	if client == nil {
@@ -18,9 +19,14 @@ func (e *env) assumeRole(ctx context.Context, f *loginFlags, t target, pw sts.Pa
 	}
 	wrapped := *client
 	wrapped.Transport = clock.wrap(client.Transport)
-	p, err := sts.NewProvider(t.Partition, t.Username, pw, opts, func(o *sts.Options) {
+	g, err := sts.NewPasswordGrant(ep, t.Username, pw, func(o *sts.PasswordGrantOptions) { opts(&o.RequestOptions) })
+	if err != nil {
+		return nil, loginError(err)
+	}
+	p, err := sts.NewProvider(ep, g, func(o *sts.ProviderOptions) {
+		opts(&o.RequestOptions)
 		o.RoleARN = t.RoleARN
-		o.RoleSessionName = f.sessionName
+		o.SessionName = f.sessionName
 		o.ExpiryWindow = -1 // the cache judges expiry itself
 		o.HTTPClient = &wrapped
 	})

@@ -14,8 +14,8 @@ import (
 
 	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/iamclient"
-	"github.com/astran-oss/astran-go/internal/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 )
 
@@ -59,15 +59,23 @@ func passwordFrom(env func(string) string) sts.PasswordFunc {
 // listBuckets is the part to copy: log in with the sts Provider, build the
 // SDK's S3 client from sts.NewConfig, call S3.
 func listBuckets(ctx context.Context, out io.Writer, partition, username string, password sts.PasswordFunc, env func(string) string) error {
-	opts := func(o *sts.Options) {
+	ep, err := endpoint.Resolve(func(o *endpoint.Options) {
+		o.Partition = partition
 		o.Getenv = env // the default, os.Getenv, is what a program wants; tests pass their own
-		o.HTTPClient = &http.Client{Timeout: 30 * time.Second}
-	}
-	provider, err := sts.NewProvider(partition, username, password, opts)
+	})
 	if err != nil {
 		return err
 	}
-	cfg, err := sts.NewConfig(ctx, partition, provider, opts)
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	grant, err := sts.NewPasswordGrant(ep, username, password, func(o *sts.PasswordGrantOptions) { o.HTTPClient = httpClient })
+	if err != nil {
+		return err
+	}
+	provider, err := sts.NewProvider(ep, grant, func(o *sts.ProviderOptions) { o.HTTPClient = httpClient })
+	if err != nil {
+		return err
+	}
+	cfg, err := sts.NewConfig(ep, provider, func(o *sts.ConfigOptions) { o.HTTPClient = httpClient })
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,14 @@
 // Command credentials lists S3 buckets with aws-sdk-go-v2 as an Astran user:
-// the sts package's Provider logs the user in (OIDC password grant, then
-// STS LoginWithWebIdentity) and keeps the temporary credentials fresh, and
-// sts.NewConfig turns it into an aws.Config whose endpoints point at the
+// endpoint.Resolve finds the partition's services, the sts package's
+// PasswordGrant and Provider log the user in (OIDC password grant, then STS
+// LoginWithWebIdentity) and keep the temporary credentials fresh, and
+// sts.NewConfig turns them into an aws.Config whose endpoints point at the
 // partition, so that the S3 client is the SDK's own, built in one line:
 //
-//	provider, err := sts.NewProvider(partition, username, password)
-//	cfg, err := sts.NewConfig(ctx, partition, provider)
+//	ep, err := endpoint.Resolve(func(o *endpoint.Options) { o.Partition = partition })
+//	grant, err := sts.NewPasswordGrant(ep, username, password)
+//	provider, err := sts.NewProvider(ep, grant)
+//	cfg, err := sts.NewConfig(ep, provider)
 //	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 //
 // It reads ASTRAN_PARTITION, ASTRAN_USERNAME and ASTRAN_PASSWORD (or asks

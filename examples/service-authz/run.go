@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/iamclient"
-	"github.com/astran-oss/astran-go/internal/endpoint"
 )
 
 // run parses args, starts the service and serves until ctx ends.
@@ -41,7 +41,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 
 	cfg.Issuer = *issuer
 	if cfg.Issuer == "" && (getenv(endpoint.EnvOIDCIssuer) != "" || getenv(endpoint.EnvPartition) != "") {
-		cfg.Issuer = endpoint.FromEnv("", getenv).Issuer
+		ep, err := endpoint.Resolve(func(o *endpoint.Options) { o.Getenv = getenv })
+		if err != nil {
+			return err
+		}
+		cfg.Issuer = ep.Issuer
 	}
 	var demo func(serviceURL string)
 	if cfg.Issuer == "" {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/astran-oss/astran-go/astrantest"
 	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/principal"
 	"github.com/astran-oss/astran-go/principal/principaltest"
@@ -147,10 +148,8 @@ func newEmulator(t *testing.T, pw string) *emulator.Server {
 // would with Astran.
 func accessToken(t *testing.T, srv *emulator.Server, email, pw string) string {
 	t.Helper()
-	ts, err := sts.NewTokenSource(srv.Partition(), email, sts.StaticPassword(pw), func(o *sts.Options) {
-		o.Issuer = srv.Issuer()
+	ts, err := sts.NewPasswordGrant(srv.Endpoints(), email, sts.StaticPassword(pw), func(o *sts.PasswordGrantOptions) {
 		o.Now = srv.Now
-		o.Getenv = noEnv // hermetic: ignore ASTRAN_* in the developer's shell
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -251,11 +250,9 @@ func TestService_otherIssuer(t *testing.T) {
 	defer ts.Close()
 
 	email, rootPW := srv.RootLogin()
-	rts, err := sts.NewTokenSource(srv.Partition(), email, sts.StaticPassword(rootPW), func(o *sts.Options) {
-		o.Root = true
-		o.Issuer = srv.RootIssuer()
-		o.Getenv = noEnv
-	})
+	rootEP := srv.Endpoints()
+	rootEP.Root, rootEP.Issuer, rootEP.ClientID = true, srv.RootIssuer(), endpoint.RootClientID
+	rts, err := sts.NewPasswordGrant(rootEP, email, sts.StaticPassword(rootPW))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,8 +318,8 @@ func TestRun(t *testing.T) {
 
 	// Follow the printed instructions with sts instead of curl.
 	issuer := strings.TrimSuffix(tokenURL[1], "/protocol/openid-connect/token")
-	ts, err := sts.NewTokenSource("demo", "bob@astran.io", sts.StaticPassword(password[1]),
-		func(o *sts.Options) { o.Issuer = issuer; o.Getenv = noEnv })
+	ts, err := sts.NewPasswordGrant(endpoint.Endpoints{Partition: "demo", Issuer: issuer, ClientID: endpoint.ClientID},
+		"bob@astran.io", sts.StaticPassword(password[1]))
 	if err != nil {
 		t.Fatal(err)
 	}

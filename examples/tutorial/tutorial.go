@@ -18,8 +18,8 @@ import (
 
 	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/iamclient"
-	"github.com/astran-oss/astran-go/internal/endpoint"
 	"github.com/astran-oss/astran-go/sts"
 )
 
@@ -157,7 +157,10 @@ func configured(ctx context.Context, env func(string) string) (target, error) {
 		return t, fmt.Errorf("%s is set but no root credentials are: set %s and %s, or %s",
 			endpoint.EnvPartition, envAccessKey, envSecretKey, envProfile)
 	}
-	ep := endpoint.FromEnv(t.partition, env)
+	ep, err := endpoint.Resolve(func(o *endpoint.Options) { o.Partition, o.Getenv = t.partition, env })
+	if err != nil {
+		return t, err
+	}
 	t.describe = fmt.Sprintf("partition %q, IAM at %s", t.partition, ep.IAM)
 	return t, nil
 }
@@ -187,14 +190,16 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 
 	// Every client has an explicit HTTP client with a timeout.
 	httpClient := &http.Client{Timeout: 30 * time.Second}
-	stsOpts := func(o *sts.Options) {
-		o.Getenv = t.env
-		o.HTTPClient = httpClient
+	ep, err := endpoint.Resolve(func(o *endpoint.Options) { o.Partition, o.Getenv = t.partition, t.env })
+	if err != nil {
+		return err
 	}
+	reqOpts := func(o *sts.RequestOptions) { o.HTTPClient = httpClient }
+	cfgOpts := func(o *sts.ConfigOptions) { o.HTTPClient = httpClient }
 	pathStyle := func(o *s3.Options) { o.UsePathStyle = true }
 
 	// The administrator ("aws --profile astran" in the docs) is root.
-	rootCfg, err := sts.NewConfig(ctx, t.partition, t.root, stsOpts)
+	rootCfg, err := sts.NewConfig(ep, t.root, cfgOpts)
 	if err != nil {
 		return fmt.Errorf("configuring the root clients: %w", err)
 	}
@@ -276,11 +281,10 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	}
 
 	// Authenticating with the new user: the password grant...
-	ep := endpoint.FromEnv(t.partition, t.env)
 	n.step("%s logs in: OAuth2 password grant at the partition's Keycloak realm", user)
 	n.cmd("curl -X POST -d client_id=%s -d grant_type=password -d username=%s -d password=… %s",
-		ep.ClientID, user, endpoint.TokenURL(ep.Issuer))
-	ts, err := sts.NewTokenSource(t.partition, user, sts.StaticPassword(t.password), stsOpts)
+		ep.ClientID, user, ep.TokenURL())
+	ts, err := sts.NewPasswordGrant(ep, user, sts.StaticPassword(t.password), func(o *sts.PasswordGrantOptions) { reqOpts(&o.RequestOptions) })
 	if err != nil {
 		return n.fail(err)
 	}
@@ -295,7 +299,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	n.step("%s exchanges the access token for temporary credentials", user)
 	n.cmd("curl -X POST -d Action=LoginWithWebIdentity -d WebIdentityToken=… -d UserSessionName=%s %s",
 		sessionName, ep.STS)
-	login, err := sts.LoginWithWebIdentity(ctx, t.partition, tok.AccessToken, sessionName, stsOpts)
+	login, err := sts.LoginWithWebIdentity(ctx, ep, tok.AccessToken, sessionName, reqOpts)
 	if err != nil {
 		return n.fail(err)
 	}
@@ -308,8 +312,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	if login.User.Name() != user {
 		return n.unexpected("logged in as %s, not %s", login.User, user)
 	}
-	bobCfg, err := sts.NewConfig(ctx, t.partition,
-		credentials.StaticCredentialsProvider{Value: login.Credentials.AWS("tutorial")}, stsOpts)
+	bobCfg, err := sts.NewConfig(ep, credentials.StaticCredentialsProvider{Value: login.Credentials.AWS("tutorial")}, cfgOpts)
 	if err != nil {
 		return n.fail(err)
 	}
@@ -460,7 +463,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 // waitForLogin runs the password grant. When wait is set and the account is
 // not set up yet (the user has not followed the verification link), it
 // retries every verifyPoll until ctx ends.
-func waitForLogin(ctx context.Context, n *narrator, ts *sts.TokenSource, wait bool) (*sts.Token, error) {
+func waitForLogin(ctx context.Context, n *narrator, ts *sts.PasswordGrant, wait bool) (*sts.Token, error) {
 	var ticker *time.Ticker
 	for {
 		tok, err := ts.Token(ctx)
