@@ -45,6 +45,33 @@ start of the line), and the run goes on. The closing line is
 The file is streamed: it can be arbitrarily long, and lines arbitrarily large
 (up to 64 MiB). "-" reads standard input.
 
+Every policy type of AWS's evaluation logic can be given (all optional):
+
+  {"name":"…",
+   "policies":[<identity-based policies>],
+   "permissionsBoundaries":[<at most one document>],
+   "sessionPolicy":<document>,
+   "resourcePolicy":<document>,
+   "request":{"principal":"<user, role or assumed-role session ARN, or anonymous>",
+              "action":"…","resource":"…",
+              "resourceAccount":"<account that owns the resource>",
+              "context":{…}},
+   "expected":"Allow|ExplicitDeny|ImplicitDeny"}
+
+With identity-based policies only, they decide alone (as "policy simulate"
+with POLICY.json files). With a boundary, session policy, resource policy,
+resource account or an anonymous principal, the case is decided as IAM
+decides (see "astran policy simulate --help"): the principal is then
+required; a role ARN stands for a session of the role; "anonymous" has no
+identity-based policy, boundary or session policy and needs resourceAccount;
+resourceAccount defaults to the resource ARN's account, else the
+principal's, and must not contradict the resource ARN; for sts:AssumeRole*
+the resourcePolicy is the role's trust policy, which must allow even in the
+same account. A resource policy statement needs Principal or NotPrincipal;
+NotPrincipal with Allow and wildcards in a principal other than "*" alone
+are rejected, as AWS rejects them. The context is used as given: nothing is
+derived from the principal.
+
 Exit status: 0 if every case passed, 1 if any failed or was in error (an
 empty file is an error: "no test cases"), 2 if the input cannot be read or
 the command line is wrong.`,
@@ -69,30 +96,58 @@ type docs struct {
 
 // testCase is one decoded line of CASES.jsonl.
 type testCase struct {
-	name     string
-	policies docs // the "policies" array
-	request  policy.Request
-	expected policy.Decision
+	name string
+	// The documents of each policy type (raw nil when absent).
+	policies, boundaries, session, resource docs
+
+	request    policy.Request
+	requestOff int // offset of the request in the line
+	expected   policy.Decision
 }
+
+// The fields of a case holding policy documents, which also name the
+// documents in the output (policies[0], resourcePolicy, …).
+const (
+	fieldPolicies   = "policies"
+	fieldBoundaries = "permissionsBoundaries"
+	fieldSession    = "sessionPolicy"
+	fieldResource   = "resourcePolicy"
+)
 
 // decodeCase decodes one CASES.jsonl line. Errors are *inputError.
 func decodeCase(line []byte) (testCase, error) {
 	var tc testCase
-	var hasPolicies, hasRequest, hasExpected bool
+	var hasRequest, hasExpected bool
 	in := newJSONInput(line)
 	start := in.next()
+	documents := func(d *docs, array bool, what string) error {
+		var err error
+		d.raw, d.off, err = in.raw()
+		switch {
+		case err != nil:
+			return err
+		case array && d.raw[0] != '[':
+			return fmt.Errorf("%s must be an array of policy documents", what)
+		case !array && d.raw[0] != '{':
+			return fmt.Errorf("%s must be a policy document (a JSON object)", what)
+		}
+		return nil
+	}
 	err := in.object("case", func(key string) error {
 		var err error
 		switch key {
 		case "name":
 			tc.name, err = in.str(key)
-		case "policies":
-			tc.policies.raw, tc.policies.off, err = in.raw()
-			if err == nil && tc.policies.raw[0] != '[' {
-				err = errors.New(`"policies" must be an array of policy documents`)
-			}
-			hasPolicies = true
+		case fieldPolicies:
+			err = documents(&tc.policies, true, `"policies"`)
+		case fieldBoundaries:
+			err = documents(&tc.boundaries, true, `"permissionsBoundaries"`)
+		case fieldSession:
+			err = documents(&tc.session, false, `"sessionPolicy"`)
+		case fieldResource:
+			err = documents(&tc.resource, false, `"resourcePolicy"`)
 		case "request":
+			tc.requestOff = in.next()
 			tc.request, err = decodeRequest(in)
 			hasRequest = true
 		case "expected":
@@ -104,7 +159,7 @@ func decodeCase(line []byte) (testCase, error) {
 			}
 			hasExpected = true
 		default:
-			return unknownField(key, "name, policies, request, expected")
+			return unknownField(key, "name, policies, permissionsBoundaries, sessionPolicy, resourcePolicy, request, expected")
 		}
 		return err
 	})
@@ -115,8 +170,6 @@ func decodeCase(line []byte) (testCase, error) {
 		return testCase{}, err
 	}
 	switch {
-	case !hasPolicies:
-		return testCase{}, at(start, errors.New(`"policies" is required`))
 	case !hasRequest:
 		return testCase{}, at(start, errors.New(`"request" is required`))
 	case !hasExpected:
@@ -158,59 +211,109 @@ func (r *caseRunner) run(line []byte) error {
 		return err
 	}
 	r.tc = tc
-	set, err := r.compile(line, "policies", tc.policies)
-	if err != nil {
-		return err
+	var sets policySets
+	var probs caseProblems
+	for _, f := range [...]struct {
+		set   **policy.Set
+		n     *int
+		field string
+		d     docs
+	}{
+		{&sets.identity, &sets.identities, fieldPolicies, tc.policies},
+		{&sets.boundary, &sets.boundaries, fieldBoundaries, tc.boundaries},
+		{&sets.session, nil, fieldSession, tc.session},
+		{&sets.resource, nil, fieldResource, tc.resource},
+	} {
+		if f.d.raw == nil {
+			continue
+		}
+		set, n, err := r.compile(line, f.field, f.d)
+		if err != nil {
+			probs = append(probs, err.(caseProblems)...)
+			continue
+		}
+		*f.set = set
+		if f.n != nil {
+			*f.n = n
+		}
 	}
-	set.EvaluateInto(&r.tc.request, &r.res)
+	if len(probs) > 0 {
+		return probs
+	}
+	if err := sets.evaluateInto(&r.tc.request, &r.res); err != nil {
+		return lineProblems(line, tc.requestOff, err)
+	}
 	return nil
 }
 
-// compile compiles the policy documents of an array field of line, named
-// field[0], field[1]… . Errors are caseProblems.
-func (r *caseRunner) compile(line []byte, field string, d docs) (*policy.Set, error) {
-	if s, ok := r.sets.get(field, d.raw); ok {
-		return s, nil
+// compile compiles the policy documents of a field of line: an array of
+// documents named field[0], field[1]…, or one document named field. It
+// returns the set and its number of documents. Errors are caseProblems.
+func (r *caseRunner) compile(line []byte, field string, d docs) (*policy.Set, int, error) {
+	if s, n, ok := r.sets.get(field, d.raw); ok {
+		return s, n, nil
 	}
-	in := newJSONInput(d.raw)
-	if _, err := in.token(); err != nil { // '['
-		return nil, lineProblems(line, d.off, err)
+	var raws []json.RawMessage
+	var offs []int
+	if d.raw[0] == '[' {
+		in := newJSONInput(d.raw)
+		if _, err := in.token(); err != nil { // '['
+			return nil, 0, lineProblems(line, d.off, err)
+		}
+		for in.dec.More() {
+			doc, off, err := in.raw()
+			if err != nil {
+				return nil, 0, lineProblems(line, d.off, err)
+			}
+			raws, offs = append(raws, doc), append(offs, off)
+		}
+	} else {
+		raws, offs = []json.RawMessage{d.raw}, []int{0}
 	}
 	var policies []policy.Policy
 	var probs caseProblems
-	for i := 0; in.dec.More(); i++ {
-		doc, off, err := in.raw()
-		if err != nil {
-			return nil, lineProblems(line, d.off, err)
+	for i, doc := range raws {
+		id := field
+		if d.raw[0] == '[' {
+			id += "[" + strconv.Itoa(i) + "]"
 		}
-		id := field + "[" + strconv.Itoa(i) + "]"
+		_, col := position(line, d.off+offs[i])
+		if field == fieldBoundaries && i == 1 {
+			probs = append(probs, problem{line: 1, col: col, text: id + ": a principal has at most one permissions boundary"})
+			break
+		}
 		parsed, err := policy.Parse(doc, r.popt)
-		if err != nil {
-			_, col := position(line, d.off+off)
-			for _, p := range documentProblems(doc, err, r.maxSize) {
-				p.text = id + ": " + p.text
-				if p.line == 1 {
-					p.col += col - 1
-				} else {
-					p.col = col
-				}
-				p.line = 1
-				probs = append(probs, p)
-			}
-			continue
+		var docProbs []problem
+		switch {
+		case err != nil:
+			docProbs = documentProblems(doc, err, r.maxSize)
+		case field == fieldResource:
+			docProbs = resourcePolicyProblems(doc, parsed)
 		}
-		policies = append(policies, policy.Policy{ID: id, Document: parsed})
+		for _, p := range docProbs {
+			p.text = id + ": " + p.text
+			if p.line == 1 {
+				p.col += col - 1
+			} else {
+				p.col = col
+			}
+			p.line = 1
+			probs = append(probs, p)
+		}
+		if len(docProbs) == 0 {
+			policies = append(policies, policy.Policy{ID: id, Document: parsed})
+		}
 	}
 	if len(probs) > 0 {
-		return nil, probs
+		return nil, 0, probs
 	}
 	set, err := policy.Compile(policies, r.copt)
 	if err != nil {
 		_, col := position(line, d.off)
-		return nil, caseProblems{{line: 1, col: col, text: field + ": " + oneLine(err.Error())}}
+		return nil, 0, caseProblems{{line: 1, col: col, text: field + ": " + oneLine(err.Error())}}
 	}
-	r.sets.put(field, d.raw, set)
-	return set, nil
+	r.sets.put(field, d.raw, set, len(policies))
+	return set, len(policies), nil
 }
 
 // lineProblems turns an *inputError at offset base+e.Offset of line into
@@ -238,20 +341,23 @@ type setCache struct {
 type cacheEntry struct {
 	field, key string
 	set        *policy.Set
+	n          int // documents in the set
 	prev, next *cacheEntry
 }
 
-func (c *setCache) get(field string, key []byte) (*policy.Set, bool) {
+// get returns the set compiled from the documents key of field, and their
+// number.
+func (c *setCache) get(field string, key []byte) (*policy.Set, int, bool) {
 	e, ok := c.m[string(key)]
 	if !ok || e.field != field {
-		return nil, false
+		return nil, 0, false
 	}
 	e.unlink()
 	c.pushFront(e)
-	return e.set, true
+	return e.set, e.n, true
 }
 
-func (c *setCache) put(field string, key []byte, s *policy.Set) {
+func (c *setCache) put(field string, key []byte, s *policy.Set, n int) {
 	if len(key) > c.maxBytes {
 		return
 	}
@@ -265,7 +371,7 @@ func (c *setCache) put(field string, key []byte, s *policy.Set) {
 	for len(c.m) >= c.max || c.bytes+len(key) > c.maxBytes {
 		c.remove(c.head.prev)
 	}
-	e := &cacheEntry{field: field, key: string(key), set: s}
+	e := &cacheEntry{field: field, key: string(key), set: s, n: n}
 	c.m[e.key] = e
 	c.bytes += len(e.key)
 	c.pushFront(e)

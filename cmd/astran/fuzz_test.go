@@ -23,6 +23,7 @@ func FuzzParseRequest(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"action":"a","resource":"r","context":{"k":[],"K2":["a","b"]}}`))
+	f.Add([]byte(`{"principal":"anonymous","action":"a","resource":"arn:p:s3:::b/k","resourceAccount":"111"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		req, err := parseRequest(data)
 		if err != nil {
@@ -37,7 +38,7 @@ func FuzzParseRequest(f *testing.F) {
 			v, _ := req.Context.Get(k)
 			ctx[k] = append([]string{}, v...)
 		}
-		again, err := json.Marshal(map[string]any{"principal": req.Principal, "action": req.Action, "resource": req.Resource, "context": ctx})
+		again, err := json.Marshal(map[string]any{"principal": req.Principal, "action": req.Action, "resource": req.Resource, "resourceAccount": req.ResourceAccount, "context": ctx})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +46,7 @@ func FuzzParseRequest(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded request %s does not parse: %v", again, err)
 		}
-		if req2.Principal != req.Principal || req2.Action != req.Action || req2.Resource != req.Resource || req2.Context.Len() != req.Context.Len() {
+		if req2.Principal != req.Principal || req2.Action != req.Action || req2.Resource != req.Resource || req2.ResourceAccount != req.ResourceAccount || req2.Context.Len() != req.Context.Len() {
 			t.Fatalf("round trip changed the request: %s", again)
 		}
 	})
@@ -55,7 +56,7 @@ func FuzzParseRequest(f *testing.F) {
 var errorLine = regexp.MustCompile(`^ERROR fuzz:[1-9][0-9]*:[1-9][0-9]*: `)
 
 func FuzzPolicyTest(f *testing.F) {
-	for _, name := range []string{"cases.jsonl", "cases-failing.jsonl", "cases-bad-json.jsonl", "cases-bad-policy.jsonl", "cases-bad-expected.jsonl"} {
+	for _, name := range []string{"cases.jsonl", "cases-failing.jsonl", "cases-bad-json.jsonl", "cases-bad-policy.jsonl", "cases-bad-expected.jsonl", "cases-errors.jsonl", "cases-types.jsonl", "cases-types-bad.jsonl"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)

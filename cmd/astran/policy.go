@@ -201,28 +201,24 @@ func documentProblems(data []byte, err error, maxSize int) []problem {
 	default:
 		out = append(out, problem{text: oneLine(strings.TrimPrefix(err.Error(), "policy: "))})
 	}
+	sortProblems(out)
+	return out
+}
+
+// sortProblems sorts problems by position, keeping the order of ties.
+func sortProblems(out []problem) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].line != out[j].line {
 			return out[i].line < out[j].line
 		}
 		return out[i].col < out[j].col
 	})
-	return out
 }
 
 // documentLines formats the problems of a document named name as lines
 // FILE:LINE:COLUMN: PATH: problem.
 func documentLines(name string, data []byte, err error, maxSize int) []string {
-	probs := documentProblems(data, err, maxSize)
-	out := make([]string, len(probs))
-	for i, p := range probs {
-		if p.line > 0 {
-			out[i] = fmt.Sprintf("%s:%d:%d: %s", name, p.line, p.col, p.text)
-		} else {
-			out[i] = name + ": " + p.text
-		}
-	}
-	return out
+	return problemLines(name, documentProblems(data, err, maxSize))
 }
 
 // problems formats a policy.Parse error as one line per problem, in order
@@ -296,15 +292,19 @@ func (e *env) readFile(name string) ([]byte, error) {
 	return data, nil
 }
 
+// simulateFlags are the flags of policy simulate.
+type simulateFlags struct {
+	policyFlags
+	request, boundary, session, resource, resourceAccount string
+	anonymous, exitCode                                   bool
+}
+
 func (e *env) simulateCommand() *cobra.Command {
-	var f policyFlags
-	var request string
-	var exitCode bool
+	var f simulateFlags
 	cmd := &cobra.Command{
-		Use:   "simulate --request REQUEST.json POLICY.json...",
+		Use:   "simulate --request REQUEST.json [flags] [POLICY.json...]",
 		Short: "Evaluate one request against policies and print the decision",
-		Long: `Evaluate one request against a set of identity policies and print the
-decision as JSON:
+		Long: `Evaluate one request against policies and print the decision as JSON:
 
   {"decision":"Allow|ExplicitDeny|ImplicitDeny",
    "matchedStatements":[{"policy":"FILE","sid":"…","index":0,"effect":"Allow"}],
@@ -312,6 +312,7 @@ decision as JSON:
 
 REQUEST.json is
   {"principal":"arn:…","action":"s3:GetObject","resource":"arn:…",
+   "resourceAccount":"…",
    "context":{"aws:SourceIp":"203.0.113.5","aws:TagKeys":["team","env"]}}
 where a context value is a string or an array of strings (an empty array is a
 key that is present with no values). The context is used exactly as given,
@@ -320,6 +321,22 @@ missingContextKeys lists the condition keys and policy variables (such as
 ${aws:username}) that the statements matching the request needed and the
 context lacked. Each policy is named by its file name in the output.
 
+The POLICY.json files are the principal's identity-based policies. With
+--boundary, --session-policy, --resource-policy, --resource-account or
+--anonymous, the request is decided by AWS's evaluation logic over every
+policy type, as in IAM: an explicit Deny anywhere wins; a permissions
+boundary and a session policy only limit; in the same account an Allow of
+the identity-based policies or of the resource-based policy suffices, across
+accounts both must allow; an anonymous request is allowed only by a
+resource-based policy allowing "*". The principal is then required: a user,
+role or assumed-role session ARN (a role ARN stands for a session of the
+role) or "anonymous". The resource account defaults to the account in the
+resource ARN, else the principal's. For sts:AssumeRole* the resource policy
+is the role's trust policy, which must allow even in the same account. The
+output then adds "decidedBy" (the policy type that decided) or, for an
+ImplicitDeny, "missingAllow" (the type that lacked an Allow), and each
+matched statement its "type".
+
 Problems in the request or a policy are printed on standard error, one per
 line as "FILE:LINE:COLUMN: problem". Exit status: 0 when the decision was
 printed, 1 for an invalid request or policy, 2 for unreadable input or a
@@ -327,41 +344,56 @@ wrong command line. With --exit-code the status says the decision: 0 Allow,
 1 denied (ExplicitDeny or ImplicitDeny), and 2 for any error.`,
 		Example: `  astran policy simulate --request get-report.json reader.json deny-outside-office.json
   echo '{"action":"s3:GetObject","resource":"arn:demo:s3:::b/k"}' | astran policy simulate --request - reader.json
-  astran policy simulate --exit-code --request get-report.json reader.json >/dev/null && echo allowed`,
-		Args: usageArgs(cobra.MinimumNArgs(1), "POLICY.json..."),
+  astran policy simulate --exit-code --request get-report.json reader.json >/dev/null && echo allowed
+  astran policy simulate --request get.json --boundary boundary.json --resource-policy bucket.json reader.json
+  astran policy simulate --request get.json --anonymous --resource-account 111122223333 --resource-policy bucket.json`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if request == "" {
-				return usageError("policy simulate", errors.New(`--request REQUEST.json is required (see "astran policy simulate --help")`))
-			}
-			err := e.simulate(&f, request, args, exitCode)
+			err := e.simulate(&f, args)
 			var ee *exitError
 			var se *silentError
-			if exitCode && err != nil && !errors.As(err, &ee) && !errors.As(err, &se) {
+			if f.exitCode && err != nil && !errors.As(err, &ee) && !errors.As(err, &se) {
 				err = &exitError{exitInput, err} // 1 means a deny
 			}
 			return err
 		},
 	}
 	f.add(cmd)
-	cmd.Flags().StringVar(&request, "request", "", "the request, as a JSON file (- for standard input)")
-	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit status 0 for Allow, 1 for a deny (2 for errors)")
-	_ = cmd.MarkFlagFilename("request", "json")
+	fl := cmd.Flags()
+	fl.StringVar(&f.request, "request", "", "the request, as a JSON file (- for standard input)")
+	fl.StringVar(&f.boundary, "boundary", "", "the principal's permissions boundary, a policy file")
+	fl.StringVar(&f.session, "session-policy", "", "the session policy of the principal's session, a policy file")
+	fl.StringVar(&f.resource, "resource-policy", "", "the resource-based policy (a bucket policy, or a role's trust policy for sts:AssumeRole*), a policy file")
+	fl.StringVar(&f.resourceAccount, "resource-account", "", "the account that owns the resource (default: the account in the resource ARN, else the principal's)")
+	fl.BoolVar(&f.anonymous, "anonymous", false, "an anonymous (unsigned) request; needs --resource-account")
+	fl.BoolVar(&f.exitCode, "exit-code", false, "exit status 0 for Allow, 1 for a deny (2 for errors)")
+	for _, name := range []string{"request", "boundary", "session-policy", "resource-policy"} {
+		_ = cmd.MarkFlagFilename(name, "json")
+	}
 	return cmd
 }
 
 // simulateOutput is the JSON printed by policy simulate.
 type simulateOutput struct {
 	Decision           policy.Decision           `json:"decision"`
+	DecidedBy          policy.PolicyType         `json:"decidedBy,omitempty"`
+	MissingAllow       policy.PolicyType         `json:"missingAllow,omitempty"`
 	MatchedStatements  []policy.MatchedStatement `json:"matchedStatements"`
 	MissingContextKeys []string                  `json:"missingContextKeys"`
 }
 
-func (e *env) simulate(f *policyFlags, requestFile string, files []string, exitCode bool) error {
+func (e *env) simulate(f *simulateFlags, files []string) error {
 	popt, copt, err := f.parseOpts()
 	if err != nil {
 		return usageError("policy simulate", err)
 	}
-	data, err := e.readFile(requestFile)
+	switch {
+	case f.request == "":
+		return usageError("policy simulate", errors.New(`--request REQUEST.json is required (see "astran policy simulate --help")`))
+	case len(files) == 0 && f.boundary == "" && f.session == "" && f.resource == "":
+		return usageError("policy simulate", errors.New(`no policy: give POLICY.json files or --resource-policy (see "astran policy simulate --help")`))
+	}
+	data, err := e.readFile(f.request)
 	if err != nil {
 		return &exitError{exitInput, fmt.Errorf("policy simulate: %w", err)}
 	}
@@ -372,45 +404,127 @@ func (e *env) simulate(f *policyFlags, requestFile string, files []string, exitC
 		if errors.As(err, &ie) {
 			line, col = position(data, ie.Offset)
 		}
-		return fmt.Errorf("policy simulate: %s:%d:%d: %s", requestFile, line, col, oneLine(err.Error()))
+		return fmt.Errorf("policy simulate: %s:%d:%d: %s", f.request, line, col, oneLine(err.Error()))
 	}
-	policies := make([]policy.Policy, 0, len(files))
-	invalid := 0
-	for _, name := range files {
-		data, err := e.readFile(name)
-		if err != nil {
-			return &exitError{exitInput, fmt.Errorf("policy simulate: %w", err)}
-		}
-		doc, err := policy.Parse(data, popt)
-		if err != nil {
-			invalid++
-			for _, line := range documentLines(name, data, err, f.maxSize) {
-				fmt.Fprintln(e.stderr, line)
+	if err := f.override(&req); err != nil {
+		return err
+	}
+
+	// Every policy is read and checked before any error is returned, so
+	// that all problems are printed.
+	invalid, total := 0, 0
+	load := func(names []string, resource bool) ([]policy.Policy, error) {
+		var out []policy.Policy
+		for _, name := range names {
+			total++
+			data, err := e.readFile(name)
+			if err != nil {
+				return nil, &exitError{exitInput, fmt.Errorf("policy simulate: %w", err)}
 			}
+			doc, err := policy.Parse(data, popt)
+			var lines []string
+			switch {
+			case err != nil:
+				lines = documentLines(name, data, err, f.maxSize)
+			case resource:
+				lines = problemLines(name, resourcePolicyProblems(data, doc))
+			}
+			if len(lines) > 0 {
+				invalid++
+				for _, line := range lines {
+					fmt.Fprintln(e.stderr, line)
+				}
+				continue
+			}
+			out = append(out, policy.Policy{ID: name, Document: doc})
+		}
+		return out, nil
+	}
+	var sets policySets
+	for _, t := range [...]struct {
+		set      **policy.Set
+		names    []string
+		resource bool
+	}{
+		{&sets.identity, files, false},
+		{&sets.boundary, nonEmpty(f.boundary), false},
+		{&sets.session, nonEmpty(f.session), false},
+		{&sets.resource, nonEmpty(f.resource), true},
+	} {
+		policies, err := load(t.names, t.resource)
+		if err != nil {
+			return err
+		}
+		if len(t.names) == 0 {
 			continue
 		}
-		policies = append(policies, policy.Policy{ID: name, Document: doc})
+		if *t.set, err = policy.Compile(policies, copt); err != nil {
+			return fmt.Errorf("policy simulate: %w", err)
+		}
 	}
 	if invalid > 0 {
-		return fmt.Errorf("policy simulate: %d of %d policies invalid", invalid, len(files))
+		return fmt.Errorf("policy simulate: %d of %d policies invalid", invalid, total)
 	}
-	set, err := policy.Compile(policies, copt)
-	if err != nil {
-		return fmt.Errorf("policy simulate: %w", err)
+	sets.identities, sets.boundaries = len(files), len(nonEmpty(f.boundary))
+	var res policy.Result
+	if err := sets.evaluateInto(&req, &res); err != nil {
+		return fmt.Errorf("policy simulate: %s: %w", f.request, err)
 	}
-	res := set.Evaluate(&req)
 	if err := writeJSON(e.stdout, resultOutput(res), false); err != nil {
 		return err
 	}
-	if exitCode && res.Decision != policy.Allow {
+	if f.exitCode && res.Decision != policy.Allow {
 		return &silentError{exitFailure}
 	}
 	return nil
 }
 
+// override applies --anonymous and --resource-account to req.
+func (f *simulateFlags) override(req *policy.Request) error {
+	if f.anonymous {
+		if req.Principal != "" && req.Principal != anonymous {
+			return usageError("policy simulate", fmt.Errorf("--anonymous, but the request's principal is %q", req.Principal))
+		}
+		req.Principal = anonymous
+	}
+	if f.resourceAccount != "" {
+		if req.ResourceAccount != "" && req.ResourceAccount != f.resourceAccount {
+			return usageError("policy simulate", fmt.Errorf("--resource-account %q, but the request's resourceAccount is %q", f.resourceAccount, req.ResourceAccount))
+		}
+		req.ResourceAccount = f.resourceAccount
+	}
+	if err := checkAccount(req); err != nil {
+		return fmt.Errorf("policy simulate: %w", err)
+	}
+	return nil
+}
+
+// nonEmpty returns []string{name}, or nothing for "".
+func nonEmpty(name string) []string {
+	if name == "" {
+		return nil
+	}
+	return []string{name}
+}
+
+// problemLines formats problems of the document name as documentLines does.
+func problemLines(name string, probs []problem) []string {
+	out := make([]string, len(probs))
+	for i, p := range probs {
+		if p.line > 0 {
+			out[i] = fmt.Sprintf("%s:%d:%d: %s", name, p.line, p.col, p.text)
+		} else {
+			out[i] = name + ": " + p.text
+		}
+	}
+	return out
+}
+
 func resultOutput(r policy.Result) simulateOutput {
 	out := simulateOutput{
 		Decision:           r.Decision,
+		DecidedBy:          r.DecidedBy,
+		MissingAllow:       r.MissingAllow,
 		MatchedStatements:  r.Statements,
 		MissingContextKeys: r.MissingContextKeys,
 	}

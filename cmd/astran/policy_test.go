@@ -273,7 +273,11 @@ func TestDecodeCase_errors(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`{"policies":[],` + req + `}`, `"expected" is required`},
 		{`{"policies":[],"expected":"Allow"}`, `"request" is required`},
-		{`{` + req + `,"expected":"Allow"}`, `"policies" is required`},
+		{`{"permissionsBoundaries":{},` + req + `,"expected":"Allow"}`, `"permissionsBoundaries" must be an array of policy documents`},
+		{`{"sessionPolicy":[],` + req + `,"expected":"Allow"}`, `"sessionPolicy" must be a policy document`},
+		{`{"resourcePolicy":"x",` + req + `,"expected":"Allow"}`, `"resourcePolicy" must be a policy document`},
+		{`{"request":{"principal":"anonymous","action":"a:b","resource":"*"},"expected":"Allow"}`, `an "anonymous" request needs "resourceAccount"`},
+		{`{"request":{"action":"a:b","resource":"arn:demo:s3:eu:111:x","resourceAccount":"222"},"expected":"Allow"}`, `"resourceAccount" "222" contradicts the account "111"`},
 		{`{"policies":{},` + req + `,"expected":"Allow"}`, `"policies" must be an array`},
 		{`{"policies":[],` + req + `,"expected":"Allow","x":1}`, `unknown field "x"`},
 		{`{"policies":[],` + req + `,"expected":"Allow"}x`, `invalid JSON`},
@@ -403,7 +407,7 @@ func TestPolicyTest_errorPositions(t *testing.T) {
 	}{
 		{"not JSON", `{"name":"x", oops}`, `oops}`, "invalid JSON: invalid character 'o' looking for beginning of object key string"},
 		{"truncated", `{"policies":[],` + req, ``, "invalid JSON: unexpected end of input"},
-		{"unknown field", `{"name":"x","polices":[],` + req + `,"expected":"Allow"}`, `"polices"`, `unknown field "polices" (want name, policies, request, expected)`},
+		{"unknown field", `{"name":"x","polices":[],` + req + `,"expected":"Allow"}`, `"polices"`, `unknown field "polices" (want name, policies, permissionsBoundaries,`},
 		{"unknown request field", `{"policies":[],"request":{"action":"a:b","resource":"*","princpal":"x"},"expected":"Allow"}`, `"princpal"`, `unknown field "princpal"`},
 		{"field twice", `{"policies":[],` + req + `,"expected":"Allow","expected":"Allow"}`, `"expected":"Allow"}`, `case: field "expected" given twice`},
 		{"unknown expected", `{"name":"é ü","policies":[],` + req + `,"expected":"Maybe"}`, `"Maybe"`, `"expected" is "Maybe": want Allow, ExplicitDeny or ImplicitDeny`},
@@ -477,7 +481,7 @@ func TestSetCache(t *testing.T) {
 	has := func(keys string) string {
 		var got []string
 		for _, k := range strings.Split(keys, ",") {
-			if s, ok := c.get("policies", []byte(k)); ok {
+			if s, _, ok := c.get("policies", []byte(k)); ok {
 				if s != sets[k] {
 					t.Errorf("get(%q) returned another set", k)
 				}
@@ -486,24 +490,24 @@ func TestSetCache(t *testing.T) {
 		}
 		return strings.Join(got, ",")
 	}
-	c.put("policies", []byte("a"), sets["a"])
-	c.put("policies", []byte("b"), sets["b"])
-	c.put("policies", []byte("c"), sets["c"])
+	c.put("policies", []byte("a"), sets["a"], 1)
+	c.put("policies", []byte("b"), sets["b"], 1)
+	c.put("policies", []byte("c"), sets["c"], 1)
 	if got := has("a"); got != "a" { // a is now the most recent
 		t.Fatalf("has a: %q", got)
 	}
-	c.put("policies", []byte("d"), sets["d"]) // evicts b, the least recent
+	c.put("policies", []byte("d"), sets["d"], 1) // evicts b, the least recent
 	if got := has("a,b,c,d"); got != "a,c,d" {
 		t.Errorf("after d: %q, want a,c,d", got)
 	}
-	if _, ok := c.get("boundaries", []byte("a")); ok {
+	if _, _, ok := c.get("boundaries", []byte("a")); ok {
 		t.Error("a set of another field was returned")
 	}
-	c.put("policies", []byte("0123456789"), sets["0123456789"]) // 10 bytes: evicts all others
+	c.put("policies", []byte("0123456789"), sets["0123456789"], 1) // 10 bytes: evicts all others
 	if got := has("a,c,d,0123456789"); got != "0123456789" || c.bytes != 10 || len(c.m) != 1 {
 		t.Errorf("after a 10-byte key: %q, %d bytes, %d entries", got, c.bytes, len(c.m))
 	}
-	c.put("policies", []byte("01234567890"), sets["01234567890"]) // over the byte bound: not cached
+	c.put("policies", []byte("01234567890"), sets["01234567890"], 1) // over the byte bound: not cached
 	if got := has("0123456789,01234567890"); got != "0123456789" {
 		t.Errorf("after an 11-byte key: %q", got)
 	}

@@ -16,13 +16,21 @@ import (
 // CASES.jsonl line):
 //
 //	{"principal":"arn:…","action":"s3:GetObject","resource":"arn:…",
+//	 "resourceAccount":"…",
 //	 "context":{"aws:SourceIp":"203.0.113.5","aws:TagKeys":["team","env"]}}
 //
-// action and resource are required; principal and context are optional. A
-// context value is a string or an array of strings; an empty array is a key
-// that is present with no values. Unknown fields, duplicate keys (context
-// keys compare case-insensitively, as condition keys do) and values of the
-// wrong type are errors. The context is used exactly as given.
+// action and resource are required; principal, resourceAccount and context
+// are optional. The principal is an ARN or "anonymous" (an unsigned
+// request, which needs resourceAccount); resourceAccount is the account
+// that owns the resource (default: the account in the resource ARN, else the
+// principal's) and must not contradict the resource ARN. A context value is
+// a string or an array of strings; an empty array is a key that is present
+// with no values. Unknown fields, duplicate keys (context keys compare
+// case-insensitively, as condition keys do) and values of the wrong type are
+// errors. The context is used exactly as given.
+
+// anonymous is the principal of an unsigned request.
+const anonymous = "anonymous"
 
 // inputError is a problem found at a byte offset of a JSON input (a
 // REQUEST.json file, a CASES.jsonl line).
@@ -137,12 +145,15 @@ func parseRequest(data []byte) (policy.Request, error) {
 func decodeRequest(in *jsonInput) (policy.Request, error) {
 	var req policy.Request
 	var hasAction, hasResource bool
-	start := in.next()
+	start, accountOff := in.next(), 0
 	err := in.object("request", func(key string) error {
 		var err error
 		switch key {
 		case "principal":
 			req.Principal, err = in.str(key)
+		case "resourceAccount":
+			accountOff = in.next()
+			req.ResourceAccount, err = in.str(key)
 		case "action":
 			req.Action, err = in.str(key)
 			hasAction = true
@@ -152,7 +163,7 @@ func decodeRequest(in *jsonInput) (policy.Request, error) {
 		case "context":
 			err = in.context(&req.Context)
 		default:
-			return unknownField(key, "principal, action, resource, context")
+			return unknownField(key, "principal, action, resource, resourceAccount, context")
 		}
 		return err
 	})
@@ -165,7 +176,29 @@ func decodeRequest(in *jsonInput) (policy.Request, error) {
 	case !hasResource || req.Resource == "":
 		return policy.Request{}, at(start, errors.New(`request: "resource" is required`))
 	}
+	if err := checkAccount(&req); err != nil {
+		if req.ResourceAccount != "" {
+			return policy.Request{}, at(accountOff, err)
+		}
+		return policy.Request{}, at(start, err)
+	}
 	return req, nil
+}
+
+// checkAccount checks the request's resource account: an anonymous
+// request needs one, and it must not contradict the resource ARN's.
+func checkAccount(req *policy.Request) error {
+	if req.Principal == anonymous && req.ResourceAccount == "" {
+		return errors.New(`request: an "anonymous" request needs "resourceAccount", the account that owns the resource`)
+	}
+	if req.ResourceAccount == "" {
+		return nil
+	}
+	// arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE
+	if parts := strings.SplitN(req.Resource, ":", 6); len(parts) == 6 && parts[0] == "arn" && parts[4] != "" && parts[4] != req.ResourceAccount {
+		return fmt.Errorf(`request: "resourceAccount" %q contradicts the account %q of the resource %q`, req.ResourceAccount, parts[4], req.Resource)
+	}
+	return nil
 }
 
 func (in *jsonInput) context(c *policy.Context) error {
