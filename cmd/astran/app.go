@@ -34,6 +34,11 @@ type env struct {
 	// readPassword prompts on the controlling terminal and reads a password
 	// without echo; errNoPassword when there is no terminal.
 	readPassword func(ctx context.Context, prompt string) (string, error)
+	// askTerminal asks a question on the controlling terminal and reads a
+	// line; errNoTerminal when there is none.
+	askTerminal func(ctx context.Context, prompt string) (string, error)
+	// selfCommand is how other programs (the aws CLI) run this one.
+	selfCommand func() string
 	// httpClient sends login requests; nil means the sts package's default.
 	httpClient *http.Client
 	// serveReady, when set, is called by serve once the emulator is up
@@ -54,6 +59,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		now:          time.Now,
 		cacheDir:     os.UserCacheDir,
 		readPassword: ttyPassword,
+		askTerminal:  ttyAsk,
+		selfCommand:  selfCommandDefault,
 	}
 	return e.run(ctx, args)
 }
@@ -78,10 +85,11 @@ func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.co
 func (e *env) run(ctx context.Context, args []string) int {
 	root := e.rootCommand()
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
+	err = classify(cmd, err)
 	var se *silentError
 	if errors.As(err, &se) {
 		return se.code
@@ -129,10 +137,7 @@ any error (policy test also uses 2 for unreadable input).`,
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.AddCommand(e.loginCommand(), e.logoutCommand(), e.credentialsCommand(), e.policyCommand(), e.serveCommand(), e.iamCommand())
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%s: %w (see %q)", cmd.CommandPath(), err, cmd.CommandPath()+" --help")
-	})
+	root.AddCommand(e.loginCommand(), e.logoutCommand(), e.credentialsCommand(), e.configureCommand(), e.policyCommand(), e.serveCommand(), e.iamCommand())
 	// Cobra's own commands get examples too.
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
@@ -149,5 +154,7 @@ any error (policy test also uses 2 for unreadable input).`,
 			}
 		}
 	}
+	addVersion(root)
+	markUsageErrors(root)
 	return root
 }

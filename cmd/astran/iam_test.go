@@ -28,13 +28,13 @@ arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/dave@astran.io (user, un
 			args: []string{"iam", "who-can", "--fixture", "testdata/iam/tutorial.json", "ec2:RunInstances", "*"},
 			want: "nobody may ec2:RunInstances on *\n",
 		},
-		"needs an account": {
+		"needs an account": { // a usage error
 			args: []string{"iam", "who-can", "s3:GetObject", "*"},
-			code: 1,
+			code: 2,
 		},
-		"not both": {
+		"not both": { // a usage error
 			args: []string{"iam", "who-can", "--fixture", "x.json", "--profile", "p", "s3:GetObject", "*"},
-			code: 1,
+			code: 2,
 		},
 		"missing fixture": {
 			args: []string{"iam", "who-can", "--fixture", "testdata/iam/missing.json", "s3:GetObject", "*"},

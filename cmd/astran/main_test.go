@@ -37,6 +37,8 @@ func newTestEnv(t *testing.T, stdin string) *testEnv {
 		cacheDir: func() (string, error) { return cache, nil },
 		// No controlling terminal.
 		readPassword: func(context.Context, string) (string, error) { return "", errNoPassword },
+		askTerminal:  func(context.Context, string) (string, error) { return "", errNoTerminal },
+		selfCommand:  func() string { return "astran" },
 	}
 	return te
 }
@@ -93,7 +95,12 @@ func TestRun_errors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"unknown command", []string{"frobnicate"}, 1, `unknown command "frobnicate"`},
+		{"unknown command", []string{"frobnicate"}, 2, `astran: unknown command "frobnicate" for "astran" (see "astran --help")`},
+		// Every command's usage errors name it and exit 2.
+		{"login: unknown flag", []string{"login", "--nope"}, 2, `astran: login: unknown flag: --nope (see "astran login --help")`},
+		{"login: arguments", []string{"login", "x"}, 2, `astran: login: unknown command "x" for "astran login" (see "astran login --help")`},
+		{"configure: required flag", []string{"configure"}, 2, `astran: configure: required flag(s) "profile" not set (see "astran configure --help")`},
+		{"completion: arguments", []string{"completion", "bash", "zsh"}, 2, `astran: completion bash: unknown command "zsh" for "astran completion bash" (see "astran completion bash --help")`},
 		// The policy commands' usage errors name the command and exit 2.
 		{"unknown flag", []string{"policy", "validate", "--nope", "x"}, 2, "astran: policy validate: unknown flag: --nope"},
 		{"missing args", []string{"policy", "validate"}, 2, "astran: policy validate: requires at least 1 arg(s), only received 0: FILE|DIR..."},
