@@ -197,8 +197,8 @@ func checkWitnesses(t *testing.T, regions []policy.Region, before, after *policy
 // region.
 func TestDiff_properties(t *testing.T) {
 	pairs, samples := 120, 3000
-	if testing.Short() {
-		pairs, samples = 60, 1000
+	if testing.Short() || raceDetector {
+		pairs, samples = 40, 1000
 	}
 	r := rand.New(rand.NewPCG(16, 2026))
 	changed, regionsSeen := 0, 0
