@@ -17,7 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/astran-oss/astran-go/emulator"
-	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/endpoint"
 )
 
 var httpClient = &http.Client{Timeout: 30 * time.Second}

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
-	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/endpoint"
 )
 
 // ErrLogin reports a failed [Server.Login]; the error text carries the

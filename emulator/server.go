@@ -17,7 +17,7 @@ import (
 	"github.com/astran-oss/astran-go/emulator/internal/emu"
 	"github.com/astran-oss/astran-go/emulator/internal/engine"
 	"github.com/astran-oss/astran-go/emulator/internal/oidc"
-	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/endpoint"
 )
 
 // Options configures a [Server]. The zero value works.

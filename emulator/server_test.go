@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/astran-oss/astran-go/emulator"
-	"github.com/astran-oss/astran-go/internal/endpoint"
+	"github.com/astran-oss/astran-go/endpoint"
 )
 
 func TestNew_env(t *testing.T) {
@@ -37,9 +37,9 @@ func TestNew_env(t *testing.T) {
 		}
 	}
 	// The library's own resolver, fed with Env, finds the emulator.
-	got := endpoint.FromEnv("", func(k string) string { return env[k] })
-	if got != srv.Endpoints() {
-		t.Errorf("FromEnv(Env) = %+v, want %+v", got, srv.Endpoints())
+	got, err := endpoint.Resolve(func(o *endpoint.Options) { o.Getenv = func(k string) string { return env[k] } })
+	if err != nil || got != srv.Endpoints() {
+		t.Errorf("Resolve(Env) = %+v, %v, want %+v", got, err, srv.Endpoints())
 	}
 	if srv.Partition() != "acme" || srv.Account() != "ce09c61d-afac-404f-a96b-ebbbced80013" ||
 		!strings.HasSuffix(srv.Endpoints().Issuer, "/auth/realms/acme") {
