@@ -83,9 +83,7 @@ type evaluator struct {
 	start    int        // this set's first statement in res.Statements
 	resource bool       // a resource-based policy (see Set.run)
 	grant    grant
-	caller   *caller // req.Principal parsed, or nil: see own
-	own      caller  // req.Principal parsed when a statement needs it, if parsed
-	parsed   bool
+	caller   *caller // req.Principal parsed, or nil to parse it per statement
 	allow    bool
 	deny     bool
 	visited  bool // candidates come from the index
@@ -217,11 +215,10 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 	g := grantAccount // NotPrincipal grants at most through the account
 	if st.principal != nil {
 		c := e.caller
+		var own caller
 		if c == nil {
-			if !e.parsed {
-				e.own, e.parsed = parseCaller(req.Principal), true
-			}
-			c = &e.own
+			own = parseCaller(req.Principal)
+			c = &own
 		}
 		m := st.principal.grant(c)
 		if (m != grantNone) == st.notPrincipal {
@@ -522,9 +519,9 @@ func (r *Result) keep(types typeSet) {
 		return
 	}
 	out := r.Statements[:0]
-	for _, m := range r.Statements {
-		if m.Effect == effect && types&typeBit(m.Type) != 0 {
-			out = append(out, m)
+	for i := range r.Statements {
+		if m := &r.Statements[i]; m.Effect == effect && (types == allTypes || types&typeBit(m.Type) != 0) {
+			out = append(out, *m)
 		}
 	}
 	r.Statements = out
