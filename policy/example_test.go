@@ -159,3 +159,54 @@ func ExampleDiff() {
 	// newly allowed: s3:Get* except s3:GetObject on arn:demo:s3:::reports/* except arn:demo:s3:::reports/private/* (e.g. s3:Get arn:demo:s3:::reports/)
 	// newly denied: s3:GetObject on arn:demo:s3:::reports/private/* (e.g. s3:GetObject arn:demo:s3:::reports/private/)
 }
+
+// A bucket in account 111122223333 shared with a user of account
+// 444455556666: across accounts, the user's own policies and the bucket
+// policy must both allow.
+func ExamplePolicies_Evaluate() {
+	compile := func(id, text string) *policy.Set {
+		doc, err := policy.Parse([]byte(text))
+		if err != nil {
+			panic(err)
+		}
+		return policy.MustCompile([]policy.Policy{{ID: id, Document: doc}})
+	}
+	bucket := compile("bucket/reports", `{"Version": "2012-10-17", "Statement": [
+	  {"Sid": "ShareWithPartner", "Effect": "Allow",
+	   "Principal": {"AWS": "arn:demo:iam::444455556666:user/carol@partner.io"},
+	   "Action": "s3:GetObject", "Resource": "arn:demo:s3:::reports/*"}]}`)
+	carol := compile("user/carol@partner.io/inline/Read", `{"Version": "2012-10-17", "Statement": [
+	  {"Sid": "ReadReports", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:demo:s3:::reports/*"}]}`)
+
+	req := &policy.Request{
+		Principal:       "arn:demo:iam::444455556666:user/carol@partner.io",
+		Action:          "s3:GetObject",
+		Resource:        "arn:demo:s3:::reports/q1.pdf",
+		ResourceAccount: "111122223333",
+	}
+	for _, p := range []policy.Policies{
+		{Identity: carol, Resource: bucket},
+		{Resource: bucket},
+		{Identity: carol},
+	} {
+		res := p.Evaluate(req)
+		if res.Allowed() {
+			fmt.Print("Allow decided by ", res.DecidedBy, ":")
+			for _, m := range res.Statements {
+				fmt.Printf(" %s/%s", m.Type, m.Sid)
+			}
+			fmt.Println()
+			continue
+		}
+		fmt.Println(res.Decision, "missing an allow in the", res.MissingAllow, "policy")
+	}
+
+	// An anonymous request (no principal) gets nothing from this bucket.
+	res := (&policy.Policies{Resource: bucket}).Evaluate(&policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::reports/q1.pdf"})
+	fmt.Println("anonymous:", res.Decision)
+	// Output:
+	// Allow decided by resource: identity/ReadReports resource/ShareWithPartner
+	// ImplicitDeny missing an allow in the identity policy
+	// ImplicitDeny missing an allow in the resource policy
+	// anonymous: ImplicitDeny
+}
