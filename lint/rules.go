@@ -14,8 +14,8 @@ type Rule struct {
 	AccessAnalyzer, Parliament string
 }
 
-// Rules returns every check, ordered by severity (gravest first), then
-// code. The slice is a copy.
+// Rules returns every check: errors first, then security warnings,
+// warnings and suggestions. The slice is a copy.
 func Rules() []Rule {
 	out := make([]Rule, len(rules))
 	copy(out, rules[:])
@@ -103,7 +103,7 @@ var rules = [...]Rule{
 	// Errors.
 	{codeInvalidPolicy, Error, "The document is not a valid policy",
 		"The document breaks the policy grammar: malformed JSON, an unknown or missing element, a value of the wrong type, an unknown condition operator, a malformed condition value, or a duplicate Sid. This is what `astran policy validate` reports; IAM rejects such a document, so fix these first.",
-		"JSON syntax error, Invalid policy element, Missing ..., Invalid condition data type", "MALFORMED_JSON, MALFORMED"},
+		"Json syntax error, Invalid policy element, Missing effect, Missing action, Missing resource, Invalid condition operator, Invalid version", "MALFORMED_JSON, MALFORMED"},
 	{codeUnknownService, Error, "Unknown service prefix",
 		"The action's service prefix is none of the services Astran exposes (s3, iam, sts, ck), so the action never matches a request. Check the spelling of the prefix (`s4:GetObject`).",
 		"Invalid service", "UNKNOWN_PREFIX"},
@@ -118,7 +118,7 @@ var rules = [...]Rule{
 		"Invalid action", "UNKNOWN_ACTION"},
 	{codeVariableInAction, Error, "Policy variable in Action",
 		"Policy variables (`${aws:username}`) are expanded only in Resource, NotResource and condition values; in Action they are literal text, and no action name contains `${`.",
-		"Variable usage too broad", ""},
+		"Variable unsupported in element", ""},
 	{codeUnknownKey, Error, "Unknown condition key",
 		"The condition key is not a global key nor a key of s3, iam or sts (nor an OIDC provider claim such as `{provider}:aud`). A request never carries it, so a positive operator on it never matches and a negated one always does. Check the spelling (`aws:SourceIpp`).",
 		"Invalid global condition key, Invalid service condition key", "UNKNOWN_CONDITION_FOR_ACTION"},
@@ -145,7 +145,7 @@ var rules = [...]Rule{
 		"Type mismatch", "MISMATCHED_TYPE"},
 	{codeInvalidARNValue, Error, "ARN operator with a value that is not an ARN",
 		"The value of an `Arn...` operator must be an ARN pattern (`arn:demo:iam::*:user/*`) or `*`; anything else never matches an ARN.",
-		"Invalid ARN", "INVALID_ARN"},
+		"", "INVALID_ARN"},
 	{codeResourceService, Error, "Resource of a service no action in the statement belongs to",
 		"The resource's ARN names a service (`arn:demo:iam::...`) that none of the statement's actions act on (s3 actions), so the entry never matches a request.",
 		"Unsupported resource ARN in policy", "RESOURCE_MISMATCH"},
@@ -169,10 +169,10 @@ var rules = [...]Rule{
 		"Invalid variable for operator", ""},
 	{codeMultivaluedVariable, Error, "Policy variable of a multivalued key",
 		"Multivalued keys (`aws:TagKeys`, `aws:CalledVia`) cannot be policy variables: the resource or value matches nothing.",
-		"Variable usage too broad", ""},
+		"", ""},
 	{codeVariablesDisabled, Error, "Policy variable in a document without Version 2012-10-17",
 		"Policy variables are expanded only in documents of Version `2012-10-17`; in this document `${aws:username}` is literal text, which matches nothing you intend. Add `\"Version\": \"2012-10-17\"`.",
-		"Invalid version", "OLD_VERSION"},
+		"Variable unsupported in version", "OLD_VERSION"},
 	{codePrincipalInIdentityPolicy, Error, "Principal in an identity policy",
 		"Identity policies (attached to users, groups and roles) apply to their holder and must not name principals; IAM rejects a Principal or NotPrincipal there.",
 		"Unsupported element combination", "MALFORMED"},
@@ -193,7 +193,7 @@ var rules = [...]Rule{
 		"Unsupported resource ARN in policy", ""},
 	{codeInvalidSid, Error, "Sid with characters other than letters and digits",
 		"IAM accepts only ASCII letters and digits in a Sid of an identity policy; other characters make the document fail to save.",
-		"Invalid Sid value", "INVALID_SID"},
+		"Unsupported Sid", "INVALID_SID"},
 	// Security warnings.
 	{codeAllowAll, SecurityWarning, "Allow of every action on every resource",
 		"`\"Action\": \"*\"` on `\"Resource\": \"*\"` is full administrator access: every action of every service, including IAM changes that grant more. Grant the actions the holder needs on the resources it needs.",
@@ -243,7 +243,7 @@ var rules = [...]Rule{
 		"", ""},
 	{codeDuplicateSid, Warning, "Sids that differ only in case",
 		"Two statements have Sids equal but for case; tools that compare Sids case-insensitively (and readers) confuse them, and silencing a check by Sid becomes ambiguous.",
-		"Invalid SID uniqueness", "DUPLICATE_SID"},
+		"Unique Sids required", "DUPLICATE_SID"},
 	{codeKeyNotCarried, Warning, "Condition key the statement's actions never carry",
 		"The key exists but none of the statement's actions carries it (`s3:prefix` with `s3:GetObject`; only `s3:ListBucket` has it): the key is always absent, so a positive operator never matches and a negated one always does.",
 		"Unsupported condition key for service or action", "UNKNOWN_CONDITION_FOR_ACTION"},

@@ -85,7 +85,7 @@ func (l *linter) security(i int, s *stmt) {
 			return true
 		})
 		if len(names) > 0 {
-			l.add(codeEscalation, i, fp, strings.Join(names, ", ")+" on every resource let the holder grant itself more", nil)
+			l.add(codeEscalation, i, fp, strings.Join(names, ", ")+" on every resource: the holder can grant itself more access", nil)
 		}
 	}
 	if !stsAll && l.typ == Identity && s.acts.has(assumeRole) {

@@ -209,9 +209,18 @@ func (e *env) lintText(results []fileFindings) {
 		}
 	}
 	if total > 0 {
-		fmt.Fprintf(e.stdout, "%d findings in %d files: %d errors, %d security warnings, %d warnings, %d suggestions\n",
-			total, len(results), count[lint.Error], count[lint.SecurityWarning], count[lint.Warning], count[lint.Suggestion])
+		fmt.Fprintf(e.stdout, "%s in %s: %s, %s, %s, %s\n", plural(total, "finding"), plural(len(results), "file"),
+			plural(count[lint.Error], "error"), plural(count[lint.SecurityWarning], "security warning"),
+			plural(count[lint.Warning], "warning"), plural(count[lint.Suggestion], "suggestion"))
 	}
+}
+
+// plural returns "1 file" or "2 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // jsonFinding is a finding of --format json.

@@ -27,11 +27,11 @@ func TestPolicyLint(t *testing.T) {
 			team + `:13:17: security ALLOW_ALL Statement[1].Action:`,
 			team + `:15:35: suggestion STRING_LIKE_WITHOUT_WILDCARD Statement[1].Condition.StringLike:`,
 			clean + ": no findings",
-			"4 findings in 2 files: 2 errors, 1 security warnings, 0 warnings, 1 suggestions",
+			"4 findings in 2 files: 2 errors, 1 security warning, 0 warnings, 1 suggestion",
 		}},
 		{"trust policy inferred", []string{trust}, "", 1, []string{
 			trust + ":6:20: security WEB_IDENTITY_WITHOUT_AUD Statement[0].Principal:",
-			"1 findings in 1 files: 0 errors, 1 security warnings, 0 warnings, 0 suggestions",
+			"1 finding in 1 file: 0 errors, 1 security warning, 0 warnings, 0 suggestions",
 		}},
 		{"--type identity", []string{"--type", "identity", trust}, "", 1, []string{
 			trust + ":6:20: error PRINCIPAL_IN_IDENTITY_POLICY Statement[0].Principal:",
@@ -40,11 +40,11 @@ func TestPolicyLint(t *testing.T) {
 		}},
 		{"fail on error only", []string{"--fail-on", "error", trust}, "", 0, []string{
 			trust + ":6:20: security WEB_IDENTITY_WITHOUT_AUD",
-			"1 findings",
+			"1 finding in",
 		}},
 		{"fail on suggestion", []string{"--fail-on", "suggestion", "--ignore", "ACTION_CASE", "--ignore", "RESOURCE_TYPE_MISMATCH", "--ignore", "ALLOW_ALL", team}, "", 1, []string{
 			team + ":15:35: suggestion STRING_LIKE_WITHOUT_WILDCARD",
-			"1 findings",
+			"1 finding in",
 		}},
 		{"ignore by Sid", []string{"--ignore", "ALLOW_ALL@BreakGlass", "--ignore", "STRING_LIKE_WITHOUT_WILDCARD@Other", "--fail-on", "security", team}, "", 1, []string{
 			team + ":7:18: error ACTION_CASE",
@@ -56,7 +56,7 @@ func TestPolicyLint(t *testing.T) {
 			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, 1, []string{
 				trust + ": no findings",
 				"-:1:64: security ALLOW_ALL Statement[0].Action:",
-				"1 findings",
+				"1 finding in",
 			}},
 		{"invalid documents", []string{"testdata/invalid.json"}, "", 1, []string{
 			`testdata/invalid.json:5:17: error INVALID_POLICY Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
@@ -353,4 +353,21 @@ func typeIs(t, x any) bool {
 		return x == nil
 	}
 	return false
+}
+
+// TestPolicyLint_readme keeps the README's lint run the real output of
+// astran policy lint on doc/team-policy.json.
+func TestPolicyLint_readme(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	te := newTestEnv(t, "")
+	if code := te.run("policy", "lint", "../../doc/team-policy.json"); code != 1 {
+		t.Fatalf("exit %d: %s", code, te.errOut)
+	}
+	out := strings.ReplaceAll(te.out.String(), "../../doc/", "doc/")
+	if !strings.Contains(string(readme), "```text\n"+out+"```") {
+		t.Errorf("README.md does not show the output of astran policy lint doc/team-policy.json:\n%s", out)
+	}
 }
