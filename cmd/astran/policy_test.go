@@ -447,7 +447,7 @@ func TestPolicyTest_errorPositions(t *testing.T) {
 func TestPolicyTest_goldenErrors(t *testing.T) {
 	te := newTestEnv(t, "")
 	code := te.run("policy", "test", "testdata/cases-errors.jsonl")
-	want, err := os.ReadFile("testdata/cases-errors.out")
+	want, err := os.ReadFile("testdata/cases-errors.golden")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func TestPolicyTest_policyTypes(t *testing.T) {
 func TestPolicyTest_policyTypeErrors(t *testing.T) {
 	te := newTestEnv(t, "")
 	code := te.run("policy", "test", "testdata/cases-types-bad.jsonl")
-	want, err := os.ReadFile("testdata/cases-types-bad.out")
+	want, err := os.ReadFile("testdata/cases-types-bad.golden")
 	if err != nil {
 		t.Fatal(err)
 	}
