@@ -66,6 +66,20 @@
 // and STS, 16 MiB per S3 request, 64 MiB per multipart upload); malformed forms, XML, JSON and signatures get the
 // service's error response, never a crash.
 //
-// The request clock skew of SigV4 is not enforced, so that [Server.Advance]
-// can expire credentials while clients keep signing with the real time.
+// # Clock
+//
+// SigV4 requests are held to AWS's time window: a request signed more than
+// 15 minutes from the emulator's clock is RequestTimeTooSkewed, a presigned
+// URL past its X-Amz-Expires is AccessDenied "Request has expired", and
+// X-Amz-Expires above 604800 (7 days) is refused. The emulator's clock is
+// [Options.Now] plus every [Server.Advance], and every response carries it
+// in its Date header. Two rules keep tests that move it working:
+//
+//   - expired credentials are reported before a skewed signature, so a
+//     session expired by Advance is ExpiredToken, whatever the skew;
+//   - the aws.Config of [Server.Config] (and RootConfig, UserConfig) retries
+//     a RequestTimeTooSkewed once, and aws-sdk-go-v2 then signs with the
+//     offset it read from the Date header: its clients follow the emulator's
+//     clock. Other clients (the aws CLI, your own signer) must sign within
+//     15 minutes of it.
 package emulator

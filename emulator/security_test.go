@@ -19,7 +19,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/astran-oss/astran-go/emulator"
@@ -277,5 +280,48 @@ func TestSecurity_optionsSecretsInEncoders(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestSecurity_assumedRoleOfRoleWithPath: a session of role/team/ci is
+// assumed-role/ci/s1 (AWS drops the path) and is authorized with the role's
+// policies, not denied as an unknown caller.
+func TestSecurity_assumedRoleOfRoleWithPath(t *testing.T) {
+	srv, root := newServerWithBob(t)
+	ctx := context.Background()
+	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + aws.ToString(prov.OpenIDConnectProviderArn) +
+		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ci"), Path: aws.String("/team/"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "arn:demo:iam::" + srv.Account() + ":role/team/ci"; aws.ToString(role.Role.Arn) != want {
+		t.Fatalf("role ARN %s, want %s", aws.ToString(role.Role.Arn), want)
+	}
+	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("ci"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	_, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
+	out, err := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{})).AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
+		RoleArn: role.Role.Arn, RoleSessionName: aws.String("s1"), WebIdentityToken: aws.String(tok.AccessToken)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "arn:demo:sts::" + srv.Account() + ":assumed-role/ci/s1"
+	if got := aws.ToString(out.AssumedRoleUser.Arn); got != want {
+		t.Errorf("AssumedRoleUser %s, want %s", got, want)
+	}
+	c := out.Credentials
+	cfg := srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))
+	who, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Arn) != want {
+		t.Errorf("GetCallerIdentity %v %v, want %s", who, err, want)
+	}
+	if _, err := s3.NewFromConfig(cfg).ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+		t.Errorf("session of role/team/ci, ListBuckets (allowed by its policy): %v", err)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/astran-oss/astran-go/arn"
@@ -285,15 +287,33 @@ func (s *Server) RootCredentials() aws.Credentials {
 // Config returns an aws.Config with the emulator's region and endpoints and
 // the given credentials provider. S3 clients need UsePathStyle only for
 // bucket names that are not DNS-compatible: the S3 endpoint is an IP address.
+//
+// Its clients retry only a request refused as skewed (RequestTimeTooSkewed),
+// once and at once: aws-sdk-go-v2 then signs with the offset it read from the
+// response's Date header, which carries the emulator's clock. So clients
+// follow [Options.Now] and [Server.Advance] while the emulator enforces the
+// 15-minute signing window.
 func (s *Server) Config(creds aws.CredentialsProvider) aws.Config {
 	return aws.Config{
-		Region:           s.endpoints.Region,
-		Credentials:      creds,
-		ConfigSources:    []any{endpointSource(s.endpoints)},
-		HTTPClient:       &http.Client{Timeout: 30 * time.Second},
-		RetryMaxAttempts: 1,
+		Region:        s.endpoints.Region,
+		Credentials:   creds,
+		ConfigSources: []any{endpointSource(s.endpoints)},
+		HTTPClient:    &http.Client{Timeout: 30 * time.Second},
+		Retryer: func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = 2
+				o.Retryables = []retry.IsErrorRetryable{retry.RetryableError{}}
+				o.Backoff = noBackoff{}
+				o.RateLimiter = ratelimit.None
+			})
+		},
 	}
 }
+
+// noBackoff retries at once.
+type noBackoff struct{}
+
+func (noBackoff) BackoffDelay(int, error) (time.Duration, error) { return 0, nil }
 
 // RootConfig returns an aws.Config for the root identity: region, static
 // root credentials and the IAM, STS and S3 endpoints set.

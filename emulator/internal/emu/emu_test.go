@@ -42,8 +42,14 @@ func newServices(t testing.TB) *emu.Services {
 		RootAccessKeyID: rootKey, RootSecret: rootSecret, SessionDuration: time.Hour, S3Hosts: []string{"localhost"}}
 }
 
-// signed builds a server-side request signed by root.
+// signed builds a server-side request signed by root at fixedNow.
 func signed(t testing.TB, service, method, target, host string, body []byte, hdr http.Header) *http.Request {
+	t.Helper()
+	return signedAt(t, fixedNow, service, method, target, host, body, hdr)
+}
+
+// signedAt builds a server-side request signed by root at the given time.
+func signedAt(t testing.TB, at time.Time, service, method, target, host string, body []byte, hdr http.Header) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(method, "/", bytes.NewReader(body))
 	r.URL.Path = "" // replaced below
@@ -61,7 +67,7 @@ func signed(t testing.TB, service, method, target, host string, body []byte, hdr
 		cr.Header.Set("X-Amz-Content-Sha256", hash)
 	}
 	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: rootKey, SecretAccessKey: rootSecret},
-		cr, hash, service, "us-east-1", fixedNow, func(o *v4.SignerOptions) { o.DisableURIPathEscaping = service == "s3" }); err != nil {
+		cr, hash, service, "us-east-1", at, func(o *v4.SignerOptions) { o.DisableURIPathEscaping = service == "s3" }); err != nil {
 		t.Fatal(err)
 	}
 	r = httptest.NewRequest(method, target, bytes.NewReader(body))

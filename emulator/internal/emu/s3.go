@@ -80,8 +80,12 @@ func s3AuthError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, sigv4.ErrMissing):
 		s3Error(w, r, http.StatusForbidden, "AccessDenied", AccessDeniedMessage, "")
+	case errors.Is(err, sigv4.ErrMalformed) && r.URL.Query().Has("X-Amz-Signature"):
+		s3Error(w, r, http.StatusBadRequest, "AuthorizationQueryParametersError", "Query-string authentication parameters are malformed: "+err.Error(), "")
 	case errors.Is(err, sigv4.ErrMalformed):
 		s3Error(w, r, http.StatusBadRequest, "AuthorizationHeaderMalformed", "The authorization header is malformed: "+err.Error(), "")
+	case errors.Is(err, sigv4.ErrSkewed):
+		s3Error(w, r, http.StatusForbidden, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", "")
 	case errors.Is(err, sigv4.ErrUnknownKey):
 		s3Error(w, r, http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", "")
 	case errors.Is(err, sigv4.ErrTokenMismatch):
@@ -144,22 +148,26 @@ func DecodeChunked(body []byte) ([]byte, error) {
 // ServeS3 handles the S3 gate.
 func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 	bkt, key := s.bucketAndKey(r)
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxObjectSize+64<<10))
-	if err != nil {
-		s3Error(w, r, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", "")
-		return
-	}
+	// Authenticate from the headers alone: no byte of the body is read for
+	// a request that is not authenticated. The signed payload hash is the
+	// X-Amz-Content-Sha256 header (required with an Authorization header,
+	// as in S3), checked against the body once it is read.
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if payload == "" {
-		payload = "UNSIGNED-PAYLOAD"
 		if r.Header.Get("Authorization") != "" {
-			sum := sha256.Sum256(body)
-			payload = hex.EncodeToString(sum[:])
+			s3Error(w, r, http.StatusBadRequest, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256", "")
+			return
 		}
+		payload = "UNSIGNED-PAYLOAD"
 	}
 	caller, err := s.authenticate(r, payload, true)
 	if err != nil {
 		s3AuthError(w, r, err)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxObjectSize+64<<10))
+	if err != nil {
+		s3Error(w, r, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", "")
 		return
 	}
 	switch {

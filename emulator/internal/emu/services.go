@@ -169,6 +169,14 @@ func (s *Services) lookup(akid string) (sigv4.Credentials, error) {
 // authenticate verifies r's signature and resolves the caller.
 func (s *Services) authenticate(r *http.Request, payloadHash string, s3 bool) (Caller, error) {
 	res, err := sigv4.Verify(r, payloadHash, s.lookup, s.Now(), s3)
+	if errors.Is(err, sigv4.ErrSkewed) {
+		// Expired credentials are reported before the skew, so that
+		// credentials expired by moving the server's clock forward read as
+		// expired, not as a skewed request.
+		if ses, ok := s.State.Session(res.AccessKeyID); ok && !ses.Expiration.IsZero() && !s.Now().Before(ses.Expiration) {
+			return Caller{}, errSessionExpired
+		}
+	}
 	if err != nil {
 		return Caller{}, err
 	}
@@ -202,6 +210,8 @@ func authError(err error) *APIError {
 		return apiErr(http.StatusForbidden, "InvalidClientTokenId", "The security token included in the request is invalid.")
 	case errors.Is(err, errSessionExpired):
 		return apiErr(http.StatusForbidden, "ExpiredToken", "Invalid token: Token expired")
+	case errors.Is(err, sigv4.ErrSkewed):
+		return apiErr(http.StatusForbidden, "RequestTimeTooSkewed", "Signature not yet current or expired: the request time is more than 15 minutes from the server time.")
 	default:
 		return apiErr(http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
 	}

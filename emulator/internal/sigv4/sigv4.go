@@ -28,7 +28,13 @@ var (
 	ErrTokenMismatch = errors.New("invalid security token")          // InvalidToken
 	ErrSignature     = errors.New("signature does not match")        // SignatureDoesNotMatch
 	ErrExpired       = errors.New("request has expired")             // presigned URL past X-Amz-Expires
+	ErrSkewed        = errors.New("request time too skewed")         // RequestTimeTooSkewed
 )
+
+// MaxSkew is how far a request's signing time may be from the server's
+// clock, as in AWS. A presigned URL may be older (up to its X-Amz-Expires)
+// but not signed further ahead.
+const MaxSkew = 15 * time.Minute
 
 // Credentials is what a lookup knows about an access key.
 type Credentials struct {
@@ -137,8 +143,12 @@ func (p *parsed) setCredential(cred string) error {
 // Verify checks r's signature. payloadHash is the hex SHA-256 of the body or
 // a value such as "UNSIGNED-PAYLOAD" (S3 sends it in X-Amz-Content-Sha256);
 // for presigned requests it is ignored ("UNSIGNED-PAYLOAD" is used). now is
-// the server clock, used for presigned URL expiry. disablePathEscaping must
-// be true for S3.
+// the server clock: a header-signed request more than [MaxSkew] from it, or
+// a presigned one signed more than MaxSkew ahead of it, fails with
+// [ErrSkewed] after its signature was verified (Result names the key, so the
+// caller can report expired credentials first); a presigned URL past its
+// X-Amz-Expires fails with [ErrExpired]. disablePathEscaping must be true
+// for S3.
 func Verify(r *http.Request, payloadHash string, lookup Lookup, now time.Time, disablePathEscaping bool) (Result, error) {
 	p, err := parse(r)
 	if err != nil {
@@ -257,6 +267,9 @@ func Verify(r *http.Request, payloadHash string, lookup Lookup, now time.Time, d
 	}
 	if subtle.ConstantTimeCompare([]byte(got), []byte(p.signature)) != 1 {
 		return res, ErrSignature
+	}
+	if t.After(now.Add(MaxSkew)) || (!p.presigned && t.Before(now.Add(-MaxSkew))) {
+		return res, ErrSkewed
 	}
 	return res, nil
 }
