@@ -193,6 +193,7 @@ type account struct {
 	groups       []principal.Group
 	groupPols    map[arn.ARN][]policy.Policy
 	managed      []arn.ARN // customer-managed policies
+	versions     map[arn.ARN][]principal.PolicyVersion
 }
 
 func (a *Analyzer) load(ctx context.Context) (*account, error) {

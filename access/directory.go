@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/principal"
 )
 
@@ -37,13 +38,44 @@ type IAMListAPI interface {
 // NewIAMDirectory returns a Directory that lists entities through api and
 // reads everything else from store, typically a principal IAM store over
 // the same partition.
+//
+// When api also implements iamclient.API (as *iam.Client does), the
+// directory implements VersionLister too.
 func NewIAMDirectory(api IAMListAPI, store principal.Store) Directory {
-	return &iamDirectory{Store: store, api: api}
+	d := &iamDirectory{Store: store, api: api}
+	if full, ok := api.(iamclient.API); ok {
+		return &iamVersionDirectory{iamDirectory: d, client: iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = full })}
+	}
+	return d
 }
 
 type iamDirectory struct {
 	principal.Store
 	api IAMListAPI
+}
+
+// iamVersionDirectory is an iamDirectory that reads policy versions.
+type iamVersionDirectory struct {
+	*iamDirectory
+	client *iamclient.Client
+}
+
+// PolicyVersions implements VersionLister with ListPolicyVersions and
+// GetPolicyVersion.
+func (d *iamVersionDirectory) PolicyVersions(ctx context.Context, policyARN arn.ARN) ([]principal.PolicyVersion, error) {
+	list, err := d.client.ListPolicyVersions(ctx, policyARN)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]principal.PolicyVersion, 0, len(list))
+	for _, v := range list {
+		full, err := d.client.GetPolicyVersion(ctx, policyARN, v.VersionID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, principal.PolicyVersion{ID: v.VersionID, Default: v.IsDefault, Document: full.Document})
+	}
+	return out, nil
 }
 
 // Entities lists users, groups, roles and customer-managed policies

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -112,6 +113,10 @@ func replay(t *testing.T, srv interface {
 			_, err = c.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: p("UserName"), PolicyArn: p("PolicyArn")})
 		case "iam:PutUserPolicy":
 			_, err = c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: p("UserName"), PolicyName: p("PolicyName"), PolicyDocument: p("PolicyDocument")})
+		case "iam:SetDefaultPolicyVersion":
+			_, err = c.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: p("PolicyArn"), VersionId: p("VersionId")})
+		case "iam:CreatePolicyVersion":
+			_, err = c.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: p("PolicyArn"), PolicyDocument: p("PolicyDocument"), SetAsDefault: s.Params["SetAsDefault"] == "true"})
 		case "iam:CreateAccessKey":
 			var out *iam.CreateAccessKeyOutput
 			out, err = c.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: p("UserName")})
@@ -146,5 +151,43 @@ func TestEscalations_emulatorNone(t *testing.T) {
 	mustIAM(t, err)
 	if len(paths) != 0 {
 		t.Fatalf("paths = %s", pathLines(paths))
+	}
+}
+
+// TestEscalations_emulatorPolicyVersions: through the emulator's IAM API,
+// a user allowed to choose the default version of his own policy, and one
+// allowed to write a new version of it, are found and their paths work.
+func TestEscalations_emulatorPolicyVersions(t *testing.T) {
+	ctx := context.Background()
+	srv := astrantest.New(t, emulator.WithUserPassword(emulatorPassword))
+	root := iam.NewFromConfig(srv.RootConfig())
+	everything := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	for _, u := range []struct{ email, action string }{{"sam@astran.io", "iam:SetDefaultPolicyVersion"}, {"hank@astran.io", "iam:CreatePolicyVersion"}} {
+		createUser(t, root, u.email, "")
+		name := strings.Split(u.email, "@")[0]
+		created, err := root.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(everything)})
+		mustIAM(t, err)
+		own := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":%q,"Resource":%q}]}`, u.action, aws.ToString(created.Policy.Arn))
+		_, err = root.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: created.Policy.Arn, PolicyDocument: aws.String(own), SetAsDefault: true})
+		mustIAM(t, err)
+		_, err = root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(u.email), PolicyArn: created.Policy.Arn})
+		mustIAM(t, err)
+	}
+	paths, err := access.New(access.NewIAMDirectory(root, principal.NewIAMStore(root))).Escalations(ctx)
+	mustIAM(t, err)
+	if len(paths) != 2 || paths[0].Steps[0].Action != "iam:CreatePolicyVersion" || paths[1].Steps[0].Action != "iam:SetDefaultPolicyVersion" {
+		t.Fatalf("paths = %s", pathLines(paths))
+	}
+	for i, email := range []string{"hank@astran.io", "sam@astran.io"} {
+		cfg, err := srv.UserConfig(ctx, email, emulatorPassword)
+		mustIAM(t, err)
+		c := iam.NewFromConfig(cfg)
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("before-" + email)}); !denied(err) {
+			t.Fatalf("%s creates a user before escalating: %v", email, err)
+		}
+		replay(t, srv, map[arn.ARN]*iam.Client{paths[i].Identity: c}, paths[i].Steps)
+		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("after-" + email)}); err != nil {
+			t.Fatalf("%s after the path (%s): %v", email, paths[i].Gains, err)
+		}
 	}
 }

@@ -128,7 +128,7 @@ func (a *Analyzer) try(m *member, action, resource string, extra, params map[str
 }
 
 // selfEdges returns the states one change of the identity to itself away.
-func (a *Analyzer) selfEdges(acc *account, s *state) ([]*state, error) {
+func (a *Analyzer) selfEdges(ctx context.Context, acc *account, s *state) ([]*state, error) {
 	m := s.m
 	id := m.id
 	kind := "User"
@@ -219,6 +219,33 @@ func (a *Analyzer) selfEdges(acc *account, s *state) ([]*state, error) {
 			return nil, err
 		}
 	}
+	// Make an existing version of such a policy its default.
+	if ok, err := a.mayAct(m, "iam:SetDefaultPolicyVersion"); err != nil {
+		return nil, err
+	} else if ok {
+		for i, src := range m.policies {
+			p, err := arn.Parse(src.pol.ID)
+			if err != nil || p.Type() != arn.TypePolicy || builtin.IsBuiltin(p) {
+				continue
+			}
+			versions, err := acc.policyVersions(ctx, a.dir, p)
+			if err != nil {
+				return nil, err
+			}
+			for _, v := range versions {
+				if v.Default || v.Document == nil {
+					continue
+				}
+				i, v := i, v
+				st, err := a.try(m, "iam:SetDefaultPolicyVersion", p.String(), nil, map[string]string{"PolicyArn": p.String(), "VersionId": v.ID},
+					"makes version "+v.ID+" of "+p.Resource+" the default")
+				if err := add(st, err, edit(m, func(c *member) { c.policies[i].pol = policy.Policy{ID: src.pol.ID, Document: v.Document} }),
+					"version "+v.ID+" of "+p.Resource+" as its default"); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	// Lift or widen one's permissions boundary.
 	if m.boundary != nil {
 		st, err := a.try(m, "iam:Delete"+kind+"PermissionsBoundary", self, nil, map[string]string{nameParam: id.Name},
@@ -238,14 +265,14 @@ func (a *Analyzer) selfEdges(acc *account, s *state) ([]*state, error) {
 
 // selfPath returns the shortest chain of changes that an identity can make
 // to itself to become an administrator, or nil.
-func (a *Analyzer) selfPath(acc *account, m *member) (*state, error) {
+func (a *Analyzer) selfPath(ctx context.Context, acc *account, m *member) (*state, error) {
 	start := &state{m: m}
 	seen := map[string]bool{start.key(): true}
 	level := []*state{start}
 	for depth := 0; depth < maxSelfSteps && len(level) > 0; depth++ {
 		var next []*state
 		for _, s := range level {
-			succ, err := a.selfEdges(acc, s)
+			succ, err := a.selfEdges(ctx, acc, s)
 			if err != nil {
 				return nil, err
 			}
@@ -333,13 +360,45 @@ func (a *Analyzer) laterals(acc *account, m *member) ([]lateral, error) {
 	return out, nil
 }
 
+// VersionLister is implemented by Directories that can list the versions
+// of a customer-managed policy (principal.MemoryStore, and the directory
+// of NewIAMDirectory when its API can); with it, Escalations also
+// considers making an existing version the default.
+type VersionLister interface {
+	PolicyVersions(ctx context.Context, policyARN arn.ARN) ([]principal.PolicyVersion, error)
+}
+
+var _ VersionLister = (*principal.MemoryStore)(nil)
+
+// policyVersions returns the versions of p when the directory can list
+// them, reading each policy once per analysis.
+func (acc *account) policyVersions(ctx context.Context, dir Directory, p arn.ARN) ([]principal.PolicyVersion, error) {
+	vl, ok := dir.(VersionLister)
+	if !ok {
+		return nil, nil
+	}
+	if v, ok := acc.versions[p]; ok {
+		return v, nil
+	}
+	v, err := vl.PolicyVersions(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("access: versions of %s: %w", p, err)
+	}
+	if acc.versions == nil {
+		acc.versions = map[arn.ARN][]principal.PolicyVersion{}
+	}
+	acc.versions[p] = v
+	return v, nil
+}
+
 // Escalations returns, for every user and role that is not an
 // administrator (allowed every IAM, S3 and STS action on every resource)
 // but can become one, the shortest chain of calls it is allowed to make
 // that ends with administrator access: changes to its own permissions
 // (attaching AstranAdmin or writing an inline policy to itself or a group
 // it is in, joining a group, rewriting a customer-managed policy that
-// applies to it, removing or widening its permissions boundary) and
+// applies to it or making an older version of it the default, removing
+// or widening its permissions boundary) and
 // taking over other identities (creating a user's access key, rewriting
 // a role's trust policy). Identities without such a chain are not listed.
 func (a *Analyzer) Escalations(ctx context.Context) ([]Path, error) {
@@ -360,7 +419,7 @@ func (a *Analyzer) Escalations(ctx context.Context) ([]Path, error) {
 			return nil, err
 		}
 		if !admin[i] {
-			if self[i], err = a.selfPath(acc, m); err != nil {
+			if self[i], err = a.selfPath(ctx, acc, m); err != nil {
 				return nil, err
 			}
 		}

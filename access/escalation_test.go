@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/astran-oss/astran-go/access"
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/principal"
 	"github.com/astran-oss/astran-go/principal/principaltest"
 )
 
@@ -69,5 +72,36 @@ func TestEscalations_groupDeny(t *testing.T) {
 	want := "user/alice@astran.io: iam:CreatePolicyVersion policy/DenyDelete => a new default version of policy/DenyDelete allowing everything"
 	if got := pathLines(ps); got != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestEscalations_setDefaultVersion: a user allowed to choose the default
+// version of a policy attached to him makes an older, wider one default.
+func TestEscalations_setDefaultVersion(t *testing.T) {
+	store := principaltest.LoadFixture(t, "testdata/none.json")
+	p := arn.MustParse("arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:policy/SamPolicy")
+	sam := arn.MustParse("arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/sam@astran.io")
+	everything := &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{"*"}, Resource: []string{"*"}}}}
+	own := &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{"iam:SetDefaultPolicyVersion"}, Resource: []string{p.String()}}}}
+	for _, err := range []error{
+		store.PutPolicy(p, everything),
+		store.PutPolicy(p, own), // v2, the default; v1 allows everything
+		store.PutUser(principal.Identity{ARN: sam}),
+		store.AttachPolicy(sam, p),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, err := access.New(store).Escalations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "user/sam@astran.io: iam:SetDefaultPolicyVersion policy/SamPolicy => version v1 of policy/SamPolicy as its default"
+	if got := pathLines(ps); got != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if ps[0].Steps[0].Params["VersionId"] != "v1" {
+		t.Fatalf("params = %v", ps[0].Steps[0].Params)
 	}
 }

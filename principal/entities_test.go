@@ -2,10 +2,12 @@ package principal_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
 )
 
@@ -31,5 +33,26 @@ func TestMemoryStore_Entities(t *testing.T) {
 	}
 	if got2, _ := s.Entities(context.Background()); len(got2) != len(got)-1 {
 		t.Fatalf("after DeleteUser: %d entities, want %d", len(got2), len(got)-1)
+	}
+}
+
+func TestMemoryStore_PolicyVersions(t *testing.T) {
+	s := principal.NewMemoryStore()
+	p := arn.MustParse("arn:demo:iam::123456789012:policy/P")
+	doc := func(action string) *policy.Document {
+		return &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{action}, Resource: []string{"*"}}}}
+	}
+	if _, err := s.PolicyVersions(context.Background(), p); !errors.Is(err, principal.ErrNotFound) {
+		t.Fatalf("unknown policy: %v", err)
+	}
+	if err := s.PutPolicy(p, doc("s3:GetObject")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutPolicyVersion(p, doc("*"), false); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.PolicyVersions(context.Background(), p)
+	if err != nil || len(vs) != 2 || vs[0].ID != "v1" || !vs[0].Default || vs[1].ID != "v2" || vs[1].Default || vs[1].Document.Statements[0].Action[0] != "*" {
+		t.Fatalf("PolicyVersions = %+v, %v", vs, err)
 	}
 }
