@@ -441,6 +441,7 @@ func (e *env) simulate(f *simulateFlags, files []string) error {
 		return out, nil
 	}
 	var sets policySets
+	var all []policy.Policy // every policy, for missingVariables
 	for _, t := range [...]struct {
 		set      **policy.Set
 		names    []string
@@ -458,6 +459,7 @@ func (e *env) simulate(f *simulateFlags, files []string) error {
 		if len(t.names) == 0 {
 			continue
 		}
+		all = append(all, policies...)
 		if *t.set, err = policy.Compile(policies, copt); err != nil {
 			return fmt.Errorf("policy simulate: %w", err)
 		}
@@ -470,6 +472,7 @@ func (e *env) simulate(f *simulateFlags, files []string) error {
 	if err := sets.evaluateInto(&req, &res); err != nil {
 		return fmt.Errorf("policy simulate: %s: %w", f.request, err)
 	}
+	addMissing(&res, missingVariables(all, &req, copt))
 	if err := writeJSON(e.stdout, resultOutput(res), false); err != nil {
 		return err
 	}
