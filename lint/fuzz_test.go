@@ -54,3 +54,28 @@ func FuzzCheckJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheck builds documents in Go, without the grammar's guarantees
+// (empty and odd strings, absent elements), and checks that Check never
+// panics on them.
+func FuzzCheck(f *testing.F) {
+	f.Add("s3:GetObject", "arn:demo:s3:::b/*", "StringEquals", "aws:username", "a", "Allow", true)
+	f.Add("", "", "", "", "", "", false)
+	f.Add("s3:", "arn:", "ForAnyValue:", "/", "${", "Deny", true)
+	f.Add("*:*", "arn:demo:s3:::${aws:username", "NumericLessThanIfExists", "aws:EpochTime", "x", "allow", false)
+	f.Fuzz(func(t *testing.T, action, resource, op, key, value, effect string, principal bool) {
+		st := policy.Statement{Effect: policy.Effect(effect), Action: []string{action, action + "*"}, Resource: []string{resource},
+			Condition: policy.Condition{op: {key: {value, value}}, "Null": {key: {value}}}}
+		if principal {
+			st.Principal = &policy.Principal{AWS: []string{resource, value}, Federated: []string{value}}
+			st.NotAction, st.Action = st.Action, nil
+			st.NotResource, st.Resource = st.Resource, nil
+		}
+		doc := &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{st, st, {}}}
+		for _, typ := range []lint.PolicyType{"", lint.Identity, lint.Resource, lint.Trust} {
+			for _, d := range []policy.Dialect{policy.Astran, policy.AWS} {
+				lint.Check(doc, func(o *lint.Options) { o.Type, o.Dialect = typ, d })
+			}
+		}
+	})
+}

@@ -217,7 +217,9 @@ func CheckJSON(data []byte, optFns ...func(*Options)) []Finding {
 	o := options(optFns)
 	doc, err := policy.Parse(data, func(po *policy.ParseOptions) { po.Dialect, po.MaxSize = o.Dialect, o.MaxSize })
 	if err != nil {
-		return grammarFindings(err)
+		fs := grammarFindings(err)
+		sortByPosition(fs)
+		return fs
 	}
 	fs := filter(&o, doc, run(doc, &o))
 	if len(fs) == 0 {
@@ -230,10 +232,14 @@ func CheckJSON(data []byte, optFns ...func(*Options)) []Finding {
 	for i := range fs {
 		fs[i].Line, fs[i].Column = loc.Locate(fs[i].Path)
 	}
+	sortByPosition(fs)
+	return fs
+}
+
+func sortByPosition(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Code, b.Code))
 	})
-	return fs
 }
 
 func options(optFns []func(*Options)) Options {

@@ -59,8 +59,8 @@ func TestPolicyLint(t *testing.T) {
 				"1 finding in",
 			}},
 		{"invalid documents", []string{"testdata/invalid.json"}, "", 1, []string{
-			`testdata/invalid.json:5:17: error INVALID_POLICY Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
 			"testdata/invalid.json:4:5: error INVALID_POLICY Statement[0].Resource: missing required field",
+			`testdata/invalid.json:5:17: error INVALID_POLICY Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
 			"2 findings",
 		}},
 		{"aws dialect", []string{"--dialect", "aws", "-"},
