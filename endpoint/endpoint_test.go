@@ -95,13 +95,12 @@ func TestResolve(t *testing.T) {
 
 func TestResolve_errors(t *testing.T) {
 	tests := []struct {
-		name      string
-		opts      endpoint.Options
-		env       map[string]string
-		err       error
-		field     string
-		source    string
-		wantValue string
+		name   string
+		opts   endpoint.Options
+		env    map[string]string
+		err    error
+		field  string
+		source string
 	}{
 		{name: "partition with a slash", opts: endpoint.Options{Partition: "evil.example/x"}, err: endpoint.ErrInvalidPartition, field: "partition", source: "option"},
 		{name: "partition with a space from env", env: map[string]string{"ASTRAN_PARTITION": "de mo"}, err: endpoint.ErrInvalidPartition, field: "partition", source: "$ASTRAN_PARTITION"},

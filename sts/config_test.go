@@ -8,114 +8,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/astran-oss/astran-go/endpoint"
-	"github.com/astran-oss/astran-go/sts"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
-)
 
-func TestProvider_assumeRole(t *testing.T) {
-	const role = "arn:demo:iam::" + testAccount + ":role/marketing"
-	t.Run("success", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
-		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role })
-		c, err := p.Retrieve(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(c.AccessKeyID, "ASIA") || c.SecretAccessKey == "" || c.SessionToken == "" || c.AccountID != testAccount {
-			t.Errorf("credentials %v account %q", c.AccessKeyID, c.AccountID)
-		}
-		if want := f.clock.Now().Add(55 * time.Minute); !c.Expires.Equal(want) || !c.CanExpire || c.Source != sts.ProviderName {
-			t.Errorf("Expires %v (want %v) CanExpire %v Source %q", c.Expires, want, c.CanExpire, c.Source)
-		}
-		if _, err := p.Login(context.Background()); !errors.Is(err, sts.ErrInvalidConfig) {
-			t.Errorf("Login in role mode: %v", err)
-		}
-	})
-	t.Run("access denied", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
-		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = "arn:demo:iam::" + testAccount + ":role/finance" })
-		_, err := p.Retrieve(context.Background())
-		var se *sts.STSError
-		if !errors.Is(err, sts.ErrAccessDenied) || !errors.As(err, &se) || se.Code != "AccessDenied" || se.StatusCode != 403 || se.Op != "AssumeRoleWithWebIdentity" {
-			t.Fatalf("error %v", err)
-		}
-		if got := f.stsCalls.Load(); got != 1 {
-			t.Errorf("STS calls = %d, want 1", got)
-		}
-	})
-	t.Run("invalid token not resent", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
-		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
-			queryError(w, 400, "Sender", "InvalidIdentityToken", "The web identity token is not valid")
-			return true
-		}
-		_, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background())
-		if !errors.Is(err, sts.ErrTokenInvalid) {
-			t.Fatalf("error %v", err)
-		}
-		if got := f.stsCalls.Load(); got != 1 {
-			t.Errorf("STS calls = %d, want 1 (stscreds would resend the token)", got)
-		}
-	})
-	t.Run("expired token minted again", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
-		var once sync.Once
-		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
-			handled := false
-			once.Do(func() {
-				queryError(w, 400, "Sender", "ExpiredTokenException", "Token expired")
-				handled = true
-			})
-			return handled
-		}
-		if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if sc, rg := f.stsCalls.Load(), f.refreshGrants.Load(); sc != 2 || rg != 1 {
-			t.Errorf("STS calls %d, refresh grants %d; want 2, 1", sc, rg)
-		}
-	})
-	t.Run("IDPCommunicationError retried", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
-		var once sync.Once
-		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
-			handled := false
-			once.Do(func() {
-				queryError(w, 400, "Sender", "IDPCommunicationError", "could not reach the IdP")
-				handled = true
-			})
-			return handled
-		}
-		if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if got := f.stsCalls.Load(); got != 2 {
-			t.Errorf("STS calls = %d, want 2", got)
-		}
-	})
-	t.Run("503 then success", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
-		f.stsFailures = []int{503}
-		if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		if got := f.stsCalls.Load(); got != 2 {
-			t.Errorf("STS calls = %d, want 2", got)
-		}
-	})
-}
+	"github.com/astran-oss/astran-go/endpoint"
+	"github.com/astran-oss/astran-go/sts"
+)
 
 // recorder is a service endpoint that records requests and answers 200
 // with a fixed body.

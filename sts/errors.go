@@ -181,7 +181,9 @@ const maxServerText = 256
 // caps the length.
 func serverText(s string, secrets ...string) string {
 	s = redactSecrets(s, secrets...)
-	s = strings.Join(strings.Fields(s), " ")
+	// Collapsing white space can make a secret appear (a tab between its
+	// words): redact again.
+	s = redactSecrets(strings.Join(strings.Fields(s), " "), secrets...)
 	if len(s) > maxServerText {
 		s = strings.ToValidUTF8(s[:maxServerText], "") + "..."
 	}

@@ -8,9 +8,10 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
-	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // exampleServer stands in for Astran: Keycloak's token endpoint and STS's

@@ -10,6 +10,7 @@ var (
 	ParseLoginResponse = parseLoginResponse
 	ParseErrorResponse = parseErrorResponse
 	SessionName        = sessionName
+	ServerText         = serverText
 )
 
 // TerminalPassword exposes the terminal prompt with injectable terminal

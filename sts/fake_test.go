@@ -6,6 +6,7 @@ package sts_test
 // AssumeRoleWithWebIdentity. Tests tweak its fields under mu.
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
@@ -14,14 +15,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
 
 	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
-	"github.com/go-jose/go-jose/v4"
 )
 
 const (
@@ -491,4 +495,56 @@ func (f *fakeAstran) grantOptions(o *sts.PasswordGrantOptions) { f.request(&o.Re
 func (f *fakeAstran) providerOptions(o *sts.ProviderOptions) {
 	f.request(&o.RequestOptions)
 	o.ExpiryWindowJitterFrac = -1
+}
+
+// newProvider returns a provider of testUser's password grant at f.
+func newProvider(t *testing.T, f *fakeAstran, optFns ...func(*sts.ProviderOptions)) *sts.Provider {
+	t.Helper()
+	return newUserProvider(t, f, f.endpoints(), testUser, sts.StaticPassword(testPassword), optFns...)
+}
+
+// newUserProvider returns a provider of username's password grant at ep.
+func newUserProvider(t *testing.T, f *fakeAstran, ep endpoint.Endpoints, username string, pw sts.PasswordFunc, optFns ...func(*sts.ProviderOptions)) *sts.Provider {
+	t.Helper()
+	g, err := sts.NewPasswordGrant(ep, username, pw, f.grantOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sts.NewProvider(ep, g, append([]func(*sts.ProviderOptions){f.providerOptions}, optFns...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// mint returns a fresh access token of testUser that f's STS accepts.
+func mint(t *testing.T, f *fakeAstran) string {
+	t.Helper()
+	g, err := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := g.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.AccessToken
+}
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func assertNoSecret(t *testing.T, what, out string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("%s leaks %q: %s", what, s, out)
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/astran-oss/astran-go/endpoint"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -22,6 +21,8 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/astran-oss/astran-go/endpoint"
 )
 
 // Provider is an [aws.CredentialsProvider] that logs in to Astran and

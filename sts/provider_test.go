@@ -9,31 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
-	"github.com/aws/aws-sdk-go-v2/aws"
 )
-
-// newProvider returns a provider of testUser's password grant at f.
-func newProvider(t *testing.T, f *fakeAstran, optFns ...func(*sts.ProviderOptions)) *sts.Provider {
-	t.Helper()
-	return newUserProvider(t, f, f.endpoints(), testUser, sts.StaticPassword(testPassword), optFns...)
-}
-
-// newUserProvider returns a provider of username's password grant at ep.
-func newUserProvider(t *testing.T, f *fakeAstran, ep endpoint.Endpoints, username string, pw sts.PasswordFunc, optFns ...func(*sts.ProviderOptions)) *sts.Provider {
-	t.Helper()
-	g, err := sts.NewPasswordGrant(ep, username, pw, f.grantOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := sts.NewProvider(ep, g, append([]func(*sts.ProviderOptions){f.providerOptions}, optFns...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 func TestProvider_Retrieve(t *testing.T) {
 	f := newFake()
@@ -92,124 +73,6 @@ func TestProvider_Login(t *testing.T) {
 			}
 			if got := res.Lifetime(time.Time{}); got != time.Hour {
 				t.Errorf("Lifetime = %v", got)
-			}
-		})
-	}
-}
-
-func TestProvider_refreshTokenReuse(t *testing.T) {
-	f := newFake()
-	defer f.Close()
-	p := newProvider(t, f)
-	ctx := context.Background()
-	for i := range 4 {
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatalf("retrieve %d: %v", i, err)
-		}
-		// Past the access token (300 s), within the refresh token (1800 s).
-		f.clock.Advance(6 * time.Minute)
-	}
-	// The fake rejects any reuse of a refresh token: three refreshes
-	// succeeding means each used the rotated token of the previous answer.
-	if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 1 || rg != 3 {
-		t.Errorf("password grants %d, refresh grants %d; want 1, 3", pg, rg)
-	}
-	if got := f.stsCalls.Load(); got != 4 {
-		t.Errorf("STS calls = %d, want 4", got)
-	}
-}
-
-func TestProvider_refreshExpired(t *testing.T) {
-	t.Run("expired locally", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
-		p := newProvider(t, f)
-		ctx := context.Background()
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatal(err)
-		}
-		f.clock.Advance(31 * time.Minute) // refresh token (30 min) gone too
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 0 {
-			t.Errorf("password grants %d, refresh grants %d; want 2, 0", pg, rg)
-		}
-	})
-	t.Run("rejected by server", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
-		p := newProvider(t, f)
-		ctx := context.Background()
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatal(err)
-		}
-		f.mu.Lock()
-		clear(f.refreshTokens) // session ended on the server
-		f.mu.Unlock()
-		f.clock.Advance(6 * time.Minute)
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 1 {
-			t.Errorf("password grants %d, refresh grants %d; want 2, 1", pg, rg)
-		}
-	})
-}
-
-func TestProvider_oidcErrors(t *testing.T) {
-	tests := []struct {
-		name     string
-		setup    func(f *fakeAstran)
-		password string
-		kind     error
-		status   int
-		code     string
-		desc     string
-	}{
-		{"bad password", nil, "wrong-password-123", sts.ErrBadCredentials, 401, "invalid_grant", "Invalid user credentials"},
-		{"unknown user", func(f *fakeAstran) { delete(f.users, testUser) }, testPassword, sts.ErrBadCredentials, 401, "invalid_grant", "Invalid user credentials"},
-		{"account not set up", func(f *fakeAstran) { f.users[testUser].setUp = false }, testPassword, sts.ErrAccountNotSetUp, 400, "invalid_grant", "Account is not fully set up"},
-		{"no direct grants", func(f *fakeAstran) { f.directGrants["s5"] = false }, testPassword, sts.ErrUnauthorizedClient, 400, "unauthorized_client", "Client not allowed for direct access grants"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
-			if tt.setup != nil {
-				tt.setup(f)
-			}
-			p := newUserProvider(t, f, f.endpoints(), testUser, sts.StaticPassword(tt.password))
-			_, err := p.Retrieve(context.Background())
-			if !errors.Is(err, tt.kind) {
-				t.Fatalf("error %v, want %v", err, tt.kind)
-			}
-			var oe *sts.OIDCError
-			if !errors.As(err, &oe) || oe.StatusCode != tt.status || oe.Code != tt.code || oe.Description != tt.desc {
-				t.Fatalf("OIDCError %+v", oe)
-			}
-			if strings.Contains(err.Error(), tt.password) {
-				t.Errorf("error text contains the password: %s", err)
-			}
-			// Auth failures are never retried (no double lockout counts).
-			if got := f.tokenRequests.Load(); got != 1 {
-				t.Errorf("token requests = %d, want 1", got)
-			}
-			// A rejected password is not sent again; other failures are
-			// retried on the next call (the user may have fixed them).
-			_, err2 := p.Retrieve(context.Background())
-			if !errors.Is(err2, tt.kind) {
-				t.Fatalf("second error %v", err2)
-			}
-			want := int64(2)
-			if tt.kind == sts.ErrBadCredentials {
-				want = 1
-			}
-			if got := f.tokenRequests.Load(); got != want {
-				t.Errorf("token requests after a second call = %d, want %d", got, want)
-			}
-			if f.stsCalls.Load() != 0 {
-				t.Error("STS called after a failed login")
 			}
 		})
 	}
@@ -410,24 +273,6 @@ func TestProvider_contextDeadline(t *testing.T) {
 	}
 }
 
-func TestLoginWithWebIdentity_deadline(t *testing.T) {
-	f := newFake()
-	defer f.Close()
-	gate := make(chan struct{})
-	arrived := make(chan struct{}, 1)
-	f.stsGate, f.stsArrived = gate, arrived
-	defer close(gate)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-arrived; cancel() }()
-	_, err := sts.LoginWithWebIdentity(ctx, f.endpoints(), "some-token", "s", f.request)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("error %v", err)
-	}
-	if errors.Is(err, sts.ErrUnreachable) {
-		t.Errorf("cancellation classified as unreachable: %v", err)
-	}
-}
-
 func TestProvider_clockSkew(t *testing.T) {
 	t.Run("local clock 2h ahead", func(t *testing.T) {
 		f := newFake()
@@ -622,26 +467,15 @@ func TestNew_invalid(t *testing.T) {
 	}
 }
 
-func TestProvider_passwordChanged(t *testing.T) {
-	f := newFake()
-	defer f.Close()
-	var mu sync.Mutex
-	pw := "old-password"
-	p := newUserProvider(t, f, f.endpoints(), testUser, func(context.Context) (string, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		return pw, nil
-	})
-	if _, err := p.Retrieve(context.Background()); !errors.Is(err, sts.ErrBadCredentials) {
-		t.Fatalf("error %v", err)
-	}
-	mu.Lock()
-	pw = testPassword
-	mu.Unlock()
-	if _, err := p.Retrieve(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if got := f.passwordGrants.Load(); got != 2 {
-		t.Errorf("password grants = %d, want 2", got)
+func TestSessionName(t *testing.T) {
+	for in, want := range map[string]string{
+		"bob@astran.io":         "bob@astran.io",
+		"a":                     "a-",
+		"x y/z":                 "x-y-z",
+		strings.Repeat("a", 80): strings.Repeat("a", 64),
+	} {
+		if got := sts.SessionName(in); got != want {
+			t.Errorf("SessionName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -6,10 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"os"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -24,15 +23,6 @@ const (
 	secretKey     = "tSSQTo03wjC0Z5VXJAPNOu3HLPKweIWBOT82kVBx"
 	secretSession = "SOME_SESSION_TOKEN_SECRET"
 )
-
-func assertNoSecret(t *testing.T, what, out string, secrets ...string) {
-	t.Helper()
-	for _, s := range secrets {
-		if strings.Contains(out, s) {
-			t.Errorf("%s leaks %q: %s", what, s, out)
-		}
-	}
-}
 
 func TestRedaction(t *testing.T) {
 	f := newFake()
@@ -142,56 +132,24 @@ func TestRedaction_echoingServer(t *testing.T) {
 	assertNoSecret(t, "error", err.Error(), testPassword)
 }
 
-func TestPasswordFromEnv(t *testing.T) {
-	t.Setenv("STS_TEST_PASSWORD", "pw-from-env")
-	pw, err := sts.PasswordFromEnv("STS_TEST_PASSWORD")(context.Background())
-	if err != nil || pw != "pw-from-env" {
-		t.Errorf("got %q, %v", pw, err)
-	}
-	os.Unsetenv("STS_TEST_PASSWORD")
-	if _, err := sts.PasswordFromEnv("STS_TEST_PASSWORD")(context.Background()); !errors.Is(err, sts.ErrNoPassword) {
-		t.Errorf("unset: %v", err)
-	}
-}
-
-func TestPasswordFromTerminal(t *testing.T) {
-	ctx := context.Background()
-	isTerm := func(int) bool { return true }
-	var out bytes.Buffer
-	pw, err := sts.TerminalPassword("Password: ", &out, isTerm, func(int) ([]byte, error) { return []byte("typed-secret"), nil })(ctx)
-	if err != nil || pw != "typed-secret" || out.String() != "Password: \n" {
-		t.Errorf("got %q, %v, prompt %q", pw, err, out.String())
-	}
-	if _, err := sts.TerminalPassword("", io.Discard, func(int) bool { return false }, nil)(ctx); !errors.Is(err, sts.ErrNoPassword) {
-		t.Errorf("not a terminal: %v", err)
-	}
-	if _, err := sts.TerminalPassword("", io.Discard, isTerm, func(int) ([]byte, error) { return nil, nil })(ctx); !errors.Is(err, sts.ErrNoPassword) {
-		t.Errorf("empty: %v", err)
-	}
-	// Cancellation returns at once; the blocked read ends later.
-	release := make(chan struct{})
-	cctx, cancel := context.WithCancel(ctx)
-	read := func(int) ([]byte, error) { cancel(); <-release; return []byte("late"), nil }
-	if _, err := sts.TerminalPassword("", io.Discard, isTerm, read)(cctx); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled: %v", err)
-	}
-	close(release)
-	if _, err := sts.PasswordFromTerminal("")(ctx); err == nil {
-		t.Log("stdin is a terminal; skipping the non-terminal check")
-	} else if !errors.Is(err, sts.ErrNoPassword) {
-		t.Errorf("PasswordFromTerminal without a terminal: %v", err)
-	}
-}
-
-func TestSessionName(t *testing.T) {
-	for in, want := range map[string]string{
-		"bob@astran.io":         "bob@astran.io",
-		"a":                     "a-",
-		"x y/z":                 "x-y-z",
-		strings.Repeat("a", 80): strings.Repeat("a", 64),
-	} {
-		if got := sts.SessionName(in); got != want {
-			t.Errorf("SessionName(%q) = %q, want %q", in, got, want)
+// FuzzServerText: whatever the text and the secret, no piece of the
+// redacted text (between "[redacted]" markers) holds the secret raw, form-
+// or path-escaped.
+func FuzzServerText(f *testing.F) {
+	f.Add("bad request: password=s3cret+pass%40word%26more", "s3cret pass@word&more")
+	f.Add("pw=Q;", "Q")
+	f.Add("Basic czU6Y2xpZW50LXMzY3JldA==", "client-s3cret")
+	f.Fuzz(func(t *testing.T, text, secret string) {
+		if secret == "" {
+			return
 		}
-	}
+		out := sts.ServerText(text, secret)
+		for _, piece := range strings.Split(out, "[redacted]") {
+			for _, enc := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+				if strings.Contains(piece, enc) && !strings.Contains("[redacted]...", enc) {
+					t.Fatalf("ServerText(%q, %q) = %q holds %q", text, secret, out, enc)
+				}
+			}
+		}
+	})
 }

@@ -12,20 +12,6 @@ import (
 	"github.com/astran-oss/astran-go/sts"
 )
 
-// mint returns a fresh access token of testUser that f's STS accepts.
-func mint(t *testing.T, f *fakeAstran) string {
-	t.Helper()
-	g, err := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := g.Token(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok.AccessToken
-}
-
 // A workload's projected token: the provider reads the file at every
 // login, so that the platform's rotation is picked up.
 func TestTokenFile_provider(t *testing.T) {

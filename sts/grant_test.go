@@ -1,17 +1,20 @@
 package sts_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/sts"
-	"golang.org/x/oauth2"
 )
 
 func TestPasswordGrant_verify(t *testing.T) {
@@ -325,5 +328,156 @@ func TestPasswordGrant_emptyRejection(t *testing.T) {
 				t.Errorf("token requests = %d, want 1 (a rejection is not retried)", got)
 			}
 		})
+	}
+}
+
+// The identity provider's refusals, as typed errors keeping its RFC 6749
+// code and description. Rows say what differs from a bad password.
+func TestPasswordGrant_errors(t *testing.T) {
+	tests := []struct {
+		name     string
+		setup    func(f *fakeAstran)
+		password string // zero: testPassword
+		kind     error  // zero: ErrBadCredentials
+		status   int    // zero: 401
+		code     string // zero: invalid_grant
+		desc     string // zero: Invalid user credentials
+	}{
+		{name: "bad password", password: "wrong-password-123"},
+		{name: "unknown user", setup: func(f *fakeAstran) { delete(f.users, testUser) }},
+		{name: "account not set up", setup: func(f *fakeAstran) { f.users[testUser].setUp = false },
+			kind: sts.ErrAccountNotSetUp, status: 400, desc: "Account is not fully set up"},
+		{name: "no direct grants", setup: func(f *fakeAstran) { f.directGrants["s5"] = false },
+			kind: sts.ErrUnauthorizedClient, status: 400, code: "unauthorized_client", desc: "Client not allowed for direct access grants"},
+	}
+	for _, tt := range tests {
+		tt.password = cmp.Or(tt.password, testPassword)
+		tt.kind = cmp.Or(tt.kind, sts.ErrBadCredentials)
+		tt.status = cmp.Or(tt.status, 401)
+		tt.code = cmp.Or(tt.code, "invalid_grant")
+		tt.desc = cmp.Or(tt.desc, "Invalid user credentials")
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake()
+			defer f.Close()
+			if tt.setup != nil {
+				tt.setup(f)
+			}
+			p := newUserProvider(t, f, f.endpoints(), testUser, sts.StaticPassword(tt.password))
+			_, err := p.Retrieve(context.Background())
+			if !errors.Is(err, tt.kind) {
+				t.Fatalf("error %v, want %v", err, tt.kind)
+			}
+			var oe *sts.OIDCError
+			if !errors.As(err, &oe) || oe.StatusCode != tt.status || oe.Code != tt.code || oe.Description != tt.desc {
+				t.Fatalf("OIDCError %+v", oe)
+			}
+			if strings.Contains(err.Error(), tt.password) {
+				t.Errorf("error text contains the password: %s", err)
+			}
+			// Auth failures are never retried (no double lockout counts).
+			if got := f.tokenRequests.Load(); got != 1 {
+				t.Errorf("token requests = %d, want 1", got)
+			}
+			// A rejected password is not sent again; other failures are
+			// retried on the next call (the user may have fixed them).
+			_, err2 := p.Retrieve(context.Background())
+			if !errors.Is(err2, tt.kind) {
+				t.Fatalf("second error %v", err2)
+			}
+			want := int64(2)
+			if tt.kind == sts.ErrBadCredentials {
+				want = 1
+			}
+			if got := f.tokenRequests.Load(); got != want {
+				t.Errorf("token requests after a second call = %d, want %d", got, want)
+			}
+			if f.stsCalls.Load() != 0 {
+				t.Error("STS called after a failed login")
+			}
+		})
+	}
+}
+
+func TestProvider_refreshTokenReuse(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	p := newProvider(t, f)
+	ctx := context.Background()
+	for i := range 4 {
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatalf("retrieve %d: %v", i, err)
+		}
+		// Past the access token (300 s), within the refresh token (1800 s).
+		f.clock.Advance(6 * time.Minute)
+	}
+	// The fake rejects any reuse of a refresh token: three refreshes
+	// succeeding means each used the rotated token of the previous answer.
+	if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 1 || rg != 3 {
+		t.Errorf("password grants %d, refresh grants %d; want 1, 3", pg, rg)
+	}
+	if got := f.stsCalls.Load(); got != 4 {
+		t.Errorf("STS calls = %d, want 4", got)
+	}
+}
+
+func TestProvider_refreshExpired(t *testing.T) {
+	t.Run("expired locally", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		p := newProvider(t, f)
+		ctx := context.Background()
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(31 * time.Minute) // refresh token (30 min) gone too
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 0 {
+			t.Errorf("password grants %d, refresh grants %d; want 2, 0", pg, rg)
+		}
+	})
+	t.Run("rejected by server", func(t *testing.T) {
+		f := newFake()
+		defer f.Close()
+		p := newProvider(t, f)
+		ctx := context.Background()
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		f.mu.Lock()
+		clear(f.refreshTokens) // session ended on the server
+		f.mu.Unlock()
+		f.clock.Advance(6 * time.Minute)
+		if _, err := p.Retrieve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 1 {
+			t.Errorf("password grants %d, refresh grants %d; want 2, 1", pg, rg)
+		}
+	})
+}
+
+func TestProvider_passwordChanged(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	var mu sync.Mutex
+	pw := "old-password"
+	p := newUserProvider(t, f, f.endpoints(), testUser, func(context.Context) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return pw, nil
+	})
+	if _, err := p.Retrieve(context.Background()); !errors.Is(err, sts.ErrBadCredentials) {
+		t.Fatalf("error %v", err)
+	}
+	mu.Lock()
+	pw = testPassword
+	mu.Unlock()
+	if _, err := p.Retrieve(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.passwordGrants.Load(); got != 2 {
+		t.Errorf("password grants = %d, want 2", got)
 	}
 }

@@ -1,26 +1,17 @@
 package sts_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/astran-oss/astran-go/sts"
 )
-
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestParseLoginResponse(t *testing.T) {
 	for _, name := range []string{"login_response.xml", "login_response_ns.xml"} {
@@ -92,18 +83,18 @@ func TestParseLoginResponse_invalid(t *testing.T) {
 func TestParseErrorResponse(t *testing.T) {
 	tests := []struct {
 		name, body                     string
-		typ, code, msg, requestID, err string
+		typ, code, msg, requestID, err string // zero: absent
 	}{
-		{"query protocol", `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Invalid token</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
-			"Sender", "InvalidIdentityToken", "Invalid token", "r-1", ""},
-		{"bare error", `<Error><Code>AccessDenied</Code><Message>You don't have permission to access this resource</Message></Error>`,
-			"", "AccessDenied", "You don't have permission to access this resource", "", ""},
-		{"ec2 style", `<Response><Errors><Error><Code>Throttling</Code><Message>slow down</Message></Error></Errors><RequestId>r-2</RequestId></Response>`,
-			"", "Throttling", "slow down", "r-2", ""},
-		{"plain text", "Invalid token: Token expired\n", "", "", "Invalid token: Token expired", "", ""},
-		{"echoed token", "Invalid token: SECRET-TOKEN-VALUE", "", "", "Invalid token: [redacted]", "", ""},
-		{"garbage xml", "<<<>>>", "", "", "", "", "unparsable error body"},
-		{"long text", strings.Repeat("x", 5000), "", "", strings.Repeat("x", 256) + "...", "", ""},
+		{name: "query protocol", body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>Invalid token</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
+			typ: "Sender", code: "InvalidIdentityToken", msg: "Invalid token", requestID: "r-1"},
+		{name: "bare error", body: `<Error><Code>AccessDenied</Code><Message>You don't have permission to access this resource</Message></Error>`,
+			code: "AccessDenied", msg: "You don't have permission to access this resource"},
+		{name: "ec2 style", body: `<Response><Errors><Error><Code>Throttling</Code><Message>slow down</Message></Error></Errors><RequestId>r-2</RequestId></Response>`,
+			code: "Throttling", msg: "slow down", requestID: "r-2"},
+		{name: "plain text", body: "Invalid token: Token expired\n", msg: "Invalid token: Token expired"},
+		{name: "echoed token", body: "Invalid token: SECRET-TOKEN-VALUE", msg: "Invalid token: [redacted]"},
+		{name: "garbage xml", body: "<<<>>>", err: "unparsable error body"},
+		{name: "long text", body: strings.Repeat("x", 5000), msg: strings.Repeat("x", 256) + "..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,27 +112,31 @@ func TestParseErrorResponse(t *testing.T) {
 
 func TestLoginWithWebIdentity_responses(t *testing.T) {
 	good := readTestdata(t, "login_response.xml")
+	queryErr := func(code, msg string) string {
+		return `<ErrorResponse><Error><Code>` + code + `</Code><Message>` + msg + `</Message></Error></ErrorResponse>`
+	}
 	tests := []struct {
 		name   string
-		status int
+		status int // zero: 400
 		body   string
 		kind   error
-		max    int64
+		max    int64 // MaxResponseBytes; zero: the default
 	}{
-		{"oversized", 200, string(good), sts.ErrMalformedResponse, 256},
-		{"oversized error", 400, strings.Repeat("Invalid token ", 100), sts.ErrMalformedResponse, 256},
-		{"malformed", 200, "<LoginWithWebIdentityResponse><oops", sts.ErrMalformedResponse, 0},
-		{"html 200", 200, "<html><body>captive portal</body></html>", sts.ErrMalformedResponse, 0},
-		{"plain expired", 400, "Invalid token: Token expired", sts.ErrTokenExpired, 0},
-		{"plain invalid", 401, "Invalid token: Invalid signature", sts.ErrTokenInvalid, 0},
-		{"expired code", 400, `<ErrorResponse><Error><Code>ExpiredTokenException</Code><Message>Token expired: current date/time must be before the expiration date/time</Message></Error></ErrorResponse>`, sts.ErrTokenExpired, 0},
-		{"idp keys", 400, `<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>Couldn't retrieve verification key from your identity provider</Message></Error></ErrorResponse>`, sts.ErrUnavailable, 0},
-		{"idp communication", 400, `<ErrorResponse><Error><Code>IDPCommunicationError</Code><Message>timeout</Message></Error></ErrorResponse>`, sts.ErrUnavailable, 0},
-		{"throttling", 400, `<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>`, sts.ErrUnavailable, 0},
-		{"forbidden text", 403, "Forbidden", sts.ErrAccessDenied, 0},
-		{"other", 400, `<ErrorResponse><Error><Code>ValidationError</Code><Message>bad session name</Message></Error></ErrorResponse>`, sts.ErrRejected, 0},
+		{name: "oversized", status: 200, body: string(good), kind: sts.ErrMalformedResponse, max: 256},
+		{name: "oversized error", body: strings.Repeat("Invalid token ", 100), kind: sts.ErrMalformedResponse, max: 256},
+		{name: "malformed", status: 200, body: "<LoginWithWebIdentityResponse><oops", kind: sts.ErrMalformedResponse},
+		{name: "html 200", status: 200, body: "<html><body>captive portal</body></html>", kind: sts.ErrMalformedResponse},
+		{name: "plain expired", body: "Invalid token: Token expired", kind: sts.ErrTokenExpired},
+		{name: "plain invalid", status: 401, body: "Invalid token: Invalid signature", kind: sts.ErrTokenInvalid},
+		{name: "expired code", body: queryErr("ExpiredTokenException", "Token expired: current date/time must be before the expiration date/time"), kind: sts.ErrTokenExpired},
+		{name: "idp keys", body: queryErr("InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider"), kind: sts.ErrUnavailable},
+		{name: "idp communication", body: queryErr("IDPCommunicationError", "timeout"), kind: sts.ErrUnavailable},
+		{name: "throttling", body: queryErr("Throttling", "Rate exceeded"), kind: sts.ErrUnavailable},
+		{name: "forbidden text", status: 403, body: "Forbidden", kind: sts.ErrAccessDenied},
+		{name: "other", body: queryErr("ValidationError", "bad session name"), kind: sts.ErrRejected},
 	}
 	for _, tt := range tests {
+		tt.status = cmp.Or(tt.status, 400)
 		t.Run(tt.name, func(t *testing.T) {
 			calls := 0
 			f := newFake()
@@ -220,4 +215,22 @@ func FuzzParseErrorResponse(f *testing.F) {
 		}
 		_ = e.Error()
 	})
+}
+
+func TestLoginWithWebIdentity_deadline(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	gate := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	f.stsGate, f.stsArrived = gate, arrived
+	defer close(gate)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	_, err := sts.LoginWithWebIdentity(ctx, f.endpoints(), "some-token", "s", f.request)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v", err)
+	}
+	if errors.Is(err, sts.ErrUnreachable) {
+		t.Errorf("cancellation classified as unreachable: %v", err)
+	}
 }
