@@ -1,6 +1,7 @@
 // Package readme checks that every Go code block in the repository's README
-// is a copy of (part of) a runnable Example function, so the README never
-// shows code that does not compile or no longer runs.
+// is the whole body of the runnable Example function it names, so the README
+// never shows code that does not compile, no longer runs or uses variables
+// defined elsewhere.
 package readme
 
 import (
@@ -12,7 +13,15 @@ import (
 	"testing"
 )
 
-var goBlock = regexp.MustCompile("(?s)```go\n(.*?)```")
+// goBlock is a Go block with the line naming its Example above it:
+//
+//	From [arn/example_test.go](arn/example_test.go), `ExampleParse`:
+//
+//	```go
+var goBlock = regexp.MustCompile("(?s)(?:^|\n)([^\n]*)\n+```go\n(.*?)```")
+
+// source is the line naming a block's Example.
+var source = regexp.MustCompile("^From \\[([\\w./-]+_test\\.go)\\]\\(([\\w./-]+_test\\.go)\\), `(Example\\w*)`:$")
 
 // normalize trims every line and drops empty ones, so that indentation
 // (README blocks are dedented copies of function bodies) does not matter.
@@ -67,22 +76,6 @@ func exampleBodies(t *testing.T, root string) map[string][]string {
 	return bodies
 }
 
-func contains(hay, needle []string) bool {
-	for i := 0; i+len(needle) <= len(hay); i++ {
-		match := true
-		for j := range needle {
-			if hay[i+j] != needle[j] {
-				match = false
-				break
-			}
-		}
-		if match {
-			return true
-		}
-	}
-	return false
-}
-
 func TestREADMEGoBlocksAreExamples(t *testing.T) {
 	root := filepath.Join("..", "..")
 	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
@@ -98,16 +91,33 @@ func TestREADMEGoBlocksAreExamples(t *testing.T) {
 		t.Fatal("found no Example functions")
 	}
 	for i, b := range blocks {
-		want := normalize(b[1])
-		found := ""
-		for name, body := range bodies {
-			if contains(body, want) {
-				found = name
-				break
-			}
+		want := normalize(b[2])
+		m := source.FindStringSubmatch(b[1])
+		if m == nil || m[1] != m[2] {
+			t.Errorf("README Go block %d (starting %q): the line above it is %q, want \"From [FILE](FILE), `ExampleName`:\"", i+1, want[0], b[1])
+			continue
 		}
-		if found == "" {
-			t.Errorf("README Go block %d (starting %q) is not a contiguous part of any Example function; copy it from one", i+1, want[0])
+		body, ok := bodies[filepath.Join(root, m[1])+":"+m[3]]
+		if !ok {
+			t.Errorf("README Go block %d: %s has no func %s()", i+1, m[1], m[3])
+			continue
+		}
+		if strings.Join(body, "\n") != strings.Join(want, "\n") {
+			t.Errorf("README Go block %d is not the whole body of %s in %s; copy it (dedented) from there", i+1, m[3], m[1])
+		}
+	}
+}
+
+func TestSourceLine(t *testing.T) {
+	for line, ok := range map[string]bool{
+		"From [arn/example_test.go](arn/example_test.go), `ExampleParse`:":   true,
+		"From [arn/example_test.go](arn/example_test.go), `Example`:":        true,
+		"From [arn/example.go](arn/example.go), `ExampleParse`:":             false,
+		"From [arn/example_test.go](arn/example_test.go), `TestParse`:":      false,
+		"Every Go block below is copied from a runnable `Example` function.": false,
+	} {
+		if got := source.MatchString(line); got != ok {
+			t.Errorf("source.MatchString(%q) = %v", line, got)
 		}
 	}
 }
