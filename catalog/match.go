@@ -190,7 +190,7 @@ func walk(p string, mc *machine) bool {
 			s = mc.stars(s)
 			i += end
 		default:
-			s = mc.step(s, c, c == '?' || c == 0)
+			s = mc.step(s, c, c == '?')
 		}
 	}
 	return s&mc.final != 0
@@ -253,10 +253,11 @@ func product(p string, ft []token) bool {
 		}
 		// Moves on one character, allowed by both sides.
 		pk, fk := pt[i], ft[j]
-		if pk.lit != 0 && fk.class == 0 && pk.lit != fk.lit {
+		literal := !pk.any && !pk.star
+		if literal && fk.class == 0 && pk.lit != fk.lit {
 			continue
 		}
-		if pk.lit != 0 && fk.class != 0 && !fk.allows(pk.lit) {
+		if literal && fk.class != 0 && !fk.allows(pk.lit) {
 			continue
 		}
 		ni := i + 1
@@ -323,8 +324,8 @@ func placeholderClass(name string) uint8 {
 // ptoken is one element of a Resource pattern: a literal byte, ? (any one
 // byte) or * (any run of bytes; also a policy variable).
 type ptoken struct {
-	lit  byte // 0 for ? and *
-	star bool
+	lit       byte // the literal byte, unless any or star
+	any, star bool
 }
 
 func ptokens(p string, out []ptoken) []ptoken {
@@ -333,7 +334,7 @@ func ptokens(p string, out []ptoken) []ptoken {
 		case c == '*':
 			out = append(out, ptoken{star: true})
 		case c == '?':
-			out = append(out, ptoken{})
+			out = append(out, ptoken{any: true})
 		case c == '$' && i+1 < len(p) && p[i+1] == '{':
 			end := strings.IndexByte(p[i:], '}')
 			if end < 0 {
@@ -342,8 +343,6 @@ func ptokens(p string, out []ptoken) []ptoken {
 			}
 			out = append(out, ptoken{star: true})
 			i += end
-		case c == 0:
-			out = append(out, ptoken{}) // a NUL byte: any one byte is as good
 		default:
 			out = append(out, ptoken{lit: c})
 		}
