@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/emulator"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // awsCLI runs the real aws CLI (v1) against the emulator, with a private
@@ -264,5 +266,31 @@ func TestCLI_policyDocuments(t *testing.T) {
 	out = cli.root(ep.IAM, "iam", "get-policy", "--policy-arn", "arn:astran:iam::astran:policy/AstranAdmin")
 	if !strings.Contains(out, `"PolicyName": "AstranAdmin"`) {
 		t.Errorf("get-policy of a built-in: %s", out)
+	}
+}
+
+// TestCLI_endpointVariables: with only the variables of Server.Env (what
+// `astran serve` prints) in the environment, `aws s3 ls`, `aws iam
+// list-users` and `aws sts get-caller-identity` reach the emulator with no
+// --endpoint-url and no profile.
+func TestCLI_endpointVariables(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	cli := newAWSCLI(t, srv)
+	if _, err := s3.NewFromConfig(srv.RootConfig()).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("env-bucket")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"s3", "ls"}, "env-bucket"},
+		{[]string{"iam", "list-users"}, `"Users": []`},
+		{[]string{"sts", "get-caller-identity"}, srv.RootARN().String()},
+	} {
+		out, errOut, ok := cli.run(srv.Env(), tc.args...)
+		if !ok || !strings.Contains(out, tc.want) {
+			t.Errorf("aws %s with the serve variables: %q %q, want %q", strings.Join(tc.args, " "), out, errOut, tc.want)
+		}
 	}
 }

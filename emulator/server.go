@@ -31,7 +31,9 @@ type Options struct {
 	Account string
 	// Addr is the address to listen on. Empty means "127.0.0.1:0". With
 	// port 0 every service gets an ephemeral port; with port P the OIDC
-	// provider listens on P, STS on P+1, IAM on P+2 and S3 on P+3.
+	// provider listens on P, STS on P+1, IAM on P+2 and S3 on P+3. A
+	// wildcard host (0.0.0.0, [::] or none) listens on every interface and
+	// advertises 127.0.0.1 in the endpoints and the issuer.
 	Addr string
 	// UserPassword, when non-empty, is the password of every user created
 	// through IAM: they can log in at once, no verification needed. Empty
@@ -152,7 +154,7 @@ func New(optFns ...func(*Options)) (*Server, error) {
 		}
 		lns[i] = ln
 	}
-	base := func(ln net.Listener) string { return "http://" + ln.Addr().String() }
+	base := func(ln net.Listener) string { return "http://" + advertised(ln.Addr()) }
 	issuerBase := base(lns[0]) + "/auth/realms/"
 	provider, err := oidc.New(issuerBase, s.Now,
 		oidc.Realm{Name: opts.Partition, ClientID: endpoint.ClientID, DirectGrants: true},
@@ -202,6 +204,17 @@ func New(optFns ...func(*Options)) (*Server, error) {
 		}()
 	}
 	return s, nil
+}
+
+// advertised returns the host:port clients use to reach a listener: a
+// wildcard address (0.0.0.0, [::]) is advertised as 127.0.0.1, which
+// reaches it from the same host.
+func advertised(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || (tcp.IP != nil && !tcp.IP.IsUnspecified()) {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
 }
 
 // recoverer turns a handler panic into a 500 so one bad request never takes
@@ -339,9 +352,18 @@ func (e endpointSource) GetServiceBaseEndpoint(_ context.Context, sdkID string) 
 	return "", false, nil
 }
 
-// Env returns the "NAME=value" lines `astran serve` prints: root
-// credentials, region, partition and endpoints. The rest of the library
-// reads them as overrides.
+// Environment variables of [Server.Env] that name the root account's login.
+const (
+	EnvRootEmail    = "ASTRAN_ROOT_EMAIL"
+	EnvRootPassword = "ASTRAN_ROOT_PASSWORD"
+)
+
+// Env returns the "NAME=value" lines `astran serve` prints: the root
+// identity's static credentials, the region, the partition, the ASTRAN_*
+// endpoints (which the rest of the library reads as overrides), the
+// per-service AWS_ENDPOINT_URL_S3, _IAM and _STS that the aws CLI and the
+// SDKs read, and the root account's login ([EnvRootEmail],
+// [EnvRootPassword]) for `astran login --root`.
 func (s *Server) Env() []string {
 	c := s.RootCredentials()
 	return []string{
@@ -353,6 +375,11 @@ func (s *Server) Env() []string {
 		endpoint.EnvSTSEndpoint + "=" + s.endpoints.STS,
 		endpoint.EnvIAMEndpoint + "=" + s.endpoints.IAM,
 		endpoint.EnvS3Endpoint + "=" + s.endpoints.S3,
+		"AWS_ENDPOINT_URL_STS=" + s.endpoints.STS,
+		"AWS_ENDPOINT_URL_IAM=" + s.endpoints.IAM,
+		"AWS_ENDPOINT_URL_S3=" + s.endpoints.S3,
+		EnvRootEmail + "=" + s.opts.RootEmail,
+		EnvRootPassword + "=" + s.opts.RootPassword,
 	}
 }
 

@@ -36,6 +36,15 @@ func TestNew_env(t *testing.T) {
 			t.Errorf("Env lacks %s", k)
 		}
 	}
+	// The aws CLI's and SDKs' per-service variables, and root's login.
+	ep := srv.Endpoints()
+	email, pw := srv.RootLogin()
+	for k, want := range map[string]string{"AWS_ENDPOINT_URL_S3": ep.S3, "AWS_ENDPOINT_URL_IAM": ep.IAM, "AWS_ENDPOINT_URL_STS": ep.STS,
+		emulator.EnvRootEmail: email, emulator.EnvRootPassword: pw} {
+		if env[k] != want || want == "" {
+			t.Errorf("Env %s = %q, want %q", k, env[k], want)
+		}
+	}
 	// The library's own resolver, fed with Env, finds the emulator.
 	got, err := endpoint.Resolve(func(o *endpoint.Options) { o.Getenv = func(k string) string { return env[k] } })
 	if err != nil || got != srv.Endpoints() {

@@ -15,6 +15,7 @@ import (
 type serveFlags struct {
 	partition, addr, account string
 	userPassword, envFile    string
+	rootEmail, rootPassword  string
 	sessionDuration          time.Duration
 }
 
@@ -28,20 +29,28 @@ Keycloak-style OIDC provider, STS, IAM and an S3 gate, with all state in
 memory, until interrupted (Ctrl-C).
 
 It prints the environment that points clients at it, as shell export lines:
-the root identity's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY),
-AWS_DEFAULT_REGION and the ASTRAN_* endpoint variables that "astran login",
-the SDK and the examples read. --env-file also writes them to a file (mode
-0600) before the emulator reports ready.
+the root identity's static credentials (AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY), AWS_DEFAULT_REGION, the ASTRAN_* variables that
+"astran login", the SDK and the examples read, AWS_ENDPOINT_URL_S3, _IAM and
+_STS (so "aws s3 ls" and "aws iam list-users" need no --endpoint-url), and
+the root account's login, ASTRAN_ROOT_EMAIL and ASTRAN_ROOT_PASSWORD, for
+"astran login --root". --env-file also writes them to a file (mode 0600)
+before the emulator reports ready.
 
-Users created through IAM must verify their email before logging in, unless
---user-password gives every new user that password (a throwaway password for
-the emulator, not a real secret).`,
+The root password is random unless --root-password sets it. Users created
+through IAM must verify their email before logging in, unless
+--user-password gives every new user that password. These are throwaway
+passwords for the emulator, not real secrets.
+
+With --addr 0.0.0.0:PORT the emulator listens on every interface and
+advertises 127.0.0.1.`,
 		Example: `  # Terminal 1:
   astran serve --env-file /tmp/astran.env --user-password test-password
 
-  # Terminal 2:
+  # Terminal 2: root, as the tutorial starts
   . /tmp/astran.env
-  aws --endpoint-url "$ASTRAN_IAM_ENDPOINT" iam create-user --user-name bob@astran.io
+  ASTRAN_PASSWORD="$ASTRAN_ROOT_PASSWORD" astran login --root --username "$ASTRAN_ROOT_EMAIL"
+  aws iam create-user --user-name bob@astran.io
   ASTRAN_PASSWORD=test-password astran login --username bob@astran.io`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,6 +63,8 @@ the emulator, not a real secret).`,
 	fl.StringVar(&f.account, "account", "", "account ID in customer ARNs (default: a random UUID)")
 	fl.StringVar(&f.userPassword, "user-password", "", "password of every user created through IAM (default: users verify through the emulator's mailbox)")
 	fl.StringVar(&f.envFile, "env-file", "", "also write the export lines to this file (mode 0600)")
+	fl.StringVar(&f.rootEmail, "root-email", "root@astran.test", "email of the root account (realm root-accounts)")
+	fl.StringVar(&f.rootPassword, "root-password", "", "password of the root account (default: random, printed as ASTRAN_ROOT_PASSWORD)")
 	fl.DurationVar(&f.sessionDuration, "session-duration", 0, "lifetime of LoginWithWebIdentity credentials (default 1h)")
 	return cmd
 }
@@ -65,6 +76,8 @@ func (e *env) serve(cmd *cobra.Command, f *serveFlags) error {
 		o.Addr = f.addr
 		o.UserPassword = f.userPassword
 		o.SessionDuration = f.sessionDuration
+		o.RootEmail = f.rootEmail
+		o.RootPassword = f.rootPassword
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -98,6 +98,79 @@ func TestServe_login(t *testing.T) {
 	}
 }
 
+// startServe runs "astran serve" with args until the test ends and returns
+// the variables it printed.
+func startServe(t *testing.T, args ...string) map[string]string {
+	t.Helper()
+	te := newTestEnv(t, "")
+	ready := make(chan struct{})
+	te.serveReady = func() { close(ready) }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- te.env.run(ctx, append([]string{"serve"}, args...)) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	select {
+	case <-ready:
+	case code := <-done:
+		t.Fatalf("serve ended with %d: %s", code, te.errOut)
+	}
+	vars := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(te.out.String()), "\n") {
+		k, v, _ := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		vars[k] = strings.Trim(v, "'")
+	}
+	return vars
+}
+
+// TestServe_rootLogin: serve prints the root account's login (set by
+// --root-email/--root-password, or a random password) and the per-service
+// AWS_ENDPOINT_URL_* variables, and "astran login --root" works with them.
+func TestServe_rootLogin(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		wantEmail string
+		wantPW    string // "" means random: non-empty and different each run
+	}{
+		{"flags", []string{"--root-email", "admin@corp.test", "--root-password", "pw-root-" + t.Name()}, "admin@corp.test", "pw-root-" + t.Name()},
+		{"defaults", nil, "root@astran.test", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := startServe(t, tc.args...)
+			if vars["ASTRAN_ROOT_EMAIL"] != tc.wantEmail {
+				t.Errorf("ASTRAN_ROOT_EMAIL = %q, want %q", vars["ASTRAN_ROOT_EMAIL"], tc.wantEmail)
+			}
+			pw := vars["ASTRAN_ROOT_PASSWORD"]
+			if (tc.wantPW != "" && pw != tc.wantPW) || (tc.wantPW == "" && len(pw) < 16) {
+				t.Errorf("ASTRAN_ROOT_PASSWORD = %q, want %q (or a random one)", pw, tc.wantPW)
+			}
+			for svc, astran := range map[string]string{"S3": "ASTRAN_S3_ENDPOINT", "IAM": "ASTRAN_IAM_ENDPOINT", "STS": "ASTRAN_STS_ENDPOINT"} {
+				if got := vars["AWS_ENDPOINT_URL_"+svc]; got == "" || got != vars[astran] {
+					t.Errorf("AWS_ENDPOINT_URL_%s = %q, want %s = %q", svc, got, astran, vars[astran])
+				}
+			}
+			login := newTestEnv(t, "")
+			for k, v := range vars {
+				login.vars[k] = v
+			}
+			login.vars["ASTRAN_PASSWORD"] = pw
+			if code := login.run("login", "--root", "-u", vars["ASTRAN_ROOT_EMAIL"], "--format", "json"); code != 0 {
+				t.Fatalf("login --root: exit %d: %s", code, login.errOut)
+			}
+			var rec loginRecord
+			if err := json.Unmarshal(login.out.Bytes(), &rec); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasSuffix(rec.User, ":root") || rec.Credentials.AccessKeyID == "" {
+				t.Errorf("login --root result: %s", login.out)
+			}
+		})
+	}
+}
+
 func TestServe_errors(t *testing.T) {
 	te := newTestEnv(t, "")
 	if code := te.run("serve", "--addr", "256.0.0.1:99999"); code != 1 || !strings.HasPrefix(te.errOut.String(), "astran: serve: ") {
