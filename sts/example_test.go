@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -137,4 +139,31 @@ func Example_badPassword() {
 	}
 	// Output:
 	// bad credentials: 401 invalid_grant Invalid user credentials
+}
+
+// A workload whose platform writes an OIDC token to a file (a Kubernetes
+// projected service account token) logs in with it; the file is read at
+// every login, so rotation needs nothing.
+func ExampleTokenFile() {
+	srv := exampleServer()
+	defer srv.Close()
+	dir, _ := os.MkdirTemp("", "token")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "token")
+	_ = os.WriteFile(path, []byte("YOUR_ACCESS_TOKEN\n"), 0o600)
+
+	ep := endpoint.Endpoints{Partition: "demo", STS: srv.URL}
+	p, err := sts.NewProvider(ep, sts.TokenFile(path))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := p.Login(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("user:", res.User.Name())
+	// Output:
+	// user: bob@astran.io
 }
