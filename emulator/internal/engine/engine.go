@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
@@ -35,6 +36,13 @@ func (s Store) Identity(_ context.Context, a arn.ARN) (principal.Identity, error
 		if u, ok := s.st.User(a.Name()); ok && u.ARN == a {
 			return principal.Identity{Kind: principal.KindUser, ARN: u.ARN, ID: u.ID, Name: u.Name, Path: u.Path, Tags: tagMap(u.Tags),
 				PermissionsBoundary: u.Boundary}, nil
+		}
+	case arn.TypeAssumedRole:
+		// A session ARN names the role without its path: resolve the role
+		// by name within the account (names are unique per account).
+		role, _, ok := strings.Cut(strings.TrimPrefix(a.Resource, "assumed-role/"), "/")
+		if r, found := s.st.Role(role); ok && found && r.Name == role && a.Partition == r.ARN.Partition && a.Account == r.ARN.Account {
+			return s.Identity(context.Background(), r.ARN)
 		}
 	case arn.TypeRole:
 		if r, ok := s.st.Role(a.Name()); ok && r.ARN == a {
@@ -124,9 +132,12 @@ func (s Store) Policies(ctx context.Context, entity arn.ARN) ([]policy.Policy, e
 // ManagedPolicy implements principal.Store.
 func (s Store) ManagedPolicy(_ context.Context, p arn.ARN) (policy.Policy, error) {
 	if builtin.IsBuiltin(p) {
-		// The state holds built-ins in their canonical spelling only.
-		bp, ok := builtin.Policy(p.Name())
-		if !ok || p != builtin.PolicyARN(p.Name()) {
+		ca, err := builtin.Canonical(p, s.st.Partition)
+		if err != nil || ca.Type() != arn.TypePolicy {
+			return policy.Policy{}, notFound("policy", p.String())
+		}
+		bp, ok := builtin.Policy(ca.Name())
+		if !ok {
 			return policy.Policy{}, notFound("policy", p.String())
 		}
 		return bp, nil

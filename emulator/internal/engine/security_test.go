@@ -32,3 +32,28 @@ func TestSecurity_foreignRootBypass(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurity_storeBuiltinSpellings: the store serves a built-in only in
+// the spellings builtin.Canonical accepts, always with the canonical ID.
+func TestSecurity_storeBuiltinSpellings(t *testing.T) {
+	s := Store{emu.NewState("demo", "ce09c61d-afac-404f-a96b-ebbbced80013")}
+	for _, tc := range []struct {
+		arn string
+		ok  bool
+	}{
+		{"arn:astran:iam::astran:policy/AstranAdmin", true},
+		{"arn:demo:iam::astran:policy/AstranAdmin", true},
+		{"arn:x:iam::astran:policy/AstranAdmin", false},
+		{"arn:astran:iam:us-east-1:astran:policy/AstranAdmin", false},
+		{"arn:astran:iam::astran:policy/team/AstranAdmin", false},
+		{"arn:astran:iam::astran:policy/Nope", false},
+	} {
+		p, err := s.ManagedPolicy(context.Background(), arn.MustParse(tc.arn))
+		if tc.ok && (err != nil || p.ID != "arn:astran:iam::astran:policy/AstranAdmin") {
+			t.Errorf("%s: %+v %v, want the canonical AstranAdmin", tc.arn, p.ID, err)
+		}
+		if !tc.ok && err == nil {
+			t.Errorf("%s: served %s, want not found", tc.arn, p.ID)
+		}
+	}
+}
