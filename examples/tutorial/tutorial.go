@@ -181,19 +181,31 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	ctx, cancel := context.WithTimeout(ctx, t.timeout)
 	defer cancel()
 
-	n := &narrator{w: out}
-	n.printf("Astran's \"Managing users\" tutorial, step by step.\nRunning against %s.\n", t.describe)
-	if t.verifyEmail != nil {
-		n.printf("(Set %s, root AWS credentials and %s to run it against your own partition.)\n",
-			endpoint.EnvPartition, envPassword)
-	}
-
-	// Every client has an explicit HTTP client with a timeout.
-	httpClient := &http.Client{Timeout: 30 * time.Second}
 	ep, err := endpoint.Resolve(func(o *endpoint.Options) { o.Partition, o.Getenv = t.partition, t.env })
 	if err != nil {
 		return err
 	}
+	n := &narrator{w: out}
+	n.printf("Astran's \"Managing users\" tutorial, step by step.\nRunning against %s.\n", t.describe)
+	// The commands shown for root: the docs' profile, and on the emulator
+	// its IAM endpoint, so that they run as shown against "astran serve".
+	iam := "aws --profile astran iam"
+	s3mb := func(bucket string) string { return fmt.Sprintf("aws --endpoint-url %s s3 mb s3://%s", ep.S3, bucket) }
+	if t.verifyEmail != nil {
+		n.printf("(Set %s, root AWS credentials and %s to run it against your own partition.)\n",
+			endpoint.EnvPartition, envPassword)
+		n.printf("To type the commands below yourself, run them against \"astran serve\":\n")
+		for _, c := range serveSetup {
+			n.cmd("%s", c)
+		}
+		iam = `aws --profile astran --endpoint-url "$` + endpoint.EnvIAMEndpoint + `" iam`
+		s3mb = func(bucket string) string {
+			return `aws --endpoint-url "$` + endpoint.EnvS3Endpoint + `" s3 mb s3://` + bucket
+		}
+	}
+
+	// Every client has an explicit HTTP client with a timeout.
+	httpClient := &http.Client{Timeout: 30 * time.Second}
 	reqOpts := func(o *sts.RequestOptions) { o.HTTPClient = httpClient }
 	cfgOpts := func(o *sts.ConfigOptions) { o.HTTPClient = httpClient }
 	pathStyle := func(o *s3.Options) { o.UsePathStyle = true }
@@ -228,7 +240,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 
 	// Creating a new user.
 	n.step("root creates the user %s", user)
-	n.cmd("aws --profile astran iam create-user --user-name %s", user)
+	n.cmd("%s create-user --user-name %s", iam, user)
 	created, err := admin.CreateUser(ctx, user)
 	if errors.Is(err, iamclient.ErrAlreadyExists) {
 		return n.fail(fmt.Errorf("%s already exists in partition %q; the tutorial creates and deletes it: delete it or set %s: %w",
@@ -261,7 +273,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 
 	// Listing all users.
 	n.step("root lists the users")
-	n.cmd("aws --profile astran iam list-users")
+	n.cmd("%s list-users", iam)
 	users, err := admin.ListUsers(ctx)
 	if err != nil {
 		return n.fail(err)
@@ -299,6 +311,8 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	n.step("%s exchanges the access token for temporary credentials", user)
 	n.cmd("curl -X POST -d Action=LoginWithWebIdentity -d WebIdentityToken=… -d UserSessionName=%s %s",
 		sessionName, ep.STS)
+	n.cmd(`eval "$(astran login --partition "$%s" --username %s)"   # steps 3 and 4 in a shell: bob's keys as AWS_* variables`,
+		endpoint.EnvPartition, user)
 	login, err := sts.LoginWithWebIdentity(ctx, ep, tok.AccessToken, sessionName, reqOpts)
 	if err != nil {
 		return n.fail(err)
@@ -327,7 +341,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 		})
 	}
 	createBucket := func(bucket string, wantAllowed bool) error {
-		n.cmd("aws --endpoint-url %s s3 mb s3://%s   # as %s", ep.S3, bucket, user)
+		n.cmd("%s   # as %s", s3mb(bucket), user)
 		_, err := bob.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
 		msg, denied := accessDenied(err)
 		// IAM changes may take a moment to apply on a real partition.
@@ -365,7 +379,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 
 	// Managing groups.
 	n.step("root creates the group %s", groupName)
-	n.cmd("aws --profile astran iam create-group --group-name %s", groupName)
+	n.cmd("%s create-group --group-name %s", iam, groupName)
 	group, err := admin.CreateGroup(ctx, groupName)
 	if errors.Is(err, iamclient.ErrAlreadyExists) {
 		return n.fail(fmt.Errorf("group %s already exists in partition %q; the tutorial creates it: delete it first: %w",
@@ -383,14 +397,14 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	n.result("created %s (GroupId %s)", group.ARN, group.ID)
 
 	n.step("root adds %s to %s", user, groupName)
-	n.cmd("aws --profile astran iam add-user-to-group --user-name %s --group-name %s", user, groupName)
+	n.cmd("%s add-user-to-group --user-name %s --group-name %s", iam, user, groupName)
 	if err := admin.AddUserToGroup(ctx, groupName, user); err != nil {
 		return n.fail(err)
 	}
 	n.result("done (no output)")
 
 	n.step("root lists the groups of %s", user)
-	n.cmd("aws --profile astran iam list-groups-for-user --user-name %s", user)
+	n.cmd("%s list-groups-for-user --user-name %s", iam, user)
 	groups, err := admin.ListGroupsForUser(ctx, user)
 	if err != nil {
 		return n.fail(err)
@@ -407,7 +421,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	// Attach a policy to a group.
 	adminPolicy := builtin.PolicyARN(builtin.AstranAdmin)
 	n.step("root attaches the built-in policy %s to %s", builtin.AstranAdmin, groupName)
-	n.cmd("aws --profile astran iam attach-group-policy --group-name %s --policy-arn %s", groupName, adminPolicy)
+	n.cmd("%s attach-group-policy --group-name %s --policy-arn %s", iam, groupName, adminPolicy)
 	if err := admin.AttachGroupPolicy(ctx, groupName, adminPolicy); err != nil {
 		return n.fail(err)
 	}
@@ -421,7 +435,7 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 
 	// Detach a policy from a group.
 	n.step("root detaches %s from %s", builtin.AstranAdmin, groupName)
-	n.cmd("aws --profile astran iam detach-group-policy --group-name %s --policy-arn %s", groupName, adminPolicy)
+	n.cmd("%s detach-group-policy --group-name %s --policy-arn %s", iam, groupName, adminPolicy)
 	if err := admin.DetachGroupPolicy(ctx, groupName, adminPolicy); err != nil {
 		return n.fail(err)
 	}
@@ -435,7 +449,8 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 
 	// Deleting a user.
 	n.step("root deletes the user %s", user)
-	n.cmd("aws --profile astran iam delete-user --user-name %s", user)
+	n.cmd("%s remove-user-from-group --user-name %s --group-name %s", iam, user, groupName)
+	n.cmd("%s delete-user --user-name %s", iam, user)
 	n.note("IAM refuses to delete a user that is still in a group: iamclient's Cascade option removes the memberships first")
 	if err := admin.DeleteUser(ctx, user, func(o *iamclient.DeleteUserOptions) { o.Cascade = true }); err != nil {
 		return n.fail(err)
@@ -510,6 +525,18 @@ func until(t time.Time) string {
 		return "no expiry"
 	}
 	return time.Until(t).Round(time.Second).String()
+}
+
+// serveSetup are the shell commands that prepare a terminal for the
+// tutorial's commands against "astran serve": root's keys and the
+// endpoints from the file serve writes, and the docs' "astran" profile for
+// root, in files of their own.
+var serveSetup = []string{
+	"astran serve --env-file /tmp/astran.env --user-password bob-password   # in a second terminal",
+	". /tmp/astran.env   # root's keys and the ASTRAN_* endpoints",
+	"export AWS_CONFIG_FILE=/tmp/astran-aws-config AWS_SHARED_CREDENTIALS_FILE=/tmp/astran-aws-credentials",
+	`aws configure set aws_access_key_id "$AWS_ACCESS_KEY_ID" --profile astran`,
+	`aws configure set aws_secret_access_key "$AWS_SECRET_ACCESS_KEY" --profile astran`,
 }
 
 // narrator prints the numbered steps and their results.

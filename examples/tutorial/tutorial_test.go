@@ -86,6 +86,9 @@ func TestRun_emulator(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	checkNarration(t, out.String(), narration)
+	// On the emulator it says how to type its commands against "astran
+	// serve" (TestNarration_runsAgainstServe runs them).
+	checkNarration(t, out.String(), serveSetup)
 	if !strings.Contains(out.String(), "embedded Astran emulator") {
 		t.Errorf("narration does not say it runs on the embedded emulator:\n%s", out.String())
 	}
@@ -104,6 +107,10 @@ func TestRun_partition(t *testing.T) {
 	checkNarration(t, out.String(), narration)
 	if strings.Contains(out.String(), pw) {
 		t.Errorf("the narration shows the password")
+	}
+	// A real partition: the docs' commands, with no emulator set-up.
+	if strings.Contains(out.String(), "astran serve") || !strings.Contains(out.String(), "$ aws --profile astran iam create-user") {
+		t.Errorf("narration for a partition shows the emulator's set-up or not the docs' commands:\n%s", out.String())
 	}
 	if want := `partition "demo", IAM at ` + srv.Endpoints().IAM; !strings.Contains(out.String(), want) {
 		t.Errorf("narration lacks %q", want)
