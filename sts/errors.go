@@ -33,7 +33,7 @@ var (
 	// (invalid_client).
 	ErrInvalidClient = errors.New("invalid client ID or client secret")
 	// ErrRefreshExpired: the refresh token expired or was rejected. The
-	// [TokenSource] handles it by running a new password grant.
+	// [PasswordGrant] handles it by running a new password grant.
 	ErrRefreshExpired = errors.New("refresh token expired or rejected")
 	// ErrTokenExpired: STS rejected the web identity token as expired
 	// ("Invalid token: Token expired"). A new token must be minted; resending

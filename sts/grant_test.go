@@ -481,3 +481,15 @@ func TestProvider_passwordChanged(t *testing.T) {
 		t.Errorf("password grants = %d, want 2", got)
 	}
 }
+
+// Token responses are capped by MaxResponseBytes like every other body.
+func TestPasswordGrant_responseCapped(t *testing.T) {
+	f := newFake()
+	defer f.Close()
+	g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions,
+		func(o *sts.PasswordGrantOptions) { o.MaxResponseBytes = 256 })
+	_, err := g.Token(context.Background())
+	if !errors.Is(err, sts.ErrMalformedResponse) || !strings.Contains(err.Error(), "larger than 256 bytes") {
+		t.Fatalf("error %v, want ErrMalformedResponse: larger than 256 bytes", err)
+	}
+}

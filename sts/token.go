@@ -45,6 +45,7 @@ import (
 type PasswordGrant struct {
 	o        PasswordGrantOptions // defaults applied
 	ep       endpoint.Endpoints
+	httpc    *http.Client // o.HTTPClient with bodies capped at o.MaxResponseBytes
 	username string
 	password PasswordFunc
 	sf       singleflight.Group
@@ -96,7 +97,7 @@ func NewPasswordGrant(ep endpoint.Endpoints, username string, password PasswordF
 	case o.Discovery && ep.Issuer == "":
 		return nil, fmt.Errorf("sts: new password grant: discovery needs an issuer: %w", ErrInvalidConfig)
 	}
-	return &PasswordGrant{o: o, ep: ep, username: username, password: password}, nil
+	return &PasswordGrant{o: o, ep: ep, httpc: cappedClient(o.HTTPClient, o.MaxResponseBytes), username: username, password: password}, nil
 }
 
 func validURL(s string) bool { return endpoint.ValidURL(s) }
@@ -302,7 +303,7 @@ func (s *PasswordGrant) init(ctx context.Context) error {
 		}
 		// The key set fetches keys in the background with this context; it
 		// carries only the HTTP client (go-oidc's configuration channel).
-		kctx := oidc.ClientContext(context.Background(), cappedClient(s.o.HTTPClient, s.o.MaxResponseBytes))
+		kctx := oidc.ClientContext(context.Background(), s.httpc)
 		keys := oidc.NewRemoteKeySet(kctx, jwksURL)
 		verifier = oidc.NewVerifier(issuer, keys, &oidc.Config{
 			// Keycloak access tokens carry aud "account" and the client
@@ -435,7 +436,7 @@ func (s *PasswordGrant) grant(ctx context.Context, op string, v url.Values, secr
 	var ot *oauth2.Token
 	var start time.Time
 	err := retry.Do(ctx, s.o.retryPolicy(op), transient, func(ctx context.Context) error {
-		hctx := context.WithValue(ctx, oauth2.HTTPClient, s.o.HTTPClient)
+		hctx := context.WithValue(ctx, oauth2.HTTPClient, s.httpc)
 		start = s.o.Now()
 		var err error
 		if v.Get("grant_type") == "password" {
