@@ -431,9 +431,8 @@ func (l *linter) variables(i int, v string, p lazyPath) bool {
 			l.add(codeVariablesDisabled, i, p.String(), "${"+inner+"} is literal text: variables need \"Version\": \"2012-10-17\"", nil)
 			return false
 		}
-		key, def, hasDef := strings.Cut(inner, ",")
+		key, _, hasDef := strings.Cut(inner, ",")
 		key = strings.TrimSpace(key)
-		_ = def
 		k, found := catalog.LookupConditionKey(key)
 		switch {
 		case !found && !strings.HasPrefix(key, "ck:"):
