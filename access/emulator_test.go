@@ -16,7 +16,8 @@ import (
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/astrantest"
 	"github.com/astran-oss/astran-go/emulator"
-	"github.com/astran-oss/astran-go/principal"
+	"github.com/astran-oss/astran-go/iamclient"
+	"github.com/astran-oss/astran-go/principal/iamstore"
 )
 
 const emulatorPassword = "correct horse battery staple"
@@ -58,7 +59,7 @@ func TestEscalations_emulator(t *testing.T) {
 	mustIAM(t, err)
 	createUser(t, root, "eve@astran.io", fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachUserPolicy","Resource":%q}]}`, self("eve@astran.io")))
 
-	dir := access.NewIAMDirectory(root, principal.NewIAMStore(root))
+	dir := access.NewIAMDirectory(root, iamstore.New(iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = root })))
 	// Only eve escalates, by herself.
 	paths, err := access.New(dir).Escalations(ctx)
 	mustIAM(t, err)
@@ -147,7 +148,7 @@ func TestEscalations_emulatorNone(t *testing.T) {
 	mustIAM(t, err)
 	createUser(t, root, "reader@astran.io", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":"*"}]}`)
 	createUser(t, root, "pat@astran.io", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreateAccessKey","iam:ListAccessKeys"],"Resource":"arn:demo:iam::*:user/${aws:username}"}]}`)
-	paths, err := access.New(access.NewIAMDirectory(root, principal.NewIAMStore(root))).Escalations(ctx)
+	paths, err := access.New(access.NewIAMDirectory(root, iamstore.New(iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = root })))).Escalations(ctx)
 	mustIAM(t, err)
 	if len(paths) != 0 {
 		t.Fatalf("paths = %s", pathLines(paths))
@@ -173,7 +174,7 @@ func TestEscalations_emulatorPolicyVersions(t *testing.T) {
 		_, err = root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String(u.email), PolicyArn: created.Policy.Arn})
 		mustIAM(t, err)
 	}
-	paths, err := access.New(access.NewIAMDirectory(root, principal.NewIAMStore(root))).Escalations(ctx)
+	paths, err := access.New(access.NewIAMDirectory(root, iamstore.New(iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = root })))).Escalations(ctx)
 	mustIAM(t, err)
 	if len(paths) != 2 || paths[0].Steps[0].Action != "iam:CreatePolicyVersion" || paths[1].Steps[0].Action != "iam:SetDefaultPolicyVersion" {
 		t.Fatalf("paths = %s", pathLines(paths))

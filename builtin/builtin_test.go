@@ -156,3 +156,19 @@ func TestPolicy_decisions(t *testing.T) {
 		check(deny[name], "ImplicitDeny")
 	}
 }
+
+func TestResolvePolicy(t *testing.T) {
+	p, err := builtin.ResolvePolicy(arn.MustParse("arn:demo:iam::astran:policy/AstranAdmin"), "demo")
+	if err != nil || p.ID != "arn:astran:iam::astran:policy/AstranAdmin" || p.Document == nil {
+		t.Fatalf("ResolvePolicy = %+v, %v", p, err)
+	}
+	for in, want := range map[string]error{
+		"arn:x:iam::astran:policy/AstranAdmin":           builtin.ErrSpelling,
+		"arn:astran:iam::astran:group/astran-admin-user": builtin.ErrUnknown,
+		"arn:demo:iam::1234:policy/AstranAdmin":          builtin.ErrNotBuiltin,
+	} {
+		if _, err := builtin.ResolvePolicy(arn.MustParse(in), "demo"); !errors.Is(err, want) {
+			t.Errorf("ResolvePolicy(%s) = %v, want %v", in, err, want)
+		}
+	}
+}

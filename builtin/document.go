@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 
+	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -51,4 +52,20 @@ func Policy(name string) (policy.Policy, bool) {
 		return policy.Policy{}, false
 	}
 	return policy.Policy{ID: PolicyARN(name).String(), Document: d}, true
+}
+
+// ResolvePolicy returns the built-in policy that a names, with its
+// canonical ARN as ID, accepting exactly the spellings [Canonical] accepts
+// (own is the caller's own partition). A group ARN is refused with
+// [ErrUnknown]; errors are those of [Canonical].
+func ResolvePolicy(a arn.ARN, own string) (policy.Policy, error) {
+	c, err := Canonical(a, own)
+	if err != nil {
+		return policy.Policy{}, err
+	}
+	p, ok := Policy(c.Name())
+	if !ok || c.Type() != arn.TypePolicy {
+		return policy.Policy{}, &ARNError{ARN: a.String(), Field: "resource", Err: ErrUnknown}
+	}
+	return p, nil
 }

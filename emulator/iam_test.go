@@ -12,8 +12,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
+	"github.com/astran-oss/astran-go/principal/iamstore"
 )
 
 const s3ReadDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListAllMyBuckets","s3:ListBucket","s3:GetObject"],"Resource":"*"}]}`
@@ -282,7 +284,7 @@ func TestIAM_userAccessKey(t *testing.T) {
 		t.Errorf("GetAccessKeyLastUsed: %+v %v", lu, err)
 	}
 	// principal.IAMStore resolves the key to its user through the emulator's IAM.
-	authz := principal.NewAuthorizer(principal.NewIAMStore(root))
+	authz := principal.NewAuthorizer(iamstore.New(iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = root })))
 	res, err := authz.Authorize(ctx, principal.Caller{AccessKeyID: *key.AccessKey.AccessKeyId}, "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
 	if err != nil || !res.Allowed() {
 		t.Errorf("IAMStore decision for the key: %v %v", res.Decision, err)

@@ -9,8 +9,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
+	"github.com/astran-oss/astran-go/principal/iamstore"
 )
 
 const homeDoc = `{"Version":"2012-10-17","Statement":[
@@ -30,7 +32,7 @@ func TestPolicies_endToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, bob := clientsFor(srv, login(t, srv, "bob@astran.io", "pw"))
-	external := principal.NewAuthorizer(principal.NewIAMStore(root))
+	external := principal.NewAuthorizer(iamstore.New(iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = root })))
 	bobARN := principal.Caller{ARN: srv.UserARN("bob@astran.io")}
 	tests := []struct {
 		key   string

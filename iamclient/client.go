@@ -40,11 +40,20 @@ type Options struct {
 	// HTTPClient, or when that is nil an http.Client with [DefaultTimeout].
 	HTTPClient *http.Client
 
-	// Dialect is the policy dialect documents are validated in before they
-	// are sent. The zero value is [policy.Astran]. Documents returned by IAM
-	// are parsed leniently, in the [policy.AWS] dialect, so that a document
-	// stored by another tool does not make reads fail.
+	// Dialect is the policy dialect of every document the client handles:
+	// documents are validated in it before they are sent, and documents
+	// returned by IAM (policy versions, inline policies, trust policies)
+	// are parsed in it. The zero value is [policy.Astran]. Choose
+	// [policy.AWS] to read documents stored by tools that write the AWS
+	// dialect; a principal.Authorizer evaluating them should use the
+	// same dialect.
 	Dialect policy.Dialect
+
+	// MaxDocumentSize is the largest document, in characters, accepted
+	// from IAM (as policy.ParseOptions.MaxSize). The zero value means
+	// [policy.DefaultMaxSize] (6,144, IAM's limit for managed policies); a
+	// negative value means no limit.
+	MaxDocumentSize int
 
 	// API, when set, replaces the *iam.Client built from the aws.Config;
 	// the endpoint and HTTP options above are then ignored. Tests use it to
@@ -65,6 +74,7 @@ type Client struct {
 	api      API
 	endpoint string // resolved endpoint, "" when Options.API was set
 	dialect  policy.Dialect
+	maxSize  int // policy.ParseOptions.MaxSize of documents read
 }
 
 // New returns a Client for the IAM API of a partition, using the credentials,
@@ -76,7 +86,7 @@ func New(cfg aws.Config, optFns ...func(*Options)) *Client {
 	for _, fn := range optFns {
 		fn(&o)
 	}
-	c := &Client{api: o.API, dialect: o.Dialect}
+	c := &Client{api: o.API, dialect: o.Dialect, maxSize: o.MaxDocumentSize}
 	if c.api != nil {
 		return c
 	}
@@ -118,6 +128,18 @@ func New(cfg aws.Config, optFns ...func(*Options)) *Client {
 // Endpoint returns the IAM endpoint URL the client sends requests to, or ""
 // when it was built with [Options.API] or without a partition or endpoint.
 func (c *Client) Endpoint() string { return c.endpoint }
+
+// ParseDocument parses a policy document as IAM returns it: URL-encoded
+// JSON (RFC 3986; a form-encoded "+" for a space is accepted too), or plain
+// JSON, in the client's Options.Dialect and Options.MaxDocumentSize. It is
+// the one reading of documents from IAM: the client's own reads use it, and
+// so do stores built on the client. An empty string gives (nil, nil).
+func (c *Client) ParseDocument(s string) (*policy.Document, error) {
+	return parseDocument(s, func(o *policy.ParseOptions) {
+		o.Dialect = c.dialect
+		o.MaxSize = c.maxSize
+	})
+}
 
 // API returns the underlying IAM API client: the *iam.Client that [New]
 // built (type-assert to reach the operations API does not list), or

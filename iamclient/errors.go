@@ -23,7 +23,8 @@ var (
 	// ErrLimitExceeded: a quota was hit, e.g. five versions of a policy
 	// (IAM code LimitExceeded).
 	ErrLimitExceeded = errors.New("limit exceeded")
-	// ErrAccessDenied: the caller's policies do not allow the call.
+	// ErrAccessDenied: the caller's policies do not allow the call, or IAM
+	// refused its credentials (expired, revoked, unknown, bad signature).
 	ErrAccessDenied = errors.New("access denied")
 	// ErrInvalidInput: a value was refused, locally (an invalid email or
 	// policy document, before anything is sent) or by IAM (InvalidInput,
@@ -105,6 +106,9 @@ var codeKinds = map[string]error{
 	"InvalidClientTokenId":         ErrAccessDenied,
 	"SignatureDoesNotMatch":        ErrAccessDenied,
 	"ExpiredToken":                 ErrAccessDenied,
+	"ExpiredTokenException":        ErrAccessDenied,
+	"InvalidAccessKeyId":           ErrAccessDenied,
+	"UnrecognizedClientException":  ErrAccessDenied,
 	"InvalidInput":                 ErrInvalidInput,
 	"MalformedPolicyDocument":      ErrInvalidInput,
 	"ValidationError":              ErrInvalidInput,

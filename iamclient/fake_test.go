@@ -113,6 +113,10 @@ func (f *fakeIAM) DeleteUserPolicy(_ context.Context, in *iam.DeleteUserPolicyIn
 	return call[*iam.DeleteUserPolicyOutput](f, "DeleteUserPolicy", in)
 }
 
+func (f *fakeIAM) GetAccessKeyLastUsed(_ context.Context, in *iam.GetAccessKeyLastUsedInput, _ ...func(*iam.Options)) (*iam.GetAccessKeyLastUsedOutput, error) {
+	return call[*iam.GetAccessKeyLastUsedOutput](f, "GetAccessKeyLastUsed", in)
+}
+
 func (f *fakeIAM) ListAccessKeys(_ context.Context, in *iam.ListAccessKeysInput, _ ...func(*iam.Options)) (*iam.ListAccessKeysOutput, error) {
 	return call[*iam.ListAccessKeysOutput](f, "ListAccessKeys", in)
 }

@@ -49,27 +49,44 @@ func (c *Client) encodeDocument(op, name string, doc *policy.Document) (string, 
 	return string(b), nil
 }
 
-// decodeDocument parses a document returned by IAM, which URL-encodes it
-// (RFC 3986). A document that is plain JSON already is accepted as is.
+// decodeDocument parses a document returned by operation op on name with
+// [Client.ParseDocument].
 func (c *Client) decodeDocument(op, name string, s *string) (*policy.Document, error) {
-	raw := aws.ToString(s)
-	if raw == "" {
+	doc, err := c.ParseDocument(aws.ToString(s))
+	if err != nil {
+		return nil, &Error{Op: op, Name: name, Kind: ErrInvalidInput, Err: err}
+	}
+	return doc, nil
+}
+
+// parseDocument implements [Client.ParseDocument].
+func parseDocument(s string, opt func(*policy.ParseOptions)) (*policy.Document, error) {
+	if s == "" {
 		return nil, nil
 	}
-	text := raw
-	if !strings.HasPrefix(strings.TrimSpace(raw), "{") {
-		dec, err := url.PathUnescape(raw)
-		if err != nil {
-			return nil, &Error{Op: op, Name: name, Err: fmt.Errorf("decoding policy document: %w", err)}
-		}
-		text = dec
+	if strings.HasPrefix(strings.TrimSpace(s), "{") {
+		return parseText(s, opt)
 	}
-	doc, err := policy.Parse([]byte(text), func(o *policy.ParseOptions) {
-		o.Dialect = policy.AWS // lenient: IAM accepted it
-		o.MaxSize = -1         // IAM has already enforced its limits
-	})
+	text, err := url.PathUnescape(s)
 	if err != nil {
-		return nil, &Error{Op: op, Name: name, Err: fmt.Errorf("parsing policy document: %w", err)}
+		return nil, fmt.Errorf("iamclient: URL-decoding policy document: %w", err)
+	}
+	doc, err := parseText(text, opt)
+	if err != nil && strings.Contains(s, "+") {
+		// Form encoding writes a space as "+".
+		if q, qerr := url.QueryUnescape(s); qerr == nil {
+			if d, perr := parseText(q, opt); perr == nil {
+				return d, nil
+			}
+		}
+	}
+	return doc, err
+}
+
+func parseText(text string, opt func(*policy.ParseOptions)) (*policy.Document, error) {
+	doc, err := policy.Parse([]byte(text), opt)
+	if err != nil {
+		return nil, fmt.Errorf("iamclient: parsing policy document: %w", err)
 	}
 	return doc, nil
 }

@@ -231,6 +231,22 @@ func (c *Client) DetachUserPolicy(ctx context.Context, email string, policyARN a
 	return wrap("DetachUserPolicy", email, err)
 }
 
+// AccessKeyUser returns the email address of the user who owns the
+// long-term access key accessKeyID ("AKIA…"), from GetAccessKeyLastUsed.
+// A key IAM does not know gives [ErrNotFound].
+func (c *Client) AccessKeyUser(ctx context.Context, accessKeyID string) (string, error) {
+	const op = "GetAccessKeyLastUsed"
+	out, err := c.api.GetAccessKeyLastUsed(ctx, &iam.GetAccessKeyLastUsedInput{AccessKeyId: aws.String(accessKeyID)})
+	if err != nil {
+		return "", wrap(op, accessKeyID, err)
+	}
+	name := aws.ToString(out.UserName)
+	if name == "" {
+		return "", &Error{Op: op, Name: accessKeyID, Kind: ErrNotFound, Err: ErrNotFound}
+	}
+	return name, nil
+}
+
 // ListAttachedUserPolicies returns the managed policies attached to the user
 // named email.
 func (c *Client) ListAttachedUserPolicies(ctx context.Context, email string) ([]AttachedPolicy, error) {

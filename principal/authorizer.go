@@ -70,7 +70,7 @@ type Options struct {
 //
 // Compiled policy sets and the context derived from the identity are cached
 // per caller. When [Store.Generation] changes, a store that implements
-// [ChangeTracker] (as [MemoryStore] and [IAMStore] do) rebuilds only the
+// [ChangeTracker] (as [MemoryStore] and the live store of package principal/iamstore do) rebuilds only the
 // callers whose identity, session, groups or managed policies changed;
 // with another store every caller is rebuilt. A cached decision costs the
 // policy engine's evaluation plus a cache lookup (about 1.2× the engine

@@ -13,9 +13,12 @@
 // policies attach to users, groups and roles.
 //
 // A [Store] answers the lookups: [MemoryStore] keeps everything in memory
-// (tests, emulators, JSON fixtures through [LoadFixture]); [IAMStore] reads
-// live IAM through a cache with a TTL, one refresh per key at a time, and
-// stale data served while IAM is unreachable, for at most MaxStale.
+// (tests, emulators, JSON fixtures through [LoadFixture]); package
+// [github.com/astran-oss/astran-go/principal/iamstore] reads live IAM
+// through iamclient and a cache (with a TTL, one refresh per key at a
+// time, and stale data served while IAM is unreachable, for at most
+// MaxStale). It is a package of its own so that importing principal does
+// not link the AWS SDK's IAM client.
 //
 // # Decisions
 //

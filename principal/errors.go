@@ -25,9 +25,6 @@ var (
 	ErrExpired = errors.New("session expired")
 	// ErrNoCaller reports a request with no identifiable caller.
 	ErrNoCaller = errors.New("no caller")
-	// ErrStale reports that a live store could not refresh a value for
-	// longer than it may serve it stale: it fails closed.
-	ErrStale = errors.New("data too stale to serve")
 )
 
 // NotFoundError names what a store could not find. It wraps [ErrNotFound].

@@ -14,6 +14,7 @@ import (
 
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/builtin"
+	"github.com/astran-oss/astran-go/internal/changelog"
 	"github.com/astran-oss/astran-go/policy"
 )
 
@@ -42,7 +43,7 @@ type MemoryStore struct {
 	sessions   map[string]Session                      // access key ID -> session
 	accounts   map[account]bool                        // the store's own accounts
 	names      map[entityName]arn.ARN                  // user or role by account and name
-	log        changeLog                               // recent changes, for Changed
+	log        changelog.Log                           // recent changes, for Changed
 }
 
 // account is a partition and account ID.
@@ -106,10 +107,10 @@ func (s *MemoryStore) Generation() uint64 { return s.gen.Load() }
 func (s *MemoryStore) changed(keys ...string) {
 	g := s.gen.Add(1)
 	if len(keys) == 0 {
-		s.log.add(g, "")
+		s.log.Add(g, "")
 	}
 	for _, k := range keys {
-		s.log.add(g, k)
+		s.log.Add(g, k)
 	}
 }
 
@@ -120,7 +121,7 @@ var _ ChangeTracker = (*MemoryStore)(nil)
 func (s *MemoryStore) Changed(since uint64, deps map[string]bool) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.log.changed(since, deps)
+	return s.log.Changed(since, deps)
 }
 
 // Identity implements [Store]. The root ARN of one of the store's own

@@ -1,9 +1,11 @@
 package principal_test
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/principal"
 )
 
@@ -160,13 +163,10 @@ func TestMiddleware_callerFromContext(t *testing.T) {
 }
 
 func TestMiddleware_storeFailure(t *testing.T) {
-	f := newFakeIAM()
-	f.seed()
-	f.fail.Store(true)
 	var logs strings.Builder
-	authz := principal.NewAuthorizer(principal.NewIAMStore(f))
+	authz := principal.NewAuthorizer(failingStore{principal.NewMemoryStore()})
 	h := principal.Middleware(authz, s3Mapper, func(o *principal.MiddlewareOptions) {
-		o.Logger = newTextLogger(&logs)
+		o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	})(http.NotFoundHandler())
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", "/b/k", nil)
@@ -215,4 +215,14 @@ func TestRequestContext(t *testing.T) {
 	assert.Equal(t, []string{"false"}, v)
 	v, _ = c.Get("aws:UserAgent")
 	assert.Equal(t, []string{"aws-cli/2"}, v)
+}
+
+// failingStore is a store whose identity lookups fail as an unreachable
+// backend does.
+type failingStore struct{ *principal.MemoryStore }
+
+var errOutage = errors.New("dial tcp: connection refused")
+
+func (failingStore) Identity(context.Context, arn.ARN) (principal.Identity, error) {
+	return principal.Identity{}, errOutage
 }

@@ -3,11 +3,7 @@ package principal_test
 import (
 	"context"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -55,15 +51,6 @@ func TestSecurity_builtinAdminInForeignPartitionGrantsNothing(t *testing.T) {
 		assert.Equal(t, "arn:astran:iam::astran:policy/AstranAdmin", p.ID, spelling)
 	}
 
-	// A live store whose IAM lists the foreign spelling as attached does
-	// not grant the built-in either.
-	f := newFakeIAM()
-	f.seed()
-	f.attached["user/alice@astran.io"] = []types.AttachedPolicy{{PolicyArn: aws.String("arn:x:iam::astran:policy/AstranAdmin")}}
-	live := principal.NewAuthorizer(newIAMStore(f, &clock{now: fixedNow}, nil))
-	res, err = live.Authorize(ctx, user("alice@astran.io"), "iam:CreateUser", "*", policy.Context{})
-	assert.Error(t, err)
-	assert.False(t, res.Allowed())
 }
 
 // TestSecurity_rootOfAnotherAccountIsNotRoot: a Caller built from a claim
@@ -97,62 +84,6 @@ func TestSecurity_rootOfAnotherAccountIsNotRoot(t *testing.T) {
 		assert.False(t, res.Allowed(), r)
 	}
 
-	// The live store knows only its configured account.
-	f := newFakeIAM()
-	live := principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) { o.Partition, o.Account = "demo", account })
-	_, err = live.Identity(ctx, own)
-	require.NoError(t, err)
-	for _, r := range foreign {
-		_, err := live.Identity(ctx, arn.MustParse(r))
-		require.ErrorIs(t, err, principal.ErrNotFound, r)
-	}
-	unconfigured := principal.NewIAMStore(f)
-	_, err = unconfigured.Identity(ctx, own)
-	require.ErrorIs(t, err, principal.ErrNotFound, "no account configured: no root")
-}
-
-// TestSecurity_revokedPermissionOutlivesAnOutage: during an IAM outage the
-// live store serves its last answer at most MaxStale (15 minutes by
-// default), then fails closed, so a revoked permission does not stay
-// granted for the length of the outage.
-func TestSecurity_revokedPermissionOutlivesAnOutage(t *testing.T) {
-	ctx := context.Background()
-	f, c, s, authz := liveAlice(t)
-	alice := user("alice@astran.io")
-
-	f.fail.Store(true)
-	c.Advance(5 * time.Minute)
-	res, err := authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
-	require.NoError(t, err, "a short outage is bridged")
-	require.True(t, res.Allowed())
-
-	c.Advance(11 * time.Minute)
-	res, err = authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
-	require.ErrorIs(t, err, principal.ErrStale, "16 minutes without IAM: fail closed")
-	assert.False(t, res.Allowed())
-	_, err = s.Identity(ctx, alice.ARN)
-	require.ErrorIs(t, err, errOutage, "the value is gone: IAM's error, no data")
-}
-
-// TestSecurity_revokedReaderCredentialsAreNotAnOutage: when IAM refuses the
-// store's own credentials (revoked, expired, denied), that is an answer,
-// not an outage: the store stops serving what it cached.
-func TestSecurity_revokedReaderCredentialsAreNotAnOutage(t *testing.T) {
-	for _, code := range []string{"AccessDenied", "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch"} {
-		t.Run(code, func(t *testing.T) {
-			ctx := context.Background()
-			f, c, s, authz := liveAlice(t)
-			alice := user("alice@astran.io")
-
-			f.failErr.Store(error(&smithy.GenericAPIError{Code: code, Message: "denied"}))
-			f.fail.Store(true)
-			c.Advance(2 * time.Minute)
-			res, err := authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
-			require.Error(t, err)
-			assert.False(t, res.Allowed())
-			assert.Zero(t, s.Stats().Stale, "nothing served stale")
-		})
-	}
 }
 
 // TestSecurity_assumedRoleOfRoleWithPathResolves: an assumed-role ARN
@@ -185,23 +116,4 @@ func TestSecurity_assumedRoleOfRoleWithPathResolves(t *testing.T) {
 		"role names are unique per account")
 	_, err = s.Identity(ctx, arn.MustParse("arn:demo:sts::"+otherAccount+":assumed-role/ci/s1"))
 	require.ErrorIs(t, err, principal.ErrNotFound, "names are unique per account only")
-}
-
-type discard struct{}
-
-func (*discard) Write(p []byte) (int, error) { return len(p), nil }
-
-// liveAlice returns a live store over a seeded fake IAM on a fake clock, and
-// an authorizer that has already allowed alice once (her data is cached).
-func liveAlice(t *testing.T) (*fakeIAM, *clock, *principal.IAMStore, *principal.Authorizer) {
-	t.Helper()
-	f := newFakeIAM()
-	f.seed()
-	c := &clock{now: fixedNow}
-	s := principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) { o.Now = c.Now; o.Logger = newTextLogger(new(discard)) })
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = c.Now })
-	res, err := authz.Authorize(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
-	require.NoError(t, err)
-	require.True(t, res.Allowed())
-	return f, c, s, authz
 }

@@ -14,7 +14,7 @@ import (
 // safe for concurrent use. Returned values must not be modified.
 //
 // [MemoryStore] keeps everything in memory (tests, emulators, fixtures);
-// [IAMStore] reads live IAM through a cache.
+// Package principal/iamstore reads live IAM through a cache.
 type Store interface {
 	// Identity returns the user, role or root named by a. It returns an
 	// error wrapping ErrNotFound when there is no such identity. A user or
@@ -48,7 +48,7 @@ type Store interface {
 // caller across changes that touch neither the caller's identity, its
 // session, its groups nor the managed policies it uses, instead of
 // rebuilding every caller after any change (a login, another user's
-// attachment). [MemoryStore] and [IAMStore] implement it.
+// attachment). [MemoryStore] and the principal/iamstore store implement it.
 type ChangeTracker interface {
 	// Changed reports whether a change made after generation since (a
 	// value of [Store.Generation]) touched a key in deps, or may have:
@@ -59,46 +59,6 @@ type ChangeTracker interface {
 	// key IDs of sessions. deps is only read. Changed must be safe for
 	// concurrent use.
 	Changed(since uint64, deps map[string]bool) bool
-}
-
-// changeLog is the recent changes of a store, for [ChangeTracker]. It is not
-// safe for concurrent use: its store guards it.
-type changeLog struct {
-	entries []change // oldest first
-	floor   uint64   // every change after floor is in entries
-}
-
-// change is one key changed at generation gen; key "" means everything.
-type change struct {
-	gen uint64
-	key string
-}
-
-// maxChangeLog bounds a changeLog: older changes are forgotten (and an
-// Authorizer rebuilds what was derived before them).
-const maxChangeLog = 4096
-
-// add records that key changed at generation gen.
-func (l *changeLog) add(gen uint64, key string) {
-	if len(l.entries) >= maxChangeLog {
-		half := len(l.entries) / 2
-		l.floor = l.entries[half-1].gen
-		l.entries = append(l.entries[:0:0], l.entries[half:]...)
-	}
-	l.entries = append(l.entries, change{gen: gen, key: key})
-}
-
-// changed implements [ChangeTracker.Changed] over the log.
-func (l *changeLog) changed(since uint64, deps map[string]bool) bool {
-	if since < l.floor {
-		return true
-	}
-	for i := len(l.entries) - 1; i >= 0 && l.entries[i].gen > since; i-- {
-		if k := l.entries[i].key; k == "" || deps[k] {
-			return true
-		}
-	}
-	return false
 }
 
 // InlinePolicyID returns the ID a store gives an inline policy named name of
@@ -117,16 +77,11 @@ func builtinPolicy(p arn.ARN, own func(partition string) bool) (policy.Policy, e
 	if own(p.Partition) {
 		part = p.Partition
 	}
-	c, err := builtin.Canonical(p, part)
-	if err == nil && c.Type() == arn.TypePolicy {
-		if bp, ok := builtin.Policy(c.Name()); ok {
-			return bp, nil
-		}
+	bp, err := builtin.ResolvePolicy(p, part)
+	if err != nil {
+		return policy.Policy{}, fmt.Errorf("%w: %w", notFound("policy", p.String()), err)
 	}
-	if err == nil {
-		err = fmt.Errorf("%s is not a policy", c)
-	}
-	return policy.Policy{}, fmt.Errorf("%w: %w", notFound("policy", p.String()), err)
+	return bp, nil
 }
 
 // assumedRoleName returns the role name and session name of an STS

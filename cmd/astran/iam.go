@@ -7,14 +7,17 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/spf13/cobra"
 
 	"github.com/astran-oss/astran-go/access"
 	"github.com/astran-oss/astran-go/endpoint"
+	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
+	"github.com/astran-oss/astran-go/principal/iamstore"
 )
 
 // iamFlags name the account an iam subcommand analyses.
@@ -187,7 +190,7 @@ func (e *env) analyzer(ctx context.Context, f *iamFlags) (*access.Analyzer, erro
 		return nil, fmt.Errorf("profile %q: no IAM endpoint: give --partition or set ASTRAN_IAM_ENDPOINT", f.profile)
 	}
 	api := iam.NewFromConfig(ep.AWSConfig(cfg.Credentials))
-	return access.New(access.NewIAMDirectory(api, principal.NewIAMStore(api))), nil
+	return access.New(access.NewIAMDirectory(api, iamstore.New(iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = api })))), nil
 }
 
 func writeGrant(w io.Writer, g *access.Grant) {

@@ -12,7 +12,7 @@
 // docs/public/* and manage their own docs/home/${aws:username}/*, editors may
 // read and write everything, and an explicit Deny keeps everyone out of
 // docs/secret/*. A production service would read them from IAM with
-// principal.NewIAMStore instead.
+// iamstore.New (package principal/iamstore) instead.
 //
 // Run it with
 //

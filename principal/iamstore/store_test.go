@@ -1,4 +1,4 @@
-package principal_test
+package iamstore_test
 
 import (
 	"bytes"
@@ -22,12 +22,30 @@ import (
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
+	"github.com/astran-oss/astran-go/principal/iamstore"
 )
 
-var errOutage = errors.New("dial tcp: connection refused")
+const (
+	account  = "1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f"
+	acctARN  = "arn:demo:iam::" + account + ":"
+	provider = acctARN + "oidc-provider/idp.example.com/realms/acme"
+)
 
-// fakeIAM is an in-memory IAM API. Set fail to simulate an outage.
+var (
+	errOutage = errors.New("dial tcp: connection refused")
+	fixedNow  = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+)
+
+func user(email string) principal.Caller {
+	return principal.Caller{ARN: arn.MustParse(acctARN + "user/" + email)}
+}
+
+func key(akid string) principal.Caller { return principal.Caller{AccessKeyID: akid} }
+
+// fakeIAM is an in-memory IAM API (the operations a Store uses; the
+// others are the nil embedded API). Set fail to simulate an outage.
 type fakeIAM struct {
+	iamclient.API
 	mu       sync.Mutex
 	users    map[string]types.User             // by name
 	roles    map[string]types.Role             // by name
@@ -234,13 +252,6 @@ func (f *fakeIAM) GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersion
 	return &iam.GetPolicyVersionOutput{PolicyVersion: &types.PolicyVersion{Document: aws.String(url.QueryEscape(*d)), VersionId: in.VersionId}}, nil
 }
 
-// onlyIAMAPI hides the inline-policy getters of a fakeIAM.
-type onlyIAMAPI struct{ principal.IAMAPI }
-
-var (
-	_ principal.IAMInlinePolicyAPI = (*fakeIAM)(nil)
-	_ principal.IAMAccessKeyAPI    = (*fakeIAM)(nil)
-)
 
 // seed fills f with alice (admin-like user policy, group deny on delete,
 // inline policy) and a role.
@@ -274,8 +285,13 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func newIAMStore(f principal.IAMAPI, c *clock, log *bytes.Buffer) *principal.IAMStore {
-	return principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) {
+// clientFor returns an IAM client over f.
+func clientFor(f *fakeIAM) *iamclient.Client {
+	return iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = f })
+}
+
+func newIAMStore(f *fakeIAM, c *clock, log *bytes.Buffer) *iamstore.Store {
+	return iamstore.New(clientFor(f), func(o *iamstore.Options) {
 		o.TTL = time.Minute
 		o.RetryInterval = 10 * time.Second
 		o.Now = c.Now
@@ -285,7 +301,7 @@ func newIAMStore(f principal.IAMAPI, c *clock, log *bytes.Buffer) *principal.IAM
 	})
 }
 
-func TestIAMStore_resolves(t *testing.T) {
+func TestStore_resolves(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	c := &clock{now: fixedNow}
@@ -345,19 +361,19 @@ func TestIAMStore_resolves(t *testing.T) {
 	assert.True(t, res.Allowed())
 }
 
-func TestIAMStore_sessionsFromSource(t *testing.T) {
+func TestStore_sessionsFromSource(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	sessions := principal.NewMemoryStore()
 	require.NoError(t, sessions.PutSession(principal.Session{AccessKeyID: "ASIAA", Identity: user("alice@astran.io").ARN}))
-	s := principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) { o.Sessions = sessions })
+	s := iamstore.New(clientFor(f), func(o *iamstore.Options) { o.Sessions = sessions })
 	authz := principal.NewAuthorizer(s)
 	res, err := authz.Authorize(context.Background(), key("ASIAA"), "iam:ListUsers", "*", policy.Context{})
 	require.NoError(t, err)
 	assert.True(t, res.Allowed())
 }
 
-func TestIAMStore_ttl(t *testing.T) {
+func TestStore_ttl(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	c := &clock{now: fixedNow}
@@ -381,7 +397,7 @@ func TestIAMStore_ttl(t *testing.T) {
 	assert.Equal(t, 3, f.count("GetUser"), "refetched after Invalidate")
 }
 
-func TestIAMStore_generation(t *testing.T) {
+func TestStore_generation(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	c := &clock{now: fixedNow}
@@ -409,7 +425,7 @@ func TestIAMStore_generation(t *testing.T) {
 	assert.NotEqual(t, g3, s.Generation(), "a refresh with new content changes the generation")
 }
 
-func TestIAMStore_singleflight(t *testing.T) {
+func TestStore_singleflight(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	f.block = make(chan struct{})
@@ -441,7 +457,7 @@ func TestIAMStore_singleflight(t *testing.T) {
 	assert.Equal(t, 1, f.count("GetUser"), "one fetch for concurrent lookups of one key")
 }
 
-func TestIAMStore_staleOnOutage(t *testing.T) {
+func TestStore_staleOnOutage(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	c := &clock{now: fixedNow}
@@ -502,7 +518,7 @@ func TestIAMStore_staleOnOutage(t *testing.T) {
 	assert.Equal(t, errsBefore, s.Stats().Errors)
 }
 
-func TestIAMStore_deletedUser(t *testing.T) {
+func TestStore_deletedUser(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	c := &clock{now: fixedNow}
@@ -522,18 +538,7 @@ func TestIAMStore_deletedUser(t *testing.T) {
 	assert.False(t, res.Allowed())
 }
 
-func TestIAMStore_noInlineAPI(t *testing.T) {
-	f := newFakeIAM()
-	f.seed()
-	s := principal.NewIAMStore(onlyIAMAPI{f})
-	_, err := s.Policies(context.Background(), arn.MustParse(acctARN+"group/readers"))
-	require.Error(t, err, "inline policies that cannot be read fail closed")
-	pols, err := s.Policies(context.Background(), arn.MustParse(acctARN+"group/no-delete"))
-	require.NoError(t, err)
-	assert.Len(t, pols, 1)
-}
-
-func TestIAMStore_race(t *testing.T) {
+func TestStore_race(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	c := &clock{now: fixedNow}
@@ -559,12 +564,9 @@ func TestIAMStore_race(t *testing.T) {
 	wg.Wait()
 }
 
-// iamclient's API (and so *iam.Client) satisfies IAMAPI.
-var _ principal.IAMAPI = iamclient.API(nil)
-
 func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
 
-func TestIAMStore_longTermKeys(t *testing.T) {
+func TestStore_longTermKeys(t *testing.T) {
 	f := newFakeIAM()
 	f.seed()
 	c := &clock{now: fixedNow}
@@ -590,7 +592,7 @@ func TestIAMStore_longTermKeys(t *testing.T) {
 	// Options.Sessions is asked first.
 	sessions := principal.NewMemoryStore()
 	require.NoError(t, sessions.PutSession(principal.Session{AccessKeyID: "AKIAALICE", Identity: arn.MustParse(acctARN + "role/ci")}))
-	s2 := principal.NewIAMStore(f, func(o *principal.IAMStoreOptions) { o.Sessions = sessions })
+	s2 := iamstore.New(clientFor(f), func(o *iamstore.Options) { o.Sessions = sessions })
 	ses, err = s2.Session(ctx, "AKIAALICE")
 	require.NoError(t, err)
 	assert.Equal(t, acctARN+"role/ci", ses.Identity.String())
