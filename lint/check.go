@@ -11,6 +11,16 @@ import (
 	"github.com/astran-oss/astran-go/policy"
 )
 
+// maxQuadratic bounds the checks that compare every pair of elements
+// (statements, entries of a list, condition keys): beyond it they are
+// skipped, so that a hostile document of a million entries cannot make
+// lint run for hours. Real policies are far smaller (IAM's size limit
+// allows some hundreds of entries).
+const maxQuadratic = 512
+
+// maxSuggestions bounds the "did you mean" searches of a document.
+const maxSuggestions = 64
+
 // linter holds one run of the checks over a document.
 type linter struct {
 	doc  *policy.Document
@@ -20,6 +30,8 @@ type linter struct {
 	vars bool // policy variables are expanded (Version 2012-10-17)
 	sts  []stmt
 	fs   []Finding
+	// suggestions counts the "did you mean" searches, which are bounded.
+	suggestions int
 }
 
 func (l *linter) add(code string, st int, path, msg string, fix *Fix) {
@@ -83,7 +95,7 @@ func (l *linter) actions(i int, s *stmt, list []string, field string, own bool) 
 			continue
 		}
 		s.liveActions++
-		for k := 0; k < j; k++ {
+		for k := 0; k < j && j < maxQuadratic; k++ {
 			if covers(list[k], a, false, l.fold) {
 				l.add(codeRedundantAction, i, p.String(), strconv.Quote(a)+" is already covered by "+strconv.Quote(list[k]), nil)
 				break
@@ -169,8 +181,10 @@ func (l *linter) action(i int, s *stmt, a string, p lazyPath, own bool) bool {
 		return false
 	}
 	msg := "service " + svc.Prefix() + " has no action " + strconv.Quote(name)
-	if best := closest(svc, a); best != "" {
-		msg += "; did you mean " + strconv.Quote(best) + "?"
+	if l.suggestions++; l.suggestions <= maxSuggestions {
+		if best := closest(svc, a); best != "" {
+			msg += "; did you mean " + strconv.Quote(best) + "?"
+		}
 	}
 	l.add(codeUnknownAction, i, p.String(), msg, nil)
 	return false
@@ -270,7 +284,7 @@ func (l *linter) resources(i int, s *stmt, list []string, field string, own bool
 			continue
 		}
 		s.liveResources++
-		for k := 0; k < j; k++ {
+		for k := 0; k < j && j < maxQuadratic; k++ {
 			if covers(list[k], r, true, false) {
 				l.add(codeRedundantResource, i, p.String(), strconv.Quote(r)+" is already covered by "+strconv.Quote(list[k]), nil)
 				break
@@ -508,7 +522,7 @@ func (l *linter) conditionKey(i int, s *stmt, op operator, key, kp string, vals 
 				l.add(codeIPNotCanonical, i, vp, strconv.Quote(v)+" has host bits set: it means "+pfx.Masked().String(), &Fix{Old: v, New: pfx.Masked().String()})
 			}
 		}
-		for k := 0; k < j; k++ {
+		for k := 0; k < j && j < maxQuadratic; k++ {
 			if vals[k] == v {
 				l.add(codeRedundantValue, i, vp, strconv.Quote(v)+" is given twice", nil)
 				break

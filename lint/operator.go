@@ -86,6 +86,9 @@ type fact struct {
 
 // contradiction returns why the facts (ANDed) cannot all hold, or "".
 func contradiction(facts []fact) string {
+	if len(facts) > maxQuadratic {
+		return ""
+	}
 	for a := range facts {
 		fa := &facts[a]
 		if fa.op.qual != "" || fa.op.ifExists {

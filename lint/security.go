@@ -136,7 +136,7 @@ func (l *linter) sids() {
 				break
 			}
 		}
-		for j := 0; j < i; j++ {
+		for j := 0; j < i && i < maxQuadratic; j++ {
 			if o := l.sts[j].st.Sid; o != sid && strings.EqualFold(o, sid) {
 				l.add(codeDuplicateSid, i, fieldPath(l.sts[i].path, "Sid"), strconv.Quote(sid)+" differs only in case from "+strconv.Quote(o)+" ("+l.sts[j].path+")", nil)
 				break
@@ -147,6 +147,9 @@ func (l *linter) sids() {
 
 // pairs compares statements: shadowed Allows and subsumed statements.
 func (l *linter) pairs() {
+	if len(l.sts) > maxQuadratic {
+		return
+	}
 	for i := range l.sts {
 		a := &l.sts[i]
 		if a.st.Action == nil || a.dead != "" || (a.st.Resource == nil) != (a.st.NotResource == nil) && a.st.Resource == nil {
