@@ -333,6 +333,7 @@ func TestLineReader_tooLong(t *testing.T) {
 // TestPolicyTest_100k runs a generated 100,000-line CASES file (20,000 lines
 // under the race detector).
 func TestPolicyTest_100k(t *testing.T) {
+	t.Parallel()
 	n := 100_000
 	if raceEnabled {
 		n = 20_000
