@@ -22,6 +22,12 @@
 // [Options.Ignore] silences a check for the document or for one statement,
 // by Sid.
 //
+// Check and CheckJSON are pure functions, safe for concurrent use. The
+// checks that compare pairs (statements against each other, the entries of
+// one list) are skipped beyond 512 elements, so that a hostile document
+// cannot make them quadratic; IAM's size limit keeps real policies far
+// below.
+//
 // Package lint/linttest has a test helper, NoFindings, that fails a test
 // for every finding.
 package lint
