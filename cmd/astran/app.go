@@ -28,6 +28,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	environ        func() []string // the whole environment, for exec
 	now            func() time.Time
 	// cacheDir returns the user's cache directory (os.UserCacheDir).
 	cacheDir func() (string, error)
@@ -56,6 +57,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stdout:       stdout,
 		stderr:       stderr,
 		getenv:       os.Getenv,
+		environ:      os.Environ,
 		now:          time.Now,
 		cacheDir:     os.UserCacheDir,
 		readPassword: ttyPassword,
@@ -137,7 +139,7 @@ any error (policy test also uses 2 for unreadable input).`,
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.AddCommand(e.loginCommand(), e.logoutCommand(), e.credentialsCommand(), e.configureCommand(), e.policyCommand(), e.serveCommand(), e.iamCommand())
+	root.AddCommand(e.loginCommand(), e.logoutCommand(), e.credentialsCommand(), e.configureCommand(), e.execCommand(), e.policyCommand(), e.serveCommand(), e.iamCommand())
 	// Cobra's own commands get examples too.
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()

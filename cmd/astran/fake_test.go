@@ -39,7 +39,8 @@ func newFakeAstran(t *testing.T, now func() time.Time) *fakeAstran {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /auth/realms/{realm}/protocol/openid-connect/token", f.token)
 	mux.HandleFunc("POST /sts/", f.sts)
-	f.srv = httptest.NewServer(mux)
+	f.srv = httptest.NewUnstartedServer(mux)
+	f.srv.Start() // after f.srv is set: the handlers read it
 	t.Cleanup(f.srv.Close)
 	return f
 }

@@ -78,17 +78,16 @@ func ttyPassword(ctx context.Context, prompt string) (string, error) {
 		tty.Close()
 		return "", fmt.Errorf("reading password: %w", err)
 	}
-	if _, err := fmt.Fprint(tty, prompt); err != nil {
-		tty.Close()
-		return "", fmt.Errorf("reading password: %w", err)
-	}
 	type result struct {
 		pw  []byte
 		err error
 	}
 	ch := make(chan result, 1)
 	go func() { // ends when the user presses Enter, or the process exits
-		pw, err := term.ReadPassword(fd)
+		pw, err := readPasswordAfter(fd, func() error {
+			_, err := fmt.Fprint(tty, prompt)
+			return err
+		})
 		ch <- result{pw, err}
 	}()
 	select {
