@@ -52,6 +52,42 @@ type Options struct {
 	// MaxCachedCallers bounds the number of callers whose compiled policy
 	// sets are cached. Zero or negative means 4096.
 	MaxCachedCallers int
+	// Resources supplies the resource-based policy of the resource of each
+	// request (a bucket policy, by bucket). Nil means no resource-based
+	// policies: decisions use the identity-based policies, the permissions
+	// boundary and the session policy only.
+	Resources ResourcePolicySource
+}
+
+// ResourcePolicy is the resource-based policy that applies to a resource,
+// compiled once by its [ResourcePolicySource].
+type ResourcePolicy struct {
+	// Set is the compiled policy (see [policy.Compile]); nil means the
+	// resource has none.
+	Set *policy.Set
+	// Account is the account that owns the resource. "" means the account
+	// in the resource's ARN or, when it names none (as S3 ARNs do), the
+	// caller's: the same account.
+	Account string
+}
+
+// ResourcePolicySource supplies resource-based policies to an
+// [Authorizer], such as the bucket policies of an S3-compatible service.
+// Implementations must be safe for concurrent use and should return sets
+// compiled in advance: the source is asked on every decision.
+type ResourcePolicySource interface {
+	// ResourcePolicy returns the policy of resource (the request's
+	// resource ARN, such as "arn:demo:s3:::bucket/key"). An error denies
+	// the request.
+	ResourcePolicy(ctx context.Context, resource string) (ResourcePolicy, error)
+}
+
+// ResourcePolicyFunc adapts a function to a [ResourcePolicySource].
+type ResourcePolicyFunc func(ctx context.Context, resource string) (ResourcePolicy, error)
+
+// ResourcePolicy implements [ResourcePolicySource].
+func (f ResourcePolicyFunc) ResourcePolicy(ctx context.Context, resource string) (ResourcePolicy, error) {
+	return f(ctx, resource)
 }
 
 // Authorizer answers "may this caller do this action on this resource?"
@@ -62,10 +98,17 @@ type Options struct {
 //     store decides which roots exist ([Store.Identity]), so the root of
 //     another account is an unknown caller;
 //   - an explicit Deny in any applicable policy wins (the user's own, any of
-//     the user's groups', the role's, or the permissions boundary);
+//     the user's groups', the role's, the permissions boundary, the
+//     session policy, or the resource's policy from Options.Resources);
 //   - otherwise an Allow is needed in the identity's policies (the user's
 //     own and every group's, or the role's for a role session) and, when the
-//     identity has a permissions boundary, also in the boundary policy;
+//     identity has a permissions boundary or the session a session policy
+//     ([Session].Policy, PolicyARNs), also in each of them: they only
+//     limit;
+//   - a resource-based policy (a bucket policy) that allows the caller
+//     grants on its own in the resource's account, and is needed as well
+//     when the resource belongs to another account ([ResourcePolicy].Account),
+//     with the nuances of AWS's evaluation logic ([policy.Policies]);
 //   - anything else is an implicit deny.
 //
 // Compiled policy sets and the context derived from the identity are cached
@@ -80,8 +123,9 @@ type Options struct {
 //
 // An Authorizer is safe for concurrent use.
 type Authorizer struct {
-	store   Store
-	tracker ChangeTracker // store, when it tracks changes; nil otherwise
+	store     Store
+	tracker   ChangeTracker // store, when it tracks changes; nil otherwise
+	resources ResourcePolicySource
 	dialect policy.Dialect
 	now     func() time.Time
 	max     int
@@ -92,7 +136,6 @@ type Authorizer struct {
 
 	sf      singleflight.Group       // deduplicates builds
 	clock   atomic.Pointer[timeKeys] // the time keys of the current second
-	scratch sync.Pool                // *policy.Result for boundary evaluation
 	ctxs    sync.Pool                // *policy.Context for requests with keys
 }
 
@@ -105,6 +148,7 @@ type entry struct {
 	principal  string         // Request.Principal
 	identity   *policy.Set    // user + groups, or role
 	boundary   *policy.Set    // nil: no boundary
+	session    *policy.Set    // the session policy; nil: none
 	expiration time.Time      // session expiry; zero: none
 	base       []kv           // keys derived from the identity
 	usesTime   bool           // a policy reads aws:CurrentTime or aws:EpochTime
@@ -171,7 +215,8 @@ func NewAuthorizer(store Store, optFns ...func(*Options)) *Authorizer {
 		o.MaxCachedCallers = 4096
 	}
 	a := &Authorizer{
-		store:   store,
+		store:     store,
+		resources: o.Resources,
 		dialect: o.Dialect,
 		now:     o.Now,
 		max:     o.MaxCachedCallers,
@@ -179,7 +224,6 @@ func NewAuthorizer(store Store, optFns ...func(*Options)) *Authorizer {
 		trust:   make(map[arn.ARN]*trustEntry),
 	}
 	a.tracker, _ = store.(ChangeTracker)
-	a.scratch.New = func() any { return new(policy.Result) }
 	a.ctxs.New = func() any { return new(policy.Context) }
 	return a
 }
@@ -241,8 +285,7 @@ func (a *Authorizer) AuthorizeInto(ctx context.Context, caller Caller, action, r
 		} else {
 			req.Context = e.snapshot(tk).ctx
 		}
-		a.evaluate(e, &req, res)
-		return nil
+		return a.evaluate(ctx, e, &req, res)
 	}
 	c := a.ctxs.Get().(*policy.Context)
 	c.Reset()
@@ -252,24 +295,31 @@ func (a *Authorizer) AuthorizeInto(ctx context.Context, caller Caller, action, r
 		c.Set(k, v...)
 	}
 	req.Context = *c
-	a.evaluate(e, &req, res)
+	err = a.evaluate(ctx, e, &req, res)
 	*c = req.Context
 	a.ctxs.Put(c)
-	return nil
+	return err
 }
 
-// evaluate runs the identity set and, when needed, the boundary set.
-func (a *Authorizer) evaluate(e *entry, req *policy.Request, res *policy.Result) {
-	e.identity.EvaluateInto(req, res)
-	if e.boundary == nil || res.Decision == policy.ExplicitDeny {
-		return
+// evaluate decides req for e: with the identity set alone when nothing else
+// applies, otherwise with AWS's evaluation logic over the identity set, the
+// boundary, the session policy and the resource's policy.
+func (a *Authorizer) evaluate(ctx context.Context, e *entry, req *policy.Request, res *policy.Result) error {
+	var rp ResourcePolicy
+	if a.resources != nil {
+		var err error
+		if rp, err = a.resources.ResourcePolicy(ctx, req.Resource); err != nil {
+			return fmt.Errorf("principal: resource-based policy of %s: %w", req.Resource, err)
+		}
 	}
-	b := a.scratch.Get().(*policy.Result)
-	e.boundary.EvaluateInto(req, b)
-	combine(res, b)
-	b.Statements = b.Statements[:0]
-	b.MissingContextKeys = b.MissingContextKeys[:0]
-	a.scratch.Put(b)
+	if e.boundary == nil && e.session == nil && rp.Set == nil && rp.Account == "" {
+		e.identity.EvaluateInto(req, res)
+		return nil
+	}
+	req.ResourceAccount = rp.Account
+	p := policy.Policies{Identity: e.identity, Boundary: e.boundary, Session: e.session, Resource: rp.Set}
+	p.EvaluateInto(req, res)
+	return nil
 }
 
 // combine folds the result b of a second set (the permissions boundary, or
@@ -478,6 +528,29 @@ func (a *Authorizer) build(ctx context.Context, caller Caller, gen uint64) (*ent
 		if e.boundary, err = a.compile([]policy.Policy{bp}); err != nil {
 			return nil, fmt.Errorf("principal: compiling permissions boundary of %s: %w", id.ARN, err)
 		}
+	}
+	if ses != nil && (ses.Policy != nil || len(ses.PolicyARNs) > 0) {
+		var sp []policy.Policy
+		if ses.Policy != nil {
+			sp = append(sp, policy.Policy{ID: "session/" + ses.Name + "/policy", Document: ses.Policy})
+		}
+		for _, pa := range ses.PolicyARNs {
+			mp, err := a.store.ManagedPolicy(ctx, pa)
+			if err != nil {
+				return nil, fmt.Errorf("principal: session policy of %s: %w", caller, err)
+			}
+			e.deps[mp.ID] = true
+			sp = append(sp, mp)
+		}
+		e.usesTime = e.usesTime || usesTimeKeys(sp)
+		if e.session, err = a.compile(sp); err != nil {
+			return nil, fmt.Errorf("principal: compiling session policy of %s: %w", caller, err)
+		}
+	}
+	if id.Kind == KindRole && ses != nil && ses.Name != "" {
+		// Resource-based policies name a role's session by its
+		// assumed-role ARN.
+		e.principal = "arn:" + id.ARN.Partition + ":sts::" + id.ARN.Account + ":assumed-role/" + id.ARN.Name() + "/" + ses.Name
 	}
 	base := DerivedContext(id, ses)
 	for _, k := range base.Keys() {

@@ -3,6 +3,7 @@ package principal_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/astran-oss/astran-go/arn"
@@ -100,6 +101,28 @@ func BenchmarkAuthorizer_Authorize(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			set.EvaluateInto(&req, &res)
+		}
+	})
+	// With a 5-statement bucket policy from a ResourcePolicySource.
+	b.Run("bucketPolicy/Into", func(b *testing.B) {
+		var stmts []string
+		for i := range 5 {
+			stmts = append(stmts, fmt.Sprintf(`{"Effect":"Allow","Principal":{"AWS":%q},"Action":"s3:GetObject","Resource":"arn:demo:s3:::bucket-4-9/p%d/*"}`, caller.ARN.String(), i))
+		}
+		doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`))
+		if err != nil {
+			b.Fatal(err)
+		}
+		rp := principal.ResourcePolicy{Set: policy.MustCompile([]policy.Policy{{ID: "bucket", Document: doc}})}
+		withBucket := principal.NewAuthorizer(s, func(o *principal.Options) {
+			o.Resources = principal.ResourcePolicyFunc(func(context.Context, string) (principal.ResourcePolicy, error) { return rp, nil })
+		})
+		var res policy.Result
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := withBucket.AuthorizeInto(ctx, caller, "s3:GetObject", "arn:demo:s3:::bucket-4-9/key", policy.Context{}, &res); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("parallel/Into", func(b *testing.B) {

@@ -78,6 +78,13 @@ type Session struct {
 	// Tags are session tags; they override the identity's tags of the same
 	// key in aws:PrincipalTag/{key}.
 	Tags map[string]string
+	// Policy and PolicyARNs are the session policy passed when the session
+	// was created (Policy and PolicyArns of AssumeRoleWithWebIdentity):
+	// when either is set, the session is allowed only what both its
+	// identity's policies and the session policy allow. A session policy
+	// only limits, never grants. Policy must not be modified afterwards.
+	Policy     *policy.Document
+	PolicyARNs []arn.ARN
 }
 
 // Expired reports whether the session has expired at now.

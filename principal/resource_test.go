@@ -1,0 +1,148 @@
+package principal_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/principal"
+)
+
+const otherAcctARN = "arn:demo:iam::" + otherAccount + ":"
+
+// bucketPolicies is a ResourcePolicySource of compiled bucket policies by
+// bucket, each owned by an account.
+func bucketPolicies(t *testing.T, policies map[string]string, owner map[string]string) principal.ResourcePolicySource {
+	t.Helper()
+	sets := map[string]*policy.Set{}
+	for bucket, doc := range policies {
+		sets[bucket] = policy.MustCompile([]policy.Policy{{ID: "bucket/" + bucket, Document: mustDoc(t, doc)}})
+	}
+	return principal.ResourcePolicyFunc(func(_ context.Context, resource string) (principal.ResourcePolicy, error) {
+		a, err := arn.Parse(resource)
+		if err != nil {
+			return principal.ResourcePolicy{}, err
+		}
+		if a.Bucket() == "broken" {
+			return principal.ResourcePolicy{}, errors.New("bucket policy store unavailable")
+		}
+		return principal.ResourcePolicy{Set: sets[a.Bucket()], Account: owner[a.Bucket()]}, nil
+	})
+}
+
+// stmt is a bucket policy statement: effect, principal ARN, action, resource.
+func stmt(effect, who, action, resource string) string {
+	return `{"Effect":"` + effect + `","Principal":{"AWS":"` + who + `"},"Action":"` + action + `","Resource":"` + resource + `"}`
+}
+
+func bucketPolicy(stmts ...string) string {
+	return `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+}
+
+// TestAuthorizer_resourcePolicies checks the Authorizer against bucket
+// policies supplied by the caller (issue 17): same account, another
+// account's user, explicit deny, and a failing source.
+func TestAuthorizer_resourcePolicies(t *testing.T) {
+	s, err := principal.LoadFixture("testdata/basic.json")
+	require.NoError(t, err)
+	// frank belongs to another account and may read any bucket himself.
+	frank := arn.MustParse(otherAcctARN + "user/frank@astran.io")
+	require.NoError(t, s.PutUser(principal.Identity{ARN: frank}))
+	require.NoError(t, s.PutInlinePolicy(frank, "read", mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)))
+	dave := user("dave@astran.io").ARN // no policies at all
+	alice := user("alice@astran.io").ARN
+	src := bucketPolicies(t, map[string]string{
+		"shared":  bucketPolicy(stmt("Allow", dave.String(), "s3:GetObject", "arn:demo:s3:::shared/*"), stmt("Allow", frank.String(), "s3:GetObject", "arn:demo:s3:::shared/*")),
+		"foreign": bucketPolicy(stmt("Allow", dave.String(), "s3:GetObject", "arn:demo:s3:::foreign/*")),
+		"locked":  bucketPolicy(stmt("Deny", alice.String(), "s3:*", "arn:demo:s3:::locked/*")),
+	}, map[string]string{"foreign": otherAccount, "shared": account, "other": account, "locked": account})
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock; o.Resources = src })
+
+	tests := map[string]struct {
+		caller   arn.ARN
+		action   string
+		resource string
+		want     policy.Decision
+		by       policy.PolicyType
+		err      bool
+	}{
+		"bucket policy grants a user of the account": {dave, "s3:GetObject", "arn:demo:s3:::shared/k", policy.Allow, policy.ResourceBased, false},
+		"only what it grants":                        {dave, "s3:PutObject", "arn:demo:s3:::shared/k", policy.ImplicitDeny, 0, false},
+		"no bucket policy, no identity policy":       {dave, "s3:GetObject", "arn:demo:s3:::other/k", policy.ImplicitDeny, 0, false},
+		"cross-account: both sides allow":            {frank, "s3:GetObject", "arn:demo:s3:::shared/k", policy.Allow, policy.ResourceBased, false},
+		"cross-account: bucket policy alone":         {dave, "s3:GetObject", "arn:demo:s3:::foreign/k", policy.ImplicitDeny, 0, false},
+		"cross-account: identity alone":              {frank, "s3:GetObject", "arn:demo:s3:::other/k", policy.ImplicitDeny, 0, false},
+		"bucket deny beats identity allow":           {alice, "s3:GetObject", "arn:demo:s3:::locked/k", policy.ExplicitDeny, policy.ResourceBased, false},
+		"identity allow, bucket without policy":      {alice, "s3:GetObject", "arn:demo:s3:::other/k", policy.Allow, policy.IdentityBased, false},
+		"a failing source denies with its error":     {alice, "s3:GetObject", "arn:demo:s3:::broken/k", policy.ImplicitDeny, 0, true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res, err := authz.Authorize(context.Background(), principal.Caller{ARN: tc.caller}, tc.action, tc.resource, policy.Context{})
+			require.Equal(t, tc.err, err != nil, "error %v", err)
+			assert.Equal(t, tc.want, res.Decision)
+			if tc.by != 0 {
+				assert.Equal(t, tc.by, res.DecidedBy)
+			}
+		})
+	}
+}
+
+// TestAuthorizer_sessionPolicies checks that a session policy (Policy and
+// PolicyArns of AssumeRoleWithWebIdentity) limits a role session and never
+// grants (issue 17).
+func TestAuthorizer_sessionPolicies(t *testing.T) {
+	s, err := principal.LoadFixture("testdata/basic.json")
+	require.NoError(t, err)
+	role := arn.MustParse(acctARN + "role/marketing") // S3ReadAll: s3:Get*, s3:List*
+	getOnly := mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:DeleteBucket"],"Resource":"*"}]}`)
+	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAINLINE", Identity: role, Name: "web", Policy: getOnly}))
+	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAMANAGED", Identity: role, Name: "web",
+		PolicyARNs: []arn.ARN{arn.MustParse(acctARN + "policy/boundaries/BoundaryS3Read")}})) // s3:GetObject
+	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAMISSING", Identity: role, Name: "web",
+		PolicyARNs: []arn.ARN{arn.MustParse(acctARN + "policy/Nope")}}))
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+	tests := map[string]struct {
+		key, action string
+		want        policy.Decision
+	}{
+		"inline: allowed by both":            {"ASIAINLINE", "s3:GetObject", policy.Allow},
+		"inline: role allows, session not":   {"ASIAINLINE", "s3:ListBucket", policy.ImplicitDeny},
+		"inline: session allows, role not":   {"ASIAINLINE", "s3:DeleteBucket", policy.ImplicitDeny},
+		"managed: allowed by both":           {"ASIAMANAGED", "s3:GetObject", policy.Allow},
+		"managed: role allows, session not":  {"ASIAMANAGED", "s3:ListBucket", policy.ImplicitDeny},
+		"no session policy: the role's only": {"ASIAMARKETING", "s3:ListBucket", policy.Allow},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res, err := authz.Authorize(context.Background(), key(tc.key), tc.action, "arn:demo:s3:::b/k", policy.Context{})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, res.Decision)
+		})
+	}
+	res, err := authz.Authorize(context.Background(), key("ASIAMISSING"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.ErrorIs(t, err, principal.ErrNotFound, "a session policy that cannot be read fails closed")
+	assert.False(t, res.Allowed())
+}
+
+// TestAuthorizer_resourcePolicyNamesSession checks that a bucket policy
+// naming a role's session by its assumed-role ARN grants that session.
+func TestAuthorizer_resourcePolicyNamesSession(t *testing.T) {
+	s, err := principal.LoadFixture("testdata/basic.json")
+	require.NoError(t, err)
+	session := "arn:demo:sts::" + account + ":assumed-role/marketing/web"
+	src := bucketPolicies(t, map[string]string{"drop": bucketPolicy(stmt("Allow", session, "s3:PutObject", "arn:demo:s3:::drop/*"))}, nil)
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock; o.Resources = src })
+	res, err := authz.Authorize(context.Background(), key("ASIAMARKETING"), "s3:PutObject", "arn:demo:s3:::drop/k", policy.Context{})
+	require.NoError(t, err)
+	assert.Equal(t, policy.Allow, res.Decision)
+	res, err = authz.Authorize(context.Background(), user("alice@astran.io"), "s3:PutObject", "arn:demo:s3:::drop/k", policy.Context{})
+	require.NoError(t, err)
+	assert.Equal(t, policy.Allow, res.Decision, "alice's own AdminLike policy")
+}
