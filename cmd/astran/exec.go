@@ -49,7 +49,7 @@ status: 128+N when signal N ended it, 127 when it is not found.`,
 
 // execEnvRemoved are removed from the command's environment: secrets, and
 // credentials that would compete with the ones set.
-var execEnvRemoved = []string{EnvPassword, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+var execEnvRemoved = []string{EnvPassword, "ASTRAN_ROOT_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
 	"AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION"}
 
 func (e *env) exec(ctx context.Context, f *loginFlags, args []string) error {

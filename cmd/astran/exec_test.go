@@ -28,6 +28,7 @@ func execEnv(t *testing.T) (*testEnv, *fakeAstran) {
 	te, f := loginEnv(t, "")
 	te.vars[EnvPassword] = testPassword
 	te.vars["AWS_ACCESS_KEY_ID"] = "AKIASTALE"
+	te.vars["ASTRAN_ROOT_PASSWORD"] = "emulator-root-secret" // from eval "$(astran serve)"
 	te.vars["HOME"] = "/home/bob"
 	te.environ = func() []string {
 		var env []string
@@ -61,7 +62,7 @@ func TestExec_environment(t *testing.T) {
 			t.Errorf("the command's environment lacks %q:\n%s", want, got)
 		}
 	}
-	for _, bad := range []string{EnvPassword, testPassword, "AKIASTALE"} {
+	for _, bad := range []string{EnvPassword, testPassword, "AKIASTALE", "emulator-root-secret"} {
 		if strings.Contains(got, bad) {
 			t.Errorf("the command's environment has %q:\n%s", bad, got)
 		}
