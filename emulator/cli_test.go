@@ -294,3 +294,48 @@ func TestCLI_endpointVariables(t *testing.T) {
 		}
 	}
 }
+
+// TestCLI_bucketPolicy: aws s3api put/get/delete-bucket-policy, a malformed
+// policy refused, and an unsigned read (--no-sign-request) served only
+// while the bucket policy allows "*".
+func TestCLI_bucketPolicy(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	cli := newAWSCLI(t, srv)
+	env := srv.Env()
+	run := func(args ...string) (string, string, bool) { return cli.run(env, args...) }
+	mustRun := func(args ...string) string {
+		t.Helper()
+		out, errOut, ok := run(args...)
+		if !ok {
+			t.Fatalf("aws %s: %s%s", strings.Join(args, " "), out, errOut)
+		}
+		return out
+	}
+	src := filepath.Join(cli.home, "page.html")
+	if err := os.WriteFile(src, []byte("<h1>public</h1>"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustRun("s3", "mb", "s3://site")
+	mustRun("s3", "cp", src, "s3://site/index.html")
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:` +
+		srv.Partition() + `:s3:::site/*"}]}`
+	if _, errOut, ok := run("s3api", "put-bucket-policy", "--bucket", "site", "--policy", `{"Statement":[{"Effect":"Allow"}]}`); ok || !strings.Contains(errOut, "MalformedPolicy") {
+		t.Errorf("malformed policy: ok=%v %s, want MalformedPolicy", ok, errOut)
+	}
+	anonymous := []string{"s3", "cp", "--no-sign-request", "s3://site/index.html", "-"}
+	if out, _, ok := run(anonymous...); ok {
+		t.Errorf("unsigned read without a bucket policy succeeded: %q", out)
+	}
+	mustRun("s3api", "put-bucket-policy", "--bucket", "site", "--policy", doc)
+	if out := mustRun("s3api", "get-bucket-policy", "--bucket", "site"); !strings.Contains(out, `s3:GetObject`) {
+		t.Errorf("get-bucket-policy: %s", out)
+	}
+	if out := mustRun(anonymous...); out != "<h1>public</h1>" {
+		t.Errorf("unsigned read allowed by the bucket policy: %q", out)
+	}
+	mustRun("s3api", "delete-bucket-policy", "--bucket", "site")
+	if _, errOut, ok := run("s3api", "get-bucket-policy", "--bucket", "site"); ok || !strings.Contains(errOut, "NoSuchBucketPolicy") {
+		t.Errorf("get-bucket-policy after delete: ok=%v %s", ok, errOut)
+	}
+}

@@ -59,8 +59,18 @@
 //   - S3: CreateBucket, HeadBucket, ListBuckets, DeleteBucket, PutObject,
 //     GetObject, HeadObject, DeleteObject, ListObjectsV2 (and ListObjects,
 //     GetBucketLocation, multipart uploads), path-style and
-//     virtual-host-style, with header and presigned SigV4. A denial is AccessDenied "You don't have permission
-//     to access this resource".
+//     virtual-host-style, with header and presigned SigV4. A denial is
+//     AccessDenied "You don't have permission to access this resource".
+//     Bucket policies (PutBucketPolicy, GetBucketPolicy,
+//     DeleteBucketPolicy) are validated with the policy engine
+//     (MalformedPolicy otherwise: every statement names its principals and
+//     only resources of its bucket) and enforced with AWS's evaluation
+//     logic: a deny anywhere wins, within the account an allow in the
+//     identity's policies or in the bucket policy suffices, and an unsigned
+//     request is served only when the bucket policy allows "*".
+//   - Session policies: AssumeRoleWithWebIdentity's Policy (at most 2048
+//     characters) and PolicyArns (at most 10) limit the session to what
+//     both the role's policies and the session policies allow.
 //
 // Request bodies are capped (64 KiB for the token endpoint, 1 MiB for IAM
 // and STS, 16 MiB per S3 request, 64 MiB per multipart upload); malformed forms, XML, JSON and signatures get the

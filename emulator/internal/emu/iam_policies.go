@@ -30,7 +30,11 @@ func encodeDoc(raw string) string {
 // spelling. Any other spelling of a built-in is refused: InvalidInput for a
 // refused spelling, NoSuchEntity for an unknown name, never a customer
 // lookup.
-func (c *iamCall) policyARN(raw string) (arn.ARN, *APIError) {
+func (c *iamCall) policyARN(raw string) (arn.ARN, *APIError) { return c.s.policyARN(raw) }
+
+// policyARN is iamCall.policyARN for the services that take policy ARNs
+// outside IAM (STS's PolicyArns).
+func (s *Services) policyARN(raw string) (arn.ARN, *APIError) {
 	a, err := arn.Parse(raw)
 	if err != nil {
 		return arn.ARN{}, invalidInput("ARN %s is not valid.", raw)
@@ -38,7 +42,7 @@ func (c *iamCall) policyARN(raw string) (arn.ARN, *APIError) {
 	if !builtin.IsBuiltin(a) {
 		return a, nil
 	}
-	ca, err := builtin.Canonical(a, c.s.State.Partition)
+	ca, err := builtin.Canonical(a, s.State.Partition)
 	switch {
 	case errors.Is(err, builtin.ErrSpelling):
 		return arn.ARN{}, invalidInput("ARN %s is not valid: built-in policies are arn:%s:iam::%s:policy/{Name}.", raw, builtin.Partition, builtin.Account)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/emulator/internal/sigv4"
+	"github.com/astran-oss/astran-go/policy"
 )
 
 // S3Namespace is the XML namespace of S3 responses.
@@ -37,6 +38,7 @@ type object struct {
 type bucket struct {
 	created time.Time
 	objects map[string]*object
+	policy  *bucketPolicy // nil: none
 }
 
 type s3Store struct {
@@ -161,6 +163,11 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 		payload = "UNSIGNED-PAYLOAD"
 	}
 	caller, err := s.authenticate(r, payload, true)
+	if errors.Is(err, sigv4.ErrMissing) && bkt != "" && s.bucketPolicySet(bkt) != nil {
+		// An unsigned request is anonymous: only a bucket policy can allow
+		// it. Without one it is refused before its body is read.
+		caller, err = Caller{}, nil
+	}
 	if err != nil {
 		s3AuthError(w, r, err)
 		return
@@ -189,7 +196,11 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	authz := func(action, resource string, ctx map[string][]string) bool {
-		if e := s.authorize(r, caller, "s3:"+action, resource, ctx); e != nil {
+		var rp *policy.Set
+		if bkt != "" {
+			rp = s.bucketPolicySet(bkt)
+		}
+		if e := s.authorizeWith(r, caller, "s3:"+action, resource, ctx, rp); e != nil {
 			s3Error(w, r, http.StatusForbidden, "AccessDenied", AccessDeniedMessage, "")
 			return false
 		}
@@ -211,7 +222,11 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 		s.multipart(w, r, bkt, key, body, authz)
 		return
 	}
-	for _, sub := range []string{"acl", "policy", "versioning", "versions", "lifecycle", "cors", "website", "tagging", "delete", "encryption", "object-lock", "replication", "logging", "notification", "ownershipControls", "publicAccessBlock"} {
+	if q.Has("policy") {
+		s.serveBucketPolicy(w, r, bkt, body, authz)
+		return
+	}
+	for _, sub := range []string{"acl", "versioning", "versions", "lifecycle", "cors", "website", "tagging", "delete", "encryption", "object-lock", "replication", "logging", "notification", "ownershipControls", "publicAccessBlock"} {
 		if q.Has(sub) {
 			s3Error(w, r, http.StatusNotImplemented, "NotImplemented", "A header or query you provided implies functionality that is not implemented.", "")
 			return

@@ -32,11 +32,14 @@ const (
 
 // AuthRequest is one authorization question.
 type AuthRequest struct {
-	Identity    arn.ARN // the user, role or root making the request
+	Identity    arn.ARN // the user, role or root making the request; zero: anonymous
 	AccessKeyID string  // the session's key; "" for the root's static key
 	Action      string
 	Resource    string
 	Context     map[string][]string
+	// ResourcePolicy is the resource-based policy (a bucket policy); nil
+	// means none.
+	ResourcePolicy *policy.Set
 }
 
 // Engine parses policies and takes authorization decisions.
@@ -235,7 +238,14 @@ func requestKeys(r *http.Request, reqCtx map[string][]string) map[string][]strin
 }
 
 func (s *Services) authorize(r *http.Request, c Caller, action, resource string, reqCtx map[string][]string) *APIError {
-	ok, err := s.Engine.Authorize(r.Context(), c.authRequest(action, resource, requestKeys(r, reqCtx)))
+	return s.authorizeWith(r, c, action, resource, reqCtx, nil)
+}
+
+// authorizeWith authorizes with a resource-based policy (nil: none).
+func (s *Services) authorizeWith(r *http.Request, c Caller, action, resource string, reqCtx map[string][]string, rp *policy.Set) *APIError {
+	req := c.authRequest(action, resource, requestKeys(r, reqCtx))
+	req.ResourcePolicy = rp
+	ok, err := s.Engine.Authorize(r.Context(), req)
 	if err != nil || !ok {
 		return apiErr(http.StatusForbidden, "AccessDenied", AccessDeniedMessage)
 	}

@@ -153,6 +153,9 @@ type Session struct {
 	SourceIdentity string
 	Expiration     time.Time // zero: never
 	Tags           map[string]string
+	// Policy is the session policy (Policy and PolicyArns of
+	// AssumeRoleWithWebIdentity), compiled; nil means none. It only limits.
+	Policy *policy.Set
 }
 
 // String redacts the secrets.

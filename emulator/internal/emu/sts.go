@@ -12,6 +12,7 @@ import (
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/emulator/internal/oidc"
+	"github.com/astran-oss/astran-go/policy"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 )
 
@@ -298,7 +299,12 @@ func (s *Services) assumeRoleWithWebIdentity(ctx context.Context, get func(strin
 	if err != nil || !allowed {
 		return "", apiErr(http.StatusForbidden, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
 	}
+	sp, aerr := s.sessionPolicy(get)
+	if aerr != nil {
+		return "", aerr
+	}
 	ses := s.newSession(ra, session, source, d)
+	ses.Policy = sp
 	if len(tags) > 0 {
 		ses.Tags = tags
 	}
@@ -322,6 +328,67 @@ func (s *Services) assumeRoleWithWebIdentity(ctx context.Context, get func(strin
 	x.close("ResponseMetadata")
 	x.close("AssumeRoleWithWebIdentityResponse")
 	return x.b.String(), nil
+}
+
+// MaxSessionPolicySize is STS's limit on the Policy parameter.
+const MaxSessionPolicySize = 2048
+
+// sessionPolicy compiles the session policies of an AssumeRole* request:
+// the inline Policy and the managed PolicyArns (at most 10), as one set
+// that limits the session; nil when the request has none.
+func (s *Services) sessionPolicy(get func(string) string) (*policy.Set, *APIError) {
+	var pols []policy.Policy
+	if raw := get("Policy"); raw != "" {
+		if len(raw) > MaxSessionPolicySize {
+			return nil, apiErr(http.StatusBadRequest, "PackedPolicyTooLarge", "Packed size of the session policy exceeds %d characters", MaxSessionPolicySize)
+		}
+		doc, err := s.Engine.ParsePolicy(raw)
+		if err != nil {
+			return nil, apiErr(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
+		}
+		pols = append(pols, policy.Policy{ID: "session-policy", Document: doc})
+	}
+	for i := 1; ; i++ {
+		raw := get("PolicyArns.member." + strconv.Itoa(i) + ".arn")
+		if raw == "" {
+			break
+		}
+		if i > 10 {
+			return nil, apiErr(http.StatusBadRequest, "ValidationError", "PolicyArns has more than 10 members")
+		}
+		a, aerr := s.policyARN(raw)
+		if aerr != nil {
+			return nil, aerr
+		}
+		doc, ok := s.managedDocument(a)
+		if !ok {
+			return nil, noSuch("Policy %s does not exist or is not attachable.", raw)
+		}
+		pols = append(pols, policy.Policy{ID: a.String(), Document: doc})
+	}
+	if len(pols) == 0 {
+		return nil, nil
+	}
+	set, err := policy.Compile(pols)
+	if err != nil {
+		return nil, apiErr(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
+	}
+	return set, nil
+}
+
+// managedDocument returns the document of a managed policy (canonical
+// built-in, or the default version of a customer policy).
+func (s *Services) managedDocument(a arn.ARN) (*policy.Document, bool) {
+	if builtin.IsBuiltin(a) {
+		return builtin.Document(a.Name())
+	}
+	s.State.RLock()
+	defer s.State.RUnlock()
+	mp := s.State.PolicyLocked(a)
+	if mp == nil {
+		return nil, false
+	}
+	return mp.DefaultVersion().Doc, true
 }
 
 func (s *Services) getCallerIdentity(c Caller, reqID string) string {

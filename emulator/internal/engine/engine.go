@@ -183,15 +183,46 @@ func (e *Engine) Authorize(ctx context.Context, req emu.AuthRequest) (bool, erro
 	if req.Identity.Type() == arn.TypeRoot && req.Identity != e.st.RootARN() {
 		return false, &principal.NotFoundError{Kind: "identity", Key: req.Identity.String()}
 	}
-	caller := principal.Caller{ARN: req.Identity}
-	if req.AccessKeyID != "" {
-		caller = principal.Caller{AccessKeyID: req.AccessKeyID}
+	reqCtx := policy.ContextFromMap(req.Context)
+	anonymous := req.Identity == arn.ARN{}
+	// The identity side: identity-based policies and boundary (principal),
+	// then the session policy, which only limits.
+	var identity policy.Decision
+	if !anonymous {
+		caller := principal.Caller{ARN: req.Identity}
+		if req.AccessKeyID != "" {
+			caller = principal.Caller{AccessKeyID: req.AccessKeyID}
+		}
+		res, err := e.authz.Authorize(ctx, caller, req.Action, req.Resource, reqCtx)
+		if err != nil {
+			return false, err
+		}
+		identity = res.Decision
+		if ses, ok := e.st.Session(req.AccessKeyID); ok && ses.Policy != nil && identity != policy.ExplicitDeny {
+			sr := ses.Policy.Evaluate(&policy.Request{Principal: req.Identity.String(), Action: req.Action, Resource: req.Resource, Context: reqCtx})
+			if sr.Decision != policy.Allow {
+				identity = sr.Decision
+			}
+		}
 	}
-	res, err := e.authz.Authorize(ctx, caller, req.Action, req.Resource, policy.ContextFromMap(req.Context))
-	if err != nil {
-		return false, err
+	if req.ResourcePolicy == nil {
+		return identity == policy.Allow, nil
 	}
-	return res.Allowed(), nil
+	// The resource side: the bucket policy, for the principals it names
+	// (the caller's ARN; "" for an anonymous request). Within the account
+	// an allow on either side suffices; a deny on either side wins.
+	var principalARN string
+	if !anonymous {
+		principalARN = req.Identity.String()
+		reqCtx.Set("aws:PrincipalArn", principalARN)
+		reqCtx.Set("aws:PrincipalAccount", req.Identity.Account)
+	}
+	rr := (&policy.Policies{Resource: req.ResourcePolicy}).Evaluate(&policy.Request{Principal: principalARN, Action: req.Action,
+		Resource: req.Resource, ResourceAccount: e.st.Account, Context: reqCtx})
+	if identity == policy.ExplicitDeny || rr.Decision == policy.ExplicitDeny {
+		return false, nil
+	}
+	return identity == policy.Allow || rr.Decision == policy.Allow, nil
 }
 
 // AllowSetSourceIdentity implements emu.Engine: it evaluates the role's

@@ -1,0 +1,217 @@
+package emulator_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+)
+
+// bucketWithObject creates a bucket with one object as root.
+func bucketWithObject(t *testing.T, rootS3 *s3.Client, bucket, key, body string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := rootS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rootS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestS3_bucketPolicyValidation(t *testing.T) {
+	srv := newServer(t)
+	ctx := context.Background()
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	bucketWithObject(t, rootS3, "docs", "a.txt", "a")
+	if _, err := rootS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("docs")}); apiCode(err) != "NoSuchBucketPolicy" {
+		t.Fatalf("GetBucketPolicy without one: %v, want NoSuchBucketPolicy", err)
+	}
+	stmt := func(s string) string { return `{"Version":"2012-10-17","Statement":[` + s + `]}` }
+	for _, tc := range []struct{ name, doc string }{
+		{"not JSON", `{"Version":`},
+		{"unknown element", stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:demo:s3:::docs/*","Bogus":1}`)},
+		{"no principal", stmt(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::docs/*"}`)},
+		{"NotPrincipal with Allow", stmt(`{"Effect":"Allow","NotPrincipal":{"AWS":"` + srv.UserARN("x@astran.io").String() + `"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::docs/*"}`)},
+		{"no resource", stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}`)},
+		{"another bucket", stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:demo:s3:::other/*"}`)},
+		{"too large", stmt(`{"Sid":"` + strings.Repeat("x", 21<<10) + `","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:demo:s3:::docs/*"}`)},
+	} {
+		_, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("docs"), Policy: aws.String(tc.doc)})
+		if apiCode(err) != "MalformedPolicy" {
+			t.Errorf("%s: %v, want MalformedPolicy", tc.name, err)
+		}
+	}
+	good := stmt(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:demo:s3:::docs/*"}`)
+	if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("nope"), Policy: aws.String(good)}); apiCode(err) != "NoSuchBucket" {
+		t.Errorf("PutBucketPolicy on a missing bucket: %v, want NoSuchBucket", err)
+	}
+	if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("docs"), Policy: aws.String(good)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := rootS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("docs")})
+	if err != nil || aws.ToString(out.Policy) != good {
+		t.Errorf("GetBucketPolicy = %q, %v, want the stored document", aws.ToString(out.Policy), err)
+	}
+	if _, err := rootS3.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String("docs")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rootS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("docs")}); apiCode(err) != "NoSuchBucketPolicy" {
+		t.Errorf("GetBucketPolicy after delete: %v, want NoSuchBucketPolicy", err)
+	}
+}
+
+// TestS3_bucketPolicyEnforced: a bucket policy grants a user with no
+// identity policy, and its explicit deny beats an identity allow.
+func TestS3_bucketPolicyEnforced(t *testing.T) {
+	srv, root := newServerWithBob(t)
+	ctx := context.Background()
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	bucketWithObject(t, rootS3, "shared", "report.txt", "q3")
+	_, bobS3 := clientsFor(srv, login(t, srv, "bob@astran.io", "pw"))
+	get := func() error {
+		out, err := bobS3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("report.txt")})
+		if err == nil {
+			out.Body.Close()
+		}
+		return err
+	}
+	if err := get(); apiCode(err) != "AccessDenied" {
+		t.Fatalf("bob without any policy: %v, want AccessDenied", err)
+	}
+	bob := srv.UserARN("bob@astran.io").String()
+	doc := `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Principal":{"AWS":"` + bob + `"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"},
+		{"Effect":"Deny","Principal":{"AWS":"` + bob + `"},"Action":"s3:DeleteObject","Resource":"arn:demo:s3:::shared/*"}]}`
+	if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := get(); err != nil {
+		t.Errorf("bob allowed by the bucket policy: %v", err)
+	}
+	if _, err := bobS3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shared")}); apiCode(err) != "AccessDenied" {
+		t.Errorf("ListObjectsV2, allowed by nothing: %v, want AccessDenied", err)
+	}
+	if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("bob@astran.io"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bobS3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("shared"), Key: aws.String("report.txt")}); apiCode(err) != "AccessDenied" {
+		t.Errorf("DeleteObject denied by the bucket policy, allowed by AstranAdmin: %v, want AccessDenied", err)
+	}
+}
+
+// TestS3_bucketPolicyAnonymous: unsigned requests are served only when a
+// bucket policy allows "*".
+func TestS3_bucketPolicyAnonymous(t *testing.T) {
+	srv := newServer(t)
+	ctx := context.Background()
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	bucketWithObject(t, rootS3, "public", "index.html", "<h1>hi</h1>")
+	bucketWithObject(t, rootS3, "private", "index.html", "secret")
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:demo:s3:::public/*"}]}`
+	if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("public"), Policy: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodGet, "/public/index.html", http.StatusOK},
+		{http.MethodGet, "/private/index.html", http.StatusForbidden},
+		{http.MethodPut, "/public/new.html", http.StatusForbidden},
+		{http.MethodGet, "/public", http.StatusForbidden},
+		{http.MethodGet, "/", http.StatusForbidden},
+	} {
+		req, err := http.NewRequestWithContext(ctx, tc.method, srv.Endpoints().S3+tc.path, strings.NewReader(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("anonymous %s %s: %d %s, want %d", tc.method, tc.path, resp.StatusCode, body, tc.want)
+		}
+		if tc.want == http.StatusOK && string(body) != "<h1>hi</h1>" {
+			t.Errorf("anonymous GET: body %q", body)
+		}
+	}
+}
+
+// TestSTS_sessionPolicies: Policy and PolicyArns of
+// AssumeRoleWithWebIdentity limit the session to what both the role and the
+// session policies allow.
+func TestSTS_sessionPolicies(t *testing.T) {
+	srv, root := newServerWithBob(t)
+	ctx := context.Background()
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	bucketWithObject(t, rootS3, "data", "public/a.txt", "a")
+	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + aws.ToString(prov.OpenIDConnectProviderArn) +
+		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("reader"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}); err != nil {
+		t.Fatal(err)
+	}
+	_, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
+	stsc := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{}))
+	assume := func(in *awssts.AssumeRoleWithWebIdentityInput) (*s3.Client, error) {
+		in.RoleArn, in.RoleSessionName, in.WebIdentityToken = role.Role.Arn, aws.String("s1"), aws.String(tok.AccessToken)
+		out, err := stsc.AssumeRoleWithWebIdentity(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		c := out.Credentials
+		return s3.NewFromConfig(srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))), nil
+	}
+	onlyPublic := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:demo:s3:::data/public/*"}]}`
+	limited, err := assume(&awssts.AssumeRoleWithWebIdentityInput{Policy: aws.String(onlyPublic)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := limited.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("public/a.txt")}); err != nil {
+		t.Errorf("GetObject allowed by role and session policy: %v", err)
+	} else {
+		out.Body.Close()
+	}
+	if _, err := limited.ListBuckets(ctx, &s3.ListBucketsInput{}); apiCode(err) != "AccessDenied" {
+		t.Errorf("ListBuckets, allowed by the role only: %v, want AccessDenied", err)
+	}
+	if _, err := limited.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("data"), Key: aws.String("public/b.txt"), Body: strings.NewReader("b")}); apiCode(err) != "AccessDenied" {
+		t.Errorf("PutObject, allowed by the session policy only: %v, want AccessDenied", err)
+	}
+	managed, err := assume(&awssts.AssumeRoleWithWebIdentityInput{PolicyArns: []ststypes.PolicyDescriptorType{{Arn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := managed.ListBuckets(ctx, &s3.ListBucketsInput{}); err != nil {
+		t.Errorf("ListBuckets with a managed session policy that allows it: %v", err)
+	}
+	for name, in := range map[string]*awssts.AssumeRoleWithWebIdentityInput{
+		"malformed policy": {Policy: aws.String(`{"Statement":`)},
+		"foreign built-in": {PolicyArns: []ststypes.PolicyDescriptorType{{Arn: aws.String("arn:x:iam::astran:policy/AstranAdmin")}}},
+		"policy too large": {Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"` + strings.Repeat("x", 2100) + `","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)},
+		"unknown managed":  {PolicyArns: []ststypes.PolicyDescriptorType{{Arn: aws.String("arn:demo:iam::" + srv.Account() + ":policy/none")}}},
+	} {
+		if _, err := assume(in); err == nil {
+			t.Errorf("%s: assumed, want an error", name)
+		}
+	}
+}
