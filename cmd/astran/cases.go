@@ -549,6 +549,9 @@ func printFailure(w io.Writer, file string, line int, tc *testCase, res *policy.
 		}
 		fmt.Fprintf(w, "    matched: %s statement %d%s: %s\n", m.Policy, m.Index, sid, m.Effect)
 	}
+	if res.MissingAllow != 0 {
+		fmt.Fprintf(w, "    missing an allow in the %s policy\n", res.MissingAllow)
+	}
 	if len(res.MissingContextKeys) > 0 {
 		fmt.Fprintf(w, "    missing context keys: %s\n", strings.Join(res.MissingContextKeys, ", "))
 	}

@@ -127,3 +127,18 @@ func TestPolicySimulate_policyTypes(t *testing.T) {
 		})
 	}
 }
+
+// TestPolicyTest_policyTypeFailure: a failing multi-type case says which
+// policy type lacked an allow.
+func TestPolicyTest_policyTypeFailure(t *testing.T) {
+	te := newTestEnv(t, "")
+	code := te.run("policy", "test", "testdata/cases-types-failing.jsonl")
+	want := `FAIL testdata/cases-types-failing.jsonl:1: "cross account needs the bucket policy": expected Allow, got ImplicitDeny
+    matched statements: none
+    missing an allow in the resource policy
+0 passed, 1 failed
+`
+	if code != 1 || te.out.String() != want {
+		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, te.out, want)
+	}
+}
