@@ -81,13 +81,17 @@ const (
 // ErrInvalidType is returned by [ParsePolicyType] for unknown names.
 var ErrInvalidType = errors.New("lint: invalid policy type")
 
-// ParsePolicyType parses "identity", "resource" or "trust".
+// ParsePolicyType parses "identity", "resource" or "trust". Permissions
+// boundaries and session policies ("boundary", "session") follow the rules
+// of identity policies, so they parse as [Identity].
 func ParsePolicyType(s string) (PolicyType, error) {
 	switch t := PolicyType(s); t {
 	case Identity, Resource, Trust:
 		return t, nil
+	case "boundary", "session":
+		return Identity, nil
 	}
-	return "", fmt.Errorf("%w %q (want identity, resource or trust)", ErrInvalidType, s)
+	return "", fmt.Errorf("%w %q (want identity, resource, trust, boundary or session)", ErrInvalidType, s)
 }
 
 // Fix is a correction that is certain: replace Old with New in the

@@ -164,8 +164,13 @@ func TestSeverity(t *testing.T) {
 	if lint.Severity(9).String() != "Severity(9)" {
 		t.Error(lint.Severity(9).String())
 	}
-	if _, err := lint.ParsePolicyType("boundary"); !errors.Is(err, lint.ErrInvalidType) {
+	if _, err := lint.ParsePolicyType("scp"); !errors.Is(err, lint.ErrInvalidType) {
 		t.Errorf("err = %v", err)
+	}
+	for _, s := range []string{"identity", "boundary", "session"} {
+		if typ, err := lint.ParsePolicyType(s); typ != lint.Identity || err != nil {
+			t.Errorf("%s: %v, %v", s, typ, err)
+		}
 	}
 }
 

@@ -57,11 +57,11 @@ file cannot be read or the command line is wrong.`,
 		},
 	}
 	f.add(cmd)
-	cmd.Flags().StringVar(&f.typ, "type", "", "policy type: identity, resource or trust (default: inferred from the document)")
+	cmd.Flags().StringVar(&f.typ, "type", "", "policy type: identity, resource or trust; boundary and session lint as identity (default: inferred from the document)")
 	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text, json or sarif")
 	cmd.Flags().StringVar(&f.failOn, "fail-on", "security", "exit 1 for a finding at least this grave: error, security, warning or suggestion")
 	cmd.Flags().StringArrayVar(&f.ignore, "ignore", nil, "silence a check: CODE, CODE@SID, FILE:CODE or FILE:CODE@SID (repeatable)")
-	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"identity", "resource", "trust"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"identity", "resource", "trust", "boundary", "session"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "security", "warning", "suggestion"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -97,7 +97,7 @@ func TestPolicyLint_errors(t *testing.T) {
 		{"unknown check", []string{"--ignore", "NOPE", "testdata/lint/clean.json"}, `unknown check "NOPE"`},
 		{"bad format", []string{"--format", "xml", "testdata/lint/clean.json"}, `unknown --format "xml"`},
 		{"bad fail-on", []string{"--fail-on", "fatal", "testdata/lint/clean.json"}, "--fail-on"},
-		{"bad type", []string{"--type", "boundary", "testdata/lint/clean.json"}, "--type"},
+		{"bad type", []string{"--type", "scp", "testdata/lint/clean.json"}, "--type"},
 		{"bad dialect", []string{"--dialect", "gcp", "testdata/lint/clean.json"}, `unknown --dialect "gcp"`},
 		{"missing file", []string{"testdata/lint/missing.json"}, "no such file"},
 	}
