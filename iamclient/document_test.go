@@ -1,6 +1,7 @@
 package iamclient_test
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"reflect"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
@@ -72,4 +75,52 @@ func FuzzParseDocument(f *testing.F) {
 			t.Fatalf("%q: plain %v (%v), URL-encoded %v (%v)", text, plain, perr, enc, eerr)
 		}
 	})
+}
+
+func TestClient_GetPolicyDocument_decoding(t *testing.T) {
+	const doc = `{"Version":"2012-10-17","Statement":[{"Sid":"A+B","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::b/a b+c%/*"}]}`
+	tests := map[string]struct {
+		stored  string
+		wantErr bool
+	}{
+		"URL-encoded (RFC 3986)": {stored: url.PathEscape(doc)},
+		"query-escaped":          {stored: strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")},
+		"plain JSON":             {stored: doc},
+		"bad escape":             {stored: "%7B%zz", wantErr: true},
+		"not a policy":           {stored: url.PathEscape(`{"Version":"2012-10-17"}`), wantErr: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f, c := newFake(t)
+			handle(f, "GetPolicy", func(in *iam.GetPolicyInput) (*iam.GetPolicyOutput, error) {
+				return &iam.GetPolicyOutput{Policy: &types.Policy{Arn: in.PolicyArn, DefaultVersionId: aws.String("v2")}}, nil
+			})
+			handle(f, "GetPolicyVersion", func(in *iam.GetPolicyVersionInput) (*iam.GetPolicyVersionOutput, error) {
+				if aws.ToString(in.VersionId) != "v2" {
+					t.Errorf("asked for version %q, want the default v2", aws.ToString(in.VersionId))
+				}
+				return &iam.GetPolicyVersionOutput{PolicyVersion: &types.PolicyVersion{
+					VersionId: in.VersionId, IsDefaultVersion: true, Document: aws.String(tc.stored),
+				}}, nil
+			})
+			v, err := c.GetPolicyDocument(context.Background(), testPolicyARN)
+			if tc.wantErr {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				var ie *iamclient.Error
+				if !errors.As(err, &ie) || ie.Op != "GetPolicyVersion" {
+					t.Errorf("err = %#v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := v.Document.Statements[0]
+			if st.Sid != "A+B" || st.Resource[0] != "arn:demo:s3:::b/a b+c%/*" || v.VersionID != "v2" || !v.IsDefault {
+				t.Errorf("decoded %+v / %+v", v, st)
+			}
+		})
+	}
 }

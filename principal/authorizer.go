@@ -126,17 +126,17 @@ type Authorizer struct {
 	store     Store
 	tracker   ChangeTracker // store, when it tracks changes; nil otherwise
 	resources ResourcePolicySource
-	dialect policy.Dialect
-	now     func() time.Time
-	max     int
+	dialect   policy.Dialect
+	now       func() time.Time
+	max       int
 
 	mu      sync.RWMutex            // guards callers and trust
 	callers map[string]*entry       // compiled sets per caller, by cacheKey
 	trust   map[arn.ARN]*trustEntry // compiled trust policies per role
 
-	sf      singleflight.Group       // deduplicates builds
-	clock   atomic.Pointer[timeKeys] // the time keys of the current second
-	ctxs    sync.Pool                // *policy.Context for requests with keys
+	sf    singleflight.Group       // deduplicates builds
+	clock atomic.Pointer[timeKeys] // the time keys of the current second
+	ctxs  sync.Pool                // *policy.Context for requests with keys
 }
 
 // entry is what the authorizer derives from a caller, immutable once built.
@@ -217,11 +217,11 @@ func NewAuthorizer(store Store, optFns ...func(*Options)) *Authorizer {
 	a := &Authorizer{
 		store:     store,
 		resources: o.Resources,
-		dialect: o.Dialect,
-		now:     o.Now,
-		max:     o.MaxCachedCallers,
-		callers: make(map[string]*entry),
-		trust:   make(map[arn.ARN]*trustEntry),
+		dialect:   o.Dialect,
+		now:       o.Now,
+		max:       o.MaxCachedCallers,
+		callers:   make(map[string]*entry),
+		trust:     make(map[arn.ARN]*trustEntry),
 	}
 	a.tracker, _ = store.(ChangeTracker)
 	a.ctxs.New = func() any { return new(policy.Context) }

@@ -310,27 +310,38 @@ func TestAuthorizer_AuthorizeAssumeRole(t *testing.T) {
 	_, authz := newAuthz(t)
 	role := arn.MustParse(acctARN + "role/marketing")
 	prov := arn.MustParse(provider)
-	other := arn.MustParse(acctARN + "oidc-provider/evil.example.com")
-	tags := map[string]string{"role": role.String()}
-	tests := map[string]struct {
+	// assume is an AssumeRoleWithWebIdentity request; each row changes
+	// what differs from the one the trust policy allows.
+	type assume struct {
 		role, provider arn.ARN
-		reqCtx         policy.Context
-		want           bool
-		wantErr        error
+		aud, sub       string
+		tags           map[string]string
+		noContext      bool // send an empty request context
+	}
+	tests := map[string]struct {
+		change  func(*assume)
+		want    bool
+		wantErr error
 	}{
-		"audience and tag match": {role, prov, principal.WebIdentityContext(prov, "astran", "sub-1", tags), true, nil},
-		"wrong audience":         {role, prov, principal.WebIdentityContext(prov, "other", "sub-1", tags), false, nil},
-		"missing audience":       {role, prov, principal.WebIdentityContext(prov, "", "sub-1", tags), false, nil},
-		"wrong role tag":         {role, prov, principal.WebIdentityContext(prov, "astran", "", map[string]string{"role": "x"}), false, nil},
-		"other provider":         {role, other, principal.WebIdentityContext(other, "astran", "", tags), false, nil},
-		"unknown role":           {arn.MustParse(acctARN + "role/nope"), prov, principal.WebIdentityContext(prov, "astran", "", tags), false, principal.ErrNotFound},
-		"user ARN is not a role": {user("alice@astran.io").ARN, prov, policy.Context{}, false, principal.ErrInvalid},
-		"invalid provider":       {role, arn.ARN{}, policy.Context{}, false, principal.ErrInvalid},
-		"role without trust":     {arn.MustParse(acctARN + "role/marketing"), prov, policy.Context{}, false, nil},
+		"audience and tag match": {change: func(*assume) {}, want: true},
+		"wrong audience":         {change: func(r *assume) { r.aud = "other" }},
+		"missing audience":       {change: func(r *assume) { r.aud = "" }},
+		"wrong role tag":         {change: func(r *assume) { r.tags = map[string]string{"role": "x"} }},
+		"other provider":         {change: func(r *assume) { r.provider = arn.MustParse(acctARN + "oidc-provider/evil.example.com") }},
+		"unknown role":           {change: func(r *assume) { r.role = arn.MustParse(acctARN + "role/nope") }, wantErr: principal.ErrNotFound},
+		"user ARN is not a role": {change: func(r *assume) { r.role = user("alice@astran.io").ARN }, wantErr: principal.ErrInvalid},
+		"invalid provider":       {change: func(r *assume) { r.provider = arn.ARN{} }, wantErr: principal.ErrInvalid},
+		"empty context":          {change: func(r *assume) { r.noContext = true }},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := authz.AuthorizeAssumeRole(context.Background(), tc.role, tc.provider, tc.reqCtx)
+			r := assume{role: role, provider: prov, aud: "astran", sub: "sub-1", tags: map[string]string{"role": role.String()}}
+			tc.change(&r)
+			var reqCtx policy.Context
+			if !r.noContext {
+				reqCtx = principal.WebIdentityContext(r.provider, r.aud, r.sub, r.tags)
+			}
+			res, err := authz.AuthorizeAssumeRole(context.Background(), r.role, r.provider, reqCtx)
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 			} else {
@@ -363,3 +374,75 @@ func TestCallerError(t *testing.T) {
 }
 
 func policyContext() policy.Context { return policy.Context{} }
+
+func TestAuthorizer_boundaryDeny(t *testing.T) {
+	s := principal.NewMemoryStore()
+	ua := arn.MustParse(acctARN + "user/u@astran.io")
+	ra := arn.MustParse(acctARN + "role/r")
+	bp := arn.MustParse(acctARN + "policy/Boundary")
+	require.NoError(t, s.PutPolicy(bp, mustDoc(t, `{"Version":"2012-10-17","Statement":[
+		{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"},
+		{"Sid":"NoIAM","Effect":"Deny","Action":"iam:*","Resource":"*"}]}`)))
+	require.NoError(t, s.PutUser(principal.Identity{ARN: ua, PermissionsBoundary: bp}))
+	require.NoError(t, s.PutRole(principal.Identity{ARN: ra, PermissionsBoundary: bp}))
+	require.NoError(t, s.PutPolicy(arn.MustParse(acctARN+"policy/Own"), mustDoc(t, `{"Version":"2012-10-17","Statement":[
+		{"Sid":"Own","Effect":"Allow","Action":["iam:*","s3:*"],"Resource":"*"}]}`)))
+	for _, e := range []arn.ARN{ua, ra} {
+		require.NoError(t, s.AttachPolicy(e, arn.MustParse(acctARN+"policy/Own")))
+	}
+	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAR", Identity: ra, Name: "s"}))
+	authz := principal.NewAuthorizer(s)
+	for _, c := range []principal.Caller{{ARN: ua}, {AccessKeyID: "ASIAR"}} {
+		res, err := authz.Authorize(context.Background(), c, "iam:CreateUser", "*", policy.Context{})
+		require.NoError(t, err)
+		assert.Equal(t, policy.ExplicitDeny, res.Decision, "%s", c)
+		require.Len(t, res.Statements, 1)
+		assert.Equal(t, "NoIAM", res.Statements[0].Sid)
+		assert.Equal(t, bp.String(), res.Statements[0].Policy)
+
+		res, err = authz.Authorize(context.Background(), c, "s3:GetObject", "*", policy.Context{})
+		require.NoError(t, err)
+		assert.Equal(t, policy.Allow, res.Decision)
+		var sids []string
+		for _, m := range res.Statements {
+			sids = append(sids, m.Sid)
+		}
+		assert.Equal(t, []string{"Own", "All"}, sids, "identity statements, then boundary statements")
+	}
+}
+
+func TestAuthorizer_missingContextKeys(t *testing.T) {
+	s := principal.NewMemoryStore()
+	ua := arn.MustParse(acctARN + "user/u@astran.io")
+	bp := arn.MustParse(acctARN + "policy/B")
+	require.NoError(t, s.PutPolicy(bp, mustDoc(t, `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`)))
+	require.NoError(t, s.PutUser(principal.Identity{ARN: ua, PermissionsBoundary: bp}))
+	require.NoError(t, s.PutInlinePolicy(ua, "P", mustDoc(t, `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`)))
+	authz := principal.NewAuthorizer(s)
+	res, err := authz.Authorize(context.Background(), principal.Caller{ARN: ua}, "s3:GetObject", "*", policy.Context{})
+	require.NoError(t, err)
+	assert.False(t, res.Allowed())
+	assert.Equal(t, []string{"aws:SecureTransport", "aws:SourceIp"}, res.MissingContextKeys)
+	var rc policy.Context
+	rc.Set("aws:SourceIp", "10.9.9.9")
+	rc.Set("aws:SecureTransport", "true")
+	res, err = authz.Authorize(context.Background(), principal.Caller{ARN: ua}, "s3:GetObject", "*", rc)
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+	assert.Empty(t, res.MissingContextKeys)
+}
+
+func TestAuthorizer_assumedRoleARN(t *testing.T) {
+	_, authz := newAuthz(t)
+	c := principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/marketing/web")}
+	res, err := authz.Authorize(context.Background(), c, "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	assert.True(t, res.Allowed())
+	res, err = authz.Authorize(context.Background(), c, "s3:PutObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	assert.False(t, res.Allowed())
+	_, err = authz.Authorize(context.Background(), principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/nope/web")}, "s3:GetObject", "*", policy.Context{})
+	require.ErrorIs(t, err, principal.ErrNotFound)
+}

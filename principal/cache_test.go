@@ -3,6 +3,7 @@ package principal_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -95,4 +96,59 @@ func TestAuthorizer_cacheForgottenChanges(t *testing.T) {
 	_, err = authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
 	require.NoError(t, err)
 	assert.Greater(t, s.lookups.Load(), before)
+}
+
+func TestAuthorizer_cacheBound(t *testing.T) {
+	s := principal.NewMemoryStore()
+	doc := mustDoc(t, allowAll)
+	for i := range 10 {
+		ua := arn.MustParse(fmt.Sprintf("%suser/u%d@astran.io", acctARN, i))
+		require.NoError(t, s.PutUser(principal.Identity{ARN: ua}))
+		require.NoError(t, s.PutInlinePolicy(ua, "All", doc))
+	}
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.MaxCachedCallers = 3 })
+	for range 3 {
+		for i := range 10 {
+			res, err := authz.Authorize(context.Background(), user(fmt.Sprintf("u%d@astran.io", i)), "s3:GetObject", "*", policy.Context{})
+			require.NoError(t, err)
+			assert.True(t, res.Allowed())
+		}
+	}
+}
+
+// blockingStore blocks Identity until released, to test cancellation.
+type blockingStore struct {
+	*principal.MemoryStore
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b blockingStore) Identity(ctx context.Context, a arn.ARN) (principal.Identity, error) {
+	b.started <- struct{}{}
+	<-b.release
+	return b.MemoryStore.Identity(ctx, a)
+}
+
+func TestAuthorizer_contextCanceled(t *testing.T) {
+	ms, _ := newAuthz(t)
+	bs := blockingStore{MemoryStore: ms, started: make(chan struct{}, 1), release: make(chan struct{})}
+	authz := principal.NewAuthorizer(bs)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := authz.Authorize(ctx, user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
+		errc <- err
+	}()
+	<-bs.started
+	cancel()
+	require.ErrorIs(t, <-errc, context.Canceled)
+	// The shared build goes on and serves the next caller.
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		res, err := authz.Authorize(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
+		assert.NoError(t, err)
+		assert.True(t, res.Allowed())
+	})
+	close(bs.release)
+	wg.Wait()
 }

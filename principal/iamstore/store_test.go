@@ -252,7 +252,6 @@ func (f *fakeIAM) GetPolicyVersion(ctx context.Context, in *iam.GetPolicyVersion
 	return &iam.GetPolicyVersionOutput{PolicyVersion: &types.PolicyVersion{Document: aws.String(url.QueryEscape(*d)), VersionId: in.VersionId}}, nil
 }
 
-
 // seed fills f with alice (admin-like user policy, group deny on delete,
 // inline policy) and a role.
 func (f *fakeIAM) seed() {

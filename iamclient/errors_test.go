@@ -1,0 +1,56 @@
+package iamclient_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/smithy-go"
+
+	"github.com/astran-oss/astran-go/iamclient"
+)
+
+func TestError_classification(t *testing.T) {
+	tests := []struct {
+		code string
+		kind error
+	}{
+		{"NoSuchEntity", iamclient.ErrNotFound},
+		{"EntityAlreadyExists", iamclient.ErrAlreadyExists},
+		{"DeleteConflict", iamclient.ErrDeleteConflict},
+		{"LimitExceeded", iamclient.ErrLimitExceeded},
+		{"AccessDenied", iamclient.ErrAccessDenied},
+		{"InvalidInput", iamclient.ErrInvalidInput},
+		{"MalformedPolicyDocument", iamclient.ErrInvalidInput},
+		{"ValidationError", iamclient.ErrInvalidInput},
+		{"UnmodifiableEntity", iamclient.ErrBuiltin},
+		{"ServiceFailure", nil},
+	}
+	kinds := []error{iamclient.ErrNotFound, iamclient.ErrAlreadyExists, iamclient.ErrDeleteConflict, iamclient.ErrLimitExceeded,
+		iamclient.ErrAccessDenied, iamclient.ErrInvalidInput, iamclient.ErrBuiltin}
+	for _, tc := range tests {
+		t.Run(tc.code, func(t *testing.T) {
+			f, c := newFake(t)
+			handle(f, "GetUser", func(*iam.GetUserInput) (*iam.GetUserOutput, error) { return nil, apiErr(tc.code) })
+			_, err := c.GetUser(context.Background(), "bob@astran.io")
+			for _, k := range kinds {
+				if got := errors.Is(err, k); got != (k == tc.kind) {
+					t.Errorf("errors.Is(err, %v) = %v", k, got)
+				}
+			}
+			var ae smithy.APIError
+			if !errors.As(err, &ae) || ae.ErrorCode() != tc.code {
+				t.Errorf("errors.As(smithy.APIError) failed: %v", err)
+			}
+			var ie *iamclient.Error
+			if !errors.As(err, &ie) || ie.Op != "GetUser" || ie.Name != "bob@astran.io" || ie.Kind != tc.kind || ie.Code() != tc.code {
+				t.Errorf("*Error = %+v", ie)
+			}
+			if !strings.HasPrefix(err.Error(), "iamclient: GetUser bob@astran.io: ") {
+				t.Errorf("message %q", err.Error())
+			}
+		})
+	}
+}
