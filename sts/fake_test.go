@@ -548,3 +548,20 @@ func assertNoSecret(t *testing.T, what, out string, secrets ...string) {
 		}
 	}
 }
+
+// gateTokens makes f's token endpoint hold every request until gate is
+// closed; arrived receives a value when one is held.
+func (f *fakeAstran) gateTokens() (gate, arrived chan struct{}) {
+	gate, arrived = make(chan struct{}), make(chan struct{}, 1)
+	f.mu.Lock()
+	f.tokenGate, f.tokenArrived = gate, arrived
+	f.mu.Unlock()
+	return gate, arrived
+}
+
+// background runs fn in a goroutine and returns where its error arrives.
+func background(fn func() error) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	return done
+}

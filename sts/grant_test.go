@@ -218,8 +218,7 @@ func TestPasswordGrant_discoveryErrors(t *testing.T) {
 func TestPasswordGrant_slowServer(t *testing.T) {
 	f := newFake()
 	defer f.Close()
-	gate, arrived := make(chan struct{}), make(chan struct{}, 1)
-	f.tokenGate, f.tokenArrived = gate, arrived
+	gate, arrived := f.gateTokens()
 	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; cancel() }()
@@ -227,11 +226,7 @@ func TestPasswordGrant_slowServer(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 	// The grant goes on for the next caller: no second password request.
-	done := make(chan error, 1)
-	go func() {
-		_, err := ts.Token(context.Background())
-		done <- err
-	}()
+	done := background(func() error { _, err := ts.Token(context.Background()); return err })
 	close(gate)
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -244,8 +239,7 @@ func TestPasswordGrant_slowServer(t *testing.T) {
 func TestPasswordGrant_refreshTimeout(t *testing.T) {
 	f := newFake()
 	defer f.Close()
-	gate, arrived := make(chan struct{}), make(chan struct{}, 1)
-	f.tokenGate, f.tokenArrived = gate, arrived
+	gate, _ := f.gateTokens()
 	defer close(gate)
 	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 		o.RefreshTimeout = time.Millisecond // the shared grant's own bound

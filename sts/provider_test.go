@@ -259,11 +259,7 @@ func TestProvider_contextDeadline(t *testing.T) {
 	}
 	// Neither caller aborted the shared login: a third caller that joins
 	// it gets its result once the server answers, with a single STS call.
-	done := make(chan error, 1)
-	go func() {
-		_, err := p.Retrieve(context.Background())
-		done <- err
-	}()
+	done := background(func() error { _, err := p.Retrieve(context.Background()); return err })
 	close(gate)
 	if err := <-done; err != nil {
 		t.Fatal(err)
