@@ -39,7 +39,7 @@ func benchDiff(b *testing.B, before, after *policy.Set) {
 // distinct resources against a version where one statement in 100 changed
 // its resource.
 func BenchmarkDiff_scaling(b *testing.B) {
-	for _, n := range []int{10, 100, 1000} {
+	for _, n := range []int{10, 100, 1000, 3000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			ps := resourceScaledPolicies(n)
 			before := policy.MustCompile(ps)

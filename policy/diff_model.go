@@ -466,10 +466,12 @@ func (b *modelBuilder) representatives(preferred []string) error {
 	m := b.m
 	for d := range m.dims {
 		var values []string
+		var known [][]int  // the tests values[i] passes, from the automaton
+		fromAutomaton := 0 // values[fromAutomaton:] have known tests
 		absent := false
 		switch {
 		case d == dimAction || d == dimResource:
-			reps, err := diff.Representatives(b.pats[d], 0)
+			reps, matched, err := diff.RepresentativesSig(b.pats[d], 0)
 			if err != nil {
 				return err
 			}
@@ -478,7 +480,9 @@ func (b *modelBuilder) representatives(preferred []string) error {
 				// class is its witness.
 				values = append(values, preferred...)
 			}
+			fromAutomaton = len(values)
 			values = append(values, reps...)
+			known = matched
 		case d == dimPrincipal:
 			values = principalReps(b.prins)
 		default:
@@ -498,15 +502,21 @@ func (b *modelBuilder) representatives(preferred []string) error {
 		if absent {
 			m.dims[d].Reps = append(m.dims[d].Reps, diff.Rep{Absent: true})
 		}
-		for _, v := range values {
+		for i, v := range values {
 			if seen[v] {
 				continue
 			}
 			seen[v] = true
 			sig := diff.NewBits(len(m.tests[d]))
-			for t, fn := range m.tests[d] {
-				if fn(v) {
-					sig.Set(t)
+			if known != nil && i >= fromAutomaton {
+				for _, t := range known[i-fromAutomaton] {
+					sig.Set(t) // the automaton's pattern t is test t
+				}
+			} else {
+				for t, fn := range m.tests[d] {
+					if fn(v) {
+						sig.Set(t)
+					}
 				}
 			}
 			m.dims[d].Reps = append(m.dims[d].Reps, diff.Rep{Value: v, Sig: sig})
@@ -758,17 +768,19 @@ func (m *diffModel) relevant(d int, allOf [][]int, noneOf []int) ([][]int, []int
 			i--
 		}
 	}
+	// The tests that some value passing allOf passes.
+	reachable := diff.NewBits(len(m.tests[d]))
+	for i := range reps {
+		if !reps[i].Absent && passes(&reps[i], allOf) {
+			for w, word := range reps[i].Sig {
+				reachable[w] |= word
+			}
+		}
+	}
 	var out []int
 	for _, t := range noneOf {
-		for i := range m.dims[d].Reps {
-			rep := &m.dims[d].Reps[i]
-			if rep.Absent || !rep.Sig.Has(t) {
-				continue
-			}
-			if passes(rep, allOf) {
-				out = append(out, t)
-				break
-			}
+		if reachable.Has(t) {
+			out = append(out, t)
 		}
 	}
 	return allOf, out

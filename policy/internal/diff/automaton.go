@@ -205,6 +205,14 @@ func (s *pstate) key() string {
 // automata breadth first and fails with ErrTooComplex after maxStates
 // states (zero means 200,000).
 func Representatives(pats []Pattern, maxStates int) ([]string, error) {
+	reps, _, err := RepresentativesSig(pats, maxStates)
+	return reps, err
+}
+
+// RepresentativesSig is Representatives that also returns, for each
+// representative, the indices of the patterns it matches (ascending), as
+// the automaton computes them.
+func RepresentativesSig(pats []Pattern, maxStates int) ([]string, [][]int, error) {
 	if maxStates <= 0 {
 		maxStates = 200000
 	}
@@ -229,6 +237,7 @@ func Representatives(pats []Pattern, maxStates int) ([]string, error) {
 	seen := map[string]bool{start.key(): true}
 	sigs := map[string]bool{}
 	var out []string
+	var matched [][]int
 	queue := []pstate{start}
 	for len(queue) > 0 {
 		s := queue[0]
@@ -237,6 +246,7 @@ func Representatives(pats []Pattern, maxStates int) ([]string, error) {
 		if !sigs[sig] {
 			sigs[sig] = true
 			out = append(out, s.word)
+			matched = append(matched, accepting(autos, &s))
 		}
 		for _, r := range alphabet(autos, &s, other) {
 			next := pstate{word: s.word + string(r)}
@@ -250,13 +260,24 @@ func Representatives(pats []Pattern, maxStates int) ([]string, error) {
 				continue
 			}
 			if len(seen) >= maxStates {
-				return nil, ErrTooComplex
+				return nil, nil, ErrTooComplex
 			}
 			seen[k] = true
 			queue = append(queue, next)
 		}
 	}
-	return out, nil
+	return out, matched, nil
+}
+
+// accepting returns the patterns in their accepting position in s.
+func accepting(autos []nfa, s *pstate) []int {
+	var out []int
+	for _, a := range s.alives {
+		if a.pos[len(a.pos)-1] == len(autos[a.pat].toks) {
+			out = append(out, a.pat)
+		}
+	}
+	return out
 }
 
 func acceptSig(autos []nfa, s *pstate) string {

@@ -40,13 +40,21 @@ func TestRepresentatives_cover(t *testing.T) {
 			}
 			pats = append(pats, Pattern{Glob: s, Fold: fold, ARN: arnMode})
 		}
-		reps, err := Representatives(pats, 0)
+		reps, matched, err := RepresentativesSig(pats, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		have := map[string]bool{}
-		for _, v := range reps {
+		for i, v := range reps {
 			have[sig(pats, v)] = true
+			// The automaton's classes are the engine's.
+			want := []byte(strings.Repeat("0", len(pats)))
+			for _, p := range matched[i] {
+				want[p] = '1'
+			}
+			if got := sig(pats, v); got != string(want) {
+				t.Fatalf("patterns %+v: %q matches %s by the engine, %s by the automaton", pats, v, got, want)
+			}
 		}
 		for s := 0; s < 2000; s++ {
 			var v strings.Builder

@@ -13,6 +13,7 @@
 package diff
 
 import (
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -210,28 +211,67 @@ func (s *solver) solve(ls []live, steps []Step, relevant []int) error {
 			ref[i][j] = col
 		}
 	}
-	// Group the representatives by the truth of the columns.
+	// Group the representatives by the truth of the columns. A present
+	// value makes a column differ from its default (Neg) exactly when it
+	// passes one of the column's tests: the key of a group is the sorted
+	// list of those columns, found through the tests the value passes, so
+	// that the cost grows with the tests a value passes rather than with
+	// the number of columns.
 	type group struct {
 		reps  []int
 		truth []bool
 	}
 	var groups []*group
 	byKey := map[string]*group{}
-	buf := make([]byte, len(cols))
+	testCols := map[int][]int{}
+	for c := range cols {
+		for _, t := range cols[c].Tests {
+			testCols[t] = append(testCols[t], c)
+		}
+	}
+	hit := make([]int, len(cols)) // hit[c] == r+1: rep r passes a test of c
+	var flipped []int
+	var key []byte
 	for r := range s.dims[d].Reps {
 		rep := &s.dims[d].Reps[r]
-		truth := make([]bool, len(cols))
-		for c := range cols {
-			truth[c] = cols[c].Eval(rep)
-			buf[c] = '0'
-			if truth[c] {
-				buf[c] = '1'
+		flipped = flipped[:0]
+		if rep.Absent {
+			for c := range cols {
+				if cols[c].Absent != cols[c].Neg {
+					flipped = append(flipped, c)
+				}
 			}
+		} else {
+			for w, word := range rep.Sig {
+				for word != 0 {
+					t := w*64 + bits.TrailingZeros64(word)
+					word &= word - 1
+					for _, c := range testCols[t] {
+						if hit[c] != r+1 {
+							hit[c] = r + 1
+							flipped = append(flipped, c)
+						}
+					}
+				}
+			}
+			sort.Ints(flipped)
 		}
-		g, ok := byKey[string(buf)]
+		key = key[:0]
+		for _, c := range flipped {
+			key = strconv.AppendInt(key, int64(c), 36)
+			key = append(key, ',')
+		}
+		g, ok := byKey[string(key)]
 		if !ok {
+			truth := make([]bool, len(cols))
+			for c := range cols {
+				truth[c] = cols[c].Neg
+			}
+			for _, c := range flipped {
+				truth[c] = !cols[c].Neg
+			}
 			g = &group{truth: truth}
-			byKey[string(buf)] = g
+			byKey[string(key)] = g
 			groups = append(groups, g)
 		}
 		g.reps = append(g.reps, r)
