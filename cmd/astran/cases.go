@@ -228,9 +228,13 @@ func (r *caseRunner) run(line []byte) error {
 			continue
 		}
 		set, n, err := r.compile(line, f.field, f.d)
-		if err != nil {
-			probs = append(probs, err.(caseProblems)...)
+		var cp caseProblems
+		if errors.As(err, &cp) {
+			probs = append(probs, cp...)
 			continue
+		}
+		if err != nil {
+			return err
 		}
 		*f.set = set
 		if f.n != nil {
