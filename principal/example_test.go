@@ -3,6 +3,7 @@ package principal_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -118,4 +119,37 @@ func ExampleMiddleware() {
 	// Output:
 	// GET 200 OK
 	// PUT 403 Forbidden
+}
+
+// A service with bucket policies supplies them to the Authorizer: dave has
+// no policy of his own, the bucket policy of "shared" lets him read it.
+func ExampleResourcePolicyFunc() {
+	const acct = "arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:"
+	store := principal.NewMemoryStore()
+	dave := arn.MustParse(acct + "user/dave@astran.io")
+	if err := store.PutUser(principal.Identity{ARN: dave}); err != nil {
+		log.Fatal(err)
+	}
+	doc, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+	  "Principal":{"AWS":"` + dave.String() + `"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	bucketPolicies := map[string]*policy.Set{"shared": policy.MustCompile([]policy.Policy{{ID: "shared", Document: doc}})}
+	authz := principal.NewAuthorizer(store, func(o *principal.Options) {
+		o.Resources = principal.ResourcePolicyFunc(func(_ context.Context, resource string) (principal.ResourcePolicy, error) {
+			a, err := arn.Parse(resource)
+			if err != nil {
+				return principal.ResourcePolicy{}, err
+			}
+			return principal.ResourcePolicy{Set: bucketPolicies[a.Bucket()]}, nil
+		})
+	})
+	for _, r := range []string{"arn:demo:s3:::shared/a.txt", "arn:demo:s3:::private/a.txt"} {
+		res, _ := authz.Authorize(context.Background(), principal.Caller{ARN: dave}, "s3:GetObject", r, policy.Context{})
+		fmt.Println(r, res.Decision, res.DecidedBy)
+	}
+	// Output:
+	// arn:demo:s3:::shared/a.txt Allow resource
+	// arn:demo:s3:::private/a.txt ImplicitDeny
 }
