@@ -184,9 +184,6 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 	if st.multi && !e.ordered && e.seen(i) {
 		return
 	}
-	if e.resource && st.principal == nil && st.effect == EffectAllow {
-		return // an Allow of a resource-based policy must name its principals
-	}
 	fold := e.s.dialect == AWS
 	matched := knownAction
 	for k := 0; !matched && k < len(st.actions); k++ {
@@ -213,7 +210,11 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 	// The principal is tested after the action and resource, which rule
 	// out most statements for less.
 	g := grantAccount // NotPrincipal grants at most through the account
-	if st.principal != nil {
+	if st.principal == nil {
+		if e.resource && st.effect == EffectAllow {
+			return // an Allow of a resource-based policy must name its principals
+		}
+	} else {
 		c := e.caller
 		var own caller
 		if c == nil {
