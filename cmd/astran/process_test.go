@@ -3,9 +3,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,4 +67,16 @@ func testChild(args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "test-child: unknown %q\n", args)
 	return 99
+}
+
+// astranProcess returns the test binary as astran with args, and an
+// environment pointing at fake.
+func astranProcess(t *testing.T, ctx context.Context, f *fakeAstran, args ...string) *exec.Cmd {
+	home := t.TempDir()
+	cmd := exec.CommandContext(ctx, testBinary(t), args...)
+	cmd.Env = []string{envTestProcess + "=astran", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache")}
+	for k, v := range f.env() {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
 }

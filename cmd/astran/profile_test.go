@@ -107,31 +107,41 @@ func TestCredentials_profileErrors(t *testing.T) {
 }
 
 // TestCredentials_role: astran_role_arn switches to AssumeRoleWithWebIdentity,
-// cached separately from the user's own credentials.
+// cached separately from the user's own credentials, with expiry judged by
+// the server's clock as for LoginWithWebIdentity.
 func TestCredentials_role(t *testing.T) {
-	te, f := loginEnv(t, "")
-	te.vars[EnvPassword] = testPassword
-	const role = "arn:demo:iam::" + testAccount + ":role/ci"
-	withConfig(t, te, "[profile ci]\nastran_username = bob@astran.io\nastran_role_arn = "+role+"\n")
-	key := credentialProcessKey(t, te, "--profile", "ci")
-	if !strings.HasPrefix(key, "ASIAROLE") {
-		t.Errorf("role credentials = %s", key)
-	}
-	var cp credentialProcess
-	_ = json.Unmarshal(te.out.Bytes(), &cp)
-	if want := te.clock.Add(time.Hour).UTC().Format(time.RFC3339); cp.Expiration != want {
-		t.Errorf("Expiration %s, want %s", cp.Expiration, want)
-	}
-	te.clock = te.clock.Add(30 * time.Minute)
-	if got := credentialProcessKey(t, te, "--profile", "ci"); got != key {
-		t.Errorf("role credentials not reused: %s", got)
-	}
-	if own := credentialProcessKey(t, te); own == key || !strings.HasPrefix(own, "ASIAFAKE") {
-		t.Errorf("the user's own credentials came from the role's cache: %s", own)
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.roles != 1 {
-		t.Errorf("%d AssumeRoleWithWebIdentity calls, want 1", f.roles)
+	for _, skew := range []time.Duration{0, 2 * time.Hour, -2 * time.Hour} {
+		t.Run("server clock "+skew.String(), func(t *testing.T) {
+			te, f := loginEnv(t, "")
+			f.now = func() time.Time { return te.clock.Add(skew) }
+			te.vars[EnvPassword] = testPassword
+			const role = "arn:demo:iam::" + testAccount + ":role/ci"
+			withConfig(t, te, "[profile ci]\nastran_username = bob@astran.io\nastran_role_arn = "+role+"\n")
+			key := credentialProcessKey(t, te, "--profile", "ci")
+			if !strings.HasPrefix(key, "ASIAROLE") {
+				t.Errorf("role credentials = %s", key)
+			}
+			var cp credentialProcess
+			_ = json.Unmarshal(te.out.Bytes(), &cp)
+			if want := te.clock.Add(time.Hour).UTC().Format(time.RFC3339); cp.Expiration != want {
+				t.Errorf("Expiration %s, want %s (local clock)", cp.Expiration, want)
+			}
+			te.clock = te.clock.Add(30 * time.Minute)
+			if got := credentialProcessKey(t, te, "--profile", "ci"); got != key {
+				t.Errorf("valid role credentials not reused: %s", got)
+			}
+			te.clock = te.clock.Add(28 * time.Minute)
+			if got := credentialProcessKey(t, te, "--profile", "ci"); got == key {
+				t.Errorf("role credentials reused 2 minutes before they expire")
+			}
+			if own := credentialProcessKey(t, te); strings.HasPrefix(own, "ASIAROLE") {
+				t.Errorf("the user's own credentials came from the role's cache: %s", own)
+			}
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if f.roles != 2 {
+				t.Errorf("%d AssumeRoleWithWebIdentity calls, want 2", f.roles)
+			}
+		})
 	}
 }

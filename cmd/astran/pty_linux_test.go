@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -129,18 +128,6 @@ func (term *terminal) typeLine(s string) {
 	if _, err := io.WriteString(term.master, s+"\r"); err != nil {
 		term.t.Fatal(err)
 	}
-}
-
-// astranProcess returns the test binary as astran with args, and an
-// environment pointing at fake.
-func astranProcess(t *testing.T, ctx context.Context, f *fakeAstran, args ...string) *exec.Cmd {
-	home := t.TempDir()
-	cmd := exec.CommandContext(ctx, testBinary(t), args...)
-	cmd.Env = []string{envTestProcess + "=astran", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache")}
-	for k, v := range f.env() {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	return cmd
 }
 
 // TestCredentials_terminalPrompt: run by the aws CLI, "astran credentials"

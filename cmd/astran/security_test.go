@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -5,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -219,5 +222,41 @@ func TestSecurity_concurrentLoginsEachSendThePassword(t *testing.T) {
 	}
 	if len(keys) != 1 {
 		t.Errorf("the invocations printed %d different credentials: %v", len(keys), keys)
+	}
+}
+
+// TestSecurity_concurrentLoginsEachSendThePassword_processes: the same
+// attack with 20 real processes (as a parallel script would start them),
+// sharing one cache directory.
+func TestSecurity_concurrentLoginsEachSendThePassword_processes(t *testing.T) {
+	f := newFakeAstran(t, time.Now)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cache := t.TempDir()
+	const n = 20
+	cmds := make([]*exec.Cmd, n)
+	outs := make([]*bytes.Buffer, n)
+	for i := range cmds {
+		cmds[i] = astranProcess(t, ctx, f, "credentials", "-u", testUser)
+		cmds[i].Env = append(cmds[i].Env, "XDG_CACHE_HOME="+cache, EnvPassword+"="+testPassword)
+		outs[i] = &bytes.Buffer{}
+		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys := map[string]bool{}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("process %d: %v: %s", i, err, outs[i])
+			continue
+		}
+		keys[outs[i].String()] = true
+	}
+	if g, l := f.counts(); g != 1 || l != 1 {
+		t.Errorf("%d processes made %d password grants and %d logins, want 1 and 1", n, g, l)
+	}
+	if len(keys) != 1 {
+		t.Errorf("the processes printed %d different credentials", len(keys))
 	}
 }
