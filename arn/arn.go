@@ -538,21 +538,22 @@ func ValidateEmail(email string) error {
 // starting and ending with a letter or digit, without "..". The error is a
 // [*ParseError] wrapping [ErrInvalidName].
 func ValidateBucketName(b string) error {
-	bad := &ParseError{Input: b, Field: "bucket", Err: ErrInvalidName}
+	// The error is built only on failure: valid names do not allocate.
+	bad := func() error { return &ParseError{Input: b, Field: "bucket", Err: ErrInvalidName} }
 	if len(b) < minBucketName || len(b) > maxBucketName {
-		return bad
+		return bad()
 	}
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '-') {
-			return bad
+			return bad()
 		}
 	}
 	if first, last := b[0], b[len(b)-1]; first == '.' || first == '-' || last == '.' || last == '-' {
-		return bad
+		return bad()
 	}
 	if strings.Contains(b, "..") {
-		return bad
+		return bad()
 	}
 	return nil
 }
