@@ -13,7 +13,7 @@ import (
 type Set struct {
 	dialect Dialect
 	ids     []string
-	docs    []*Document // deep copies of the compiled documents, for Diff
+	docs    []*Document // the compiled documents (not copied), for Diff
 	stmts   []cstmt
 	indexed bool
 	// The action index (keys are lower case in the AWS dialect), see
@@ -163,7 +163,9 @@ type cstmt struct {
 
 // Compile validates the policies (with [Document.Validate] for the
 // dialect) and compiles them into a [Set]. On failure the error is a
-// *[CompileError] naming the first invalid policy.
+// *[CompileError] naming the first invalid policy. The set keeps the
+// documents for [Diff]: do not modify a document after compiling it
+// ([Document.Clone] it first); evaluation never reads them.
 func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
 	var o CompileOptions
 	for _, fn := range opts {
@@ -175,7 +177,7 @@ func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
 }
 
 func compile(policies []Policy, o CompileOptions, io indexOptions) (*Set, error) {
-	s := &Set{dialect: o.Dialect, ids: make([]string, len(policies))}
+	s := &Set{dialect: o.Dialect, ids: make([]string, len(policies)), docs: make([]*Document, 0, len(policies))}
 	n := 0
 	for i, p := range policies {
 		if p.Document == nil {
@@ -186,7 +188,7 @@ func compile(policies []Policy, o CompileOptions, io indexOptions) (*Set, error)
 		}
 		s.ids[i] = p.ID
 		n += len(p.Document.Statements)
-		s.docs = append(s.docs, p.Document.Clone())
+		s.docs = append(s.docs, p.Document)
 	}
 	s.stmts = make([]cstmt, 0, n)
 	var ar arena // backing arrays shared by the whole set
