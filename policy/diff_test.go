@@ -140,3 +140,33 @@ func TestDiff_preferredActions(t *testing.T) {
 		checkWitnesses(t, rs, before, after)
 	}
 }
+
+// TestDiff_irrelevantKeyMerged: when a condition key does not matter in a
+// cell (the Deny applies whatever the address), the cell is one region
+// without a constraint on it.
+func TestDiff_irrelevantKeyMerged(t *testing.T) {
+	before := compileDialect(t, policy.Astran, `{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::b/*"}`)
+	after := compileDialect(t, policy.Astran,
+		`{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::b/*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}`,
+		`{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:demo:s3:::b/secret/*"}`)
+	rs, err := policy.Diff(before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rs {
+		line := fmt.Sprintf("%s %s %s", r.Change, r.Actions, r.Resources)
+		for _, c := range r.Conditions {
+			line += " when " + c.String()
+		}
+		got = append(got, line)
+	}
+	want := []string{
+		"newly denied s3:GetObject arn:demo:s3:::b/* except arn:demo:s3:::b/secret/* when aws:SourceIp: absent, or not IpAddress 10.0.0.0/8",
+		"newly denied s3:GetObject arn:demo:s3:::b/secret/*",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("regions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	checkWitnesses(t, rs, before, after)
+}

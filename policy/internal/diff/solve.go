@@ -276,7 +276,10 @@ func (s *solver) solve(ls []live, steps []Step, relevant []int) error {
 		}
 		g.reps = append(g.reps, r)
 	}
+	start := len(s.leaves)
+	bounds := make([]int, 0, len(groups)+1)
 	for _, g := range groups {
+		bounds = append(bounds, len(s.leaves))
 		next := make([]live, 0, len(ls))
 		for i, l := range ls {
 			keep := true
@@ -306,7 +309,57 @@ func (s *solver) solve(ls []live, steps []Step, relevant []int) error {
 			return err
 		}
 	}
+	bounds = append(bounds, len(s.leaves))
+	// When every value of d leads to the same cells, d does not matter
+	// here: keep one copy of the cells, without the split on d.
+	if d != 0 && len(groups) > 1 && s.sameCells(bounds, len(steps)) {
+		merged := make([]Leaf, 0, bounds[1]-bounds[0])
+		for _, l := range s.leaves[bounds[0]:bounds[1]] {
+			l.Steps = append(append([]Step(nil), l.Steps[:len(steps)]...), l.Steps[len(steps)+1:]...)
+			merged = append(merged, l)
+		}
+		s.leaves = append(s.leaves[:start], merged...)
+	}
 	return nil
+}
+
+// sameCells reports whether the groups of leaves delimited by bounds
+// are the same cells apart from their step k: the same outcomes over the
+// same representatives of the other dimensions.
+func (s *solver) sameCells(bounds []int, k int) bool {
+	n := bounds[1] - bounds[0]
+	if n == 0 {
+		return false
+	}
+	for g := 1; g+1 < len(bounds); g++ {
+		if bounds[g+1]-bounds[g] != n {
+			return false
+		}
+		for i := 0; i < n; i++ {
+			if leafKey(&s.leaves[bounds[0]+i], k) != leafKey(&s.leaves[bounds[g]+i], k) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func leafKey(l *Leaf, k int) string {
+	var b strings.Builder
+	b.WriteByte(byte('0' + l.Before))
+	b.WriteByte(byte('0' + l.After))
+	for i, st := range l.Steps {
+		if i == k {
+			continue
+		}
+		b.WriteByte('|')
+		b.WriteString(strconv.Itoa(st.Dim))
+		for _, r := range st.Reps {
+			b.WriteByte(',')
+			b.WriteString(strconv.Itoa(r))
+		}
+	}
+	return b.String()
 }
 
 func relevantOr(relevant []int, ls []live) []int {
