@@ -191,8 +191,9 @@ func (e *entry) fill(c *policy.Context, tk *timeKeys) {
 }
 
 type trustEntry struct {
-	gen uint64
-	set *policy.Set
+	gen  atomic.Uint64   // the store generation at which the entry was last known valid
+	deps map[string]bool // the role's ARN (see ChangeTracker)
+	set  *policy.Set
 }
 
 type timeKeys struct {
@@ -690,8 +691,15 @@ func (a *Authorizer) trustSet(ctx context.Context, role arn.ARN) (*policy.Set, e
 	a.mu.RLock()
 	te := a.trust[role]
 	a.mu.RUnlock()
-	if te != nil && te.gen == gen {
-		return te.set, nil
+	if te != nil {
+		eg := te.gen.Load()
+		if eg == gen {
+			return te.set, nil
+		}
+		if a.tracker != nil && eg < gen && !a.tracker.Changed(eg, te.deps) {
+			te.gen.CompareAndSwap(eg, gen)
+			return te.set, nil
+		}
 	}
 	if role.Type() != arn.TypeRole {
 		return nil, fmt.Errorf("principal: assuming %s: not a role ARN: %w", role, ErrInvalid)
@@ -712,7 +720,9 @@ func (a *Authorizer) trustSet(ctx context.Context, role arn.ARN) (*policy.Set, e
 	if len(a.trust) >= a.max {
 		clear(a.trust)
 	}
-	a.trust[role] = &trustEntry{gen: gen, set: set}
+	te = &trustEntry{deps: map[string]bool{id.ARN.String(): true}, set: set}
+	te.gen.Store(gen)
+	a.trust[role] = te
 	a.mu.Unlock()
 	return set, nil
 }

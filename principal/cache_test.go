@@ -152,3 +152,32 @@ func TestAuthorizer_contextCanceled(t *testing.T) {
 	close(bs.release)
 	wg.Wait()
 }
+
+// TestAuthorizer_trustCachePerRole checks that a role's compiled trust
+// policy survives unrelated changes and follows changes of the role.
+func TestAuthorizer_trustCachePerRole(t *testing.T) {
+	mem, err := principal.LoadFixture("testdata/basic.json")
+	require.NoError(t, err)
+	s := &countingStore{MemoryStore: mem}
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+	ctx := context.Background()
+	role := arn.MustParse(acctARN + "role/marketing")
+	prov := arn.MustParse(provider)
+	assume := func() bool {
+		t.Helper()
+		res, err := authz.AuthorizeAssumeRole(ctx, role, prov, principal.WebIdentityContext(prov, "astran", "", map[string]string{"role": role.String()}))
+		require.NoError(t, err)
+		return res.Allowed()
+	}
+	require.True(t, assume())
+	before := s.lookups.Load()
+	require.NoError(t, mem.PutSession(principal.Session{AccessKeyID: "ASIAX", Identity: user("dave@astran.io").ARN}))
+	require.True(t, assume())
+	assert.Equal(t, before, s.lookups.Load(), "an unrelated change keeps the trust policy")
+
+	id, err := mem.Identity(ctx, role)
+	require.NoError(t, err)
+	id.TrustPolicy = mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*"}]}`)
+	require.NoError(t, mem.PutRole(id))
+	assert.False(t, assume(), "a new trust policy is used at once")
+}
