@@ -68,6 +68,10 @@
 //     logic: a deny anywhere wins, within the account an allow in the
 //     identity's policies or in the bucket policy suffices, and an unsigned
 //     request is served only when the bucket policy allows "*".
+//   - Accounts: one per server; [Server.AddPeer] lets the callers of
+//     another server's account (same partition) call this one, authorized
+//     cross-account: their own account's policies and the bucket policy
+//     must both allow.
 //   - Session policies: AssumeRoleWithWebIdentity's Policy (at most 2048
 //     characters) and PolicyArns (at most 10) limit the session to what
 //     both the role's policies and the session policies allow.

@@ -262,6 +262,24 @@ func (s *Server) Advance(d time.Duration) {
 	s.mu.Unlock()
 }
 
+// ErrPeer reports servers that cannot be peers (see [Server.AddPeer]).
+var ErrPeer = errors.New("emulator: not a peer")
+
+// AddPeer lets the callers of other's account (its users, roles and root,
+// with the credentials other issues) call s's services, as callers from
+// another account of the same Astran deployment: a second account for
+// cross-account tests. Their requests are authorized cross-account, as
+// AWS does: other's policies for the caller and s's bucket policy must both
+// allow. It is one-way: call other.AddPeer(s) for the other direction. Both
+// servers must share a partition and have different accounts.
+func (s *Server) AddPeer(other *Server) error {
+	if other == nil || other.opts.Partition != s.opts.Partition || other.opts.Account == s.opts.Account {
+		return fmt.Errorf("%w: a peer needs the same partition and another account", ErrPeer)
+	}
+	s.services.AddPeer(other.services)
+	return nil
+}
+
 // Partition returns the partition name.
 func (s *Server) Partition() string { return s.opts.Partition }
 

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,6 +49,10 @@ type Engine interface {
 	ParsePolicy(raw string) (*policy.Document, error)
 	// Authorize reports whether the request is allowed.
 	Authorize(ctx context.Context, req AuthRequest) (bool, error)
+	// ResourceDecision evaluates the resource-based policy rp alone for
+	// req's principal (anonymous when req.Identity is zero), the resource
+	// belonging to this account.
+	ResourceDecision(req AuthRequest, rp *policy.Set) policy.Decision
 	// AllowAssumeRole reports whether role's trust policy lets the federated
 	// provider assume it with sts:AssumeRoleWithWebIdentity.
 	AllowAssumeRole(ctx context.Context, role, provider arn.ARN, reqCtx map[string][]string) (bool, error)
@@ -85,7 +90,8 @@ type Services struct {
 	// whose host is "{bucket}.{one of them}" is virtual-host style.
 	S3Hosts []string
 
-	mu       sync.Mutex        // guards mail and tokens
+	mu       sync.Mutex        // guards mail, tokens and peers
+	peers    []*Services       // accounts whose callers may call these services
 	mail     []Mail            // sent messages, oldest first
 	tokens   map[string]string // verification token -> user name
 	s3       s3Store
@@ -143,6 +149,9 @@ type Caller struct {
 	Identity    arn.ARN
 	AccessKeyID string // session key or root's static key
 	Session     *Session
+	// Home is the peer account the caller belongs to; nil means this
+	// one. A peer's caller is authorized cross-account.
+	Home *Services
 }
 
 func (c Caller) authRequest(action, resource string, ctx map[string][]string) AuthRequest {
@@ -169,20 +178,58 @@ func (s *Services) lookup(akid string) (sigv4.Credentials, error) {
 	return sigv4.Credentials{}, sigv4.ErrUnknownKey
 }
 
-// authenticate verifies r's signature and resolves the caller.
+// AddPeer lets the callers of p's account call these services, as callers
+// from another account of the same deployment: their keys are looked up in
+// p and their requests are authorized cross-account (p's policies for the
+// caller and this account's resource policy must both allow).
+func (s *Services) AddPeer(p *Services) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.peers = append(s.peers, p)
+}
+
+// authenticate verifies r's signature and resolves the caller, in this
+// account or in a peer's.
 func (s *Services) authenticate(r *http.Request, payloadHash string, s3 bool) (Caller, error) {
-	res, err := sigv4.Verify(r, payloadHash, s.lookup, s.Now(), s3)
+	home := s
+	lookup := func(akid string) (sigv4.Credentials, error) {
+		c, err := s.lookup(akid)
+		if err == nil {
+			return c, nil
+		}
+		s.mu.Lock()
+		peers := slices.Clone(s.peers)
+		s.mu.Unlock()
+		for _, p := range peers {
+			if c, err := p.lookup(akid); err == nil {
+				home = p
+				return c, nil
+			}
+		}
+		return sigv4.Credentials{}, sigv4.ErrUnknownKey
+	}
+	res, err := sigv4.Verify(r, payloadHash, lookup, s.Now(), s3)
 	if errors.Is(err, sigv4.ErrSkewed) {
 		// Expired credentials are reported before the skew, so that
 		// credentials expired by moving the server's clock forward read as
 		// expired, not as a skewed request.
-		if ses, ok := s.State.Session(res.AccessKeyID); ok && !ses.Expiration.IsZero() && !s.Now().Before(ses.Expiration) {
+		if ses, ok := home.State.Session(res.AccessKeyID); ok && !ses.Expiration.IsZero() && !s.Now().Before(ses.Expiration) {
 			return Caller{}, errSessionExpired
 		}
 	}
 	if err != nil {
 		return Caller{}, err
 	}
+	c, err := home.resolveCaller(res)
+	if home != s {
+		c.Home = home
+	}
+	return c, err
+}
+
+// resolveCaller returns the caller of a verified request signed with one
+// of this account's keys.
+func (s *Services) resolveCaller(res sigv4.Result) (Caller, error) {
 	if res.AccessKeyID == s.RootAccessKeyID {
 		return Caller{Identity: s.State.RootARN(), AccessKeyID: res.AccessKeyID}, nil
 	}
@@ -241,9 +288,18 @@ func (s *Services) authorize(r *http.Request, c Caller, action, resource string,
 	return s.authorizeWith(r, c, action, resource, reqCtx, nil)
 }
 
-// authorizeWith authorizes with a resource-based policy (nil: none).
+// authorizeWith authorizes with a resource-based policy (nil: none). A
+// peer account's caller needs an allow from its own account's policies and
+// from the resource policy, and no deny in either.
 func (s *Services) authorizeWith(r *http.Request, c Caller, action, resource string, reqCtx map[string][]string, rp *policy.Set) *APIError {
 	req := c.authRequest(action, resource, requestKeys(r, reqCtx))
+	if c.Home != nil {
+		ok, err := c.Home.Engine.Authorize(r.Context(), req)
+		if err != nil || !ok || rp == nil || s.Engine.ResourceDecision(req, rp) != policy.Allow {
+			return apiErr(http.StatusForbidden, "AccessDenied", AccessDeniedMessage)
+		}
+		return nil
+	}
 	req.ResourcePolicy = rp
 	ok, err := s.Engine.Authorize(r.Context(), req)
 	if err != nil || !ok {

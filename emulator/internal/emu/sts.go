@@ -392,6 +392,11 @@ func (s *Services) managedDocument(a arn.ARN) (*policy.Document, bool) {
 }
 
 func (s *Services) getCallerIdentity(c Caller, reqID string) string {
+	if c.Home != nil {
+		home := c.Home
+		c.Home = nil
+		return home.getCallerIdentity(c, reqID)
+	}
 	id := s.State.Account
 	a := c.Identity.String()
 	switch c.Identity.Type() {

@@ -208,21 +208,32 @@ func (e *Engine) Authorize(ctx context.Context, req emu.AuthRequest) (bool, erro
 	if req.ResourcePolicy == nil {
 		return identity == policy.Allow, nil
 	}
-	// The resource side: the bucket policy, for the principals it names
-	// (the caller's ARN; "" for an anonymous request). Within the account
-	// an allow on either side suffices; a deny on either side wins.
+	// Within the account an allow on either side suffices; a deny on
+	// either side wins.
+	resource := e.ResourceDecision(req, req.ResourcePolicy)
+	if identity == policy.ExplicitDeny || resource == policy.ExplicitDeny {
+		return false, nil
+	}
+	return identity == policy.Allow || resource == policy.Allow, nil
+}
+
+// ResourceDecision implements emu.Engine: rp alone is evaluated for the
+// principals it names (the caller's ARN; "" for an anonymous request,
+// which only "Principal": "*" matches). The callers combine it with the
+// identity side: either suffices within the account, both are needed
+// across accounts.
+func (e *Engine) ResourceDecision(req emu.AuthRequest, rp *policy.Set) policy.Decision {
+	if rp == nil {
+		return policy.ImplicitDeny
+	}
+	reqCtx := policy.ContextFromMap(req.Context)
 	var principalARN string
-	if !anonymous {
+	if req.Identity != (arn.ARN{}) {
 		principalARN = req.Identity.String()
 		reqCtx.Set("aws:PrincipalArn", principalARN)
 		reqCtx.Set("aws:PrincipalAccount", req.Identity.Account)
 	}
-	rr := (&policy.Policies{Resource: req.ResourcePolicy}).Evaluate(&policy.Request{Principal: principalARN, Action: req.Action,
-		Resource: req.Resource, ResourceAccount: e.st.Account, Context: reqCtx})
-	if identity == policy.ExplicitDeny || rr.Decision == policy.ExplicitDeny {
-		return false, nil
-	}
-	return identity == policy.Allow || rr.Decision == policy.Allow, nil
+	return rp.Evaluate(&policy.Request{Principal: principalARN, Action: req.Action, Resource: req.Resource, Context: reqCtx}).Decision
 }
 
 // AllowSetSourceIdentity implements emu.Engine: it evaluates the role's

@@ -1,0 +1,92 @@
+package emulator_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/astran-oss/astran-go/emulator"
+)
+
+// TestAddPeer_crossAccount: a user of a peer account reaches a bucket only
+// when both its own account's policies and the bucket policy allow, as in
+// AWS's cross-account evaluation; a deny in the bucket policy wins.
+func TestAddPeer_crossAccount(t *testing.T) {
+	owner := newServer(t)
+	other := newServer(t, emulator.WithUserPassword("pw"))
+	if err := owner.AddPeer(other); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ownerS3 := s3.NewFromConfig(owner.RootConfig())
+	bucketWithObject(t, ownerS3, "shared", "report.txt", "q3")
+	otherIAM := iam.NewFromConfig(other.RootConfig())
+	if _, err := otherIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("carol@astran.io")}); err != nil {
+		t.Fatal(err)
+	}
+	carolCfg, err := other.UserConfig(ctx, "carol@astran.io", "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Carol's credentials, sent to the owner's S3 endpoint.
+	carol := s3.NewFromConfig(carolCfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(owner.Endpoints().S3) })
+	who, err := awssts.NewFromConfig(carolCfg, func(o *awssts.Options) { o.BaseEndpoint = aws.String(owner.Endpoints().STS) }).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	if err != nil || aws.ToString(who.Account) != other.Account() {
+		t.Errorf("GetCallerIdentity through the owner: %v %v, want account %s", who, err, other.Account())
+	}
+	read := func() error {
+		out, err := carol.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("report.txt")})
+		if err == nil {
+			out.Body.Close()
+		}
+		return err
+	}
+	carolARN := other.UserARN("carol@astran.io").String()
+	bucketPolicy := func(effect string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"` + effect + `","Principal":{"AWS":"` + carolARN +
+			`"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`
+	}
+	putBucketPolicy := func(doc string) {
+		t.Helper()
+		if _, err := ownerS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		name string
+		do   func()
+		want string // "" means allowed
+	}{
+		{"nothing allows", func() {}, "AccessDenied"},
+		{"bucket policy only", func() { putBucketPolicy(bucketPolicy("Allow")) }, "AccessDenied"},
+		{"both allow", func() {
+			if _, err := otherIAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("carol@astran.io"), PolicyName: aws.String("read-shared"),
+				PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`)}); err != nil {
+				t.Fatal(err)
+			}
+		}, ""},
+		{"bucket policy denies", func() { putBucketPolicy(bucketPolicy("Deny")) }, "AccessDenied"},
+	}
+	for _, st := range steps {
+		st.do()
+		if err := read(); apiCode(err) != st.want && !(st.want == "" && err == nil) {
+			t.Errorf("%s: GetObject = %v, want %q", st.name, err, st.want)
+		}
+	}
+	// Carol cannot use the owner's IAM, nor list its buckets.
+	if _, err := carol.ListBuckets(ctx, &s3.ListBucketsInput{}); apiCode(err) != "AccessDenied" {
+		t.Errorf("ListBuckets across accounts: %v, want AccessDenied", err)
+	}
+	if err := owner.AddPeer(owner); !errors.Is(err, emulator.ErrPeer) {
+		t.Errorf("AddPeer(self) = %v, want ErrPeer", err)
+	}
+	if err := owner.AddPeer(newServer(t, emulator.WithPartition("corp"))); err == nil || !strings.Contains(err.Error(), "partition") {
+		t.Errorf("AddPeer(other partition) = %v, want ErrPeer", err)
+	}
+}
