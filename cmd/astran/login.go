@@ -61,11 +61,13 @@ func (e *env) loginCommand() *cobra.Command {
 LoginWithWebIdentity) and print temporary AWS credentials.
 
 The password comes from, in order: standard input with --password-stdin,
-the ` + EnvPassword + ` environment variable, or a prompt on the terminal
-(without echo). It is never a flag value.
+the ` + EnvPassword + ` environment variable, or a prompt on the controlling
+terminal (without echo). It is never a flag value.
 
-Endpoints come from the partition and are overridden by the ASTRAN_*
-variables that "astran serve" prints, then by the flags.
+The user and the endpoints come from the flags, then from the astran_*
+settings of --profile NAME in the shared AWS config file (see "astran
+configure"), then from the ASTRAN_* variables that "astran serve" prints,
+then from the partition's defaults.
 
 It always authenticates, even when credentials are cached, and caches the
 new credentials per partition and user in the user's cache directory (file
@@ -73,11 +75,13 @@ mode 0600 in a 0700 directory that must be the user's own) for
 "astran credentials", which the aws CLI runs; "astran logout" deletes them.
 
 Formats:
-  env                 export lines for eval (the default)
+  env                 export lines for eval (the default): the credentials,
+                      AWS_CREDENTIAL_EXPIRATION and AWS_ENDPOINT_URL_STS/_IAM/_S3
   credential-process  the JSON the AWS CLI and SDKs read from credential_process
   json                the whole login result`,
 		Example: `  # Log in from a shell:
   eval "$(astran login --partition demo --username bob@astran.io)"
+  eval "$(astran login --profile bob)"
 
   # From a script:
   printf '%s\n' "$PASSWORD" | astran login -p demo -u bob@astran.io --password-stdin --format json`,
