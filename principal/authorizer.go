@@ -258,6 +258,9 @@ func (a *Authorizer) AuthorizeInto(ctx context.Context, caller Caller, action, r
 	res.Statements = res.Statements[:0]
 	res.MissingContextKeys = res.MissingContextKeys[:0]
 
+	if caller.Anonymous {
+		return a.authorizeAnonymous(ctx, caller, action, resource, reqCtx, res)
+	}
 	e, err := a.entry(ctx, caller)
 	if err != nil {
 		return err
@@ -300,6 +303,35 @@ func (a *Authorizer) AuthorizeInto(ctx context.Context, caller Caller, action, r
 	*c = req.Context
 	a.ctxs.Put(c)
 	return err
+}
+
+// authorizeAnonymous decides an unsigned request: only the resource's
+// policy can allow it, by allowing "*".
+func (a *Authorizer) authorizeAnonymous(ctx context.Context, caller Caller, action, resource string, reqCtx policy.Context, res *policy.Result) error {
+	if caller != Anonymous {
+		return &CallerError{Caller: caller, Err: fmt.Errorf("an anonymous caller has no ARN or access key ID: %w", ErrInvalid)}
+	}
+	if a.resources == nil {
+		return nil
+	}
+	rp, err := a.resources.ResourcePolicy(ctx, resource)
+	if err != nil {
+		return fmt.Errorf("principal: resource-based policy of %s: %w", resource, err)
+	}
+	if rp.Set == nil {
+		return nil
+	}
+	tk := a.timeKeys(a.now())
+	req := policy.Request{Action: action, Resource: resource, ResourceAccount: rp.Account, Context: reqCtx.Clone()}
+	if _, ok := req.Context.Get(KeyCurrentTime); !ok {
+		req.Context.Set(KeyCurrentTime, tk.current...)
+	}
+	if _, ok := req.Context.Get(KeyEpochTime); !ok {
+		req.Context.Set(KeyEpochTime, tk.epoch...)
+	}
+	p := policy.Policies{Resource: rp.Set}
+	p.EvaluateInto(&req, res)
+	return nil
 }
 
 // evaluate decides req for e: with the identity set alone when nothing else

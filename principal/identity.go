@@ -114,20 +114,34 @@ type Group struct {
 type Caller struct {
 	ARN         arn.ARN
 	AccessKeyID string
+	// Anonymous marks an unsigned request, as [Anonymous] does: it has no
+	// identity, and only a resource-based policy that allows "*" (from
+	// Options.Resources) grants it. It must not be set with ARN or
+	// AccessKeyID.
+	Anonymous bool
 }
 
-// String returns the access key ID or the ARN.
+// Anonymous is the caller of an unsigned request.
+var Anonymous = Caller{Anonymous: true}
+
+// String returns the access key ID, the ARN, or "anonymous".
 func (c Caller) String() string {
-	if c.AccessKeyID != "" {
+	switch {
+	case c.AccessKeyID != "":
 		return c.AccessKeyID
+	case c.Anonymous && c.ARN == (arn.ARN{}):
+		return "anonymous"
 	}
 	return c.ARN.String()
 }
 
 // LogValue implements [slog.LogValuer].
 func (c Caller) LogValue() slog.Value {
-	if c.AccessKeyID != "" {
+	switch {
+	case c.AccessKeyID != "":
 		return slog.GroupValue(slog.String("access_key_id", c.AccessKeyID))
+	case c.Anonymous && c.ARN == (arn.ARN{}):
+		return slog.GroupValue(slog.Bool("anonymous", true))
 	}
 	return slog.GroupValue(slog.String("arn", c.ARN.String()))
 }

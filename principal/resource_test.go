@@ -146,3 +146,40 @@ func TestAuthorizer_resourcePolicyNamesSession(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, policy.Allow, res.Decision, "alice's own AdminLike policy")
 }
+
+// TestAuthorizer_anonymous checks unsigned requests: only a resource-based
+// policy that allows "*" grants them.
+func TestAuthorizer_anonymous(t *testing.T) {
+	s, err := principal.LoadFixture("testdata/basic.json")
+	require.NoError(t, err)
+	src := bucketPolicies(t, map[string]string{
+		"public": bucketPolicy(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:demo:s3:::public/*"}`),
+		"team":   bucketPolicy(stmt("Allow", acctARN+"root", "s3:GetObject", "arn:demo:s3:::team/*")),
+	}, map[string]string{"public": account, "team": account})
+	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock; o.Resources = src })
+	ctx := context.Background()
+	tests := map[string]struct {
+		action, resource string
+		want             policy.Decision
+	}{
+		"public bucket, allowed action": {"s3:GetObject", "arn:demo:s3:::public/a", policy.Allow},
+		"public bucket, other action":   {"s3:PutObject", "arn:demo:s3:::public/a", policy.ImplicitDeny},
+		"bucket for the account only":   {"s3:GetObject", "arn:demo:s3:::team/a", policy.ImplicitDeny},
+		"bucket without policy":         {"s3:GetObject", "arn:demo:s3:::other/a", policy.ImplicitDeny},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			res, err := authz.Authorize(ctx, principal.Anonymous, tc.action, tc.resource, policy.Context{})
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, res.Decision)
+		})
+	}
+	res, err := principal.NewAuthorizer(s).Authorize(ctx, principal.Anonymous, "s3:GetObject", "arn:demo:s3:::public/a", policy.Context{})
+	require.NoError(t, err)
+	assert.False(t, res.Allowed(), "no resource policies: nothing for anonymous callers")
+	bad := principal.Caller{ARN: user("alice@astran.io").ARN, Anonymous: true}
+	res, err = authz.Authorize(ctx, bad, "s3:GetObject", "arn:demo:s3:::public/a", policy.Context{})
+	assert.True(t, principal.IsCallerError(err), "%v", err)
+	assert.False(t, res.Allowed())
+	assert.Equal(t, "anonymous", principal.Anonymous.String())
+}
