@@ -22,17 +22,23 @@
 //
 // # Decisions
 //
-// An [Authorizer] resolves a [Caller] (an identity ARN, or the access key
-// ID of a session) and evaluates, with the policy package:
+// An [Authorizer] resolves a [Caller] (an identity ARN, the access key ID
+// of a session, or [Anonymous]) and evaluates, with the policy package:
 //
 //   - the root of one of the store's own accounts (or a session standing
 //     for it): always Allow; the root of any other account or partition is
 //     an unknown caller, denied with a *[CallerError];
 //   - an explicit Deny in any applicable policy wins: the user's own
 //     policies, those of every group the user is in, the role's policies for
-//     a role session, and the permissions boundary;
+//     a role session, the permissions boundary, the session's session
+//     policy, and the resource-based policy (a bucket policy) that
+//     Options.Resources supplies;
 //   - Allow needs an Allow in the identity's policies and, when a
-//     permissions boundary is set, also in the boundary;
+//     permissions boundary or session policy is set, also in each of them
+//     (they only limit); a resource-based policy that allows the caller
+//     grants on its own in the resource's account and is needed too across
+//     accounts (AWS's evaluation logic, [policy.Policies]); an anonymous
+//     caller is allowed only by a resource-based policy allowing "*";
 //   - anything else is an implicit deny. A caller that cannot be resolved
 //     (an unknown or expired session, a session whose user was deleted) is
 //     denied with a *[CallerError].
