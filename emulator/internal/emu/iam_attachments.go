@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/policy"
 )
 
 // boundaryContext returns the request's PermissionsBoundary (canonical; the
@@ -24,11 +25,7 @@ func (c *iamCall) boundaryContext(tags []Tag) (boundary arn.ARN, ctx map[string]
 // putBoundary answers Put{User,Role}PermissionsBoundary.
 func putBoundary(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		raw, e := c.required("PermissionsBoundary")
-		if e != nil {
-			return e
-		}
-		b, e := c.policyARN(raw)
+		raw, b, e := c.policyARNParam("PermissionsBoundary")
 		if e != nil {
 			return e
 		}
@@ -89,18 +86,28 @@ func (c *iamCall) withEntity(kind, action string, ctx map[string][]string, write
 	return withNamed(c, kind, action, ctx, write, func(name string) (entityRef, string, bool) { return c.entityLocked(kind, name) }, f)
 }
 
-// attachedPolicy reads the PolicyArn of an Attach or Detach call.
-func (c *iamCall) attachedPolicy() (raw string, p arn.ARN, e *APIError) {
-	if raw, e = c.required("PolicyArn"); e != nil {
+// policyARNParam reads a required policy ARN parameter (PolicyArn,
+// PermissionsBoundary) as policyARN does.
+func (c *iamCall) policyARNParam(name string) (raw string, p arn.ARN, e *APIError) {
+	if raw, e = c.required(name); e != nil {
 		return "", arn.ARN{}, e
 	}
 	p, e = c.policyARN(raw)
 	return raw, p, e
 }
 
+// docParam reads and parses a required policy document parameter.
+func (c *iamCall) docParam(name string) (raw string, doc *policy.Document, e *APIError) {
+	if raw, e = c.required(name); e != nil {
+		return "", nil, e
+	}
+	doc, e = c.parseDoc(raw)
+	return raw, doc, e
+}
+
 func attach(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		raw, p, e := c.attachedPolicy()
+		raw, p, e := c.policyARNParam("PolicyArn")
 		if e != nil {
 			return e
 		}
@@ -122,7 +129,7 @@ func attach(kind string) iamOp {
 
 func detach(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		raw, p, e := c.attachedPolicy()
+		raw, p, e := c.policyARNParam("PolicyArn")
 		if e != nil {
 			return e
 		}
@@ -167,11 +174,7 @@ func putInline(kind string) iamOp {
 		if e := validName("policy", name, 128); e != nil {
 			return e
 		}
-		raw, e := c.required("PolicyDocument")
-		if e != nil {
-			return e
-		}
-		doc, e := c.parseDoc(raw)
+		raw, doc, e := c.docParam("PolicyDocument")
 		if e != nil {
 			return e
 		}

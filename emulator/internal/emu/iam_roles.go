@@ -96,11 +96,7 @@ func deleteRole(c *iamCall) *APIError {
 }
 
 func updateAssumeRolePolicy(c *iamCall) *APIError {
-	raw, e := c.required("PolicyDocument")
-	if e != nil {
-		return e
-	}
-	doc, e := c.parseDoc(raw)
+	raw, doc, e := c.docParam("PolicyDocument")
 	if e != nil {
 		return e
 	}
