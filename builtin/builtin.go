@@ -31,7 +31,8 @@
 //   - AstranStandardUser: "read-only on kits and S3; may upload checklist
 //     data; no delete/modify";
 //   - AstranIntegration: "manage API keys for integrations and upload data;
-//     no deletion";
+//     no deletion" (the keys of the caller's own user only: keys of any
+//     user would let an integration mint an administrator's keys);
 //   - AstranS3ReadOnlyAccess: "view-only access to all S3 resources".
 //
 // Kit ("ck:") action names are not published; the documents use wildcards

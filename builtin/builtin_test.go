@@ -125,7 +125,7 @@ func TestPolicy_decisions(t *testing.T) {
 		builtin.AstranAdmin:            {"s3:DeleteBucket", "iam:CreateUser", "sts:AssumeRole", "ck:DeleteKit"},
 		builtin.AstranKitCreator:       {"ck:CreateKit", "ck:UpdateKit", "s3:PutObject"},
 		builtin.AstranStandardUser:     {"ck:GetKit", "s3:GetObject", "ck:UploadChecklistData"},
-		builtin.AstranIntegration:      {"iam:CreateAccessKey", "iam:ListAccessKeys", "s3:PutObject"},
+		builtin.AstranIntegration:      {"s3:PutObject"},
 		builtin.AstranS3ReadOnlyAccess: {"s3:GetObject", "s3:ListBucket", "s3:ListAllMyBuckets"},
 	}
 	deny := map[string][]string{
@@ -169,6 +169,33 @@ func TestResolvePolicy(t *testing.T) {
 	} {
 		if _, err := builtin.ResolvePolicy(arn.MustParse(in), "demo"); !errors.Is(err, want) {
 			t.Errorf("ResolvePolicy(%s) = %v, want %v", in, err, want)
+		}
+	}
+}
+
+// TestAstranIntegration_ownKeysOnly: AstranIntegration manages the access
+// keys of the caller's own user, not those of any user (which would let an
+// integration mint an administrator's keys).
+func TestAstranIntegration_ownKeysOnly(t *testing.T) {
+	p, _ := builtin.Policy(builtin.AstranIntegration)
+	set := policy.MustCompile([]policy.Policy{p})
+	const acct = "arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:"
+	tests := map[string]struct {
+		resource string
+		want     string
+	}{
+		"own user":              {acct + "user/ci@astran.io", "Allow"},
+		"own user under a path": {acct + "user/integrations/ci@astran.io", "Allow"},
+		"an administrator":      {acct + "user/admin@astran.io", "ImplicitDeny"},
+		"a name ending in hers": {acct + "user/x-ci@astran.io", "ImplicitDeny"},
+	}
+	for name, tc := range tests {
+		for _, action := range []string{"iam:CreateAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey"} {
+			req := &policy.Request{Action: action, Resource: tc.resource}
+			req.Context.Set("aws:username", "ci@astran.io")
+			if got := set.Evaluate(req).Decision.String(); got != tc.want {
+				t.Errorf("%s: %s: %s, want %s", name, action, got, tc.want)
+			}
 		}
 	}
 }
