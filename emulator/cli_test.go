@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/emulator"
+	"github.com/astran-oss/astran-go/internal/interop"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -36,16 +37,7 @@ type awsCLI struct {
 // of the longest test, not their sum.
 func newAWSCLI(t *testing.T, srv *emulator.Server) *awsCLI {
 	t.Helper()
-	if os.Getenv("CI") != "true" && os.Getenv("ASTRAN_INTEROP") == "" {
-		t.Skip("aws CLI interop test: set ASTRAN_INTEROP=1 to run it (.ci/run does)")
-	}
-	bin, err := exec.LookPath("aws")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("aws CLI not found: it is required under CI=true")
-		}
-		t.Skip("aws CLI not found in PATH: skipping the CLI interop test")
-	}
+	bin := interop.AWSCLI(t)
 	home := t.TempDir()
 	root := srv.RootCredentials()
 	// The tutorial uses a profile named "astran" for root.
