@@ -21,11 +21,7 @@ import (
 
 var moto motoserver.Shared
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
 
 // motoConfig returns an aws.Config with moto's dummy credentials.
 func motoConfig() aws.Config {

@@ -212,8 +212,8 @@ func (s *Server) Close() error {
 }
 
 // Shared is a moto_server started on first use and shared by the tests of
-// one binary. The zero value is ready to use; call [Shared.Close] from
-// TestMain after m.Run.
+// one binary. The zero value is ready to use; a package's TestMain is
+// `os.Exit(moto.Run(m))` (or calls [Shared.Close] after m.Run).
 type Shared struct {
 	// Options configure the server; they are read on first use.
 	Options []func(*Options)
@@ -242,6 +242,14 @@ func (sh *Shared) Get(tb testing.TB) *Server {
 		tb.Fatalf("starting moto_server: %v", sh.err)
 	}
 	return nil
+}
+
+// Run runs the package's tests, then stops the shared server; it returns
+// m.Run's exit code, for TestMain's os.Exit.
+func (sh *Shared) Run(m *testing.M) int {
+	code := m.Run()
+	sh.Close()
+	return code
 }
 
 // Close stops the shared server if it was started.

@@ -18,11 +18,7 @@ import (
 
 var moto motoserver.Shared
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
 
 func TestShared_Get(t *testing.T) {
 	srv := moto.Get(t)
