@@ -49,8 +49,7 @@ func (r *recorder) last(t *testing.T) *http.Request {
 }
 
 func TestNewConfig(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	s3srv := newRecorder(`<ListAllMyBucketsResult><Buckets><Bucket><Name>test</Name><CreationDate>2025-03-27T09:40:47Z</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>`)
 	defer s3srv.srv.Close()
 	iamsrv := newRecorder(`<ListUsersResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListUsersResult><Users/><IsTruncated>false</IsTruncated></ListUsersResult></ListUsersResponse>`)

@@ -119,7 +119,9 @@ var signingKey = sync.OnceValue(func() *rsa.PrivateKey {
 	return key
 })
 
-func newFake() *fakeAstran {
+// newFake starts the fake Astran for t; it is closed when t ends (closing
+// it earlier, to test an unreachable server, is allowed).
+func newFake(t testing.TB) *fakeAstran {
 	key := signingKey()
 	f := &fakeAstran{
 		clock:            newClock(),
@@ -142,6 +144,7 @@ func newFake() *fakeAstran {
 	mux.HandleFunc("POST /oauth2/{realm}/token", f.token) // a non-Keycloak layout, advertised when rfc9068 is set
 	mux.HandleFunc("GET /oauth2/{realm}/jwks", f.certs)
 	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.Close)
 	return f
 }
 

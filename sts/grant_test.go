@@ -52,8 +52,7 @@ func TestPasswordGrant_verify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			ep, extra := f.endpoints(), sts.PasswordGrantOptions{}
 			if tt.setup != nil {
 				tt.setup(f, &ep, &extra)
@@ -104,8 +103,7 @@ func TestPasswordGrant_clientSecret(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			f.clients["ext"] = secret
 			f.directGrants["ext"] = true
 			f.authMethods = tt.methods
@@ -139,8 +137,7 @@ func TestPasswordGrant_clientSecret(t *testing.T) {
 		})
 	}
 	t.Run("wrong secret is one request and never echoed", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.clients["ext"] = secret
 		ep := f.endpoints()
 		ep.ClientID = "ext"
@@ -162,8 +159,7 @@ func TestPasswordGrant_clientSecret(t *testing.T) {
 }
 
 func TestPasswordGrant_reuse(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	ts, err := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
 	if err != nil {
 		t.Fatal(err)
@@ -201,8 +197,7 @@ func TestPasswordGrant_reuse(t *testing.T) {
 }
 
 func TestPasswordGrant_discoveryErrors(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	ep := f.endpoints()
 	ep.Issuer = f.srv.URL + "/missing"
 	ts, _ := sts.NewPasswordGrant(ep, testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
@@ -216,8 +211,7 @@ func TestPasswordGrant_discoveryErrors(t *testing.T) {
 }
 
 func TestPasswordGrant_slowServer(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	gate, arrived := f.gateTokens()
 	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -237,8 +231,7 @@ func TestPasswordGrant_slowServer(t *testing.T) {
 }
 
 func TestPasswordGrant_refreshTimeout(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	gate, _ := f.gateTokens()
 	defer close(gate)
 	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
@@ -251,7 +244,7 @@ func TestPasswordGrant_refreshTimeout(t *testing.T) {
 }
 
 func TestPasswordGrant_discoveryUnreachable(t *testing.T) {
-	f := newFake()
+	f := newFake(t)
 	f.Close()
 	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 		o.Discovery = true
@@ -276,8 +269,7 @@ func TestPasswordGrant_verifyRFC9068AccessToken(t *testing.T) {
 		{name: "issued to another client", clientID: "other", kind: sts.ErrTokenInvalid},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			f.rfc9068 = true
 			f.clients["ext"], f.directGrants["ext"] = "ext-secret", true
 			if tt.clientID != "ext" {
@@ -309,8 +301,7 @@ func TestPasswordGrant_verifyRFC9068AccessToken(t *testing.T) {
 func TestPasswordGrant_emptyRejection(t *testing.T) {
 	for _, status := range []int{401, 403} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			f.tokenFailures, f.emptyFailures = []int{status}, true
 			g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
 			_, err := g.Token(context.Background())
@@ -351,8 +342,7 @@ func TestPasswordGrant_errors(t *testing.T) {
 		tt.code = cmp.Or(tt.code, "invalid_grant")
 		tt.desc = cmp.Or(tt.desc, "Invalid user credentials")
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			if tt.setup != nil {
 				tt.setup(f)
 			}
@@ -393,8 +383,7 @@ func TestPasswordGrant_errors(t *testing.T) {
 }
 
 func TestProvider_refreshTokenReuse(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	p := newProvider(t, f)
 	ctx := context.Background()
 	for i := range 4 {
@@ -416,8 +405,7 @@ func TestProvider_refreshTokenReuse(t *testing.T) {
 
 func TestProvider_refreshExpired(t *testing.T) {
 	t.Run("expired locally", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		p := newProvider(t, f)
 		ctx := context.Background()
 		if _, err := p.Retrieve(ctx); err != nil {
@@ -432,8 +420,7 @@ func TestProvider_refreshExpired(t *testing.T) {
 		}
 	})
 	t.Run("rejected by server", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		p := newProvider(t, f)
 		ctx := context.Background()
 		if _, err := p.Retrieve(ctx); err != nil {
@@ -453,8 +440,7 @@ func TestProvider_refreshExpired(t *testing.T) {
 }
 
 func TestProvider_passwordChanged(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	var mu sync.Mutex
 	pw := "old-password"
 	p := newUserProvider(t, f, f.endpoints(), testUser, func(context.Context) (string, error) {
@@ -478,8 +464,7 @@ func TestProvider_passwordChanged(t *testing.T) {
 
 // Token responses are capped by MaxResponseBytes like every other body.
 func TestPasswordGrant_responseCapped(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions,
 		func(o *sts.PasswordGrantOptions) { o.MaxResponseBytes = 256 })
 	_, err := g.Token(context.Background())

@@ -139,8 +139,7 @@ func TestLoginWithWebIdentity_responses(t *testing.T) {
 		tt.status = cmp.Or(tt.status, 400)
 		t.Run(tt.name, func(t *testing.T) {
 			calls := 0
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
 				calls++
 				w.WriteHeader(tt.status)
@@ -218,8 +217,7 @@ func FuzzParseErrorResponse(f *testing.F) {
 }
 
 func TestLoginWithWebIdentity_deadline(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	gate := make(chan struct{})
 	arrived := make(chan struct{}, 1)
 	f.stsGate, f.stsArrived = gate, arrived

@@ -17,8 +17,7 @@ import (
 )
 
 func TestProvider_Retrieve(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	p := newProvider(t, f)
 
 	c, err := p.Retrieve(context.Background())
@@ -51,8 +50,7 @@ func TestProvider_Retrieve(t *testing.T) {
 func TestProvider_Login(t *testing.T) {
 	for _, ns := range []string{"", "https://sts.amazonaws.com/doc/2011-06-15/"} {
 		t.Run("xmlns="+ns, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			f.namespace = ns
 			p := newProvider(t, f, func(o *sts.ProviderOptions) { o.SessionName = "bob-session-name" })
 			res, err := p.Login(context.Background())
@@ -80,8 +78,7 @@ func TestProvider_Login(t *testing.T) {
 
 func TestProvider_stsErrors(t *testing.T) {
 	t.Run("access denied", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
 			queryError(w, 403, "Sender", "AccessDenied", "You don't have permission to access this resource")
 			return true
@@ -99,8 +96,7 @@ func TestProvider_stsErrors(t *testing.T) {
 		}
 	})
 	t.Run("token expired is minted again once", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
 			w.Header().Set("Content-Type", "text/plain")
 			w.WriteHeader(400)
@@ -121,8 +117,7 @@ func TestProvider_stsErrors(t *testing.T) {
 		}
 	})
 	t.Run("token expired by skew then accepted", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		var once sync.Once
 		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
 			handled := false
@@ -138,8 +133,7 @@ func TestProvider_stsErrors(t *testing.T) {
 		}
 	})
 	t.Run("invalid token", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
 			queryError(w, 400, "Sender", "InvalidIdentityToken", "Invalid token: "+r.FormValue("WebIdentityToken"))
 			return true
@@ -159,8 +153,7 @@ func TestProvider_stsErrors(t *testing.T) {
 
 func TestProvider_transientRetries(t *testing.T) {
 	t.Run("STS 503 then success", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.stsFailures = []int{503, 503}
 		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
 			t.Fatal(err)
@@ -170,8 +163,7 @@ func TestProvider_transientRetries(t *testing.T) {
 		}
 	})
 	t.Run("STS 503 exhausts attempts", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.stsFailures = []int{503, 503, 503, 503}
 		_, err := newProvider(t, f).Retrieve(context.Background())
 		var se *sts.STSError
@@ -183,8 +175,7 @@ func TestProvider_transientRetries(t *testing.T) {
 		}
 	})
 	t.Run("token endpoint 502 then success", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.tokenFailures = []int{502}
 		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
 			t.Fatal(err)
@@ -197,8 +188,7 @@ func TestProvider_transientRetries(t *testing.T) {
 		}
 	})
 	t.Run("token endpoint 429 exhausts attempts", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.tokenFailures = []int{429, 429}
 		g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) { o.MaxAttempts = 2 })
 		_, err := g.Token(context.Background())
@@ -211,8 +201,7 @@ func TestProvider_transientRetries(t *testing.T) {
 		}
 	})
 	t.Run("token endpoint 200 with HTML", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.tokenFailures = []int{200}
 		_, err := newProvider(t, f).Retrieve(context.Background())
 		if !errors.Is(err, sts.ErrMalformedResponse) || strings.Contains(err.Error(), "upstream failure") {
@@ -223,7 +212,7 @@ func TestProvider_transientRetries(t *testing.T) {
 		}
 	})
 	t.Run("unreachable", func(t *testing.T) {
-		f := newFake()
+		f := newFake(t)
 		f.Close()
 		_, err := newProvider(t, f).Retrieve(context.Background())
 		if !errors.Is(err, sts.ErrUnreachable) {
@@ -233,8 +222,7 @@ func TestProvider_transientRetries(t *testing.T) {
 }
 
 func TestProvider_contextDeadline(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	gate := make(chan struct{})
 	arrived := make(chan struct{}, 1)
 	f.stsGate, f.stsArrived = gate, arrived
@@ -271,8 +259,7 @@ func TestProvider_contextDeadline(t *testing.T) {
 
 func TestProvider_clockSkew(t *testing.T) {
 	t.Run("local clock 2h ahead", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		local := newClock()
 		local.Advance(2 * time.Hour)
 		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.Now = local.Now })
@@ -286,8 +273,7 @@ func TestProvider_clockSkew(t *testing.T) {
 		}
 	})
 	t.Run("expiration before server date", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.expirationSkew = -2 * time.Hour
 		_, err := newProvider(t, f).Retrieve(context.Background())
 		if !errors.Is(err, sts.ErrCredentialsExpired) {
@@ -295,8 +281,7 @@ func TestProvider_clockSkew(t *testing.T) {
 		}
 	})
 	t.Run("no date header, expiration past locally", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.noDate = true
 		local := newClock()
 		local.Advance(3 * time.Hour)
@@ -306,8 +291,7 @@ func TestProvider_clockSkew(t *testing.T) {
 		}
 	})
 	t.Run("short lifetime caps the window", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.credLifetime = 4 * time.Minute
 		c, err := newProvider(t, f).Retrieve(context.Background())
 		if err != nil {
@@ -320,8 +304,7 @@ func TestProvider_clockSkew(t *testing.T) {
 }
 
 func TestProvider_expiryJitter(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	p := newProvider(t, f, func(o *sts.ProviderOptions) { o.ExpiryWindowJitterFrac = 0.5 })
 	c, err := p.Retrieve(context.Background())
 	if err != nil {
@@ -338,8 +321,7 @@ func TestProvider_expiryJitter(t *testing.T) {
 // aws.NewCredentialsCache cause exactly one token request and one STS call,
 // first on a cold cache, then after the credentials (and tokens) expired.
 func TestProvider_concurrentCache(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	p := newProvider(t, f)
 	cache := aws.NewCredentialsCache(p)
 
@@ -397,8 +379,7 @@ func TestProvider_concurrentCache(t *testing.T) {
 }
 
 func TestProvider_root(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	env := map[string]string{"ASTRAN_OIDC_ISSUER": f.issuer(testPartition), "ASTRAN_STS_ENDPOINT": f.stsURL()}
 	ep, err := endpoint.Resolve(func(o *endpoint.Options) {
 		o.Partition, o.Root = testPartition, true

@@ -25,8 +25,7 @@ const (
 )
 
 func TestRedaction(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	p := newProvider(t, f)
 	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
 	tok := sts.Token{AccessToken: secretAccess, RefreshToken: secretRefresh, IDToken: secretID, TokenType: "Bearer", Expiry: time.Now()}
@@ -71,8 +70,7 @@ func TestRedaction(t *testing.T) {
 // TestRedaction_flow runs a whole login with debug logging and checks
 // that neither the logs nor errors contain a secret.
 func TestRedaction_flow(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p := newProvider(t, f, func(o *sts.ProviderOptions) { o.Logger = logger })
@@ -112,8 +110,7 @@ func TestRedaction_flow(t *testing.T) {
 // A server that echoes the request (as a misbehaving proxy might) must not
 // get the password or token into errors.
 func TestRedaction_echoingServer(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	f.mu.Lock()
 	f.users[testUser].password = "other"
 	f.mu.Unlock()

@@ -15,8 +15,7 @@ import (
 func TestProvider_assumeRole(t *testing.T) {
 	const role = "arn:demo:iam::" + testAccount + ":role/marketing"
 	t.Run("success", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role })
 		c, err := p.Retrieve(context.Background())
 		if err != nil {
@@ -33,8 +32,7 @@ func TestProvider_assumeRole(t *testing.T) {
 		}
 	})
 	t.Run("access denied", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = "arn:demo:iam::" + testAccount + ":role/finance" })
 		_, err := p.Retrieve(context.Background())
 		var se *sts.STSError
@@ -46,8 +44,7 @@ func TestProvider_assumeRole(t *testing.T) {
 		}
 	})
 	t.Run("invalid token not resent", func(t *testing.T) {
-		f := newFake()
-		defer f.Close()
+		f := newFake(t)
 		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
 			queryError(w, 400, "Sender", "InvalidIdentityToken", "The web identity token is not valid")
 			return true
@@ -71,8 +68,7 @@ func TestProvider_assumeRole(t *testing.T) {
 		{name: "503 then success", failOnce: func(f *fakeAstran) { f.stsFailures = []int{503} }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			tt.failOnce(f)
 			if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
 				t.Fatal(err)
@@ -102,8 +98,7 @@ func failSTSOnce(status int, code, msg string) func(f *fakeAstran) {
 // Endpoints built by hand may lack a region: the role path signs nothing,
 // so it works without one.
 func TestProvider_assumeRoleWithoutRegion(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	ep := f.endpoints()
 	ep.Region = ""
 	p, err := sts.NewProvider(ep, sts.StaticToken(mint(t, f)), f.providerOptions, func(o *sts.ProviderOptions) {

@@ -25,8 +25,7 @@ import (
 // yet a retry loop must not hammer the identity provider with it: the
 // same password is held back for 1 minute, then 2, 4, 8, at most 15.
 func TestSecurity_rejectedPasswordLockedOutForLifeOfProcess(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	var mu sync.Mutex
 	pw := "wrong-password"
 	password := func(context.Context) (string, error) {
@@ -84,8 +83,7 @@ func TestSecurity_roleCredentialsExpiryJudgedByLocalClock(t *testing.T) {
 		"same clock":          0,
 	} {
 		t.Run(name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			local := newClock()
 			local.t = f.clock.Now().Add(skew)
 			p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role; o.Now = local.Now })
@@ -108,8 +106,7 @@ func TestSecurity_roleResponseBodyNotCapped(t *testing.T) {
 	const role = "arn:demo:iam::" + testAccount + ":role/marketing"
 	for name, status := range map[string]int{"error body": 400, "success body": 200} {
 		t.Run(name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			var written int64
 			f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
 				w.Header().Set("Content-Type", "text/xml")
@@ -176,8 +173,7 @@ func TestSecurity_encodedSecretEchoedInError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake()
-			defer f.Close()
+			f := newFake(t)
 			f.srv.Config.Handler.(*http.ServeMux).HandleFunc("POST /echo/token", func(w http.ResponseWriter, r *http.Request) {
 				r.ParseForm()
 				oauthError(w, 400, "invalid_request", tt.echo(r.PostForm, r.Header.Get("Authorization")))

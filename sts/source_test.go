@@ -15,8 +15,7 @@ import (
 // A workload's projected token: the provider reads the file at every
 // login, so that the platform's rotation is picked up.
 func TestTokenFile_provider(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	path := filepath.Join(t.TempDir(), "token")
 	write := func(s string) {
 		if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
@@ -69,8 +68,7 @@ func TestTokenSources_noToken(t *testing.T) {
 // Any function is a source; StaticToken hands one token to the role path,
 // whose session name then defaults to "astran-go".
 func TestTokenSources_roleWithStaticToken(t *testing.T) {
-	f := newFake()
-	defer f.Close()
+	f := newFake(t)
 	var session string
 	f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
 		r.ParseForm()
