@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"strings"
 	"time"
@@ -132,4 +133,58 @@ func ExampleServer_Advance() {
 	fmt.Println(errors.Is(err, sts.ErrTokenExpired))
 	// Output:
 	// true
+}
+
+// AddPeer gives a test a second account: carol, a user of account B, reads
+// account A's bucket once A's bucket policy and B's policy for her both
+// allow it (examples/cross-account runs the same steps).
+func ExampleServer_AddPeer() {
+	a, err := emulator.New()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+	b, err := emulator.New(emulator.WithUserPassword("carol-pw"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer b.Close()
+	if err := a.AddPeer(b); err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	aS3 := s3.NewFromConfig(a.RootConfig())
+	_, _ = aS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("shared")})
+	_, _ = aS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("shared"), Key: aws.String("k"), Body: strings.NewReader("v")})
+	carol := b.UserARN("carol@astran.io")
+	_, _ = aS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + carol.String() +
+			`"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`)})
+	bIAM := iam.NewFromConfig(b.RootConfig())
+	_, _ = bIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("carol@astran.io")})
+	cfg, err := b.UserConfig(ctx, "carol@astran.io", "carol-pw")
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(a.Endpoints().S3) })
+	read := func() string {
+		out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("k")})
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			return ae.ErrorCode()
+		}
+		if err != nil {
+			return err.Error()
+		}
+		defer out.Body.Close()
+		v, _ := io.ReadAll(out.Body)
+		return string(v)
+	}
+	fmt.Println("bucket policy only:", read())
+	_, _ = bIAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("carol@astran.io"), PolicyName: aws.String("read"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`)})
+	fmt.Println("both sides:", read())
+	// Output:
+	// bucket policy only: AccessDenied
+	// both sides: v
 }
