@@ -150,6 +150,7 @@ type cstmt struct {
 	index        int32
 	sid          string
 	effect       Effect
+	deny         bool // effect == EffectDeny, tested without comparing strings
 	principal    *cprincipal
 	notPrincipal bool
 	actions      []pattern
@@ -252,7 +253,7 @@ func take[T any](arr *[]T, n int) []T {
 }
 
 func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
-	c := cstmt{policy: pi, index: si, sid: st.Sid, effect: st.Effect}
+	c := cstmt{policy: pi, index: si, sid: st.Sid, effect: st.Effect, deny: st.Effect == EffectDeny}
 	switch {
 	case st.Principal != nil:
 		c.principal = compilePrincipal(st.Principal)

@@ -211,7 +211,7 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 	// out most statements for less.
 	g := grantAccount // NotPrincipal grants at most through the account
 	if st.principal == nil {
-		if e.resource && st.effect == EffectAllow {
+		if e.resource && !st.deny {
 			return // an Allow of a resource-based policy must name its principals
 		}
 	} else {
@@ -238,7 +238,7 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 	if !ok {
 		return
 	}
-	if st.effect == EffectDeny {
+	if st.deny {
 		e.deny = true
 	} else {
 		e.allow = true
@@ -521,7 +521,9 @@ func (r *Result) keep(types typeSet) {
 	}
 	out := r.Statements[:0]
 	for i := range r.Statements {
-		if m := &r.Statements[i]; m.Effect == effect && (types == allTypes || types&typeBit(m.Type) != 0) {
+		// Validated effects differ in length ("Allow", "Deny"): comparing
+		// lengths avoids a string comparison per statement.
+		if m := &r.Statements[i]; len(m.Effect) == len(effect) && (types == allTypes || types&typeBit(m.Type) != 0) {
 			out = append(out, *m)
 		}
 	}

@@ -127,17 +127,23 @@ func (p *Policies) EvaluateInto(req *Request, res *Result) {
 		return
 	}
 	anonymous := req.Principal == ""
-	c := parseCaller(req.Principal)
+	// The principal is parsed once for the resource-based policy, whose
+	// statements all name principals; identity-side statements rarely do
+	// and parse it themselves if needed.
+	var c caller
+	var parsed *caller
 	var id, bd, ss, rs outcome
 	if !anonymous {
 		// An anonymous request has no identity: no identity-based policy,
 		// boundary or session policy applies to it.
-		id = p.Identity.runIf(req, &c, res, IdentityBased)
-		bd = p.Boundary.runIf(req, &c, res, PermissionsBoundary)
-		ss = p.Session.runIf(req, &c, res, SessionPolicy)
+		id = p.Identity.runIf(req, nil, res, IdentityBased)
+		bd = p.Boundary.runIf(req, nil, res, PermissionsBoundary)
+		ss = p.Session.runIf(req, nil, res, SessionPolicy)
 	}
 	if p.Resource != nil {
-		rs = p.Resource.run(req, &c, res, ResourceBased)
+		c = parseCaller(req.Principal)
+		parsed = &c
+		rs = p.Resource.run(req, parsed, res, ResourceBased)
 	}
 	res.sortMissing()
 
@@ -156,7 +162,7 @@ func (p *Policies) EvaluateInto(req *Request, res *Result) {
 	limits := (p.Boundary == nil || bd.allow) && (p.Session == nil || ss.allow)
 	identity := !anonymous && id.allow && limits
 	resource := rs.grant // grantNone unless the resource-based policy allows
-	same := anonymous || sameAccount(req, &c)
+	same := anonymous || sameAccount(req, parsed)
 	var ok, byResource bool
 	switch {
 	case anonymous:
@@ -213,7 +219,8 @@ func (s *Set) runIf(req *Request, c *caller, res *Result, t PolicyType) outcome 
 }
 
 // sameAccount reports whether the request's resource belongs to the
-// principal's account (see Request.ResourceAccount).
+// principal's account (see Request.ResourceAccount). c is the principal
+// parsed, or nil.
 func sameAccount(req *Request, c *caller) bool {
 	resource := req.ResourceAccount
 	if resource == "" {
@@ -222,5 +229,12 @@ func sameAccount(req *Request, c *caller) bool {
 			resource = seg[4]
 		}
 	}
-	return resource == "" || c.isARN && c.account == resource
+	if resource == "" {
+		return true
+	}
+	if c == nil {
+		own := parseCaller(req.Principal)
+		c = &own
+	}
+	return c.isARN && c.account == resource
 }
