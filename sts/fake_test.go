@@ -462,6 +462,26 @@ func (f *fakeAstran) sts(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// failSTS makes every STS call fail with a Sender error.
+func (f *fakeAstran) failSTS(status int, code, msg string) {
+	f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
+		queryError(w, status, "Sender", code, msg)
+		return true
+	}
+}
+
+// wantSTSCalls reports an error unless STS was called want times; why says
+// what the count proves.
+func (f *fakeAstran) wantSTSCalls(t testing.TB, want int, why string) {
+	t.Helper()
+	if got := f.stsCalls.Load(); int(got) != want {
+		if why != "" {
+			why = " (" + why + ")"
+		}
+		t.Errorf("STS calls = %d, want %d%s", got, want, why)
+	}
+}
+
 func queryError(w http.ResponseWriter, status int, typ, code, msg string) {
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(status)

@@ -398,9 +398,7 @@ func TestProvider_refreshTokenReuse(t *testing.T) {
 	if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 1 || rg != 3 {
 		t.Errorf("password grants %d, refresh grants %d; want 1, 3", pg, rg)
 	}
-	if got := f.stsCalls.Load(); got != 4 {
-		t.Errorf("STS calls = %d, want 4", got)
-	}
+	f.wantSTSCalls(t, 4, "")
 }
 
 func TestProvider_refreshExpired(t *testing.T) {

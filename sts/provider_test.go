@@ -79,10 +79,7 @@ func TestProvider_Login(t *testing.T) {
 func TestProvider_stsErrors(t *testing.T) {
 	t.Run("access denied", func(t *testing.T) {
 		f := newFake(t)
-		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
-			queryError(w, 403, "Sender", "AccessDenied", "You don't have permission to access this resource")
-			return true
-		}
+		f.failSTS(403, "AccessDenied", "You don't have permission to access this resource")
 		_, err := newProvider(t, f).Retrieve(context.Background())
 		var se *sts.STSError
 		if !errors.Is(err, sts.ErrAccessDenied) || !errors.As(err, &se) {
@@ -91,9 +88,7 @@ func TestProvider_stsErrors(t *testing.T) {
 		if se.StatusCode != 403 || se.Type != "Sender" || se.Code != "AccessDenied" || se.Message != "You don't have permission to access this resource" || se.RequestID == "" {
 			t.Errorf("STSError %+v", se)
 		}
-		if got := f.stsCalls.Load(); got != 1 {
-			t.Errorf("STS calls = %d, want 1 (no retry)", got)
-		}
+		f.wantSTSCalls(t, 1, "no retry")
 	})
 	t.Run("token expired is minted again once", func(t *testing.T) {
 		f := newFake(t)
@@ -145,9 +140,7 @@ func TestProvider_stsErrors(t *testing.T) {
 		if strings.Contains(err.Error(), "eyJ") {
 			t.Errorf("echoed token reached the error: %s", err)
 		}
-		if got := f.stsCalls.Load(); got != 1 {
-			t.Errorf("STS calls = %d, want 1", got)
-		}
+		f.wantSTSCalls(t, 1, "")
 	})
 }
 
@@ -158,9 +151,7 @@ func TestProvider_transientRetries(t *testing.T) {
 		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if got := f.stsCalls.Load(); got != 3 {
-			t.Errorf("STS calls = %d, want 3", got)
-		}
+		f.wantSTSCalls(t, 3, "")
 	})
 	t.Run("STS 503 exhausts attempts", func(t *testing.T) {
 		f := newFake(t)
@@ -170,9 +161,7 @@ func TestProvider_transientRetries(t *testing.T) {
 		if !errors.Is(err, sts.ErrUnavailable) || !errors.As(err, &se) || se.Code != "ServiceUnavailable" {
 			t.Fatalf("error %v", err)
 		}
-		if got := f.stsCalls.Load(); got != 3 {
-			t.Errorf("STS calls = %d, want 3", got)
-		}
+		f.wantSTSCalls(t, 3, "")
 	})
 	t.Run("token endpoint 502 then success", func(t *testing.T) {
 		f := newFake(t)

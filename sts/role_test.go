@@ -39,23 +39,16 @@ func TestProvider_assumeRole(t *testing.T) {
 		if !errors.Is(err, sts.ErrAccessDenied) || !errors.As(err, &se) || se.Code != "AccessDenied" || se.StatusCode != 403 || se.Op != "AssumeRoleWithWebIdentity" {
 			t.Fatalf("error %v", err)
 		}
-		if got := f.stsCalls.Load(); got != 1 {
-			t.Errorf("STS calls = %d, want 1", got)
-		}
+		f.wantSTSCalls(t, 1, "")
 	})
 	t.Run("invalid token not resent", func(t *testing.T) {
 		f := newFake(t)
-		f.stsHook = func(w http.ResponseWriter, r *http.Request) bool {
-			queryError(w, 400, "Sender", "InvalidIdentityToken", "The web identity token is not valid")
-			return true
-		}
+		f.failSTS(400, "InvalidIdentityToken", "The web identity token is not valid")
 		_, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background())
 		if !errors.Is(err, sts.ErrTokenInvalid) {
 			t.Fatalf("error %v", err)
 		}
-		if got := f.stsCalls.Load(); got != 1 {
-			t.Errorf("STS calls = %d, want 1 (stscreds would resend the token)", got)
-		}
+		f.wantSTSCalls(t, 1, "stscreds would resend the token")
 	})
 	// Failures that a second STS call overcomes; rows say what failed once.
 	for _, tt := range []struct {
