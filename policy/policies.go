@@ -77,8 +77,10 @@ type Policies struct {
 	// none.
 	Session *Set
 	// Resource is the resource-based policy; nil means none. Its Allow
-	// statements grant only the principals they name (Principal or
-	// NotPrincipal).
+	// statements grant only the principals they name: an Allow without
+	// Principal grants nothing, and one with NotPrincipal (which AWS
+	// rejects) grants at most as an account does, through the identity
+	// side.
 	Resource *Set
 	// ResourceRequired makes an Allow of the resource-based policy
 	// necessary even in the same account, as a role's trust policy is for
