@@ -77,6 +77,7 @@ func TestPoliciesEvaluate_awsRules(t *testing.T) {
 	rp := func(effect, principal string) *policy.Set { return awsSet(t, grantTo(effect, principal)) }
 	notPrincipalDenyDoc := stmt(`{"Sid":"OnlyAlice","Effect":"Deny","NotPrincipal":{"AWS":"` + alice + `"},"Action":"s3:*","Resource":"*"}`)
 	notPrincipalDeny := awsSet(t, notPrincipalDenyDoc)
+	notPrincipalAllow := awsSet(t, stmt(`{"Effect":"Allow","NotPrincipal":{"AWS":"`+bobB+`"},"Action":"s3:*","Resource":"*"}`))
 	tests := []struct {
 		name      string
 		doc       string
@@ -214,6 +215,16 @@ func TestPoliciesEvaluate_awsRules(t *testing.T) {
 		{name: "NotPrincipal deny applies to anonymous requests", doc: docNotPrinc,
 			p: policy.Policies{Resource: awsSet(t, grantTo("Allow", `"*"`), notPrincipalDenyDoc)}, account: acctA,
 			want: deny, by: policy.ResourceBased},
+
+		{name: "NotPrincipal allow grants only through the identity side", doc: docNotPrinc,
+			p: policy.Policies{Identity: m.idOther, Resource: notPrincipalAllow}, principal: alice,
+			want: none, by: policy.IdentityBased},
+		{name: "NotPrincipal allow with an identity allow", doc: docNotPrinc,
+			p: policy.Policies{Identity: m.idAllow, Resource: notPrincipalAllow}, principal: alice,
+			want: allow, by: policy.IdentityBased},
+		{name: "resource allow without Principal grants nothing", doc: docPrincipal,
+			p: policy.Policies{Resource: awsSet(t, stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"*"}`))}, principal: alice,
+			want: none, by: policy.IdentityBased},
 
 		// A role's trust policy must allow, even in the same account.
 		{name: "trust policy required: identity allow alone", doc: docEvalLogic,
