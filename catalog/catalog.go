@@ -140,15 +140,26 @@ func LookupService(prefix string) (Service, bool) {
 	return Service{}, false
 }
 
-func (s Service) data() *serviceData {
-	if s.i == 0 || int(s.i) > len(services) {
-		return &serviceData{}
+// Every handle (Service, Action, ResourceType, ConditionKey) holds the
+// index+1 of its row in a generated table, so that the zero handle is
+// invalid.
+
+// valid reports whether the handle index i names a row of tab.
+func valid[T any, I uint8 | uint16](tab []T, i I) bool { return i != 0 && int(i) <= len(tab) }
+
+// entry returns the row of tab that the handle index i names, or a zero row
+// for an invalid handle.
+func entry[T any, I uint8 | uint16](tab []T, i I) *T {
+	if !valid(tab, i) {
+		return new(T)
 	}
-	return &services[s.i-1]
+	return &tab[i-1]
 }
 
+func (s Service) data() *serviceData { return entry(services[:], s.i) }
+
 // IsValid reports whether s is a service of the catalog.
-func (s Service) IsValid() bool { return s.i != 0 && int(s.i) <= len(services) }
+func (s Service) IsValid() bool { return valid(services[:], s.i) }
 
 // Prefix returns the service prefix, such as "s3".
 func (s Service) Prefix() string { return s.data().prefix }
@@ -264,15 +275,10 @@ func searchFold(n int, at func(int) string, name string) int {
 	return lo
 }
 
-func (a Action) data() *actionData {
-	if a.i == 0 || int(a.i) > len(actions) {
-		return &actionData{}
-	}
-	return &actions[a.i-1]
-}
+func (a Action) data() *actionData { return entry(actions[:], a.i) }
 
 // IsValid reports whether a is an action of the catalog.
-func (a Action) IsValid() bool { return a.i != 0 && int(a.i) <= len(actions) }
+func (a Action) IsValid() bool { return valid(actions[:], a.i) }
 
 // Name returns the action's name with its service prefix: "s3:GetObject".
 func (a Action) Name() string { return a.data().name }
@@ -340,15 +346,10 @@ func (a Action) HasConditionKey(k ConditionKey) bool {
 // zero ResourceType is invalid.
 type ResourceType struct{ i uint16 } // index+1
 
-func (r ResourceType) data() *resourceData {
-	if r.i == 0 || int(r.i) > len(resourceTypes) {
-		return &resourceData{}
-	}
-	return &resourceTypes[r.i-1]
-}
+func (r ResourceType) data() *resourceData { return entry(resourceTypes[:], r.i) }
 
 // IsValid reports whether r is a resource type of the catalog.
-func (r ResourceType) IsValid() bool { return r.i != 0 && int(r.i) <= len(resourceTypes) }
+func (r ResourceType) IsValid() bool { return valid(resourceTypes[:], r.i) }
 
 // Name returns the type's name, such as "object".
 func (r ResourceType) Name() string { return r.data().name }
@@ -420,15 +421,10 @@ func lowerBound(name string) int {
 	return searchFold(len(conditionKeys), func(i int) string { return conditionKeys[i].name }, name)
 }
 
-func (k ConditionKey) data() *keyData {
-	if k.i == 0 || int(k.i) > len(conditionKeys) {
-		return &keyData{}
-	}
-	return &conditionKeys[k.i-1]
-}
+func (k ConditionKey) data() *keyData { return entry(conditionKeys[:], k.i) }
 
 // IsValid reports whether k is a condition key of the catalog.
-func (k ConditionKey) IsValid() bool { return k.i != 0 && int(k.i) <= len(conditionKeys) }
+func (k ConditionKey) IsValid() bool { return valid(conditionKeys[:], k.i) }
 
 // Name returns the key's name as the reference writes it
 // ("aws:SourceIp", "aws:RequestTag/${TagKey}", "${Provider}:aud").
