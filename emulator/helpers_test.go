@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/emulator"
 	"github.com/astran-oss/astran-go/endpoint"
@@ -143,4 +145,12 @@ func login(t testing.TB, srv *emulator.Server, email, pw string) aws.Credentials
 func clientsFor(srv *emulator.Server, c aws.Credentials) (*iam.Client, *s3.Client) {
 	cfg := srv.Config(credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken))
 	return iam.NewFromConfig(cfg), s3.NewFromConfig(cfg)
+}
+
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
 }

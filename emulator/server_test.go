@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/astran-oss/astran-go/emulator"
 	"github.com/astran-oss/astran-go/endpoint"
@@ -110,5 +112,59 @@ func TestServer_closeEndsGoroutines(t *testing.T) {
 			t.Fatalf("%d goroutines after Close, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
 		}
 		runtime.Gosched()
+	}
+}
+
+// TestServer_concurrentClients exercises IAM, STS and S3 from many
+// goroutines at once (run with -race).
+func TestServer_concurrentClients(t *testing.T) {
+	srv := newServer(t, emulator.WithUserPassword("pw"))
+	ctx := context.Background()
+	root := iam.NewFromConfig(srv.RootConfig())
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	if _, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("all")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String("all"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin")}); err != nil {
+		t.Fatal(err)
+	}
+	clients := make([]*s3.Client, 8)
+	for i := range clients {
+		user := "u" + string(rune('a'+i)) + "@astran.io"
+		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(user)}); err != nil {
+			t.Fatal(err)
+		}
+		_, clients[i] = clientsFor(srv, login(t, srv, user, "pw"))
+	}
+	errs := make(chan error, 8)
+	for i, c := range clients {
+		go func() {
+			errs <- func() error {
+				user := "u" + string(rune('a'+i)) + "@astran.io"
+				if _, err := root.AddUserToGroup(ctx, &iam.AddUserToGroupInput{UserName: aws.String(user), GroupName: aws.String("all")}); err != nil {
+					return err
+				}
+				if _, err := root.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
+					return err
+				}
+				bucket := "bucket-" + string(rune('a'+i))
+				if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+					return err
+				}
+				for j := range 5 {
+					key := "k" + string(rune('0'+j))
+					if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(key)}); err != nil {
+						return err
+					}
+				}
+				_, err := rootS3.ListBuckets(ctx, &s3.ListBucketsInput{})
+				return err
+			}()
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
