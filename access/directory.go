@@ -82,41 +82,36 @@ func (d *iamVersionDirectory) PolicyVersions(ctx context.Context, policyARN arn.
 // (ListPolicies with scope Local), following every page.
 func (d *iamDirectory) Entities(ctx context.Context) ([]arn.ARN, error) {
 	var raw []string
-	for p := iam.NewListUsersPaginator(d.api, &iam.ListUsersInput{}); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("access: listing users: %w", err)
-		}
+	add := func(a *string) { raw = append(raw, aws.ToString(a)) }
+	err := eachPage(ctx, "users", iam.NewListUsersPaginator(d.api, &iam.ListUsersInput{}), func(out *iam.ListUsersOutput) {
 		for _, u := range out.Users {
-			raw = append(raw, aws.ToString(u.Arn))
+			add(u.Arn)
 		}
+	})
+	if err == nil {
+		err = eachPage(ctx, "groups", iam.NewListGroupsPaginator(d.api, &iam.ListGroupsInput{}), func(out *iam.ListGroupsOutput) {
+			for _, g := range out.Groups {
+				add(g.Arn)
+			}
+		})
 	}
-	for p := iam.NewListGroupsPaginator(d.api, &iam.ListGroupsInput{}); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("access: listing groups: %w", err)
-		}
-		for _, g := range out.Groups {
-			raw = append(raw, aws.ToString(g.Arn))
-		}
+	if err == nil {
+		err = eachPage(ctx, "roles", iam.NewListRolesPaginator(d.api, &iam.ListRolesInput{}), func(out *iam.ListRolesOutput) {
+			for _, r := range out.Roles {
+				add(r.Arn)
+			}
+		})
 	}
-	for p := iam.NewListRolesPaginator(d.api, &iam.ListRolesInput{}); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("access: listing roles: %w", err)
-		}
-		for _, r := range out.Roles {
-			raw = append(raw, aws.ToString(r.Arn))
-		}
+	if err == nil {
+		local := &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal}
+		err = eachPage(ctx, "policies", iam.NewListPoliciesPaginator(d.api, local), func(out *iam.ListPoliciesOutput) {
+			for _, pol := range out.Policies {
+				add(pol.Arn)
+			}
+		})
 	}
-	for p := iam.NewListPoliciesPaginator(d.api, &iam.ListPoliciesInput{Scope: types.PolicyScopeTypeLocal}); p.HasMorePages(); {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("access: listing policies: %w", err)
-		}
-		for _, pol := range out.Policies {
-			raw = append(raw, aws.ToString(pol.Arn))
-		}
+	if err != nil {
+		return nil, err
 	}
 	out := make([]arn.ARN, 0, len(raw))
 	for _, s := range raw {
@@ -128,4 +123,23 @@ func (d *iamDirectory) Entities(ctx context.Context) ([]arn.ARN, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out, nil
+}
+
+// pages is an IAM List* paginator of the SDK.
+type pages[O any] interface {
+	HasMorePages() bool
+	NextPage(ctx context.Context, optFns ...func(*iam.Options)) (O, error)
+}
+
+// eachPage calls page with every page of p; what names the listing in the
+// error.
+func eachPage[O any](ctx context.Context, what string, p pages[O], page func(O)) error {
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("access: listing %s: %w", what, err)
+		}
+		page(out)
+	}
+	return nil
 }
