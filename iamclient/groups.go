@@ -121,33 +121,21 @@ func (c *Client) DeleteGroup(ctx context.Context, name string, optFns ...func(*D
 
 func (c *Client) cascadeGroup(ctx context.Context, name string) error {
 	_, members, err := c.GetGroup(ctx, name)
-	if err != nil {
+	if err := each(members, err)(func(u User) error {
+		return c.RemoveUserFromGroup(ctx, name, u.Name)
+	}); err != nil {
 		return err
 	}
-	for _, u := range members {
-		if err := c.RemoveUserFromGroup(ctx, name, u.Name); err != nil {
-			return err
-		}
-	}
-	attached, err := c.ListAttachedGroupPolicies(ctx, name)
-	if err != nil {
+	if err := each(c.ListAttachedGroupPolicies(ctx, name))(func(p AttachedPolicy) error {
+		_, err := c.api.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: aws.String(name), PolicyArn: aws.String(p.ARN.String())})
+		return wrap("DetachGroupPolicy", name, err)
+	}); err != nil {
 		return err
 	}
-	for _, p := range attached {
-		if _, err := c.api.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: aws.String(name), PolicyArn: aws.String(p.ARN.String())}); err != nil {
-			return wrap("DetachGroupPolicy", name, err)
-		}
-	}
-	inline, err := c.ListGroupPolicies(ctx, name)
-	if err != nil {
-		return err
-	}
-	for _, p := range inline {
-		if _, err := c.api.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: aws.String(name), PolicyName: aws.String(p)}); err != nil {
-			return wrap("DeleteGroupPolicy", name, err)
-		}
-	}
-	return nil
+	return each(c.ListGroupPolicies(ctx, name))(func(p string) error {
+		_, err := c.api.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: aws.String(name), PolicyName: aws.String(p)})
+		return wrap("DeleteGroupPolicy", name, err)
+	})
 }
 
 // AddUserToGroup adds the user named email to the group.

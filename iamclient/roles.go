@@ -168,23 +168,15 @@ func (c *Client) DeleteRole(ctx context.Context, name string, optFns ...func(*De
 		fn(&o)
 	}
 	if o.Cascade {
-		attached, err := c.ListAttachedRolePolicies(ctx, name)
-		if err != nil {
+		if err := each(c.ListAttachedRolePolicies(ctx, name))(func(p AttachedPolicy) error {
+			return c.DetachRolePolicy(ctx, name, p.ARN)
+		}); err != nil {
 			return err
 		}
-		for _, p := range attached {
-			if err := c.DetachRolePolicy(ctx, name, p.ARN); err != nil {
-				return err
-			}
-		}
-		inline, err := c.ListRolePolicies(ctx, name)
-		if err != nil {
+		if err := each(c.ListRolePolicies(ctx, name))(func(p string) error {
+			return c.DeleteRolePolicy(ctx, name, p)
+		}); err != nil {
 			return err
-		}
-		for _, p := range inline {
-			if err := c.DeleteRolePolicy(ctx, name, p); err != nil {
-				return err
-			}
 		}
 	}
 	_, err := c.api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(name)})

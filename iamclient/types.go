@@ -259,6 +259,25 @@ func paginate[T any](ctx context.Context, op, name string, fetch func(ctx contex
 }
 
 // collect gathers seq into a slice, stopping at the first error.
+// each takes a listing's result (items, err) and returns a function that,
+// unless err is set, calls do with every item in order and stops at the
+// first error: `each(c.ListX(ctx, name))(func(x X) error { ... })`. The
+// cascading deletes use it so that each list is read just before its items
+// are removed.
+func each[T any](items []T, err error) func(do func(T) error) error {
+	return func(do func(T) error) error {
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if err := do(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
 	out := []T{}
 	for v, err := range seq {

@@ -133,32 +133,20 @@ func (c *Client) DeleteUser(ctx context.Context, email string, optFns ...func(*D
 
 func (c *Client) cascadeUser(ctx context.Context, email string) error {
 	name := aws.String(email)
-	groups, err := c.ListGroupsForUser(ctx, email)
-	if err != nil {
+	if err := each(c.ListGroupsForUser(ctx, email))(func(g Group) error {
+		return c.RemoveUserFromGroup(ctx, g.Name, email)
+	}); err != nil {
 		return err
 	}
-	for _, g := range groups {
-		if err := c.RemoveUserFromGroup(ctx, g.Name, email); err != nil {
-			return err
-		}
-	}
-	attached, err := c.ListAttachedUserPolicies(ctx, email)
-	if err != nil {
+	if err := each(c.ListAttachedUserPolicies(ctx, email))(func(p AttachedPolicy) error {
+		return c.DetachUserPolicy(ctx, email, p.ARN)
+	}); err != nil {
 		return err
 	}
-	for _, p := range attached {
-		if err := c.DetachUserPolicy(ctx, email, p.ARN); err != nil {
-			return err
-		}
-	}
-	inline, err := c.ListUserPolicies(ctx, email)
-	if err != nil {
+	if err := each(c.ListUserPolicies(ctx, email))(func(p string) error {
+		return c.DeleteUserPolicy(ctx, email, p)
+	}); err != nil {
 		return err
-	}
-	for _, p := range inline {
-		if err := c.DeleteUserPolicy(ctx, email, p); err != nil {
-			return err
-		}
 	}
 	keys, err := collect(paginate(ctx, "ListAccessKeys", email, func(ctx context.Context, marker *string) (page[string], error) {
 		out, err := c.api.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: name, Marker: marker})
@@ -171,13 +159,11 @@ func (c *Client) cascadeUser(ctx context.Context, email string) error {
 		}
 		return page[string]{ids, out.Marker, out.IsTruncated}, nil
 	}))
-	if err != nil {
+	if err := each(keys, err)(func(id string) error {
+		_, err := c.api.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: name, AccessKeyId: aws.String(id)})
+		return wrap("DeleteAccessKey", email, err)
+	}); err != nil {
 		return err
-	}
-	for _, id := range keys {
-		if _, err := c.api.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: name, AccessKeyId: aws.String(id)}); err != nil {
-			return wrap("DeleteAccessKey", email, err)
-		}
 	}
 	if _, err := c.api.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: name}); err != nil {
 		if err := wrap("DeleteLoginProfile", email, err); !errors.Is(err, ErrNotFound) {
