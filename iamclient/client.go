@@ -82,10 +82,7 @@ type Client struct {
 // chosen. cfg.Region defaults to $AWS_REGION or us-east-1 (IAM signs with a
 // region but Astran accepts any).
 func New(cfg aws.Config, optFns ...func(*Options)) *Client {
-	var o Options
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	c := &Client{api: o.API, dialect: o.Dialect, maxSize: o.MaxDocumentSize}
 	if c.api != nil {
 		return c

@@ -19,10 +19,7 @@ type CreateGroupOptions struct {
 
 // CreateGroup creates the group name.
 func (c *Client) CreateGroup(ctx context.Context, name string, optFns ...func(*CreateGroupOptions)) (Group, error) {
-	var o CreateGroupOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	in := &iam.CreateGroupInput{GroupName: aws.String(name)}
 	if o.Path != "" {
 		in.Path = aws.String(o.Path)
@@ -106,10 +103,7 @@ func (c *Client) DeleteGroup(ctx context.Context, name string, optFns ...func(*D
 	if isBuiltinGroupName(name) {
 		return refuseBuiltin(op, name)
 	}
-	var o DeleteGroupOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	if o.Cascade {
 		if err := c.cascadeGroup(ctx, name); err != nil {
 			return err

@@ -26,10 +26,7 @@ type CreateOIDCProviderOptions struct {
 // principal of role trust policies.
 func (c *Client) CreateOIDCProvider(ctx context.Context, issuerURL string, clientIDs []string, optFns ...func(*CreateOIDCProviderOptions)) (arn.ARN, error) {
 	const op = "CreateOpenIDConnectProvider"
-	var o CreateOIDCProviderOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	out, err := c.api.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url:            aws.String(issuerURL),
 		ClientIDList:   slices.Clone(clientIDs),

@@ -97,10 +97,7 @@ func parseText(text string, opt func(*policy.ParseOptions)) (*policy.Document, e
 // nothing is sent.
 func (c *Client) CreatePolicy(ctx context.Context, name string, doc *policy.Document, optFns ...func(*CreatePolicyOptions)) (Policy, error) {
 	const op = "CreatePolicy"
-	var o CreatePolicyOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	text, err := c.encodeDocument(op, name, doc)
 	if err != nil {
 		return Policy{}, err
@@ -201,10 +198,7 @@ func (c *Client) CreatePolicyVersion(ctx context.Context, policyARN arn.ARN, doc
 	if builtin.IsBuiltin(policyARN) {
 		return PolicyVersion{}, refuseBuiltin(op, name)
 	}
-	var o CreatePolicyVersionOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	text, err := c.encodeDocument(op, name, doc)
 	if err != nil {
 		return PolicyVersion{}, err
@@ -305,10 +299,7 @@ func (c *Client) DeletePolicy(ctx context.Context, policyARN arn.ARN, optFns ...
 	if builtin.IsBuiltin(policyARN) {
 		return refuseBuiltin(op, name)
 	}
-	var o DeletePolicyOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	if o.Detach {
 		if err := c.detachEverywhere(ctx, policyARN); err != nil {
 			return err
@@ -403,10 +394,7 @@ type ListPoliciesOptions struct {
 // Policies iterates over managed policies, fetching pages as needed. An
 // error ends the iteration.
 func (c *Client) Policies(ctx context.Context, optFns ...func(*ListPoliciesOptions)) iter.Seq2[Policy, error] {
-	var o ListPoliciesOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	in := iam.ListPoliciesInput{OnlyAttached: o.OnlyAttached}
 	if o.Scope != ScopeAll {
 		in.Scope = types.PolicyScopeType(o.Scope)

@@ -34,10 +34,7 @@ type CreateRoleOptions struct {
 // Federated OIDC provider) may assume. trust is validated locally first.
 func (c *Client) CreateRole(ctx context.Context, name string, trust *policy.Document, optFns ...func(*CreateRoleOptions)) (Role, error) {
 	const op = "CreateRole"
-	var o CreateRoleOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	text, err := c.encodeDocument(op, name, trust)
 	if err != nil {
 		return Role{}, err
@@ -163,10 +160,7 @@ type DeleteRoleOptions struct {
 // DeleteRole deletes the role name.
 func (c *Client) DeleteRole(ctx context.Context, name string, optFns ...func(*DeleteRoleOptions)) error {
 	const op = "DeleteRole"
-	var o DeleteRoleOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	if o.Cascade {
 		if err := each(c.ListAttachedRolePolicies(ctx, name))(func(p AttachedPolicy) error {
 			return c.DetachRolePolicy(ctx, name, p.ARN)

@@ -259,6 +259,15 @@ func paginate[T any](ctx context.Context, op, name string, fetch func(ctx contex
 }
 
 // collect gathers seq into a slice, stopping at the first error.
+// apply returns the options that optFns set, starting from the zero value.
+func apply[O any](optFns []func(*O)) O {
+	var o O
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	return o
+}
+
 // each takes a listing's result (items, err) and returns a function that,
 // unless err is set, calls do with every item in order and stops at the
 // first error: `each(c.ListX(ctx, name))(func(x X) error { ... })`. The

@@ -30,10 +30,7 @@ type CreateUserOptions struct {
 // log in.
 func (c *Client) CreateUser(ctx context.Context, email string, optFns ...func(*CreateUserOptions)) (User, error) {
 	const op = "CreateUser"
-	var o CreateUserOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	if err := arn.ValidateEmail(email); err != nil {
 		return User{}, invalid(op, email, err)
 	}
@@ -73,10 +70,7 @@ type ListOptions struct {
 }
 
 func pathPrefix(optFns []func(*ListOptions)) *string {
-	var o ListOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	if o.PathPrefix == "" {
 		return nil
 	}
@@ -118,10 +112,7 @@ type DeleteUserOptions struct {
 // DeleteUser deletes the user named email.
 func (c *Client) DeleteUser(ctx context.Context, email string, optFns ...func(*DeleteUserOptions)) error {
 	const op = "DeleteUser"
-	var o DeleteUserOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := apply(optFns)
 	if o.Cascade {
 		if err := c.cascadeUser(ctx, email); err != nil {
 			return err
