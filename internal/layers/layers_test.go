@@ -3,6 +3,7 @@ package layers
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -112,6 +113,24 @@ func TestLayers_everyPackagePlaced(t *testing.T) {
 	for path := range layer {
 		if _, ok := packages(t)[path]; !ok {
 			t.Errorf("layer lists %q, which is not a package of the module", path)
+		}
+	}
+}
+
+// TestLayers_documented keeps doc/architecture.md's table in step with
+// layer: every package is named there (examples as `examples/*`).
+func TestLayers_documented(t *testing.T) {
+	doc, err := os.ReadFile("../../doc/architecture.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path := range layer {
+		name := "`" + path + "`"
+		if strings.HasPrefix(path, "examples/") {
+			name = "`examples/*`"
+		}
+		if !bytes.Contains(doc, []byte(name)) {
+			t.Errorf("doc/architecture.md does not name %s", name)
 		}
 	}
 }
