@@ -187,14 +187,7 @@ func writeCedar(b *strings.Builder, id string, s Statement, universe []string, u
 			case "Bool":
 				ors = append(ors, attr+" == "+strings.ToLower(v))
 			case "DateGreaterThan", "DateLessThan":
-				t, err := time.Parse(time.RFC3339, v)
-				if err != nil {
-					panic(err)
-				}
-				op := ">"
-				if c.Op == "DateLessThan" {
-					op = "<"
-				}
+				op, t := dateComparison(c.Op, v)
 				ors = append(ors, fmt.Sprintf("%s %s %d", attr, op, t.UnixMilli()))
 			default:
 				panic("workload: no Cedar translation for " + c.Op)
@@ -271,14 +264,7 @@ decision := "ExplicitDeny" if {
 				case "Bool":
 					rest = append(rest, fmt.Sprintf("%s == %s", attr, strings.ToLower(c.Values[0])))
 				case "DateGreaterThan", "DateLessThan":
-					t, err := time.Parse(time.RFC3339, c.Values[0])
-					if err != nil {
-						panic(err)
-					}
-					op := ">"
-					if c.Op == "DateLessThan" {
-						op = "<"
-					}
+					op, t := dateComparison(c.Op, c.Values[0])
 					rest = append(rest, fmt.Sprintf("time.parse_rfc3339_ns(%s) %s %d", attr, op, t.UnixNano()))
 				default:
 					panic("workload: no Rego translation for " + c.Op)
@@ -307,6 +293,19 @@ decision := "ExplicitDeny" if {
 		}
 	}
 	return []byte(b.String())
+}
+
+// dateComparison translates a Date condition of the workload (its values
+// are RFC 3339 literals) into a comparison operator and the time.
+func dateComparison(iamOp, value string) (string, time.Time) {
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		panic(err)
+	}
+	if iamOp == "DateLessThan" {
+		return "<", t
+	}
+	return ">", t
 }
 
 func regoSet(values []string) string {
