@@ -71,11 +71,8 @@ func TestPolicyLint(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			te := newTestEnv(t, tc.stdin)
-			code := te.run(append([]string{"policy", "lint"}, tc.args...)...)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, te.errOut)
-			}
-			got := strings.Split(strings.TrimSuffix(te.out.String(), "\n"), "\n")
+			te.runWant(t, tc.code, append([]string{"policy", "lint"}, tc.args...)...)
+			got := te.outLines()
 			if len(got) != len(tc.out) {
 				t.Fatalf("got %d lines, want %d:\n%s", len(got), len(tc.out), te.out)
 			}

@@ -49,6 +49,20 @@ func (te *testEnv) run(args ...string) int {
 	return te.env.run(context.Background(), args)
 }
 
+// runWant runs args and reports an error, with stderr, unless the exit
+// code is want.
+func (te *testEnv) runWant(t *testing.T, want int, args ...string) {
+	t.Helper()
+	if code := te.run(args...); code != want {
+		t.Errorf("exit %d, want %d (stderr %q)", code, want, te.errOut)
+	}
+}
+
+// outLines returns the standard output of the last run, line by line.
+func (te *testEnv) outLines() []string {
+	return strings.Split(strings.TrimSuffix(te.out.String(), "\n"), "\n")
+}
+
 func TestRun_realMain(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run([]string{"policy", "validate", "testdata/reader.json"}, strings.NewReader(""), &out, &errOut); code != 0 {
@@ -113,10 +127,7 @@ func TestRun_errors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			te := newTestEnv(t, "")
-			code := te.run(tc.args...)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d; stderr %q", code, tc.code, te.errOut)
-			}
+			te.runWant(t, tc.code, tc.args...)
 			stderr := te.errOut.String()
 			if tc.want != "" {
 				if !strings.Contains(stderr, tc.want) || !strings.HasPrefix(stderr, "astran: ") {

@@ -65,13 +65,10 @@ func TestPolicyValidate(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			te := newTestEnv(t, tc.stdin)
-			code := te.run(append([]string{"policy", "validate"}, tc.args...)...)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, te.errOut)
-			}
+			te.runWant(t, tc.code, append([]string{"policy", "validate"}, tc.args...)...)
 			// Each line starts with the wanted text (the policy package
 			// owns the wording of the problems).
-			got := strings.Split(strings.TrimSuffix(te.out.String(), "\n"), "\n")
+			got := te.outLines()
 			if tc.out == nil {
 				got = nil
 			}
@@ -149,10 +146,7 @@ func TestPolicySimulate(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			te := newTestEnv(t, tc.stdin)
-			code := te.run(append([]string{"policy", "simulate"}, tc.args...)...)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, te.errOut)
-			}
+			te.runWant(t, tc.code, append([]string{"policy", "simulate"}, tc.args...)...)
 			if got := strings.TrimSuffix(te.out.String(), "\n"); got != tc.out {
 				t.Errorf("stdout:\n%s\nwant:\n%s", got, tc.out)
 			}
@@ -254,10 +248,7 @@ FAIL testdata/cases-failing.jsonl:4: "wrong expectation: home": expected Allow, 
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			te := newTestEnv(t, "")
-			code := te.run(append([]string{"policy", "test"}, tc.args...)...)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d (stderr %q)", code, tc.code, te.errOut)
-			}
+			te.runWant(t, tc.code, append([]string{"policy", "test"}, tc.args...)...)
 			if got := te.out.String(); got != tc.out {
 				t.Errorf("stdout:\n%s\nwant:\n%s", got, tc.out)
 			}
