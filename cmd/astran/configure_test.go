@@ -14,9 +14,7 @@ func TestConfigure_newProfile(t *testing.T) {
 	te.vars[EnvConfigFile] = path
 	te.vars["ASTRAN_IAM_ENDPOINT"] = "http://127.0.0.1:9/iam"
 	te.vars["ASTRAN_S3_ENDPOINT"] = "http://127.0.0.1:9/s3"
-	if code := te.run("configure", "--profile", "bob", "-u", testUser); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "configure", "--profile", "bob", "-u", testUser)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -82,9 +80,7 @@ sso_start_url = https://example.awsapps.com/start
 		t.Fatal(err)
 	}
 	te.vars[EnvConfigFile] = link
-	if code := te.run("configure", "--profile", "bob", "--sts-endpoint", "https://demo.sts.astran.io", "--region", "eu-west-3"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "configure", "--profile", "bob", "--sts-endpoint", "https://demo.sts.astran.io", "--region", "eu-west-3")
 	data, _ := os.ReadFile(path)
 	want := `# my settings
 [default]
@@ -129,9 +125,7 @@ func TestConfigure_asks(t *testing.T) {
 		asked = append(asked, q)
 		return map[string]string{"Astran partition (e.g. demo): ": "demo\n", "User name (email address): ": " alice@astran.io "}[q], nil
 	}
-	if code := te.run("configure", "--profile", "alice", "--root"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "configure", "--profile", "alice", "--root")
 	if len(asked) != 2 {
 		t.Errorf("asked %q", asked)
 	}

@@ -78,9 +78,7 @@ func TestPolicyDiff(t *testing.T) {
 // to policy simulate, gets the decisions the region states.
 func TestPolicyDiff_JSON(t *testing.T) {
 	te := newTestEnv(t, "")
-	if code := te.run("policy", "diff", "--format", "json", "testdata/diff/v1", "testdata/diff/v2"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "policy", "diff", "--format", "json", "testdata/diff/v1", "testdata/diff/v2")
 	var regions []struct {
 		Change  string          `json:"change"`
 		Exact   bool            `json:"exact"`

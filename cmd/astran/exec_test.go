@@ -42,9 +42,7 @@ func execEnv(t *testing.T) (*testEnv, *fakeAstran) {
 
 func TestExec_environment(t *testing.T) {
 	te, f := execEnv(t)
-	if code := te.run("exec", "-u", testUser, "--", testBinary(t), "test-child", "env"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "exec", "-u", testUser, "--", testBinary(t), "test-child", "env")
 	got := te.out.String()
 	for _, want := range []string{
 		"AWS_ACCESS_KEY_ID=ASIAFAKE0001\n",
@@ -68,9 +66,7 @@ func TestExec_environment(t *testing.T) {
 		}
 	}
 	// A second exec uses the cache.
-	if code := te.run("exec", "-u", testUser, "--", testBinary(t), "test-child", "exit", "0"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "exec", "-u", testUser, "--", testBinary(t), "test-child", "exit", "0")
 	if g, _ := f.counts(); g != 1 {
 		t.Errorf("%d password grants, want 1", g)
 	}

@@ -45,9 +45,7 @@ arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/dave@astran.io (user, un
 
 func TestIAMWhoCan_JSON(t *testing.T) {
 	te := newTestEnv(t, "")
-	if code := te.run("iam", "who-can", "--format", "json", "--fixture", "testdata/iam/tutorial.json", "s3:GetObject", "arn:demo:s3:::test/k"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "iam", "who-can", "--format", "json", "--fixture", "testdata/iam/tutorial.json", "s3:GetObject", "arn:demo:s3:::test/k")
 	var grants []struct {
 		Identity string `json:"identity"`
 		Kind     string `json:"kind"`
@@ -69,9 +67,7 @@ func TestIAMWhoCan_JSON(t *testing.T) {
 
 func TestIAMEscalations(t *testing.T) {
 	te := newTestEnv(t, "")
-	if code := te.run("iam", "escalations", "--fixture", "testdata/iam/tutorial.json"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "iam", "escalations", "--fixture", "testdata/iam/tutorial.json")
 	want := `arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/carol@astran.io gains AstranAdmin attached to user/carol@astran.io
   1. as user/carol@astran.io: iam:AttachUserPolicy on arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/carol@astran.io (PolicyArn=arn:astran:iam::astran:policy/AstranAdmin UserName=carol@astran.io)
      attaches AstranAdmin to user/carol@astran.io
@@ -80,9 +76,7 @@ func TestIAMEscalations(t *testing.T) {
 	if te.out.String() != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", te.out, want)
 	}
-	if code := te.run("iam", "escalations", "--format", "json", "--fixture", "testdata/iam/tutorial.json"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "iam", "escalations", "--format", "json", "--fixture", "testdata/iam/tutorial.json")
 	var paths []struct {
 		Identity string `json:"identity"`
 		Gains    string `json:"gains"`
@@ -124,9 +118,7 @@ func TestIAM_profile(t *testing.T) {
 	te := newTestEnv(t, "")
 	te.vars["AWS_CONFIG_FILE"], te.vars["AWS_SHARED_CREDENTIALS_FILE"] = cfgFile, credFile
 	te.vars["ASTRAN_IAM_ENDPOINT"] = srv.Endpoints().IAM
-	if code := te.run("iam", "escalations", "--profile", "emu"); code != 0 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 0, "iam", "escalations", "--profile", "emu")
 	if !strings.HasPrefix(te.out.String(), srv.UserARN("eve@astran.io").String()+" gains an inline policy allowing everything on user/eve@astran.io\n  1. as user/eve@astran.io: iam:PutUserPolicy") {
 		t.Errorf("stdout:\n%s", te.out)
 	}

@@ -113,9 +113,7 @@ func TestPolicyLint_errors(t *testing.T) {
 
 func TestPolicyLint_json(t *testing.T) {
 	te := newTestEnv(t, "")
-	if code := te.run("policy", "lint", "--format", "json", "testdata/lint/team.json", "testdata/lint/clean.json"); code != 1 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 1, "policy", "lint", "--format", "json", "testdata/lint/team.json", "testdata/lint/clean.json")
 	var got []struct {
 		File     string `json:"file"`
 		Code     string `json:"code"`
@@ -360,9 +358,7 @@ func TestPolicyLint_readme(t *testing.T) {
 		t.Fatal(err)
 	}
 	te := newTestEnv(t, "")
-	if code := te.run("policy", "lint", "../../doc/team-policy.json"); code != 1 {
-		t.Fatalf("exit %d: %s", code, te.errOut)
-	}
+	te.mustRun(t, 1, "policy", "lint", "../../doc/team-policy.json")
 	out := strings.ReplaceAll(te.out.String(), "../../doc/", "doc/")
 	if !strings.Contains(string(readme), "```text\n"+out+"```") {
 		t.Errorf("README.md does not show the output of astran policy lint doc/team-policy.json:\n%s", out)

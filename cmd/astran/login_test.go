@@ -288,9 +288,7 @@ func TestLogin_noCacheDir(t *testing.T) {
 	te, f := loginEnv(t, testPassword)
 	te.cacheDir = func() (string, error) { return "", os.ErrNotExist }
 	for range 2 {
-		if code := te.run("login", "-u", testUser, "--password-stdin"); code != 0 {
-			t.Fatalf("exit %d: %s", code, te.errOut)
-		}
+		te.mustRun(t, 0, "login", "-u", testUser, "--password-stdin")
 		te.stdin = strings.NewReader(testPassword)
 	}
 	if _, logins := f.counts(); logins != 2 {

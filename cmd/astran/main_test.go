@@ -58,6 +58,15 @@ func (te *testEnv) runWant(t *testing.T, want int, args ...string) {
 	}
 }
 
+// mustRun runs args and stops the test, with stderr, unless the exit code
+// is want.
+func (te *testEnv) mustRun(t *testing.T, want int, args ...string) {
+	t.Helper()
+	if code := te.run(args...); code != want {
+		t.Fatalf("exit %d, want %d: %s", code, want, te.errOut)
+	}
+}
+
 // outLines returns the standard output of the last run, line by line.
 func (te *testEnv) outLines() []string {
 	return strings.Split(strings.TrimSuffix(te.out.String(), "\n"), "\n")
