@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/astran-oss/astran-go/emulator"
 )
 
 // bucketWithObject creates a bucket with one object as root.
@@ -25,6 +27,27 @@ func bucketWithObject(t *testing.T, rootS3 *s3.Client, bucket, key, body string)
 	if _, err := rootS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// getObject reads an object with c and discards it.
+func getObject(c *s3.Client, bucket, key string) error {
+	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err == nil {
+		out.Body.Close()
+	}
+	return err
+}
+
+// webIdentityTrust registers srv's issuer as an OIDC provider (client s5)
+// and returns a trust policy that lets it assume a role.
+func webIdentityTrust(t *testing.T, srv *emulator.Server, root *iam.Client) string {
+	t.Helper()
+	prov, err := root.CreateOpenIDConnectProvider(context.Background(), &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + aws.ToString(prov.OpenIDConnectProviderArn) +
+		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
 }
 
 func TestS3_bucketPolicyValidation(t *testing.T) {
@@ -157,12 +180,7 @@ func TestSTS_sessionPolicies(t *testing.T) {
 	ctx := context.Background()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "data", "public/a.txt", "a")
-	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + aws.ToString(prov.OpenIDConnectProviderArn) +
-		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	trust := webIdentityTrust(t, srv, root)
 	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)})
 	if err != nil {
 		t.Fatal(err)
@@ -213,5 +231,80 @@ func TestSTS_sessionPolicies(t *testing.T) {
 		if _, err := assume(in); err == nil {
 			t.Errorf("%s: assumed, want an error", name)
 		}
+	}
+}
+
+// TestS3_bucketPolicyRoleSessionLimits follows AWS's "Policy evaluation
+// logic" (identity-based and resource-based policies within one account):
+// a bucket policy that names the role ARN is still limited by the role
+// session's permissions boundary and session policy, while one that names
+// the assumed-role session ARN grants directly, despite both.
+func TestS3_bucketPolicyRoleSessionLimits(t *testing.T) {
+	srv, root := newServerWithBob(t)
+	ctx := context.Background()
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	bucketWithObject(t, rootS3, "data", "private/a.txt", "a")
+	trust := webIdentityTrust(t, srv, root)
+	// The boundary and the session policy allow listing buckets, never
+	// s3:GetObject.
+	listOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`
+	bp, err := root.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("list-only"), PolicyDocument: aws.String(listOnly)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]string{} // role name -> role ARN
+	for _, name := range []string{"bounded", "limited"} {
+		in := &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)}
+		if name == "bounded" {
+			in.PermissionsBoundary = bp.Policy.Arn
+		}
+		out, err := root.CreateRole(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roles[name] = aws.ToString(out.Role.Arn)
+	}
+	status, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
+	if status != http.StatusOK || tok.AccessToken == "" {
+		t.Fatalf("password grant: %d", status)
+	}
+	stsc := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{}))
+	assume := func(t *testing.T, role string) *s3.Client {
+		t.Helper()
+		in := &awssts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(roles[role]), RoleSessionName: aws.String("s1"), WebIdentityToken: aws.String(tok.AccessToken)}
+		if role == "limited" {
+			in.Policy = aws.String(listOnly)
+		}
+		out, err := stsc.AssumeRoleWithWebIdentity(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := out.Credentials
+		return s3.NewFromConfig(srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)))
+	}
+	sessionARN := func(role string) string {
+		return "arn:demo:sts::" + srv.Account() + ":assumed-role/" + role + "/s1"
+	}
+	for _, tc := range []struct {
+		name, role, principal string
+		want                  string // "" means allowed
+	}{
+		{"role ARN, limited by the boundary", "bounded", roles["bounded"], "AccessDenied"},
+		{"role ARN, limited by the session policy", "limited", roles["limited"], "AccessDenied"},
+		{"session ARN, despite the boundary", "bounded", sessionARN("bounded"), ""},
+		{"session ARN, despite the session policy", "limited", sessionARN("limited"), ""},
+		{"another session's ARN", "limited", "arn:demo:sts::" + srv.Account() + ":assumed-role/limited/other", "AccessDenied"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + tc.principal +
+				`"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::data/*"}]}`
+			if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("data"), Policy: aws.String(doc)}); err != nil {
+				t.Fatal(err)
+			}
+			err := getObject(assume(t, tc.role), "data", "private/a.txt")
+			if apiCode(err) != tc.want && !(tc.want == "" && err == nil) {
+				t.Errorf("GetObject = %v, want %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -65,9 +65,13 @@
 //     DeleteBucketPolicy) are validated with the policy engine
 //     (MalformedPolicy otherwise: every statement names its principals and
 //     only resources of its bucket) and enforced with AWS's evaluation
-//     logic: a deny anywhere wins, within the account an allow in the
-//     identity's policies or in the bucket policy suffices, and an unsigned
-//     request is served only when the bucket policy allows "*".
+//     logic, by the same principal.Authorizer as the identity's policies:
+//     a deny anywhere wins; within the account an allow in the identity's
+//     policies or in the bucket policy suffices, but a bucket policy that
+//     names a role ARN is still limited by the session's permissions
+//     boundary and session policy (one naming the user or the
+//     assumed-role session ARN is not); an unsigned request is served only
+//     when the bucket policy allows "*".
 //   - Accounts: one per server; [Server.AddPeer] lets the callers of
 //     another server's account (same partition) call this one, authorized
 //     cross-account: their own account's policies and the bucket policy

@@ -79,6 +79,21 @@ func TestAddPeer_crossAccount(t *testing.T) {
 			t.Errorf("%s: GetObject = %v, want %q", st.name, err, st.want)
 		}
 	}
+	// The peer's root needs the bucket policy too: its own account allows
+	// it everything, the owner's bucket policy decides.
+	otherRoot := s3.NewFromConfig(other.RootConfig(), func(o *s3.Options) { o.BaseEndpoint = aws.String(owner.Endpoints().S3) })
+	rootRead := func() error { return getObject(otherRoot, "shared", "report.txt") }
+	if err := rootRead(); apiCode(err) != "AccessDenied" {
+		t.Errorf("peer root, bucket policy naming carol only: %v, want AccessDenied", err)
+	}
+	putBucketPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:demo:iam::` + other.Account() +
+		`:root"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`)
+	if err := rootRead(); err != nil {
+		t.Errorf("peer root, bucket policy naming its account: %v", err)
+	}
+	if _, err := otherRoot.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("shared"), Key: aws.String("x"), Body: strings.NewReader("x")}); apiCode(err) != "AccessDenied" {
+		t.Errorf("peer root, PutObject not in the bucket policy: %v, want AccessDenied", err)
+	}
 	// Carol cannot use the owner's IAM, nor list its buckets.
 	if _, err := carol.ListBuckets(ctx, &s3.ListBucketsInput{}); apiCode(err) != "AccessDenied" {
 		t.Errorf("ListBuckets across accounts: %v, want AccessDenied", err)

@@ -41,18 +41,20 @@ type AuthRequest struct {
 	// ResourcePolicy is the resource-based policy (a bucket policy); nil
 	// means none.
 	ResourcePolicy *policy.Set
+	// ResourceAccount is the account that owns the resource when it is not
+	// the caller's (a peer's caller); "" means the caller's account.
+	ResourceAccount string
 }
 
 // Engine parses policies and takes authorization decisions.
 type Engine interface {
 	// ParsePolicy parses and validates a policy document.
 	ParsePolicy(raw string) (*policy.Document, error)
-	// Authorize reports whether the request is allowed.
+	// Authorize reports whether the request is allowed, by AWS's
+	// evaluation logic over the caller's policies (none when req.Identity
+	// is zero: anonymous) and the resource's policy, within the account or
+	// across accounts (req.ResourceAccount).
 	Authorize(ctx context.Context, req AuthRequest) (bool, error)
-	// ResourceDecision evaluates the resource-based policy rp alone for
-	// req's principal (anonymous when req.Identity is zero), the resource
-	// belonging to this account.
-	ResourceDecision(req AuthRequest, rp *policy.Set) policy.Decision
 	// AllowAssumeRole reports whether role's trust policy lets the federated
 	// provider assume it with sts:AssumeRoleWithWebIdentity.
 	AllowAssumeRole(ctx context.Context, role, provider arn.ARN, reqCtx map[string][]string) (bool, error)
@@ -289,19 +291,17 @@ func (s *Services) authorize(r *http.Request, c Caller, action, resource string,
 }
 
 // authorizeWith authorizes with a resource-based policy (nil: none). A
-// peer account's caller needs an allow from its own account's policies and
-// from the resource policy, and no deny in either.
+// peer account's caller is authorized by its own account's engine, which
+// knows its policies, with this account's resource policy: cross-account,
+// both must allow and a deny in either wins.
 func (s *Services) authorizeWith(r *http.Request, c Caller, action, resource string, reqCtx map[string][]string, rp *policy.Set) *APIError {
 	req := c.authRequest(action, resource, requestKeys(r, reqCtx))
-	if c.Home != nil {
-		ok, err := c.Home.Engine.Authorize(r.Context(), req)
-		if err != nil || !ok || rp == nil || s.Engine.ResourceDecision(req, rp) != policy.Allow {
-			return apiErr(http.StatusForbidden, "AccessDenied", AccessDeniedMessage)
-		}
-		return nil
-	}
 	req.ResourcePolicy = rp
-	ok, err := s.Engine.Authorize(r.Context(), req)
+	eng := s.Engine
+	if c.Home != nil {
+		eng, req.ResourceAccount = c.Home.Engine, s.State.Account
+	}
+	ok, err := eng.Authorize(r.Context(), req)
 	if err != nil || !ok {
 		return apiErr(http.StatusForbidden, "AccessDenied", AccessDeniedMessage)
 	}

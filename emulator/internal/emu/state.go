@@ -153,9 +153,11 @@ type Session struct {
 	SourceIdentity string
 	Expiration     time.Time // zero: never
 	Tags           map[string]string
-	// Policy is the session policy (Policy and PolicyArns of
-	// AssumeRoleWithWebIdentity), compiled; nil means none. It only limits.
-	Policy *policy.Set
+	// Policy and PolicyARNs are the session policy (Policy and PolicyArns
+	// of AssumeRoleWithWebIdentity); none when both are empty. It only
+	// limits.
+	Policy     *policy.Document
+	PolicyARNs []arn.ARN
 }
 
 // String redacts the secrets.

@@ -299,12 +299,12 @@ func (s *Services) assumeRoleWithWebIdentity(ctx context.Context, get func(strin
 	if err != nil || !allowed {
 		return "", apiErr(http.StatusForbidden, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity")
 	}
-	sp, aerr := s.sessionPolicy(get)
+	doc, arns, aerr := s.sessionPolicy(get)
 	if aerr != nil {
 		return "", aerr
 	}
 	ses := s.newSession(ra, session, source, d)
-	ses.Policy = sp
+	ses.Policy, ses.PolicyARNs = doc, arns
 	if len(tags) > 0 {
 		ses.Tags = tags
 	}
@@ -333,18 +333,20 @@ func (s *Services) assumeRoleWithWebIdentity(ctx context.Context, get func(strin
 // MaxSessionPolicySize is STS's limit on the Policy parameter.
 const MaxSessionPolicySize = 2048
 
-// sessionPolicy compiles the session policies of an AssumeRole* request:
-// the inline Policy and the managed PolicyArns (at most 10), as one set
-// that limits the session; nil when the request has none.
-func (s *Services) sessionPolicy(get func(string) string) (*policy.Set, *APIError) {
+// sessionPolicy validates the session policies of an AssumeRole* request:
+// the inline Policy and the managed PolicyArns (at most 10, canonical),
+// which together limit the session; none when the request has neither.
+func (s *Services) sessionPolicy(get func(string) string) (*policy.Document, []arn.ARN, *APIError) {
+	var doc *policy.Document
+	var arns []arn.ARN
 	var pols []policy.Policy
 	if raw := get("Policy"); raw != "" {
 		if len(raw) > MaxSessionPolicySize {
-			return nil, apiErr(http.StatusBadRequest, "PackedPolicyTooLarge", "Packed size of the session policy exceeds %d characters", MaxSessionPolicySize)
+			return nil, nil, apiErr(http.StatusBadRequest, "PackedPolicyTooLarge", "Packed size of the session policy exceeds %d characters", MaxSessionPolicySize)
 		}
-		doc, err := s.Engine.ParsePolicy(raw)
-		if err != nil {
-			return nil, apiErr(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
+		var err error
+		if doc, err = s.Engine.ParsePolicy(raw); err != nil {
+			return nil, nil, apiErr(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
 		}
 		pols = append(pols, policy.Policy{ID: "session-policy", Document: doc})
 	}
@@ -354,26 +356,27 @@ func (s *Services) sessionPolicy(get func(string) string) (*policy.Set, *APIErro
 			break
 		}
 		if i > 10 {
-			return nil, apiErr(http.StatusBadRequest, "ValidationError", "PolicyArns has more than 10 members")
+			return nil, nil, apiErr(http.StatusBadRequest, "ValidationError", "PolicyArns has more than 10 members")
 		}
 		a, aerr := s.policyARN(raw)
 		if aerr != nil {
-			return nil, aerr
+			return nil, nil, aerr
 		}
-		doc, ok := s.managedDocument(a)
+		mdoc, ok := s.managedDocument(a)
 		if !ok {
-			return nil, noSuch("Policy %s does not exist or is not attachable.", raw)
+			return nil, nil, noSuch("Policy %s does not exist or is not attachable.", raw)
 		}
-		pols = append(pols, policy.Policy{ID: a.String(), Document: doc})
+		arns = append(arns, a)
+		pols = append(pols, policy.Policy{ID: a.String(), Document: mdoc})
 	}
 	if len(pols) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	set, err := policy.Compile(pols)
-	if err != nil {
-		return nil, apiErr(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
+	// Compiled here only to refuse what the authorizer could not compile.
+	if _, err := policy.Compile(pols); err != nil {
+		return nil, nil, apiErr(http.StatusBadRequest, "MalformedPolicyDocument", "%s", err.Error())
 	}
-	return set, nil
+	return doc, arns, nil
 }
 
 // managedDocument returns the document of a managed policy (canonical

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/astran-oss/astran-go/arn"
@@ -71,7 +72,8 @@ func (s Store) Session(_ context.Context, akid string) (principal.Session, error
 		return principal.Session{}, notFound("session", akid)
 	}
 	return principal.Session{AccessKeyID: ses.AccessKeyID, Identity: ses.Identity, Name: ses.Name,
-		SourceIdentity: ses.SourceIdentity, Expiration: ses.Expiration, Tags: maps.Clone(ses.Tags)}, nil
+		SourceIdentity: ses.SourceIdentity, Expiration: ses.Expiration, Tags: maps.Clone(ses.Tags),
+		Policy: ses.Policy, PolicyARNs: slices.Clone(ses.PolicyARNs)}, nil
 }
 
 // Groups implements principal.Store.
@@ -154,7 +156,8 @@ func (s Store) ManagedPolicy(_ context.Context, p arn.ARN) (policy.Policy, error
 // Generation implements principal.Store.
 func (s Store) Generation() uint64 { return s.st.Generation() }
 
-// Engine implements emu.Engine.
+// Engine implements emu.Engine: every decision is principal.Authorizer's,
+// with the request's resource policy supplied through Options.Resources.
 type Engine struct {
 	st    *emu.State
 	authz *principal.Authorizer
@@ -164,7 +167,21 @@ var _ emu.Engine = (*Engine)(nil)
 
 // New returns an engine over st with the given clock.
 func New(st *emu.State, now func() time.Time) *Engine {
-	return &Engine{st: st, authz: principal.NewAuthorizer(Store{st}, func(o *principal.Options) { o.Now = now })}
+	return &Engine{st: st, authz: principal.NewAuthorizer(Store{st}, func(o *principal.Options) {
+		o.Now = now
+		o.Resources = principal.ResourcePolicyFunc(requestResource)
+	})}
+}
+
+// resourceKey is the context key of the resource policy of the request
+// being authorized.
+type resourceKey struct{}
+
+// requestResource is the Authorizer's resource policy source: the policy
+// Authorize put in the request's context (none outside Authorize).
+func requestResource(ctx context.Context, _ string) (principal.ResourcePolicy, error) {
+	rp, _ := ctx.Value(resourceKey{}).(principal.ResourcePolicy)
+	return rp, nil
 }
 
 // ParsePolicy implements emu.Engine.
@@ -178,62 +195,55 @@ func (e *Engine) ParsePolicy(raw string) (*policy.Document, error) {
 
 // Authorize implements emu.Engine.
 func (e *Engine) Authorize(ctx context.Context, req emu.AuthRequest) (bool, error) {
-	// Only the emulator's own root bypasses policies; any other root ARN
-	// is an unknown caller.
-	if req.Identity.Type() == arn.TypeRoot && req.Identity != e.st.RootARN() {
-		return false, &principal.NotFoundError{Kind: "identity", Key: req.Identity.String()}
+	rp := principal.ResourcePolicy{Set: req.ResourcePolicy, Account: req.ResourceAccount}
+	if rp != (principal.ResourcePolicy{}) {
+		ctx = context.WithValue(ctx, resourceKey{}, rp)
 	}
 	reqCtx := policy.ContextFromMap(req.Context)
-	anonymous := req.Identity == arn.ARN{}
-	// The identity side: identity-based policies and boundary (principal),
-	// then the session policy, which only limits.
-	var identity policy.Decision
-	if !anonymous {
-		caller := principal.Caller{ARN: req.Identity}
-		if req.AccessKeyID != "" {
-			caller = principal.Caller{AccessKeyID: req.AccessKeyID}
-		}
-		res, err := e.authz.Authorize(ctx, caller, req.Action, req.Resource, reqCtx)
-		if err != nil {
-			return false, err
-		}
-		identity = res.Decision
-		if ses, ok := e.st.Session(req.AccessKeyID); ok && ses.Policy != nil && identity != policy.ExplicitDeny {
-			sr := ses.Policy.Evaluate(&policy.Request{Principal: req.Identity.String(), Action: req.Action, Resource: req.Resource, Context: reqCtx})
-			if sr.Decision != policy.Allow {
-				identity = sr.Decision
-			}
-		}
+	var caller principal.Caller
+	switch {
+	case req.Identity == arn.ARN{}:
+		caller = principal.Anonymous
+	case req.Identity == e.st.RootARN() && rp.Account != "" && rp.Account != e.st.Account:
+		return e.rootAcrossAccounts(req, rp, reqCtx)
+	case req.AccessKeyID != "":
+		caller = principal.Caller{AccessKeyID: req.AccessKeyID}
+	default:
+		caller = principal.Caller{ARN: req.Identity}
 	}
-	if req.ResourcePolicy == nil {
-		return identity == policy.Allow, nil
+	res, err := e.authz.Authorize(ctx, caller, req.Action, req.Resource, reqCtx)
+	if err != nil {
+		return false, err
 	}
-	// Within the account an allow on either side suffices; a deny on
-	// either side wins.
-	resource := e.ResourceDecision(req, req.ResourcePolicy)
-	if identity == policy.ExplicitDeny || resource == policy.ExplicitDeny {
-		return false, nil
-	}
-	return identity == policy.Allow || resource == policy.Allow, nil
+	return res.Decision == policy.Allow, nil
 }
 
-// ResourceDecision implements emu.Engine: rp alone is evaluated for the
-// principals it names (the caller's ARN; "" for an anonymous request,
-// which only "Principal": "*" matches). The callers combine it with the
-// identity side: either suffices within the account, both are needed
-// across accounts.
-func (e *Engine) ResourceDecision(req emu.AuthRequest, rp *policy.Set) policy.Decision {
-	if rp == nil {
-		return policy.ImplicitDeny
+// rootPolicies is the identity side of an account's root: everything.
+var rootPolicies = sync.OnceValues(func() (*policy.Set, error) {
+	return policy.Compile([]policy.Policy{{ID: "root", Document: &policy.Document{Version: policy.Version2012,
+		Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{"*"}, Resource: []string{"*"}}}}}})
+})
+
+// rootAcrossAccounts decides a request of this account's root on another
+// account's resource (a peer's bucket). principal.Authorizer allows its
+// store's root whatever the policies say, before it consults the
+// resource's policy; across accounts AWS requires the resource's policy to
+// allow the root too. The root's own side allows everything, so the
+// decision is the cross-account one over that and the resource policy.
+func (e *Engine) rootAcrossAccounts(req emu.AuthRequest, rp principal.ResourcePolicy, reqCtx policy.Context) (bool, error) {
+	identity, err := rootPolicies()
+	if err != nil {
+		return false, err
 	}
-	reqCtx := policy.ContextFromMap(req.Context)
-	var principalARN string
-	if req.Identity != (arn.ARN{}) {
-		principalARN = req.Identity.String()
-		reqCtx.Set("aws:PrincipalArn", principalARN)
-		reqCtx.Set("aws:PrincipalAccount", req.Identity.Account)
+	derived := principal.DerivedContext(principal.Identity{Kind: principal.KindRoot, ARN: req.Identity, ID: e.st.Account}, nil)
+	for _, k := range derived.Keys() {
+		v, _ := derived.Get(k)
+		reqCtx.Set(k, v...)
 	}
-	return rp.Evaluate(&policy.Request{Principal: principalARN, Action: req.Action, Resource: req.Resource, Context: reqCtx}).Decision
+	p := policy.Policies{Identity: identity, Resource: rp.Set}
+	res := p.Evaluate(&policy.Request{Principal: req.Identity.String(), Action: req.Action, Resource: req.Resource,
+		ResourceAccount: rp.Account, Context: reqCtx})
+	return res.Decision == policy.Allow, nil
 }
 
 // AllowSetSourceIdentity implements emu.Engine: it evaluates the role's
