@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/astran-oss/astran-go/internal/glob"
+	"github.com/astran-oss/astran-go/policy/internal/cond"
 )
 
 // Set is a compiled, immutable set of policies. It is safe for concurrent
@@ -140,7 +141,7 @@ type cval struct {
 }
 
 type ccond struct {
-	op   operator
+	op   cond.Operator
 	key  string
 	vals []cval
 }
@@ -289,11 +290,11 @@ func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) c
 	}
 	// Condition order does not matter: every condition must hold.
 	for opName, keys := range st.Condition {
-		op, _ := parseOperator(opName) // validated
+		op, _ := cond.ParseOperator(opName) // validated
 		for key, vals := range keys {
 			cc := ccond{op: op, key: key, vals: take(&a.valArr, len(vals))}
 			for k, v := range vals {
-				cc.vals[k] = compileValue(op.cmp, v, vars)
+				cc.vals[k] = compileValue(op.Cmp, v, vars)
 			}
 			c.conds = append(c.conds, cc)
 		}
@@ -322,7 +323,7 @@ func appendLitGlobString(s string) string {
 	return string(appendLitGlob(nil, s))
 }
 
-func compileValue(k cmpKind, s string, vars bool) cval {
+func compileValue(k cond.Kind, s string, vars bool) cval {
 	var v cval
 	v.ok = true
 	v.s = s
@@ -337,19 +338,19 @@ func compileValue(k cmpKind, s string, vars bool) cval {
 		v.s, v.glob = string(plain), string(g)
 	}
 	switch k {
-	case cmpStringIgnoreCase:
+	case cond.StringIgnoreCase:
 		v.s = strings.ToLower(v.s)
-	case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
-		v.num, v.ok = parseNumber(v.s)
-	case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:
-		v.t, v.ok = parseDate(v.s)
-	case cmpBool, cmpNull:
-		v.b, v.ok = parseBool(v.s)
-	case cmpIP:
-		v.pfx, v.ok = parsePrefix(v.s)
-	case cmpBinary:
+	case cond.NumEq, cond.NumLT, cond.NumLE, cond.NumGT, cond.NumGE:
+		v.num, v.ok = cond.ParseNumber(v.s)
+	case cond.DateEq, cond.DateLT, cond.DateLE, cond.DateGT, cond.DateGE:
+		v.t, v.ok = cond.ParseDate(v.s)
+	case cond.Bool, cond.Null:
+		v.b, v.ok = cond.ParseBool(v.s)
+	case cond.IP:
+		v.pfx, v.ok = cond.ParsePrefix(v.s)
+	case cond.Binary:
 		var b []byte
-		b, v.ok = decodeBase64(v.s)
+		b, v.ok = cond.DecodeBase64(v.s)
 		v.bin = string(b)
 	}
 	return v

@@ -10,6 +10,7 @@ import (
 
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/internal/glob"
+	"github.com/astran-oss/astran-go/policy/internal/cond"
 	"github.com/astran-oss/astran-go/policy/internal/diff"
 )
 
@@ -52,7 +53,7 @@ type modelBuilder struct {
 
 type keyTest struct {
 	op      string // positive operator
-	cmp     cmpKind
+	cmp     cond.Kind
 	value   string // as written
 	inst    string // with the pinned variable values
 	version string
@@ -291,7 +292,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 	}
 	sort.Strings(ops)
 	for _, opName := range ops {
-		op, ok := parseOperator(opName)
+		op, ok := cond.ParseOperator(opName)
 		if !ok {
 			return fmt.Errorf("unknown operator %q", opName)
 		}
@@ -308,29 +309,29 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 				b.keyDim[strings.ToLower(key)] = d
 			}
 			b.byDim[d] = append(b.byDim[d], si)
-			if op.cmp == cmpNull {
+			if op.Cmp == cond.Null {
 				var hasTrue, hasFalse bool
 				for _, v := range vals {
-					bv, ok := parseBool(v)
+					bv, ok := cond.ParseBool(v)
 					hasTrue = hasTrue || ok && bv
 					hasFalse = hasFalse || ok && !bv
 				}
 				ds.Clauses = append(ds.Clauses, diff.Clause{Dim: d, Neg: hasFalse, Absent: hasTrue})
 				continue
 			}
-			if op.qual != qualNone {
+			if op.Qual != cond.QualNone {
 				notes = appendNote(notes, fmt.Sprintf("may change: condition %s on %s is not analysed for multivalued requests", opName, key))
 			}
-			if op.cmp == cmpBinary {
+			if op.Cmp == cond.Binary {
 				notes = appendNote(notes, fmt.Sprintf("may change: condition %s on %s is not analysed", opName, key))
 			}
-			fam := family(op.cmp)
+			fam := family(op.Cmp)
 			if b.families[d] == nil {
 				b.families[d] = map[string]bool{}
 			}
 			b.families[d][fam] = true
 			positive := positiveOperator(opName, op)
-			c := diff.Clause{Dim: d, Neg: op.negated}
+			c := diff.Clause{Dim: d, Neg: op.Negated}
 			for _, v := range vals {
 				inst := v
 				if vars && strings.Contains(v, "${") {
@@ -345,7 +346,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 					pb, _ := t.appendPlain(nil, &b.m.pinned)
 					inst = string(pb)
 				}
-				kt := keyTest{op: positive, cmp: op.cmp, value: v, inst: inst, version: doc.Version}
+				kt := keyTest{op: positive, cmp: op.Cmp, value: v, inst: inst, version: doc.Version}
 				var ferr error
 				c.Tests = append(c.Tests, b.test(d, positive+"\x00"+v+"\x00"+doc.Version, func() {
 					set, err := b.tiny(doc.Version, Statement{Effect: EffectAllow, Action: []string{"*"}, Resource: []string{"*"},
@@ -427,21 +428,21 @@ func principalJSON(p *Principal) any {
 	return m
 }
 
-func family(k cmpKind) string {
+func family(k cond.Kind) string {
 	switch k {
-	case cmpString, cmpStringIgnoreCase, cmpStringLike:
+	case cond.String, cond.StringIgnoreCase, cond.StringLike:
 		return "String"
-	case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
+	case cond.NumEq, cond.NumLT, cond.NumLE, cond.NumGT, cond.NumGE:
 		return "Numeric"
-	case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:
+	case cond.DateEq, cond.DateLT, cond.DateLE, cond.DateGT, cond.DateGE:
 		return "Date"
-	case cmpBool:
+	case cond.Bool:
 		return "Bool"
-	case cmpBinary:
+	case cond.Binary:
 		return "Binary"
-	case cmpIP:
+	case cond.IP:
 		return "IpAddress"
-	case cmpARN:
+	case cond.ARN:
 		return "Arn"
 	}
 	return "Null"
@@ -449,12 +450,12 @@ func family(k cmpKind) string {
 
 // positiveOperator returns the positive base operator of a parsed
 // operator name: "ForAnyValue:StringNotLikeIfExists" gives "StringLike".
-func positiveOperator(name string, op operator) string {
+func positiveOperator(name string, op cond.Operator) string {
 	if i := strings.IndexByte(name, ':'); i >= 0 {
 		name = name[i+1:]
 	}
 	name = strings.TrimSuffix(name, "IfExists")
-	if op.negated {
+	if op.Negated {
 		name = strings.Replace(name, "Not", "", 1)
 	}
 	return name
@@ -533,32 +534,32 @@ func keyReps(tests []keyTest) ([]string, error) {
 	out := []string{"x"}
 	for _, t := range tests {
 		switch t.cmp {
-		case cmpString:
+		case cond.String:
 			pats = append(pats, diff.Pattern{Glob: glob.Escape(t.inst)})
-		case cmpStringIgnoreCase:
+		case cond.StringIgnoreCase:
 			pats = append(pats, diff.Pattern{Glob: glob.Escape(strings.ToLower(t.inst)), Fold: true})
 			out = append(out, t.inst, strings.ToUpper(t.inst), strings.ToLower(t.inst))
-		case cmpStringLike:
+		case cond.StringLike:
 			pats = append(pats, diff.Pattern{Glob: appendLitGlobString(t.inst)})
-		case cmpARN:
+		case cond.ARN:
 			pats = append(pats, diff.Pattern{Glob: appendLitGlobString(t.inst), ARN: true})
-		case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
-			if n, ok := parseNumber(t.inst); ok {
+		case cond.NumEq, cond.NumLT, cond.NumLE, cond.NumGT, cond.NumGE:
+			if n, ok := cond.ParseNumber(t.inst); ok {
 				nums = append(nums, n)
 			}
-		case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:
-			if d, ok := parseDate(t.inst); ok {
+		case cond.DateEq, cond.DateLT, cond.DateLE, cond.DateGT, cond.DateGE:
+			if d, ok := cond.ParseDate(t.inst); ok {
 				dates = append(dates, d)
 			}
-		case cmpBool:
+		case cond.Bool:
 			out = append(out, "true", "false")
-		case cmpIP:
-			if p, ok := parsePrefix(t.inst); ok {
+		case cond.IP:
+			if p, ok := cond.ParsePrefix(t.inst); ok {
 				prefixes = append(prefixes, p)
 			}
-		case cmpBinary:
+		case cond.Binary:
 			out = append(out, t.inst)
-			if raw, ok := decodeBase64(t.inst); ok {
+			if raw, ok := cond.DecodeBase64(t.inst); ok {
 				out = append(out, string(raw))
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/astran-oss/astran-go/internal/glob"
+	"github.com/astran-oss/astran-go/policy/internal/cond"
 )
 
 // Evaluate evaluates the request against the set. It is safe for concurrent
@@ -338,7 +339,7 @@ func (e *evaluator) missing(key string) {
 func (e *evaluator) cond(c *ccond, need bool) bool {
 	vals, present := e.req.Context.Get(c.key)
 	op := c.op
-	if op.cmp == cmpNull {
+	if op.Cmp == cond.Null {
 		for k := range c.vals {
 			if c.vals[k].ok && c.vals[k].b != present {
 				return true
@@ -348,22 +349,22 @@ func (e *evaluator) cond(c *ccond, need bool) bool {
 	}
 	if !present {
 		e.missing(c.key)
-		return op.ifExists || op.qual == qualForAll || (op.qual == qualNone && op.negated)
+		return op.IfExists || op.Qual == cond.QualForAll || (op.Qual == cond.QualNone && op.Negated)
 	}
 	if !need {
 		return false
 	}
-	switch op.qual {
-	case qualForAny:
+	switch op.Qual {
+	case cond.QualForAny:
 		for _, v := range vals {
-			if e.matchOne(c, v) != op.negated {
+			if e.matchOne(c, v) != op.Negated {
 				return true
 			}
 		}
 		return false
-	case qualForAll:
+	case cond.QualForAll:
 		for _, v := range vals {
-			if e.matchOne(c, v) == op.negated {
+			if e.matchOne(c, v) == op.Negated {
 				return false
 			}
 		}
@@ -373,28 +374,28 @@ func (e *evaluator) cond(c *ccond, need bool) bool {
 	// any policy value; a negated operator is the negation of that.
 	for _, v := range vals {
 		if e.matchOne(c, v) {
-			return !op.negated
+			return !op.Negated
 		}
 	}
-	return op.negated
+	return op.Negated
 }
 
 // matchOne reports whether request value v matches any policy value with
 // the positive form of the operator.
 func (e *evaluator) matchOne(c *ccond, v string) bool {
-	k := c.op.cmp
+	k := c.op.Cmp
 	var (
 		num    float64
 		t      time.Time
 		parsed bool
 	)
 	switch k {
-	case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
-		if num, parsed = parseNumber(v); !parsed {
+	case cond.NumEq, cond.NumLT, cond.NumLE, cond.NumGT, cond.NumGE:
+		if num, parsed = cond.ParseNumber(v); !parsed {
 			return false
 		}
-	case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:
-		if t, parsed = parseDate(v); !parsed {
+	case cond.DateEq, cond.DateLT, cond.DateLE, cond.DateGT, cond.DateGE:
+		if t, parsed = cond.ParseDate(v); !parsed {
 			return false
 		}
 	}
@@ -416,68 +417,68 @@ func (e *evaluator) matchOne(c *ccond, v string) bool {
 	return false
 }
 
-func compareValue(k cmpKind, pv *cval, v string, num float64, t time.Time) bool {
+func compareValue(k cond.Kind, pv *cval, v string, num float64, t time.Time) bool {
 	switch k {
-	case cmpString:
+	case cond.String:
 		return v == pv.s
-	case cmpStringIgnoreCase:
+	case cond.StringIgnoreCase:
 		return strings.EqualFold(v, pv.s)
-	case cmpStringLike:
+	case cond.StringLike:
 		return glob.Match(pv.glob, v, false)
-	case cmpARN:
+	case cond.ARN:
 		return glob.MatchARN(pv.glob, v)
-	case cmpNumEq:
+	case cond.NumEq:
 		return num == pv.num
-	case cmpNumLT:
+	case cond.NumLT:
 		return num < pv.num
-	case cmpNumLE:
+	case cond.NumLE:
 		return num <= pv.num
-	case cmpNumGT:
+	case cond.NumGT:
 		return num > pv.num
-	case cmpNumGE:
+	case cond.NumGE:
 		return num >= pv.num
-	case cmpDateEq:
+	case cond.DateEq:
 		return t.Equal(pv.t)
-	case cmpDateLT:
+	case cond.DateLT:
 		return t.Before(pv.t)
-	case cmpDateLE:
+	case cond.DateLE:
 		return !t.After(pv.t)
-	case cmpDateGT:
+	case cond.DateGT:
 		return t.After(pv.t)
-	case cmpDateGE:
+	case cond.DateGE:
 		return !t.Before(pv.t)
-	case cmpBool:
-		b, ok := parseBool(v)
+	case cond.Bool:
+		b, ok := cond.ParseBool(v)
 		return ok && b == pv.b
-	case cmpBinary:
+	case cond.Binary:
 		if v == pv.s {
 			return true
 		}
-		b, ok := decodeBase64(v)
+		b, ok := cond.DecodeBase64(v)
 		return ok && string(b) == pv.bin
-	case cmpIP:
-		a, ok := parseAddr(v)
+	case cond.IP:
+		a, ok := cond.ParseAddr(v)
 		return ok && pv.pfx.Contains(a)
 	}
 	return false
 }
 
 // matchTemplate compares v with a policy value holding variables.
-func (e *evaluator) matchTemplate(k cmpKind, t *template, v string, num float64, tm time.Time) bool {
+func (e *evaluator) matchTemplate(k cond.Kind, t *template, v string, num float64, tm time.Time) bool {
 	var ok bool
 	buf := e.res.scratch[:0]
 	switch k {
-	case cmpStringLike:
+	case cond.StringLike:
 		return e.matchGlob(t.parts, 0, v)
-	case cmpARN:
+	case cond.ARN:
 		buf, ok = t.appendGlob(buf, &e.req.Context)
 		e.res.scratch = buf
 		return ok && glob.MatchARN(view(buf), v)
-	case cmpString:
+	case cond.String:
 		buf, ok = t.appendPlain(buf, &e.req.Context)
 		e.res.scratch = buf
 		return ok && string(buf) == v
-	case cmpStringIgnoreCase:
+	case cond.StringIgnoreCase:
 		buf, ok = t.appendPlain(buf, &e.req.Context)
 		e.res.scratch = buf
 		return ok && strings.EqualFold(string(buf), v)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/astran-oss/astran-go/policy/internal/cond"
 	"github.com/astran-oss/astran-go/policy/internal/jsontree"
 )
 
@@ -867,7 +868,7 @@ func (d *fastDecoder) condition() (Condition, bool) {
 		if !ok {
 			return nil, false
 		}
-		o, known := parseOperator(op)
+		o, known := cond.ParseOperator(op)
 		if _, dup := c[op]; dup || !known || !d.s.Consume('{') {
 			return nil, false
 		}
@@ -886,7 +887,7 @@ func (d *fastDecoder) condition() (Condition, bool) {
 				return nil, false
 			}
 			for _, s := range vals {
-				if !validCondValue(o.cmp, s) {
+				if !cond.Valid(o.Cmp, s) {
 					return nil, false
 				}
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/internal/glob"
+	"github.com/astran-oss/astran-go/policy/internal/cond"
 )
 
 // FuzzPattern checks the compiled fast paths (exact, prefix, literal head,
@@ -52,7 +53,7 @@ func FuzzPattern(f *testing.F) {
 					t.Fatalf("resource %q matches %q, which does not start with its head %q", p, v, r.lit)
 				}
 				// The same template as a StringLike condition value.
-				got = e.matchTemplate(cmpStringLike, &r.tmpl, v, 0, time.Time{})
+				got = e.matchTemplate(cond.StringLike, &r.tmpl, v, 0, time.Time{})
 				if want := ok && glob.Match(string(g), v, false); got != want {
 					t.Fatalf("StringLike %q vs %q (user %q): compiled %v, expanded %v", p, v, user, got, want)
 				}

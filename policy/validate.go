@@ -3,6 +3,8 @@ package policy
 import (
 	"strconv"
 	"strings"
+
+	"github.com/astran-oss/astran-go/policy/internal/cond"
 )
 
 // Validate checks a document built in Go with the same rules as [Parse]
@@ -238,7 +240,7 @@ func (v *validator) condition(c Condition, p *path) {
 	start := len(v.errs)
 	for opName, keys := range c {
 		opPath := p.field(opName)
-		op, ok := parseOperator(opName)
+		op, ok := cond.ParseOperator(opName)
 		if !ok {
 			v.add(&opPath, ErrUnknownOperator, strconv.Quote(opName))
 			continue
@@ -253,55 +255,13 @@ func (v *validator) condition(c Condition, p *path) {
 				v.add(&kp, ErrInvalidValue, "no values")
 			}
 			for i, s := range vals {
-				if !validCondValue(op.cmp, s) {
+				if !cond.Valid(op.Cmp, s) {
 					kp := opPath.quoted(key)
 					ep := kp.elem(i, len(vals))
-					v.add(&ep, ErrInvalidValue, strconv.Quote(s)+" is not a valid "+cmpName(op.cmp))
+					v.add(&ep, ErrInvalidValue, strconv.Quote(s)+" is not a valid "+cond.ValueName(op.Cmp))
 				}
 			}
 		}
 	}
 	sortErrors(v.errs[start:])
-}
-
-// validCondValue checks one policy value. Values holding policy variables
-// are checked at evaluation time instead.
-func validCondValue(k cmpKind, s string) bool {
-	if k <= cmpStringLike || k == cmpARN || strings.Contains(s, "${") {
-		return true
-	}
-	switch k {
-	case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
-		_, ok := parseNumber(s)
-		return ok
-	case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:
-		_, ok := parseDate(s)
-		return ok
-	case cmpBool, cmpNull:
-		_, ok := parseBool(s)
-		return ok
-	case cmpIP:
-		_, ok := parsePrefix(s)
-		return ok
-	case cmpBinary:
-		_, ok := decodeBase64(s)
-		return ok
-	}
-	return true
-}
-
-func cmpName(k cmpKind) string {
-	switch k {
-	case cmpNumEq, cmpNumLT, cmpNumLE, cmpNumGT, cmpNumGE:
-		return "number"
-	case cmpDateEq, cmpDateLT, cmpDateLE, cmpDateGT, cmpDateGE:
-		return "date (ISO 8601 or epoch seconds)"
-	case cmpBool, cmpNull:
-		return "boolean"
-	case cmpIP:
-		return "IP address or CIDR"
-	case cmpBinary:
-		return "base64 value"
-	}
-	return "value"
 }
