@@ -7,6 +7,7 @@ import (
 
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/cond"
+	"github.com/astran-oss/astran-go/policy/internal/tmpl"
 )
 
 // Set is a compiled, immutable set of policies. It is safe for concurrent
@@ -110,11 +111,11 @@ func (p *pattern) matchARN(v string) bool {
 // rpattern is a resource pattern, possibly with variables. Its lit is a
 // literal prefix of every resource it matches, which the resource index
 // relies on: for a pattern with variables, the text before the first
-// wildcard, escape or variable ([template.head]), with restOnly set if that
+// wildcard, escape or variable ([tmpl.Template.Head]), with restOnly set if that
 // text spans the five colons before the resource segment.
 type rpattern struct {
 	pattern
-	tmpl template // non-empty if the pattern has variables
+	tmpl tmpl.Template // non-empty if the pattern has variables
 }
 
 type cprincipal struct {
@@ -135,9 +136,9 @@ type cval struct {
 	t    time.Time
 	pfx  netip.Prefix
 	b    bool
-	bin  string   // BinaryEquals: decoded bytes
-	tmpl template // non-empty if the value has variables
-	ok   bool     // false if the value can never match (invalid)
+	bin  string        // BinaryEquals: decoded bytes
+	tmpl tmpl.Template // non-empty if the value has variables
+	ok   bool          // false if the value can never match (invalid)
 }
 
 type ccond struct {
@@ -307,12 +308,12 @@ func compileResource(r string, vars bool) rpattern {
 	if !vars || !strings.Contains(r, "${") {
 		return rpattern{pattern: compilePattern(appendLitGlobString(r), false)}
 	}
-	t, hasVar := parseTemplate(r, vars)
+	t, hasVar := tmpl.Parse(r, vars)
 	if hasVar {
-		head := t.head()
+		head := t.Head()
 		return rpattern{pattern: pattern{kind: patGeneral, lit: head, restOnly: strings.Count(head, ":") >= 5}, tmpl: t}
 	}
-	g, _ := t.appendGlob(nil, nil)
+	g, _ := appendGlob(nil, &t, nil)
 	return rpattern{pattern: compilePattern(string(g), false)}
 }
 
@@ -320,7 +321,7 @@ func appendLitGlobString(s string) string {
 	if strings.IndexByte(s, glob.Esc) < 0 {
 		return s
 	}
-	return string(appendLitGlob(nil, s))
+	return string(tmpl.AppendLitGlob(nil, s))
 }
 
 func compileValue(k cond.Kind, s string, vars bool) cval {
@@ -329,12 +330,12 @@ func compileValue(k cond.Kind, s string, vars bool) cval {
 	v.s = s
 	v.glob = appendLitGlobString(s)
 	if vars && strings.Contains(s, "${") {
-		t, hasVar := parseTemplate(s, vars)
+		t, hasVar := tmpl.Parse(s, vars)
 		if hasVar {
 			return cval{tmpl: t, ok: true}
 		}
-		plain, _ := t.appendPlain(nil, nil)
-		g, _ := t.appendGlob(nil, nil)
+		plain, _ := appendPlain(nil, &t, nil)
+		g, _ := appendGlob(nil, &t, nil)
 		v.s, v.glob = string(plain), string(g)
 	}
 	switch k {

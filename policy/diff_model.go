@@ -12,6 +12,7 @@ import (
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/cond"
 	"github.com/astran-oss/astran-go/policy/internal/diff"
+	"github.com/astran-oss/astran-go/policy/internal/tmpl"
 )
 
 // The dimensions of the request space in the order Diff splits them; the
@@ -165,11 +166,11 @@ func (b *modelBuilder) collectVars(s string, vars bool) {
 	if !vars || !strings.Contains(s, "${") {
 		return
 	}
-	t, _ := parseTemplate(s, vars)
-	for _, p := range t.parts {
-		if p.kind == partVar {
-			if _, ok := b.pinKeys[strings.ToLower(p.text)]; !ok {
-				b.pinKeys[strings.ToLower(p.text)] = p.text
+	t, _ := tmpl.Parse(s, vars)
+	for _, p := range t.Parts {
+		if p.Kind == tmpl.Var {
+			if _, ok := b.pinKeys[strings.ToLower(p.Text)]; !ok {
+				b.pinKeys[strings.ToLower(p.Text)] = p.Text
 			}
 		}
 	}
@@ -237,14 +238,14 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 		for _, r := range res {
 			g, ok := appendLitGlobString(r), true
 			if vars && strings.Contains(r, "${") {
-				t, hasVar := parseTemplate(r, vars)
+				t, hasVar := tmpl.Parse(r, vars)
 				var gb []byte
-				gb, ok = t.appendGlob(nil, &b.m.pinned)
+				gb, ok = appendGlob(nil, &t, &b.m.pinned)
 				g = string(gb)
 				if hasVar {
-					for _, p := range t.parts {
-						if p.kind == partVar {
-							notes = appendNote(notes, fmt.Sprintf("may change: policy variable ${%s} is analysed for %s = %q only", p.text, p.text, pinnedValue(p.text)))
+					for _, p := range t.Parts {
+						if p.Kind == tmpl.Var {
+							notes = appendNote(notes, fmt.Sprintf("may change: policy variable ${%s} is analysed for %s = %q only", p.Text, p.Text, pinnedValue(p.Text)))
 						}
 					}
 				}
@@ -335,15 +336,15 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 			for _, v := range vals {
 				inst := v
 				if vars && strings.Contains(v, "${") {
-					t, hasVar := parseTemplate(v, vars)
+					t, hasVar := tmpl.Parse(v, vars)
 					if hasVar {
-						for _, p := range t.parts {
-							if p.kind == partVar {
-								notes = appendNote(notes, fmt.Sprintf("may change: policy variable ${%s} is analysed for %s = %q only", p.text, p.text, pinnedValue(p.text)))
+						for _, p := range t.Parts {
+							if p.Kind == tmpl.Var {
+								notes = appendNote(notes, fmt.Sprintf("may change: policy variable ${%s} is analysed for %s = %q only", p.Text, p.Text, pinnedValue(p.Text)))
 							}
 						}
 					}
-					pb, _ := t.appendPlain(nil, &b.m.pinned)
+					pb, _ := appendPlain(nil, &t, &b.m.pinned)
 					inst = string(pb)
 				}
 				kt := keyTest{op: positive, cmp: op.Cmp, value: v, inst: inst, version: doc.Version}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/cond"
+	"github.com/astran-oss/astran-go/policy/internal/tmpl"
 )
 
 // Evaluate evaluates the request against the set. It is safe for concurrent
@@ -252,7 +253,7 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 
 func (e *evaluator) matchResource(p *rpattern) bool {
 	v := e.req.Resource
-	if p.tmpl.parts == nil {
+	if p.tmpl.Parts == nil {
 		return p.matchARN(v)
 	}
 	// The literal head is a prefix of any match: test it before expanding
@@ -264,9 +265,9 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 		// The rest of the pattern lies in the resource segment, where a
 		// wildcard may match colons: match it as a plain glob (see
 		// pattern.matchARN).
-		return e.matchGlob(p.tmpl.parts, len(p.lit), v[len(p.lit):])
+		return e.matchGlob(p.tmpl.Parts, len(p.lit), v[len(p.lit):])
 	}
-	buf, ok := p.tmpl.appendGlob(e.res.scratch[:0], &e.req.Context)
+	buf, ok := appendGlob(e.res.scratch[:0], &p.tmpl, &e.req.Context)
 	e.res.scratch = buf
 	if !ok {
 		return false // unresolvable variable: the entry matches nothing
@@ -275,16 +276,16 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 }
 
 // matchGlob reports whether v matches parts as a glob pattern (see
-// template.appendGlob and glob.Match, without folding), skipping the first
+// appendGlob and glob.Match, without folding), skipping the first
 // skip bytes of the first part, which must be literal. Text before the
 // first wildcard is compared in place; the rest is expanded into the
 // scratch buffer. An unresolvable variable matches nothing.
-func (e *evaluator) matchGlob(parts []vpart, skip int, v string) bool {
+func (e *evaluator) matchGlob(parts []tmpl.Part, skip int, v string) bool {
 	for i := range parts {
 		p := &parts[i]
-		lit := p.text
-		switch p.kind {
-		case partLit:
+		lit := p.Text
+		switch p.Kind {
+		case tmpl.Lit:
 			if i == 0 {
 				lit = lit[skip:]
 			}
@@ -292,9 +293,9 @@ func (e *evaluator) matchGlob(parts []vpart, skip int, v string) bool {
 				if !strings.HasPrefix(v, lit[:j]) {
 					return false
 				}
-				return e.matchGlobRest(parts[i:], len(p.text)-len(lit)+j, v[j:])
+				return e.matchGlobRest(parts[i:], len(p.Text)-len(lit)+j, v[j:])
 			}
-		case partVar:
+		case tmpl.Var:
 			val, ok := resolveVar(p, &e.req.Context)
 			if !ok {
 				return false
@@ -316,8 +317,8 @@ func (e *evaluator) matchGlob(parts []vpart, skip int, v string) bool {
 
 // matchGlobRest expands parts (without the first skip bytes of the first
 // part) and matches v against the glob.
-func (e *evaluator) matchGlobRest(parts []vpart, skip int, v string) bool {
-	if len(parts) == 1 && parts[0].text[skip:] == "*" {
+func (e *evaluator) matchGlobRest(parts []tmpl.Part, skip int, v string) bool {
+	if len(parts) == 1 && parts[0].Text[skip:] == "*" {
 		return true
 	}
 	buf, ok := appendGlobParts(e.res.scratch[:0], parts, skip, &e.req.Context)
@@ -401,7 +402,7 @@ func (e *evaluator) matchOne(c *ccond, v string) bool {
 	}
 	for i := range c.vals {
 		pv := &c.vals[i]
-		if pv.tmpl.parts != nil {
+		if pv.tmpl.Parts != nil {
 			if e.matchTemplate(k, &pv.tmpl, v, num, t) {
 				return true
 			}
@@ -464,26 +465,26 @@ func compareValue(k cond.Kind, pv *cval, v string, num float64, t time.Time) boo
 }
 
 // matchTemplate compares v with a policy value holding variables.
-func (e *evaluator) matchTemplate(k cond.Kind, t *template, v string, num float64, tm time.Time) bool {
+func (e *evaluator) matchTemplate(k cond.Kind, t *tmpl.Template, v string, num float64, tm time.Time) bool {
 	var ok bool
 	buf := e.res.scratch[:0]
 	switch k {
 	case cond.StringLike:
-		return e.matchGlob(t.parts, 0, v)
+		return e.matchGlob(t.Parts, 0, v)
 	case cond.ARN:
-		buf, ok = t.appendGlob(buf, &e.req.Context)
+		buf, ok = appendGlob(buf, t, &e.req.Context)
 		e.res.scratch = buf
 		return ok && glob.MatchARN(view(buf), v)
 	case cond.String:
-		buf, ok = t.appendPlain(buf, &e.req.Context)
+		buf, ok = appendPlain(buf, t, &e.req.Context)
 		e.res.scratch = buf
 		return ok && string(buf) == v
 	case cond.StringIgnoreCase:
-		buf, ok = t.appendPlain(buf, &e.req.Context)
+		buf, ok = appendPlain(buf, t, &e.req.Context)
 		e.res.scratch = buf
 		return ok && strings.EqualFold(string(buf), v)
 	}
-	buf, ok = t.appendPlain(buf, &e.req.Context)
+	buf, ok = appendPlain(buf, t, &e.req.Context)
 	e.res.scratch = buf
 	if !ok {
 		return false

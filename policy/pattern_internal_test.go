@@ -37,7 +37,7 @@ func FuzzPattern(f *testing.F) {
 		if rp.matchARN(v) && !strings.HasPrefix(v, rp.lit) {
 			t.Fatalf("resource %q matches %q, which does not start with its head %q", p, v, rp.lit)
 		}
-		if r := compileResource(p, true); r.tmpl.parts != nil && utf8.ValidString(p) {
+		if r := compileResource(p, true); r.tmpl.Parts != nil && utf8.ValidString(p) {
 			// User names: one with wildcards, and a piece of the value
 			// (possibly invalid UTF-8).
 			for _, user := range []string{"b*b", v[len(v)/3 : 2*len(v)/3]} {
@@ -45,7 +45,7 @@ func FuzzPattern(f *testing.F) {
 				ctx.Set("aws:username", user)
 				e := evaluator{req: &Request{Resource: v, Context: ctx}, res: &Result{}}
 				got := e.matchResource(&r)
-				g, ok := r.tmpl.appendGlob(nil, &ctx)
+				g, ok := appendGlob(nil, &r.tmpl, &ctx)
 				if want := ok && glob.MatchARN(string(g), v); got != want {
 					t.Fatalf("resource %q vs %q (user %q): compiled %v, expanded %v", p, v, user, got, want)
 				}

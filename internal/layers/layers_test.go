@@ -25,7 +25,7 @@ var layer = map[string]int{
 	"policy/internal/jsontree": 0, "policy/internal/cond": 0, "sts/internal/retry": 0,
 	"emulator/internal/oidc": 0, "emulator/internal/sigv4": 0,
 	// 1-2: the model.
-	"arn": 1, "policy/internal/diff": 1,
+	"arn": 1, "policy/internal/diff": 1, "policy/internal/tmpl": 1,
 	"policy": 2,
 	// 3: what Astran publishes, checks on documents, logging in.
 	"builtin": 3, "lint": 3, "sts": 3,
