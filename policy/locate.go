@@ -44,5 +44,5 @@ func syntaxError(data []byte, err error) *SyntaxError {
 // written as a single value rather than a list ("Action": "s3:GetObject")
 // names that value when it is [0].
 func (l *Locator) Locate(path string) (line, column int) {
-	return jsontree.LineCol(l.data, locate(&l.root, path))
+	return jsontree.LineCol(l.data, l.root.Locate(path))
 }

@@ -30,7 +30,7 @@ const maxDepth = 32
 func Parse(data []byte, opts ...func(*ParseOptions)) (*Document, error) {
 	o := parseOptions(opts)
 	if o.MaxSize > 0 && len(data) > o.MaxSize { // a character is at least one byte
-		if n, over := countSize(data, o.MaxSize); over {
+		if n, over := jsontree.CountSize(data, o.MaxSize); over {
 			return nil, &SizeError{Size: n, Limit: o.MaxSize}
 		}
 	}
@@ -54,7 +54,7 @@ func parseSlow(data []byte, dialect Dialect) (*Document, error) {
 	if len(d.v.errs) > 0 {
 		for _, e := range d.v.errs {
 			if e.Line == 0 {
-				e.Line, e.Column = jsontree.LineCol(data, locate(&root, e.Path))
+				e.Line, e.Column = jsontree.LineCol(data, root.Locate(e.Path))
 			}
 		}
 		return nil, d.v.errs
@@ -76,39 +76,6 @@ func parseOptions(opts []func(*ParseOptions)) ParseOptions {
 		o.MaxSize = DefaultMaxSize
 	}
 	return o
-}
-
-// countSize counts the characters of data that are not whitespace outside
-// strings, stopping as soon as the count exceeds limit.
-func countSize(data []byte, limit int) (n int, over bool) {
-	inStr, esc := false, false
-	for _, c := range data {
-		if c&0xC0 == 0x80 { // UTF-8 continuation byte
-			continue
-		}
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-		} else {
-			switch c {
-			case ' ', '\t', '\n', '\r':
-				continue
-			case '"':
-				inStr = true
-			}
-		}
-		n++
-		if n > limit {
-			return n, true
-		}
-	}
-	return n, false
 }
 
 // field bits: fields whose decoding failed, so the validator does not report
@@ -165,7 +132,7 @@ func (d *decoder) object(n *jsontree.Node, p *path, want string, quoteKeys bool)
 		return false
 	}
 	for i := 1; i < n.NumMembers(); i++ {
-		if isDup(n, i) {
+		if n.DupKey(i) {
 			m := n.Member(i)
 			mp := p.field(m.Key)
 			if quoteKeys {
@@ -177,17 +144,6 @@ func (d *decoder) object(n *jsontree.Node, p *path, want string, quoteKeys bool)
 	return true
 }
 
-// isDup reports whether member i repeats an earlier key.
-func isDup(n *jsontree.Node, i int) bool {
-	k := n.Kids[2*i].Str
-	for j := 0; j < i; j++ {
-		if n.Kids[2*j].Str == k {
-			return true
-		}
-	}
-	return false
-}
-
 func (d *decoder) document(n *jsontree.Node) *Document {
 	doc := &Document{}
 	var root path
@@ -196,7 +152,7 @@ func (d *decoder) document(n *jsontree.Node) *Document {
 	}
 	var mask int
 	for i := 0; i < n.NumMembers(); i++ {
-		if isDup(n, i) {
+		if n.DupKey(i) {
 			continue
 		}
 		m := n.Member(i)
@@ -244,7 +200,7 @@ func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
 	}
 	mask := 0
 	for i := 0; i < n.NumMembers(); i++ {
-		if isDup(n, i) {
+		if n.DupKey(i) {
 			continue
 		}
 		m := n.Member(i)
@@ -344,7 +300,7 @@ func (d *decoder) principal(n *jsontree.Node, p *path) *Principal {
 	pr := &Principal{}
 	ok := true
 	for i := 0; i < n.NumMembers(); i++ {
-		if isDup(n, i) {
+		if n.DupKey(i) {
 			ok = false
 			continue
 		}
@@ -383,7 +339,7 @@ func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
 	c := make(Condition, n.NumMembers())
 	ok := true
 	for i := 0; i < n.NumMembers(); i++ {
-		if isDup(n, i) {
+		if n.DupKey(i) {
 			ok = false
 			continue
 		}
@@ -395,7 +351,7 @@ func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
 		}
 		keys := make(map[string][]string, m.Value.NumMembers())
 		for k := 0; k < m.Value.NumMembers(); k++ {
-			if isDup(m.Value, k) {
+			if m.Value.DupKey(k) {
 				ok = false
 				continue
 			}
@@ -413,12 +369,8 @@ func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
 	return c, ok
 }
 
-func scalar(n *jsontree.Node) bool {
-	return n.Kind == jsontree.String || n.Kind == jsontree.Bool || n.Kind == jsontree.Number
-}
-
 func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
-	if scalar(n) {
+	if n.IsScalar() {
 		out := d.strs(1)
 		out[0] = n.Str
 		return out, true
@@ -431,7 +383,7 @@ func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
 	ok := true
 	for i := range n.Kids {
 		e := &n.Kids[i]
-		if !scalar(e) {
+		if !e.IsScalar() {
 			ep := p.at(i)
 			d.typeErr(e, &ep, "string, number or boolean")
 			ok = false
@@ -440,87 +392,6 @@ func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
 		out[i] = e.Str
 	}
 	return out, ok
-}
-
-// locate returns the offset of the node a formatted path names, or of the
-// deepest node found along it.
-func locate(n *jsontree.Node, p string) int {
-	off := int(n.Off)
-	for p != "" {
-		switch {
-		case p[0] == '.':
-			p = p[1:]
-		case strings.HasPrefix(p, `["`):
-			// ["key"]: find the closing quote (keys are strconv.Quote'd).
-			end := -1
-			for i := 2; i < len(p); i++ {
-				if p[i] == '\\' {
-					i++
-					continue
-				}
-				if p[i] == '"' {
-					end = i
-					break
-				}
-			}
-			if end < 0 || end+1 >= len(p) || p[end+1] != ']' {
-				return off
-			}
-			key, err := strconv.Unquote(p[1 : end+1])
-			if err != nil {
-				return off
-			}
-			p = p[end+2:]
-			m := member(n, key)
-			if m == nil {
-				return off
-			}
-			n, off = m.Value, int(m.Value.Off)
-		case p[0] == '[':
-			end := strings.IndexByte(p, ']')
-			if end < 0 {
-				return off
-			}
-			i, err := strconv.Atoi(p[1:end])
-			if err != nil {
-				return off
-			}
-			p = p[end+1:]
-			switch {
-			case n.Kind == jsontree.Array && i < len(n.Kids):
-				n = &n.Kids[i]
-				off = int(n.Off)
-			case n.Kind != jsontree.Array && i == 0:
-			default:
-				return off
-			}
-		default:
-			end := strings.IndexAny(p, ".[")
-			if end < 0 {
-				end = len(p)
-			}
-			key := p[:end]
-			p = p[end:]
-			m := member(n, key)
-			if m == nil {
-				return off
-			}
-			n, off = m.Value, int(m.Value.Off)
-		}
-	}
-	return off
-}
-
-func member(n *jsontree.Node, key string) *jsontree.Member {
-	if n.Kind != jsontree.Object {
-		return nil
-	}
-	for i := 0; i < n.NumMembers(); i++ {
-		if m := n.Member(i); m.Key == key {
-			return &m
-		}
-	}
-	return nil
 }
 
 // sortErrors orders errors by path, for deterministic reports of map
