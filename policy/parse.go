@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/astran-oss/astran-go/policy/internal/cond"
+	"github.com/astran-oss/astran-go/policy/internal/jsonpath"
 	"github.com/astran-oss/astran-go/policy/internal/jsontree"
 )
 
@@ -114,19 +115,19 @@ func (d *decoder) strs(n int) []string {
 	return d.slab[l : l+n : l+n]
 }
 
-func (d *decoder) errAt(off int, p *path, cat error, msg string) {
+func (d *decoder) errAt(off int, p *jsonpath.Path, cat error, msg string) {
 	line, col := jsontree.LineCol(d.data, off)
 	d.v.errs = append(d.v.errs, &ValidationError{Path: p.String(), Line: line, Column: col, Msg: msg, Err: cat})
 }
 
-func (d *decoder) typeErr(n *jsontree.Node, p *path, want string) {
+func (d *decoder) typeErr(n *jsontree.Node, p *jsonpath.Path, want string) {
 	d.errAt(int(n.Off), p, ErrInvalidType, "want "+want+", got "+n.Kind.String())
 }
 
 // object checks that n is an object without duplicate keys; it returns
 // false (after reporting) if n is not an object. quoteKeys selects the
 // ["key"] path form for the members.
-func (d *decoder) object(n *jsontree.Node, p *path, want string, quoteKeys bool) bool {
+func (d *decoder) object(n *jsontree.Node, p *jsonpath.Path, want string, quoteKeys bool) bool {
 	if n.Kind != jsontree.Object {
 		d.typeErr(n, p, want)
 		return false
@@ -134,9 +135,9 @@ func (d *decoder) object(n *jsontree.Node, p *path, want string, quoteKeys bool)
 	for i := 1; i < n.NumMembers(); i++ {
 		if n.DupKey(i) {
 			m := n.Member(i)
-			mp := p.field(m.Key)
+			mp := p.Field(m.Key)
 			if quoteKeys {
-				mp = p.quoted(m.Key)
+				mp = p.Quoted(m.Key)
 			}
 			d.errAt(m.KeyOff, &mp, ErrDuplicateKey, "key "+strconv.Quote(m.Key)+" given twice")
 		}
@@ -146,7 +147,7 @@ func (d *decoder) object(n *jsontree.Node, p *path, want string, quoteKeys bool)
 
 func (d *decoder) document(n *jsontree.Node) *Document {
 	doc := &Document{}
-	var root path
+	var root jsonpath.Path
 	if !d.object(n, &root, "object", false) {
 		return doc
 	}
@@ -156,7 +157,7 @@ func (d *decoder) document(n *jsontree.Node) *Document {
 			continue
 		}
 		m := n.Member(i)
-		mp := root.field(m.Key)
+		mp := root.Field(m.Key)
 		switch m.Key {
 		case "Version":
 			if m.Value.Kind != jsontree.String {
@@ -194,7 +195,7 @@ func (d *decoder) document(n *jsontree.Node) *Document {
 }
 
 func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
-	sp := stmtPath(idx)
+	sp := jsonpath.Statement(idx)
 	if !d.object(n, &sp, "object", false) {
 		return
 	}
@@ -204,7 +205,7 @@ func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
 			continue
 		}
 		m := n.Member(i)
-		fp := sp.field(m.Key)
+		fp := sp.Field(m.Key)
 		v := m.Value
 		switch m.Key {
 		case "Sid":
@@ -258,7 +259,7 @@ func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
 
 // strings decodes a string or an array of strings; nil means a type error
 // (reported). An empty array decodes to an empty non-nil slice.
-func (d *decoder) strings(n *jsontree.Node, p *path) []string {
+func (d *decoder) strings(n *jsontree.Node, p *jsonpath.Path) []string {
 	switch n.Kind {
 	case jsontree.String:
 		out := d.strs(1)
@@ -270,7 +271,7 @@ func (d *decoder) strings(n *jsontree.Node, p *path) []string {
 		for i := range n.Kids {
 			e := &n.Kids[i]
 			if e.Kind != jsontree.String {
-				ep := p.at(i)
+				ep := p.At(i)
 				d.typeErr(e, &ep, "string")
 				ok = false
 				continue
@@ -286,7 +287,7 @@ func (d *decoder) strings(n *jsontree.Node, p *path) []string {
 	return nil
 }
 
-func (d *decoder) principal(n *jsontree.Node, p *path) *Principal {
+func (d *decoder) principal(n *jsontree.Node, p *jsonpath.Path) *Principal {
 	if n.Kind == jsontree.String {
 		if n.Str == "*" {
 			return &Principal{Wildcard: true}
@@ -305,7 +306,7 @@ func (d *decoder) principal(n *jsontree.Node, p *path) *Principal {
 			continue
 		}
 		m := n.Member(i)
-		fp := p.field(m.Key)
+		fp := p.Field(m.Key)
 		var dst *[]string
 		switch m.Key {
 		case "AWS":
@@ -329,7 +330,7 @@ func (d *decoder) principal(n *jsontree.Node, p *path) *Principal {
 	return pr
 }
 
-func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
+func (d *decoder) condition(n *jsontree.Node, p *jsonpath.Path) (Condition, bool) {
 	if !d.object(n, p, "object", false) {
 		return nil, false
 	}
@@ -344,7 +345,7 @@ func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
 			continue
 		}
 		m := n.Member(i)
-		op := p.field(m.Key)
+		op := p.Field(m.Key)
 		if !d.object(m.Value, &op, "object", true) {
 			ok = false
 			continue
@@ -356,7 +357,7 @@ func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
 				continue
 			}
 			km := m.Value.Member(k)
-			kp := op.quoted(km.Key)
+			kp := op.Quoted(km.Key)
 			vals, vok := d.condValues(km.Value, &kp)
 			if !vok {
 				ok = false
@@ -369,7 +370,7 @@ func (d *decoder) condition(n *jsontree.Node, p *path) (Condition, bool) {
 	return c, ok
 }
 
-func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
+func (d *decoder) condValues(n *jsontree.Node, p *jsonpath.Path) ([]string, bool) {
 	if n.IsScalar() {
 		out := d.strs(1)
 		out[0] = n.Str
@@ -384,7 +385,7 @@ func (d *decoder) condValues(n *jsontree.Node, p *path) ([]string, bool) {
 	for i := range n.Kids {
 		e := &n.Kids[i]
 		if !e.IsScalar() {
-			ep := p.at(i)
+			ep := p.At(i)
 			d.typeErr(e, &ep, "string, number or boolean")
 			ok = false
 			continue

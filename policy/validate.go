@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/astran-oss/astran-go/policy/internal/cond"
+	"github.com/astran-oss/astran-go/policy/internal/jsonpath"
 )
 
 // Validate checks a document built in Go with the same rules as [Parse]
@@ -32,7 +33,7 @@ type validator struct {
 	errs    ErrorList
 }
 
-func (v *validator) add(p *path, cat error, msg string) {
+func (v *validator) add(p *jsonpath.Path, cat error, msg string) {
 	v.errs = append(v.errs, &ValidationError{Path: p.String(), Msg: msg, Err: cat})
 }
 
@@ -43,7 +44,7 @@ func variablesEnabled(dialect Dialect, version string) bool {
 }
 
 func (v *validator) document(d *Document, mask int) {
-	vp := topPath("Version")
+	vp := jsonpath.Top("Version")
 	switch {
 	case mask&fVersion != 0:
 	case d.Version == Version2012:
@@ -58,7 +59,8 @@ func (v *validator) document(d *Document, mask int) {
 		v.add(&vp, ErrInvalidValue, strconv.Quote(d.Version)+" is not "+want)
 	}
 	if mask&fStatement == 0 && len(d.Statements) == 0 {
-		v.add(&statementPath, ErrMissingField, "at least one statement is required")
+		sp := jsonpath.Top("Statement")
+		v.add(&sp, ErrMissingField, "at least one statement is required")
 	}
 	// Duplicate Sids: a quadratic scan for small documents, a map beyond.
 	if len(d.Statements) > 1 {
@@ -68,9 +70,9 @@ func (v *validator) document(d *Document, mask int) {
 
 func (v *validator) sids(sts []Statement) {
 	dup := func(i, j int) {
-		sp := stmtPath(i)
-		fp := sp.field("Sid")
-		other := stmtPath(j)
+		sp := jsonpath.Statement(i)
+		fp := sp.Field("Sid")
+		other := jsonpath.Statement(j)
 		v.add(&fp, ErrDuplicateSid, strconv.Quote(sts[i].Sid)+" already used by "+other.String())
 	}
 	if len(sts) <= 32 {
@@ -102,37 +104,37 @@ func (v *validator) sids(sts []Statement) {
 }
 
 func (v *validator) statement(st *Statement, idx int, mask int) {
-	sp := stmtPath(idx)
+	sp := jsonpath.Statement(idx)
 	switch {
 	case mask&fEffect != 0:
 	case st.Effect == "":
-		fp := sp.field("Effect")
+		fp := sp.Field("Effect")
 		v.add(&fp, ErrMissingField, "")
 	case st.Effect != EffectAllow && st.Effect != EffectDeny:
-		fp := sp.field("Effect")
+		fp := sp.Field("Effect")
 		v.add(&fp, ErrInvalidValue, strconv.Quote(string(st.Effect))+` is not "Allow" or "Deny"`)
 	}
 	// Principal / NotPrincipal.
 	if st.Principal != nil && st.NotPrincipal != nil {
-		fp := sp.field("NotPrincipal")
+		fp := sp.Field("NotPrincipal")
 		v.add(&fp, ErrConflict, "Principal and NotPrincipal are mutually exclusive")
 	}
 	if st.Principal != nil && mask&fPrincipal == 0 {
-		fp := sp.field("Principal")
+		fp := sp.Field("Principal")
 		v.principal(st.Principal, &fp)
 	}
 	if st.NotPrincipal != nil && mask&fNotPrincipal == 0 {
-		fp := sp.field("NotPrincipal")
+		fp := sp.Field("NotPrincipal")
 		v.principal(st.NotPrincipal, &fp)
 	}
 	// Action / NotAction.
 	hasA, hasNA := st.Action != nil || mask&fAction != 0, st.NotAction != nil || mask&fNotAction != 0
 	switch {
 	case hasA && hasNA:
-		fp := sp.field("NotAction")
+		fp := sp.Field("NotAction")
 		v.add(&fp, ErrConflict, "Action and NotAction are mutually exclusive")
 	case !hasA && !hasNA:
-		fp := sp.field("Action")
+		fp := sp.Field("Action")
 		v.add(&fp, ErrMissingField, "a statement needs Action or NotAction")
 	}
 	if mask&fAction == 0 {
@@ -145,10 +147,10 @@ func (v *validator) statement(st *Statement, idx int, mask int) {
 	hasR, hasNR := st.Resource != nil || mask&fResource != 0, st.NotResource != nil || mask&fNotResource != 0
 	switch {
 	case hasR && hasNR:
-		fp := sp.field("NotResource")
+		fp := sp.Field("NotResource")
 		v.add(&fp, ErrConflict, "Resource and NotResource are mutually exclusive")
 	case !hasR && !hasNR && st.Principal == nil && st.NotPrincipal == nil && mask&(fPrincipal|fNotPrincipal) == 0:
-		fp := sp.field("Resource")
+		fp := sp.Field("Resource")
 		v.add(&fp, ErrMissingField, "a statement without Principal needs Resource or NotResource")
 	}
 	if mask&fResource == 0 {
@@ -158,12 +160,12 @@ func (v *validator) statement(st *Statement, idx int, mask int) {
 		v.resources(st.NotResource, &sp, "NotResource")
 	}
 	if mask&fCondition == 0 && st.Condition != nil {
-		fp := sp.field("Condition")
+		fp := sp.Field("Condition")
 		v.condition(st.Condition, &fp)
 	}
 }
 
-func (v *validator) principal(pr *Principal, p *path) {
+func (v *validator) principal(pr *Principal, p *jsonpath.Path) {
 	if pr.Wildcard {
 		if len(pr.AWS)+len(pr.Federated)+len(pr.Service) > 0 {
 			v.add(p, ErrConflict, `"*" excludes other principals`)
@@ -179,28 +181,28 @@ func (v *validator) principal(pr *Principal, p *path) {
 	v.principals(pr.Service, p, "Service")
 }
 
-func (v *validator) principals(l []string, p *path, name string) {
+func (v *validator) principals(l []string, p *jsonpath.Path, name string) {
 	if l == nil {
 		return
 	}
-	fp := p.field(name)
+	fp := p.Field(name)
 	if len(l) == 0 {
 		v.add(&fp, ErrInvalidValue, "empty list")
 	}
 	for i, s := range l {
 		if s == "" || strings.TrimSpace(s) != s {
-			ep := fp.elem(i, len(l))
+			ep := fp.Elem(i, len(l))
 			v.add(&ep, ErrInvalidValue, "empty or space-padded principal")
 		}
 	}
 }
 
-func (v *validator) actions(list []string, sp *path, field string) {
+func (v *validator) actions(list []string, sp *jsonpath.Path, field string) {
 	if list == nil {
 		return
 	}
 	if len(list) == 0 {
-		fp := sp.field(field)
+		fp := sp.Field(field)
 		v.add(&fp, ErrInvalidValue, "empty list")
 	}
 	for i, a := range list {
@@ -209,37 +211,37 @@ func (v *validator) actions(list []string, sp *path, field string) {
 		}
 		svc, name, ok := strings.Cut(a, ":")
 		if !ok || svc == "" || name == "" || strings.ContainsAny(a, " \t\r\n") {
-			fp := sp.field(field)
-			ep := fp.elem(i, len(list))
+			fp := sp.Field(field)
+			ep := fp.Elem(i, len(list))
 			v.add(&ep, ErrInvalidValue, strconv.Quote(a)+` is not "*" or "service:action"`)
 		}
 	}
 }
 
-func (v *validator) resources(list []string, sp *path, field string) {
+func (v *validator) resources(list []string, sp *jsonpath.Path, field string) {
 	if list == nil {
 		return
 	}
 	if len(list) == 0 {
-		fp := sp.field(field)
+		fp := sp.Field(field)
 		v.add(&fp, ErrInvalidValue, "empty list")
 	}
 	for i, r := range list {
 		if r == "*" || strings.HasPrefix(r, "arn:") {
 			continue
 		}
-		fp := sp.field(field)
-		ep := fp.elem(i, len(list))
+		fp := sp.Field(field)
+		ep := fp.Elem(i, len(list))
 		v.add(&ep, ErrInvalidValue, strconv.Quote(r)+` is not "*" or an ARN`)
 	}
 }
 
 // condition checks a condition block. Maps have no order, so the problems
 // of one block are reported sorted by path.
-func (v *validator) condition(c Condition, p *path) {
+func (v *validator) condition(c Condition, p *jsonpath.Path) {
 	start := len(v.errs)
 	for opName, keys := range c {
-		opPath := p.field(opName)
+		opPath := p.Field(opName)
 		op, ok := cond.ParseOperator(opName)
 		if !ok {
 			v.add(&opPath, ErrUnknownOperator, strconv.Quote(opName))
@@ -247,17 +249,17 @@ func (v *validator) condition(c Condition, p *path) {
 		}
 		for key, vals := range keys {
 			if key == "" {
-				kp := opPath.quoted(key)
+				kp := opPath.Quoted(key)
 				v.add(&kp, ErrInvalidValue, "empty condition key")
 			}
 			if len(vals) == 0 {
-				kp := opPath.quoted(key)
+				kp := opPath.Quoted(key)
 				v.add(&kp, ErrInvalidValue, "no values")
 			}
 			for i, s := range vals {
 				if !cond.Valid(op.Cmp, s) {
-					kp := opPath.quoted(key)
-					ep := kp.elem(i, len(vals))
+					kp := opPath.Quoted(key)
+					ep := kp.Elem(i, len(vals))
 					v.add(&ep, ErrInvalidValue, strconv.Quote(s)+" is not a valid "+cond.ValueName(op.Cmp))
 				}
 			}

@@ -22,7 +22,7 @@ var layer = map[string]int{
 	"internal/awsconfig": 0, "internal/changelog": 0, "internal/glob": 0,
 	"internal/interop": 0, "internal/leakcheck": 0, "internal/motoserver": 0,
 	"internal/readme": 0, "internal/layers": 0,
-	"policy/internal/jsontree": 0, "policy/internal/cond": 0, "sts/internal/retry": 0,
+	"policy/internal/jsontree": 0, "policy/internal/cond": 0, "policy/internal/jsonpath": 0, "sts/internal/retry": 0,
 	"emulator/internal/oidc": 0, "emulator/internal/sigv4": 0,
 	// 1-2: the model.
 	"arn": 1, "policy/internal/diff": 1, "policy/internal/tmpl": 1,
