@@ -45,8 +45,8 @@ type Options struct {
 	// returned by IAM (policy versions, inline policies, trust policies)
 	// are parsed in it. The zero value is [policy.Astran]. Choose
 	// [policy.AWS] to read documents stored by tools that write the AWS
-	// dialect; a principal.Authorizer evaluating them should use the
-	// same dialect.
+	// dialect. A principal.Authorizer over a store built on the client
+	// (principal/iamstore) evaluates them in the same dialect.
 	Dialect policy.Dialect
 
 	// MaxDocumentSize is the largest document, in characters, accepted
@@ -125,6 +125,9 @@ func New(cfg aws.Config, optFns ...func(*Options)) *Client {
 // Endpoint returns the IAM endpoint URL the client sends requests to, or ""
 // when it was built with [Options.API] or without a partition or endpoint.
 func (c *Client) Endpoint() string { return c.endpoint }
+
+// Dialect returns the client's policy dialect (Options.Dialect).
+func (c *Client) Dialect() policy.Dialect { return c.dialect }
 
 // ParseDocument parses a policy document as IAM returns it: URL-encoded
 // JSON (RFC 3986; a form-encoded "+" for a space is accepted too), or plain

@@ -43,8 +43,12 @@ const (
 
 // Options configures an [Authorizer].
 type Options struct {
-	// Dialect is the policy dialect documents are compiled with. The zero
-	// value is policy.Astran (case-sensitive actions).
+	// Dialect is the policy dialect documents are compiled with. It
+	// defaults to the store's, when the store reports the dialect it reads
+	// documents in with a method Dialect() policy.Dialect (as
+	// principal/iamstore's Store does: its IAM client's), so that the
+	// dialect is chosen once; otherwise to policy.Astran (case-sensitive
+	// actions). Setting it overrides the store's.
 	Dialect policy.Dialect
 	// Now returns the current time, for aws:CurrentTime, aws:EpochTime and
 	// session expiry. Nil means time.Now.
@@ -206,6 +210,9 @@ type timeKeys struct {
 // from store.
 func NewAuthorizer(store Store, optFns ...func(*Options)) *Authorizer {
 	var o Options
+	if d, ok := store.(interface{ Dialect() policy.Dialect }); ok {
+		o.Dialect = d.Dialect()
+	}
 	for _, fn := range optFns {
 		fn(&o)
 	}

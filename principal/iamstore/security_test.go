@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/astran-oss/astran-go/arn"
+	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
 	"github.com/astran-oss/astran-go/principal/iamstore"
@@ -128,4 +129,28 @@ func liveAlice(t *testing.T) (*fakeIAM, *clock, *iamstore.Store, *principal.Auth
 	require.NoError(t, err)
 	require.True(t, res.Allowed())
 	return f, c, s, authz
+}
+
+// TestSecurity_awsSpelledDenyIgnoredByAuthorizerDialect: documents the
+// store reads in the AWS dialect (actions compare case-insensitively) are
+// evaluated in that dialect. A Deny spelled "s3:deleteobject" must not be
+// skipped because the authorizer was left at its default, Astran's
+// case-sensitive dialect: the dialect is chosen once, on the client.
+func TestSecurity_awsSpelledDenyIgnoredByAuthorizerDialect(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeIAM()
+	f.seed()
+	f.policies[acctARN+"policy/DenyDelete"] = `{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:deleteobject", "Resource": "*"}]}`
+	client := iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API, o.Dialect = f, policy.AWS })
+	s := iamstore.New(client)
+	live := principal.NewAuthorizer(s)
+	res, err := live.Authorize(ctx, user("alice@astran.io"), "s3:DeleteObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	assert.Equal(t, policy.ExplicitDeny, res.Decision, "the AWS-spelled Deny applies")
+
+	// A caller may still choose the authorizer's dialect explicitly.
+	strict := principal.NewAuthorizer(s, func(o *principal.Options) { o.Dialect = policy.Astran })
+	res, err = strict.Authorize(ctx, user("alice@astran.io"), "s3:DeleteObject", "arn:demo:s3:::b/k", policy.Context{})
+	require.NoError(t, err)
+	assert.Equal(t, policy.Allow, res.Decision)
 }

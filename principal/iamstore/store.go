@@ -28,7 +28,8 @@
 //
 // Policy documents are read with the client's one decoding path
 // ([iamclient.Client.ParseDocument]): the dialect and size rule are the
-// client's Options.Dialect and MaxDocumentSize, chosen once by the caller.
+// client's Options.Dialect and MaxDocumentSize, chosen once by the caller;
+// an Authorizer over the store evaluates them in that dialect.
 package iamstore
 
 import (
@@ -169,6 +170,11 @@ func New(client *iamclient.Client, optFns ...func(*Options)) *Store {
 	}
 	return &Store{client: client, opts: o, cache: make(map[string]*cacheItem)}
 }
+
+// Dialect returns the dialect documents are read in: the client's. A
+// principal.Authorizer over the store compiles them in it (see
+// principal.Options.Dialect).
+func (s *Store) Dialect() policy.Dialect { return s.client.Dialect() }
 
 // Generation implements principal.Store.
 func (s *Store) Generation() uint64 {
