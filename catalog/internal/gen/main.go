@@ -164,8 +164,8 @@ func generate(data []byte) ([]byte, error) {
 	slices.SortFunc(services, func(a, b Service) int { return strings.Compare(a.Prefix, b.Prefix) })
 	var (
 		acts    []string // rows of actions
-		actRes  []string
-		actKeys []string
+		actRes  = newListTable()
+		actKeys = newListTable()
 		rts     []string
 		awsOnly []string
 	)
@@ -209,26 +209,26 @@ func generate(data []byte) ([]byte, error) {
 		if !ok {
 			return nil, fmt.Errorf("action %s: unknown access level %q", r.full, r.a.AccessLevel)
 		}
-		resStart := len(actRes)
+		var res []string
 		for _, ref := range r.a.ResourceTypes {
 			ri, ok := rtIndex[services[r.svc].Prefix+"/"+ref.Name]
 			if !ok {
 				return nil, fmt.Errorf("action %s: unknown resource type %q", r.full, ref.Name)
 			}
-			actRes = append(actRes, fmt.Sprintf("{rt: %d, required: %v},", ri, ref.Required))
+			res = append(res, fmt.Sprintf("{rt: %d, required: %v},", ri, ref.Required))
 		}
-		keyStart := len(actKeys)
 		ks := slices.Clone(r.a.ConditionKeys)
 		slices.SortFunc(ks, func(a, b string) int { return strings.Compare(lower(a), lower(b)) })
+		var kis []string
 		for _, k := range ks {
 			ki, ok := keyIndex[lower(k)]
 			if !ok {
 				return nil, fmt.Errorf("action %s: condition key %q has no type", r.full, k)
 			}
-			actKeys = append(actKeys, fmt.Sprintf("%d,", ki))
+			kis = append(kis, fmt.Sprintf("%d,", ki))
 		}
-		acts = append(acts, fmt.Sprintf("{name: %q, svc: %d, level: %s, rts: span{%d, %d}, keys: span{%d, %d}},",
-			r.full, r.svc, level, resStart, len(actRes), keyStart, len(actKeys)))
+		acts = append(acts, fmt.Sprintf("{name: %q, svc: %d, level: %s, rts: %s, keys: %s},",
+			r.full, r.svc, level, actRes.add(res), actKeys.add(kis)))
 	}
 	for si := range svcRows {
 		if svcActs[si][0] < 0 {
@@ -242,8 +242,11 @@ func generate(data []byte) ([]byte, error) {
 	w("var resourceTypes = [...]resourceData{\n%s\n}\n\n", strings.Join(rts, "\n"))
 	w("// actions are sorted by lower-case name.\n")
 	w("var actions = [...]actionData{\n%s\n}\n\n", strings.Join(acts, "\n"))
-	w("var actionResourceTypes = [...]resourceRef{\n%s\n}\n\n", strings.Join(actRes, "\n"))
-	w("var actionKeys = [...]uint16{\n%s\n}\n\n", strings.Join(actKeys, "\n"))
+	w("// actionResourceTypes and actionKeys hold each distinct list of the\n")
+	w("// actions' resource types and condition keys once, a line each: actions\n")
+	w("// with the same list share its span.\n")
+	w("var actionResourceTypes = [...]resourceRef{\n%s\n}\n\n", strings.Join(actRes.lines, "\n"))
+	w("var actionKeys = [...]uint16{\n%s\n}\n\n", strings.Join(actKeys.lines, "\n"))
 	w("// conditionKeys are sorted by lower-case name.\n")
 	w("var conditionKeys = [...]keyData{\n")
 	for _, n := range keyNames {
@@ -274,4 +277,31 @@ func generate(data []byte) ([]byte, error) {
 	}
 	w("}\n")
 	return format.Source(b.Bytes())
+}
+
+// listTable is a generated table of lists, each distinct list stored once
+// (on one line of the output) and named by its span.
+type listTable struct {
+	lines []string
+	len   int
+	spans map[string]string // list, joined -> "span{lo, hi}"
+}
+
+func newListTable() *listTable { return &listTable{spans: map[string]string{}} }
+
+// add returns the span of items in the table, adding them if no earlier
+// list was the same.
+func (t *listTable) add(items []string) string {
+	if len(items) == 0 {
+		return "span{0, 0}"
+	}
+	line := strings.Join(items, " ")
+	if s, ok := t.spans[line]; ok {
+		return s
+	}
+	s := fmt.Sprintf("span{%d, %d}", t.len, t.len+len(items))
+	t.lines = append(t.lines, line)
+	t.len += len(items)
+	t.spans[line] = s
+	return s
 }
