@@ -61,34 +61,32 @@ type fixturePolicy struct {
 	Document json.RawMessage `json:"document"`
 }
 
-type fixtureGroup struct {
-	Name           string                     `json:"name"`
+// fixtureEntity holds the fields users, groups and roles share.
+type fixtureEntity struct {
 	Path           string                     `json:"path"`
 	ID             string                     `json:"id"`
+	Tags           map[string]string          `json:"tags"`
 	Policies       []string                   `json:"policies"`
 	InlinePolicies map[string]json.RawMessage `json:"inlinePolicies"`
 }
 
+type fixtureGroup struct {
+	Name string `json:"name"`
+	fixtureEntity
+}
+
 type fixtureUser struct {
-	Email               string                     `json:"email"`
-	Path                string                     `json:"path"`
-	ID                  string                     `json:"id"`
-	Tags                map[string]string          `json:"tags"`
-	Groups              []string                   `json:"groups"`
-	Policies            []string                   `json:"policies"`
-	InlinePolicies      map[string]json.RawMessage `json:"inlinePolicies"`
-	PermissionsBoundary string                     `json:"permissionsBoundary"`
+	Email               string   `json:"email"`
+	Groups              []string `json:"groups"`
+	PermissionsBoundary string   `json:"permissionsBoundary"`
+	fixtureEntity
 }
 
 type fixtureRole struct {
-	Name                string                     `json:"name"`
-	Path                string                     `json:"path"`
-	ID                  string                     `json:"id"`
-	Tags                map[string]string          `json:"tags"`
-	TrustPolicy         json.RawMessage            `json:"trustPolicy"`
-	Policies            []string                   `json:"policies"`
-	InlinePolicies      map[string]json.RawMessage `json:"inlinePolicies"`
-	PermissionsBoundary string                     `json:"permissionsBoundary"`
+	Name                string          `json:"name"`
+	TrustPolicy         json.RawMessage `json:"trustPolicy"`
+	PermissionsBoundary string          `json:"permissionsBoundary"`
+	fixtureEntity
 }
 
 type fixtureSession struct {

@@ -275,6 +275,19 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("principal: %s: %w", fmt.Sprintf(format, args...), ErrInvalid)
 }
 
+// defaultNames fills an entity's empty name, path and ID from its ARN a.
+func defaultNames(a arn.ARN, name, path, id *string) {
+	if *name == "" {
+		*name = a.Name()
+	}
+	if *path == "" {
+		*path = a.Path()
+	}
+	if *id == "" {
+		*id = StableID(a)
+	}
+}
+
 // normalizeIdentity checks id against kind and fills the defaults.
 func normalizeIdentity(id Identity, kind Kind, typ arn.ResourceType) (Identity, error) {
 	if !id.ARN.IsValid() || id.ARN.Type() != typ {
@@ -286,15 +299,7 @@ func normalizeIdentity(id Identity, kind Kind, typ arn.ResourceType) (Identity, 
 	if id.Kind != kind {
 		return Identity{}, invalid("identity %s has kind %s, want %s", id.ARN, id.Kind, kind)
 	}
-	if id.Name == "" {
-		id.Name = id.ARN.Name()
-	}
-	if id.Path == "" {
-		id.Path = id.ARN.Path()
-	}
-	if id.ID == "" {
-		id.ID = StableID(id.ARN)
-	}
+	defaultNames(id.ARN, &id.Name, &id.Path, &id.ID)
 	id.Tags = cloneTags(id.Tags)
 	if id.PermissionsBoundary != (arn.ARN{}) && id.PermissionsBoundary.Type() != arn.TypePolicy {
 		return Identity{}, invalid("permissions boundary %q of %s is not a policy", id.PermissionsBoundary, id.ARN)
@@ -373,15 +378,7 @@ func (s *MemoryStore) PutGroup(g Group) error {
 	if !g.ARN.IsValid() || g.ARN.Type() != arn.TypeGroup {
 		return invalid("group ARN %q", g.ARN)
 	}
-	if g.Name == "" {
-		g.Name = g.ARN.Name()
-	}
-	if g.Path == "" {
-		g.Path = g.ARN.Path()
-	}
-	if g.ID == "" {
-		g.ID = StableID(g.ARN)
-	}
+	defaultNames(g.ARN, &g.Name, &g.Path, &g.ID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.groups[g.ARN] = g
