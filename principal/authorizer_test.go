@@ -15,37 +15,6 @@ import (
 	"github.com/astran-oss/astran-go/principal"
 )
 
-const (
-	partition = "demo"
-	account   = "1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f"
-	acctARN   = "arn:demo:iam::" + account + ":"
-	provider  = acctARN + "oidc-provider/idp.example.com/realms/acme"
-)
-
-var fixedNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-
-func fixedClock() time.Time { return fixedNow }
-
-func user(email string) principal.Caller {
-	return principal.Caller{ARN: arn.MustParse(acctARN + "user/" + email)}
-}
-
-func key(akid string) principal.Caller { return principal.Caller{AccessKeyID: akid} }
-
-func mustDoc(t testing.TB, s string) *policy.Document {
-	t.Helper()
-	d, err := policy.Parse([]byte(s))
-	require.NoError(t, err)
-	return d
-}
-
-func newAuthz(t testing.TB) (*principal.MemoryStore, *principal.Authorizer) {
-	t.Helper()
-	s, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
-	return s, principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
-}
-
 func TestAuthorizer_rules(t *testing.T) {
 	_, authz := newAuthz(t)
 	obj := "arn:demo:s3:::bucket/key"
@@ -102,7 +71,7 @@ func TestAuthorizer_rules(t *testing.T) {
 			want: policy.Allow,
 		},
 		"root bypasses policies": {
-			caller: principal.Caller{ARN: arn.MustParse(acctARN + "root")}, action: "iam:DeleteUser", resource: "*",
+			caller: principal.Caller{ARN: iamARN("root")}, action: "iam:DeleteUser", resource: "*",
 			want: policy.Allow,
 		},
 		"root session bypasses policies": {
@@ -169,8 +138,7 @@ func TestAuthorizer_rules(t *testing.T) {
 
 func TestAuthorizer_matchedStatementsNamePolicies(t *testing.T) {
 	_, authz := newAuthz(t)
-	res, err := authz.Authorize(context.Background(), user("alice@astran.io"), "s3:DeleteObject", "arn:demo:s3:::b/k", policy.Context{})
-	require.NoError(t, err)
+	res := decide(t, authz, user("alice@astran.io"), "s3:DeleteObject", "arn:demo:s3:::b/k")
 	var ids []string
 	for _, m := range res.Statements {
 		ids = append(ids, m.Policy)
@@ -181,12 +149,11 @@ func TestAuthorizer_matchedStatementsNamePolicies(t *testing.T) {
 func TestAuthorizer_sessionOfDeletedUser(t *testing.T) {
 	s, authz := newAuthz(t)
 	ctx := context.Background()
-	res, err := authz.Authorize(ctx, key("ASIAALICE"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
-	require.NoError(t, err)
+	res := decide(t, authz, key("ASIAALICE"), "s3:GetObject", "arn:demo:s3:::b/k")
 	require.True(t, res.Allowed())
 
 	require.NoError(t, s.DeleteUser(user("alice@astran.io").ARN))
-	res, err = authz.Authorize(ctx, key("ASIAALICE"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	res, err := authz.Authorize(ctx, key("ASIAALICE"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
 	require.ErrorIs(t, err, principal.ErrNotFound)
 	assert.True(t, principal.IsCallerError(err))
 	assert.False(t, res.Allowed())
@@ -198,11 +165,10 @@ func TestAuthorizer_sessionExpiresWithClock(t *testing.T) {
 	now := fixedNow
 	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = func() time.Time { return now } })
 	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIATMP", Identity: user("alice@astran.io").ARN, Expiration: fixedNow.Add(time.Hour)}))
-	res, err := authz.Authorize(context.Background(), key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
-	require.NoError(t, err)
+	res := decide(t, authz, key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k")
 	require.True(t, res.Allowed())
 	now = fixedNow.Add(time.Hour)
-	res, err = authz.Authorize(context.Background(), key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	res, err := authz.Authorize(context.Background(), key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
 	var ce *principal.CallerError
 	require.ErrorAs(t, err, &ce)
 	assert.ErrorIs(t, err, principal.ErrExpired)
@@ -212,28 +178,24 @@ func TestAuthorizer_sessionExpiresWithClock(t *testing.T) {
 
 func TestAuthorizer_invalidatesOnStoreChange(t *testing.T) {
 	s, authz := newAuthz(t)
-	ctx := context.Background()
 	alice := user("alice@astran.io")
-	obj := "arn:demo:s3:::b/k"
 	allowed := func() bool {
 		t.Helper()
-		res, err := authz.Authorize(ctx, alice, "s3:PutObject", obj, policy.Context{})
-		require.NoError(t, err)
-		return res.Allowed()
+		return decide(t, authz, alice, "s3:PutObject", "arn:demo:s3:::b/k").Allowed()
 	}
 	require.True(t, allowed())
-	adminLike := arn.MustParse(acctARN + "policy/AdminLike")
+	adminLike := iamARN("policy/AdminLike")
 	require.NoError(t, s.DetachPolicy(alice.ARN, adminLike))
 	assert.False(t, allowed(), "after detaching AdminLike")
 	require.NoError(t, s.PutInlinePolicy(alice.ARN, "Put", mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}`)))
 	assert.True(t, allowed(), "after adding an inline policy")
-	noDelete := arn.MustParse(acctARN + "group/no-delete")
-	require.NoError(t, s.AttachPolicy(noDelete, arn.MustParse(acctARN+"policy/AdminLike")))
-	require.NoError(t, s.PutPolicy(arn.MustParse(acctARN+"policy/DenyDelete"), mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Put*","Resource":"*"}]}`)))
+	noDelete := iamARN("group/no-delete")
+	require.NoError(t, s.AttachPolicy(noDelete, iamARN("policy/AdminLike")))
+	require.NoError(t, s.PutPolicy(iamARN("policy/DenyDelete"), mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:Put*","Resource":"*"}]}`)))
 	assert.False(t, allowed(), "after a new version of a group policy denies")
 	require.NoError(t, s.RemoveUserFromGroup(alice.ARN, noDelete))
 	assert.True(t, allowed(), "after leaving the group")
-	require.NoError(t, s.SetPermissionsBoundary(alice.ARN, arn.MustParse(acctARN+"policy/boundaries/BoundaryS3Read")))
+	require.NoError(t, s.SetPermissionsBoundary(alice.ARN, iamARN("policy/boundaries/BoundaryS3Read")))
 	assert.False(t, allowed(), "after setting a boundary")
 	require.NoError(t, s.SetPermissionsBoundary(alice.ARN, arn.ARN{}))
 	assert.True(t, allowed(), "after removing the boundary")
@@ -241,9 +203,9 @@ func TestAuthorizer_invalidatesOnStoreChange(t *testing.T) {
 
 func TestAuthorizer_contextKeys(t *testing.T) {
 	s := principal.NewMemoryStore()
-	ua := arn.MustParse(acctARN + "user/team/erin@astran.io")
+	ua := iamARN("user/team/erin@astran.io")
 	require.NoError(t, s.PutUser(principal.Identity{ARN: ua, ID: "AIDAERIN", Tags: map[string]string{"team": "blue", "level": "3"}}))
-	ra := arn.MustParse(acctARN + "role/ops")
+	ra := iamARN("role/ops")
 	require.NoError(t, s.PutRole(principal.Identity{ARN: ra, ID: "AROAOPS", Tags: map[string]string{"team": "ops"}}))
 	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAOPS", Identity: ra, Name: "night", SourceIdentity: "erin", Tags: map[string]string{"team": "night-ops"}}))
 	allow := func(sid, cond string) string {
@@ -262,11 +224,11 @@ func TestAuthorizer_contextKeys(t *testing.T) {
 		allow("SessionTag", `{"StringEquals":{"aws:PrincipalTag/team":"night-ops"}}`)+","+
 		allow("SourceIdentity", `{"StringEquals":{"aws:SourceIdentity":"erin"}}`)+
 		`]}`)
-	pa := arn.MustParse(acctARN + "policy/Keys")
+	pa := iamARN("policy/Keys")
 	require.NoError(t, s.PutPolicy(pa, doc))
 	require.NoError(t, s.AttachPolicy(ua, pa))
 	require.NoError(t, s.AttachPolicy(ra, pa))
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+	authz := fixedAuthz(s)
 
 	var srcIP policy.Context
 	srcIP.Set("aws:SourceIp", "10.1.2.3")
@@ -308,7 +270,7 @@ func TestAuthorizer_contextKeys(t *testing.T) {
 
 func TestAuthorizer_AuthorizeAssumeRole(t *testing.T) {
 	_, authz := newAuthz(t)
-	role := arn.MustParse(acctARN + "role/marketing")
+	role := iamARN("role/marketing")
 	prov := arn.MustParse(provider)
 	// assume is an AssumeRoleWithWebIdentity request; each row changes
 	// what differs from the one the trust policy allows.
@@ -327,8 +289,8 @@ func TestAuthorizer_AuthorizeAssumeRole(t *testing.T) {
 		"wrong audience":         {change: func(r *assume) { r.aud = "other" }},
 		"missing audience":       {change: func(r *assume) { r.aud = "" }},
 		"wrong role tag":         {change: func(r *assume) { r.tags = map[string]string{"role": "x"} }},
-		"other provider":         {change: func(r *assume) { r.provider = arn.MustParse(acctARN + "oidc-provider/evil.example.com") }},
-		"unknown role":           {change: func(r *assume) { r.role = arn.MustParse(acctARN + "role/nope") }, wantErr: principal.ErrNotFound},
+		"other provider":         {change: func(r *assume) { r.provider = iamARN("oidc-provider/evil.example.com") }},
+		"unknown role":           {change: func(r *assume) { r.role = iamARN("role/nope") }, wantErr: principal.ErrNotFound},
 		"user ARN is not a role": {change: func(r *assume) { r.role = user("alice@astran.io").ARN }, wantErr: principal.ErrInvalid},
 		"invalid provider":       {change: func(r *assume) { r.provider = arn.ARN{} }, wantErr: principal.ErrInvalid},
 		"empty context":          {change: func(r *assume) { r.noContext = true }},
@@ -354,7 +316,7 @@ func TestAuthorizer_AuthorizeAssumeRole(t *testing.T) {
 
 func TestAuthorizer_AuthorizeAssumeRole_tagSessionNeeded(t *testing.T) {
 	s := principal.NewMemoryStore()
-	role := arn.MustParse(acctARN + "role/r")
+	role := iamARN("role/r")
 	prov := arn.MustParse(provider)
 	trust := mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"`+provider+`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)
 	require.NoError(t, s.PutRole(principal.Identity{ARN: role, TrustPolicy: trust}))
@@ -377,31 +339,29 @@ func policyContext() policy.Context { return policy.Context{} }
 
 func TestAuthorizer_boundaryDeny(t *testing.T) {
 	s := principal.NewMemoryStore()
-	ua := arn.MustParse(acctARN + "user/u@astran.io")
-	ra := arn.MustParse(acctARN + "role/r")
-	bp := arn.MustParse(acctARN + "policy/Boundary")
+	ua := iamARN("user/u@astran.io")
+	ra := iamARN("role/r")
+	bp := iamARN("policy/Boundary")
 	require.NoError(t, s.PutPolicy(bp, mustDoc(t, `{"Version":"2012-10-17","Statement":[
 		{"Sid":"All","Effect":"Allow","Action":"*","Resource":"*"},
 		{"Sid":"NoIAM","Effect":"Deny","Action":"iam:*","Resource":"*"}]}`)))
 	require.NoError(t, s.PutUser(principal.Identity{ARN: ua, PermissionsBoundary: bp}))
 	require.NoError(t, s.PutRole(principal.Identity{ARN: ra, PermissionsBoundary: bp}))
-	require.NoError(t, s.PutPolicy(arn.MustParse(acctARN+"policy/Own"), mustDoc(t, `{"Version":"2012-10-17","Statement":[
+	require.NoError(t, s.PutPolicy(iamARN("policy/Own"), mustDoc(t, `{"Version":"2012-10-17","Statement":[
 		{"Sid":"Own","Effect":"Allow","Action":["iam:*","s3:*"],"Resource":"*"}]}`)))
 	for _, e := range []arn.ARN{ua, ra} {
-		require.NoError(t, s.AttachPolicy(e, arn.MustParse(acctARN+"policy/Own")))
+		require.NoError(t, s.AttachPolicy(e, iamARN("policy/Own")))
 	}
 	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAR", Identity: ra, Name: "s"}))
 	authz := principal.NewAuthorizer(s)
 	for _, c := range []principal.Caller{{ARN: ua}, {AccessKeyID: "ASIAR"}} {
-		res, err := authz.Authorize(context.Background(), c, "iam:CreateUser", "*", policy.Context{})
-		require.NoError(t, err)
+		res := decide(t, authz, c, "iam:CreateUser", "*")
 		assert.Equal(t, policy.ExplicitDeny, res.Decision, "%s", c)
 		require.Len(t, res.Statements, 1)
 		assert.Equal(t, "NoIAM", res.Statements[0].Sid)
 		assert.Equal(t, bp.String(), res.Statements[0].Policy)
 
-		res, err = authz.Authorize(context.Background(), c, "s3:GetObject", "*", policy.Context{})
-		require.NoError(t, err)
+		res = decide(t, authz, c, "s3:GetObject", "*")
 		assert.Equal(t, policy.Allow, res.Decision)
 		var sids []string
 		for _, m := range res.Statements {
@@ -413,22 +373,21 @@ func TestAuthorizer_boundaryDeny(t *testing.T) {
 
 func TestAuthorizer_missingContextKeys(t *testing.T) {
 	s := principal.NewMemoryStore()
-	ua := arn.MustParse(acctARN + "user/u@astran.io")
-	bp := arn.MustParse(acctARN + "policy/B")
+	ua := iamARN("user/u@astran.io")
+	bp := iamARN("policy/B")
 	require.NoError(t, s.PutPolicy(bp, mustDoc(t, `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`)))
 	require.NoError(t, s.PutUser(principal.Identity{ARN: ua, PermissionsBoundary: bp}))
 	require.NoError(t, s.PutInlinePolicy(ua, "P", mustDoc(t, `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`)))
 	authz := principal.NewAuthorizer(s)
-	res, err := authz.Authorize(context.Background(), principal.Caller{ARN: ua}, "s3:GetObject", "*", policy.Context{})
-	require.NoError(t, err)
+	res := decide(t, authz, principal.Caller{ARN: ua}, "s3:GetObject", "*")
 	assert.False(t, res.Allowed())
 	assert.Equal(t, []string{"aws:SecureTransport", "aws:SourceIp"}, res.MissingContextKeys)
 	var rc policy.Context
 	rc.Set("aws:SourceIp", "10.9.9.9")
 	rc.Set("aws:SecureTransport", "true")
-	res, err = authz.Authorize(context.Background(), principal.Caller{ARN: ua}, "s3:GetObject", "*", rc)
+	res, err := authz.Authorize(context.Background(), principal.Caller{ARN: ua}, "s3:GetObject", "*", rc)
 	require.NoError(t, err)
 	assert.True(t, res.Allowed())
 	assert.Empty(t, res.MissingContextKeys)
@@ -437,12 +396,10 @@ func TestAuthorizer_missingContextKeys(t *testing.T) {
 func TestAuthorizer_assumedRoleARN(t *testing.T) {
 	_, authz := newAuthz(t)
 	c := principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/marketing/web")}
-	res, err := authz.Authorize(context.Background(), c, "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
-	require.NoError(t, err)
+	res := decide(t, authz, c, "s3:GetObject", "arn:demo:s3:::b/k")
 	assert.True(t, res.Allowed())
-	res, err = authz.Authorize(context.Background(), c, "s3:PutObject", "arn:demo:s3:::b/k", policy.Context{})
-	require.NoError(t, err)
+	res = decide(t, authz, c, "s3:PutObject", "arn:demo:s3:::b/k")
 	assert.False(t, res.Allowed())
-	_, err = authz.Authorize(context.Background(), principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/nope/web")}, "s3:GetObject", "*", policy.Context{})
+	_, err := authz.Authorize(context.Background(), principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/nope/web")}, "s3:GetObject", "*", policy.Context{})
 	require.ErrorIs(t, err, principal.ErrNotFound)
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/policy"
 	"github.com/astran-oss/astran-go/principal"
 )
@@ -14,12 +13,12 @@ import (
 // benchStore returns a store with a user in 5 groups of 10 policies each.
 func benchStore(b *testing.B) (*principal.MemoryStore, principal.Caller) {
 	s := principal.NewMemoryStore()
-	ua := arn.MustParse(acctARN + "user/bench@astran.io")
+	ua := iamARN("user/bench@astran.io")
 	if err := s.PutUser(principal.Identity{ARN: ua}); err != nil {
 		b.Fatal(err)
 	}
 	for g := range 5 {
-		ga := arn.MustParse(fmt.Sprintf("%sgroup/g%d", acctARN, g))
+		ga := iamARN(fmt.Sprintf("group/g%d", g))
 		if err := s.PutGroup(principal.Group{ARN: ga}); err != nil {
 			b.Fatal(err)
 		}
@@ -27,7 +26,7 @@ func benchStore(b *testing.B) (*principal.MemoryStore, principal.Caller) {
 			b.Fatal(err)
 		}
 		for p := range 10 {
-			pa := arn.MustParse(fmt.Sprintf("%spolicy/g%dp%d", acctARN, g, p))
+			pa := iamARN(fmt.Sprintf("policy/g%dp%d", g, p))
 			doc, err := policy.Parse(fmt.Appendf(nil, `{"Version":"2012-10-17","Statement":[
 				{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:demo:s3:::bucket-%d-%d/*"},
 				{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"arn:demo:s3:::prod-%d-%d"}]}`, g, p, g, p))
@@ -165,7 +164,7 @@ func BenchmarkAuthorizer_rebuild(b *testing.B) {
 // BenchmarkAuthorizer_Authorize/allow/Into. Only the decision is timed.
 func BenchmarkAuthorizer_afterUnrelatedChange(b *testing.B) {
 	s, caller := benchStore(b)
-	other := arn.MustParse(acctARN + "user/other@astran.io")
+	other := iamARN("user/other@astran.io")
 	if err := s.PutUser(principal.Identity{ARN: other}); err != nil {
 		b.Fatal(err)
 	}

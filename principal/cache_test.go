@@ -31,22 +31,19 @@ func (s *countingStore) Identity(ctx context.Context, a arn.ARN) (principal.Iden
 // callers it touches (their identity, session, groups, managed policies)
 // and only those.
 func TestAuthorizer_cachePerIdentity(t *testing.T) {
-	mem, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
+	mem := basicStore(t)
 	s := &countingStore{MemoryStore: mem}
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
-	ctx := context.Background()
+	authz := fixedAuthz(s)
 	alice, bob := user("alice@astran.io"), user("bob@astran.io")
-	decide := func(c principal.Caller) {
+	authorize := func(c principal.Caller) {
 		t.Helper()
-		_, err := authz.Authorize(ctx, c, "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
-		require.NoError(t, err)
+		decide(t, authz, c, "s3:GetObject", "arn:demo:s3:::b/k")
 	}
-	decide(alice)
-	decide(bob)
+	authorize(alice)
+	authorize(bob)
 	doc := mustDoc(t, allowAll)
-	readers := arn.MustParse(acctARN + "group/readers")
-	s3ReadAll := arn.MustParse(acctARN + "policy/S3ReadAll")
+	readers := iamARN("group/readers")
+	s3ReadAll := iamARN("policy/S3ReadAll")
 	tests := []struct {
 		name       string
 		change     func() error
@@ -56,12 +53,12 @@ func TestAuthorizer_cachePerIdentity(t *testing.T) {
 			return mem.PutSession(principal.Session{AccessKeyID: "ASIADAVE", Identity: user("dave@astran.io").ARN})
 		}, false, false},
 		{"another user's inline policy", func() error { return mem.PutInlinePolicy(user("dave@astran.io").ARN, "p", doc) }, false, false},
-		{"an unused policy", func() error { return mem.PutPolicy(arn.MustParse(acctARN+"policy/Unused"), doc) }, false, false},
+		{"an unused policy", func() error { return mem.PutPolicy(iamARN("policy/Unused"), doc) }, false, false},
 		{"alice's inline policy", func() error { return mem.PutInlinePolicy(alice.ARN, "p", doc) }, true, false},
 		{"a group of alice", func() error { return mem.PutInlinePolicy(readers, "p", doc) }, true, false},
 		{"a policy of alice's group", func() error { return mem.PutPolicy(s3ReadAll, doc) }, true, false},
 		{"bob's boundary", func() error {
-			return mem.SetPermissionsBoundary(bob.ARN, arn.MustParse(acctARN+"policy/boundaries/BoundaryS3Read"))
+			return mem.SetPermissionsBoundary(bob.ARN, iamARN("policy/boundaries/BoundaryS3Read"))
 		}, false, true},
 	}
 	for _, tc := range tests {
@@ -71,7 +68,7 @@ func TestAuthorizer_cachePerIdentity(t *testing.T) {
 			want   bool
 		}{{alice, tc.alice}, {bob, tc.bob}} {
 			before := s.lookups.Load()
-			decide(c.caller)
+			authorize(c.caller)
 			assert.Equal(t, c.want, s.lookups.Load() > before, "%s: rebuilt %s", tc.name, c.caller)
 		}
 	}
@@ -81,20 +78,16 @@ func TestAuthorizer_cachePerIdentity(t *testing.T) {
 // the store no longer remembers every change made since its entry was
 // built.
 func TestAuthorizer_cacheForgottenChanges(t *testing.T) {
-	mem, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
+	mem := basicStore(t)
 	s := &countingStore{MemoryStore: mem}
 	authz := principal.NewAuthorizer(s)
-	ctx := context.Background()
 	alice := user("alice@astran.io")
-	_, err = authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
-	require.NoError(t, err)
+	decide(t, authz, alice, "s3:GetObject", "*")
 	for i := range 5000 {
 		require.NoError(t, mem.PutSession(principal.Session{AccessKeyID: fmt.Sprintf("ASIA%d", i), Identity: alice.ARN}))
 	}
 	before := s.lookups.Load()
-	_, err = authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
-	require.NoError(t, err)
+	decide(t, authz, alice, "s3:GetObject", "*")
 	assert.Greater(t, s.lookups.Load(), before)
 }
 
@@ -102,15 +95,14 @@ func TestAuthorizer_cacheBound(t *testing.T) {
 	s := principal.NewMemoryStore()
 	doc := mustDoc(t, allowAll)
 	for i := range 10 {
-		ua := arn.MustParse(fmt.Sprintf("%suser/u%d@astran.io", acctARN, i))
+		ua := iamARN(fmt.Sprintf("user/u%d@astran.io", i))
 		require.NoError(t, s.PutUser(principal.Identity{ARN: ua}))
 		require.NoError(t, s.PutInlinePolicy(ua, "All", doc))
 	}
 	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.MaxCachedCallers = 3 })
 	for range 3 {
 		for i := range 10 {
-			res, err := authz.Authorize(context.Background(), user(fmt.Sprintf("u%d@astran.io", i)), "s3:GetObject", "*", policy.Context{})
-			require.NoError(t, err)
+			res := decide(t, authz, user(fmt.Sprintf("u%d@astran.io", i)), "s3:GetObject", "*")
 			assert.True(t, res.Allowed())
 		}
 	}
@@ -156,12 +148,11 @@ func TestAuthorizer_contextCanceled(t *testing.T) {
 // TestAuthorizer_trustCachePerRole checks that a role's compiled trust
 // policy survives unrelated changes and follows changes of the role.
 func TestAuthorizer_trustCachePerRole(t *testing.T) {
-	mem, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
+	mem := basicStore(t)
 	s := &countingStore{MemoryStore: mem}
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+	authz := fixedAuthz(s)
 	ctx := context.Background()
-	role := arn.MustParse(acctARN + "role/marketing")
+	role := iamARN("role/marketing")
 	prov := arn.MustParse(provider)
 	assume := func() bool {
 		t.Helper()

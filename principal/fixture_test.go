@@ -11,13 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/principal"
 )
 
 func TestLoadFixture(t *testing.T) {
-	s, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
+	s := basicStore(t)
 	ctx := context.Background()
 	carol, err := s.Identity(ctx, user("carol@astran.io").ARN)
 	require.NoError(t, err)
@@ -26,14 +24,14 @@ func TestLoadFixture(t *testing.T) {
 	bob, err := s.Identity(ctx, user("bob@astran.io").ARN)
 	require.NoError(t, err)
 	assert.Equal(t, acctARN+"policy/boundaries/BoundaryS3Read", bob.PermissionsBoundary.String())
-	role, err := s.Identity(ctx, arn.MustParse(acctARN+"role/marketing"))
+	role, err := s.Identity(ctx, iamARN("role/marketing"))
 	require.NoError(t, err)
 	assert.NotNil(t, role.TrustPolicy)
 	ses, err := s.Session(ctx, "ASIAMARKETING")
 	require.NoError(t, err)
 	assert.Equal(t, role.ARN, ses.Identity)
 	assert.Equal(t, "erin", ses.SourceIdentity)
-	kc, err := s.Policies(ctx, arn.MustParse(acctARN+"group/kit-creators"))
+	kc, err := s.Policies(ctx, iamARN("group/kit-creators"))
 	require.NoError(t, err)
 	require.Len(t, kc, 1)
 	assert.Equal(t, "arn:astran:iam::astran:policy/AstranKitCreator", kc[0].ID)
@@ -76,12 +74,7 @@ func TestMemoryStore_ApplyFixture_errors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := principal.NewMemoryStore()
 			err := s.ApplyFixture("f.json", []byte(tc.data))
-			require.Error(t, err)
-			var fe *principal.FixtureError
-			require.ErrorAs(t, err, &fe)
-			assert.ErrorIs(t, err, principal.ErrInvalid)
-			assert.Equal(t, "f.json", fe.File)
-			assert.Equal(t, tc.wantPath, fe.Path, "error: %v", err)
+			requireFixtureError(t, err, "f.json", tc.wantPath)
 			if tc.wantErr != nil {
 				assert.ErrorIs(t, err, tc.wantErr)
 			}
@@ -95,19 +88,18 @@ func TestMemoryStore_ApplyFixture_errors(t *testing.T) {
 }
 
 func TestLoadFixture_missingFile(t *testing.T) {
-	_, err := principal.LoadFixture(filepath.Join(t.TempDir(), "nope.json"))
+	file := filepath.Join(t.TempDir(), "nope.json")
+	_, err := principal.LoadFixture(file)
 	require.ErrorIs(t, err, os.ErrNotExist)
-	var fe *principal.FixtureError
-	require.ErrorAs(t, err, &fe)
+	requireFixtureError(t, err, file, "")
 }
 
 func TestMemoryStore_ApplyFixture_merges(t *testing.T) {
-	s, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
+	s := basicStore(t)
 	gen := s.Generation()
 	require.NoError(t, s.ApplyFixture("more", []byte(`{"partition":"demo","account":"`+account+`","users":[{"email":"zed@astran.io","policies":["AstranAdmin"]}]}`)))
 	assert.Greater(t, s.Generation(), gen)
-	_, err = s.Identity(context.Background(), user("zed@astran.io").ARN)
+	_, err := s.Identity(context.Background(), user("zed@astran.io").ARN)
 	require.NoError(t, err)
 	_, err = s.Identity(context.Background(), user("alice@astran.io").ARN)
 	require.NoError(t, err, "earlier content is kept")

@@ -17,7 +17,7 @@ import (
 func TestLoadFixture_yaml(t *testing.T) {
 	s, err := principal.LoadFixture("testdata/basic.yaml")
 	require.NoError(t, err)
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+	authz := fixedAuthz(s)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		action, resource string
@@ -27,8 +27,7 @@ func TestLoadFixture_yaml(t *testing.T) {
 		{"s3:GetObject", "arn:demo:s3:::any/x", policy.Allow},
 		{"s3:DeleteObject", "arn:demo:s3:::home/alice@astran.io/x", policy.ExplicitDeny},
 	} {
-		res, err := authz.Authorize(ctx, key("ASIAALICE"), tc.action, tc.resource, policy.Context{})
-		require.NoError(t, err)
+		res := decide(t, authz, key("ASIAALICE"), tc.action, tc.resource)
 		assert.Equal(t, tc.want, res.Decision, tc.action)
 	}
 	id, err := s.Identity(ctx, user("alice@astran.io").ARN)
@@ -50,10 +49,7 @@ func TestMemoryStore_ApplyFixtureYAML_errors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := principal.NewMemoryStore()
 			err := s.ApplyFixtureYAML("f.yaml", []byte(tc.data))
-			var fe *principal.FixtureError
-			require.ErrorAs(t, err, &fe)
-			assert.Equal(t, "f.yaml", fe.File)
-			assert.Equal(t, tc.wantPath, fe.Path)
+			requireFixtureError(t, err, "f.yaml", tc.wantPath)
 			assert.Contains(t, err.Error(), tc.contains)
 		})
 	}

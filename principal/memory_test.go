@@ -14,15 +14,13 @@ import (
 	"github.com/astran-oss/astran-go/principal"
 )
 
-const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
-
 func TestMemoryStore_crud(t *testing.T) {
 	ctx := context.Background()
 	s := principal.NewMemoryStore()
-	ua := arn.MustParse(acctARN + "user/dev/bob@astran.io")
-	ga := arn.MustParse(acctARN + "group/devs")
-	ra := arn.MustParse(acctARN + "role/ci")
-	pa := arn.MustParse(acctARN + "policy/P")
+	ua := iamARN("user/dev/bob@astran.io")
+	ga := iamARN("group/devs")
+	ra := iamARN("role/ci")
+	pa := iamARN("policy/P")
 	doc := mustDoc(t, allowAll)
 
 	gen := s.Generation()
@@ -112,41 +110,41 @@ func TestMemoryStore_crud(t *testing.T) {
 	require.NoError(t, s.DeleteUser(ua))
 	require.ErrorIs(t, s.DeleteUser(ua), principal.ErrNotFound)
 
-	root, err := s.Identity(ctx, arn.MustParse(acctARN+"root"))
+	root, err := s.Identity(ctx, iamARN("root"))
 	require.NoError(t, err)
 	assert.Equal(t, principal.KindRoot, root.Kind)
 }
 
 func TestMemoryStore_invalid(t *testing.T) {
 	s := principal.NewMemoryStore()
-	ua := arn.MustParse(acctARN + "user/bob@astran.io")
+	ua := iamARN("user/bob@astran.io")
 	doc := mustDoc(t, allowAll)
 	tests := map[string]error{
-		"user with role ARN":         s.PutUser(principal.Identity{ARN: arn.MustParse(acctARN + "role/r")}),
+		"user with role ARN":         s.PutUser(principal.Identity{ARN: iamARN("role/r")}),
 		"user with role kind":        s.PutUser(principal.Identity{ARN: ua, Kind: principal.KindRole}),
 		"user with trust policy":     s.PutUser(principal.Identity{ARN: ua, TrustPolicy: doc}),
 		"boundary not a policy":      s.PutUser(principal.Identity{ARN: ua, PermissionsBoundary: ua}),
 		"role with user ARN":         s.PutRole(principal.Identity{ARN: ua}),
 		"group with user ARN":        s.PutGroup(principal.Group{ARN: ua}),
 		"policy with user ARN":       s.PutPolicy(ua, doc),
-		"nil policy document":        s.PutPolicy(arn.MustParse(acctARN+"policy/P"), nil),
+		"nil policy document":        s.PutPolicy(iamARN("policy/P"), nil),
 		"session without key":        s.PutSession(principal.Session{Identity: ua}),
-		"session for a group":        s.PutSession(principal.Session{AccessKeyID: "A", Identity: arn.MustParse(acctARN + "group/g")}),
+		"session for a group":        s.PutSession(principal.Session{AccessKeyID: "A", Identity: iamARN("group/g")}),
 		"inline policy without name": s.PutInlinePolicy(ua, "", doc),
 	}
 	for name, err := range tests {
 		assert.ErrorIs(t, err, principal.ErrInvalid, name)
 	}
-	assert.ErrorIs(t, s.AddUserToGroup(ua, arn.MustParse(acctARN+"group/g")), principal.ErrNotFound)
+	assert.ErrorIs(t, s.AddUserToGroup(ua, iamARN("group/g")), principal.ErrNotFound)
 	assert.ErrorIs(t, s.PutInlinePolicy(ua, "x", doc), principal.ErrNotFound)
-	assert.ErrorIs(t, s.SetPermissionsBoundary(ua, arn.MustParse(acctARN+"policy/P")), principal.ErrNotFound)
+	assert.ErrorIs(t, s.SetPermissionsBoundary(ua, iamARN("policy/P")), principal.ErrNotFound)
 	assert.Equal(t, uint64(0), s.Generation(), "failed changes do not bump the generation")
 }
 
 func TestMemoryStore_policyVersions(t *testing.T) {
 	ctx := context.Background()
 	s := principal.NewMemoryStore()
-	pa := arn.MustParse(acctARN + "policy/V")
+	pa := iamARN("policy/V")
 	docs := make([]*policy.Document, 7)
 	for i := range docs {
 		docs[i] = mustDoc(t, fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"S%d","Effect":"Allow","Action":"*","Resource":"*"}]}`, i))
@@ -181,14 +179,14 @@ func TestMemoryStore_race(t *testing.T) {
 	s, authz := newAuthz(t)
 	ctx := context.Background()
 	alice := user("alice@astran.io")
-	pa := arn.MustParse(acctARN + "policy/AdminLike")
-	ga := arn.MustParse(acctARN + "group/readers")
+	pa := iamARN("policy/AdminLike")
+	ga := iamARN("group/readers")
 	doc := mustDoc(t, allowAll)
 	var wg sync.WaitGroup
 	for w := range 2 {
 		wg.Go(func() {
 			for i := range 100 {
-				tmp := arn.MustParse(fmt.Sprintf("%suser/tmp%d-%d@astran.io", acctARN, w, i))
+				tmp := iamARN(fmt.Sprintf("user/tmp%d-%d@astran.io", w, i))
 				assert.NoError(t, s.PutUser(principal.Identity{ARN: tmp}))
 				assert.NoError(t, s.AddUserToGroup(tmp, ga))
 				assert.NoError(t, s.PutInlinePolicy(tmp, "p", doc))

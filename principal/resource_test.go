@@ -14,8 +14,6 @@ import (
 	"github.com/astran-oss/astran-go/principal"
 )
 
-const otherAcctARN = "arn:demo:iam::" + otherAccount + ":"
-
 // bucketPolicies is a ResourcePolicySource of compiled bucket policies by
 // bucket, each owned by an account.
 func bucketPolicies(t *testing.T, policies map[string]string, owner map[string]string) principal.ResourcePolicySource {
@@ -49,8 +47,7 @@ func bucketPolicy(stmts ...string) string {
 // policies supplied by the caller (issue 17): same account, another
 // account's user, explicit deny, and a failing source.
 func TestAuthorizer_resourcePolicies(t *testing.T) {
-	s, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
+	s := basicStore(t)
 	// frank belongs to another account and may read any bucket himself.
 	frank := arn.MustParse(otherAcctARN + "user/frank@astran.io")
 	require.NoError(t, s.PutUser(principal.Identity{ARN: frank}))
@@ -62,7 +59,7 @@ func TestAuthorizer_resourcePolicies(t *testing.T) {
 		"foreign": bucketPolicy(stmt("Allow", dave.String(), "s3:GetObject", "arn:demo:s3:::foreign/*")),
 		"locked":  bucketPolicy(stmt("Deny", alice.String(), "s3:*", "arn:demo:s3:::locked/*")),
 	}, map[string]string{"foreign": otherAccount, "shared": account, "other": account, "locked": account})
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock; o.Resources = src })
+	authz := fixedAuthz(s, func(o *principal.Options) { o.Resources = src })
 
 	tests := map[string]struct {
 		caller   arn.ARN
@@ -98,16 +95,15 @@ func TestAuthorizer_resourcePolicies(t *testing.T) {
 // PolicyArns of AssumeRoleWithWebIdentity) limits a role session and never
 // grants (issue 17).
 func TestAuthorizer_sessionPolicies(t *testing.T) {
-	s, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
-	role := arn.MustParse(acctARN + "role/marketing") // S3ReadAll: s3:Get*, s3:List*
+	s := basicStore(t)
+	role := iamARN("role/marketing") // S3ReadAll: s3:Get*, s3:List*
 	getOnly := mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:DeleteBucket"],"Resource":"*"}]}`)
 	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAINLINE", Identity: role, Name: "web", Policy: getOnly}))
 	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAMANAGED", Identity: role, Name: "web",
-		PolicyARNs: []arn.ARN{arn.MustParse(acctARN + "policy/boundaries/BoundaryS3Read")}})) // s3:GetObject
+		PolicyARNs: []arn.ARN{iamARN("policy/boundaries/BoundaryS3Read")}})) // s3:GetObject
 	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAMISSING", Identity: role, Name: "web",
-		PolicyARNs: []arn.ARN{arn.MustParse(acctARN + "policy/Nope")}}))
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock })
+		PolicyARNs: []arn.ARN{iamARN("policy/Nope")}}))
+	authz := fixedAuthz(s)
 	tests := map[string]struct {
 		key, action string
 		want        policy.Decision
@@ -121,8 +117,7 @@ func TestAuthorizer_sessionPolicies(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := authz.Authorize(context.Background(), key(tc.key), tc.action, "arn:demo:s3:::b/k", policy.Context{})
-			require.NoError(t, err)
+			res := decide(t, authz, key(tc.key), tc.action, "arn:demo:s3:::b/k")
 			assert.Equal(t, tc.want, res.Decision)
 		})
 	}
@@ -134,29 +129,25 @@ func TestAuthorizer_sessionPolicies(t *testing.T) {
 // TestAuthorizer_resourcePolicyNamesSession checks that a bucket policy
 // naming a role's session by its assumed-role ARN grants that session.
 func TestAuthorizer_resourcePolicyNamesSession(t *testing.T) {
-	s, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
+	s := basicStore(t)
 	session := "arn:demo:sts::" + account + ":assumed-role/marketing/web"
 	src := bucketPolicies(t, map[string]string{"drop": bucketPolicy(stmt("Allow", session, "s3:PutObject", "arn:demo:s3:::drop/*"))}, nil)
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock; o.Resources = src })
-	res, err := authz.Authorize(context.Background(), key("ASIAMARKETING"), "s3:PutObject", "arn:demo:s3:::drop/k", policy.Context{})
-	require.NoError(t, err)
+	authz := fixedAuthz(s, func(o *principal.Options) { o.Resources = src })
+	res := decide(t, authz, key("ASIAMARKETING"), "s3:PutObject", "arn:demo:s3:::drop/k")
 	assert.Equal(t, policy.Allow, res.Decision)
-	res, err = authz.Authorize(context.Background(), user("alice@astran.io"), "s3:PutObject", "arn:demo:s3:::drop/k", policy.Context{})
-	require.NoError(t, err)
+	res = decide(t, authz, user("alice@astran.io"), "s3:PutObject", "arn:demo:s3:::drop/k")
 	assert.Equal(t, policy.Allow, res.Decision, "alice's own AdminLike policy")
 }
 
 // TestAuthorizer_anonymous checks unsigned requests: only a resource-based
 // policy that allows "*" grants them.
 func TestAuthorizer_anonymous(t *testing.T) {
-	s, err := principal.LoadFixture("testdata/basic.json")
-	require.NoError(t, err)
+	s := basicStore(t)
 	src := bucketPolicies(t, map[string]string{
 		"public": bucketPolicy(`{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:demo:s3:::public/*"}`),
 		"team":   bucketPolicy(stmt("Allow", acctARN+"root", "s3:GetObject", "arn:demo:s3:::team/*")),
 	}, map[string]string{"public": account, "team": account})
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = fixedClock; o.Resources = src })
+	authz := fixedAuthz(s, func(o *principal.Options) { o.Resources = src })
 	ctx := context.Background()
 	tests := map[string]struct {
 		action, resource string
@@ -169,8 +160,7 @@ func TestAuthorizer_anonymous(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := authz.Authorize(ctx, principal.Anonymous, tc.action, tc.resource, policy.Context{})
-			require.NoError(t, err)
+			res := decide(t, authz, principal.Anonymous, tc.action, tc.resource)
 			assert.Equal(t, tc.want, res.Decision)
 		})
 	}
