@@ -79,27 +79,9 @@ With --format json the output is an array with one object per identity:
   astran iam who-can --profile astran-admin -p demo --format json iam:CreateUser '*'`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.analyzer(cmd.Context(), &f)
-			if err != nil {
-				return fmt.Errorf("iam who-can: %w", err)
-			}
-			grants, err := a.WhoCan(cmd.Context(), args[0], args[1])
-			if err != nil {
-				return fmt.Errorf("iam who-can: %w", err)
-			}
-			if f.format == "json" {
-				if grants == nil {
-					grants = []access.Grant{}
-				}
-				return writeJSON(e.stdout, grants, true)
-			}
-			if len(grants) == 0 {
-				fmt.Fprintf(e.stdout, "nobody may %s on %s\n", args[0], args[1])
-			}
-			for _, g := range grants {
-				writeGrant(e.stdout, &g)
-			}
-			return nil
+			return iamReport(cmd, e, &f, func(ctx context.Context, a *access.Analyzer) ([]access.Grant, error) {
+				return a.WhoCan(ctx, args[0], args[1])
+			}, fmt.Sprintf("nobody may %s on %s", args[0], args[1]), writeGrant)
 		},
 	}
 	f.add(cmd)
@@ -129,31 +111,40 @@ The exit status is 0 whether or not paths are found.`,
   astran iam escalations --profile astran-admin -p demo --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := e.analyzer(cmd.Context(), &f)
-			if err != nil {
-				return fmt.Errorf("iam escalations: %w", err)
-			}
-			paths, err := a.Escalations(cmd.Context())
-			if err != nil {
-				return fmt.Errorf("iam escalations: %w", err)
-			}
-			if f.format == "json" {
-				if paths == nil {
-					paths = []access.Path{}
-				}
-				return writeJSON(e.stdout, paths, true)
-			}
-			if len(paths) == 0 {
-				fmt.Fprintln(e.stdout, "no escalation path")
-			}
-			for _, p := range paths {
-				writePath(e.stdout, &p)
-			}
-			return nil
+			return iamReport(cmd, e, &f, func(ctx context.Context, a *access.Analyzer) ([]access.Path, error) {
+				return a.Escalations(ctx)
+			}, "no escalation path", writePath)
 		},
 	}
 	f.add(cmd)
 	return cmd
+}
+
+// iamReport runs one analysis of the account f names and prints its
+// results: a JSON array with --format json, else each result with write, or
+// the line none when there is none.
+func iamReport[T any](cmd *cobra.Command, e *env, f *iamFlags, query func(context.Context, *access.Analyzer) ([]T, error), none string, write func(io.Writer, *T)) error {
+	a, err := e.analyzer(cmd.Context(), f)
+	if err != nil {
+		return fmt.Errorf("iam %s: %w", cmd.Name(), err)
+	}
+	results, err := query(cmd.Context(), a)
+	if err != nil {
+		return fmt.Errorf("iam %s: %w", cmd.Name(), err)
+	}
+	if f.format == "json" {
+		if results == nil {
+			results = []T{}
+		}
+		return writeJSON(e.stdout, results, true)
+	}
+	if len(results) == 0 {
+		fmt.Fprintln(e.stdout, none)
+	}
+	for i := range results {
+		write(e.stdout, &results[i])
+	}
+	return nil
 }
 
 // analyzer opens the account that f names.

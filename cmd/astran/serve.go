@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -89,7 +87,7 @@ func (e *env) serve(cmd *cobra.Command, f *serveFlags) error {
 		fmt.Fprintf(&b, "export %s=%s\n", name, shellQuote(value))
 	}
 	if f.envFile != "" {
-		if err := writeEnvFile(f.envFile, b.String()); err != nil {
+		if err := writeFileAtomic(f.envFile, []byte(b.String()), 0o600); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
@@ -103,21 +101,4 @@ func (e *env) serve(cmd *cobra.Command, f *serveFlags) error {
 	<-cmd.Context().Done()
 	fmt.Fprintln(e.stderr, "astran: emulator stopped")
 	return nil
-}
-
-// writeEnvFile writes data to name atomically with mode 0600.
-func writeEnvFile(name, data string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".astran-env-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.WriteString(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
