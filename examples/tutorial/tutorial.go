@@ -342,15 +342,22 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 	}
 	createBucket := func(bucket string, wantAllowed bool) error {
 		n.cmd("%s   # as %s", s3mb(bucket), user)
-		_, err := bob.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
-		msg, denied := accessDenied(err)
-		// IAM changes may take a moment to apply on a real partition.
-		for deadline := time.Now().Add(t.propagation); denied && wantAllowed && time.Now().Before(deadline); {
-			if err := waitTick(ctx, time.Second); err != nil {
-				return n.fail(err)
-			}
+		var (
+			err    error
+			msg    string
+			denied bool
+		)
+		// IAM changes may take a moment to apply on a real partition: an
+		// allowed call denied is tried again until t.propagation has passed.
+		pctx, cancel := context.WithTimeout(ctx, t.propagation)
+		defer cancel()
+		perr := poll(pctx, time.Second, func() bool {
 			_, err = bob.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
 			msg, denied = accessDenied(err)
+			return !denied || !wantAllowed
+		})
+		if perr != nil && ctx.Err() != nil {
+			return n.fail(ctx.Err())
 		}
 		if err == nil {
 			deleteBucketLater(bucket)
@@ -478,35 +485,42 @@ func tutorial(ctx context.Context, out io.Writer, t target) (err error) {
 // waitForLogin runs the password grant. When wait is set and the account is
 // not set up yet (the user has not followed the verification link), it
 // retries every verifyPoll until ctx ends.
-func waitForLogin(ctx context.Context, n *narrator, ts *sts.PasswordGrant, wait bool) (*sts.Token, error) {
-	var ticker *time.Ticker
-	for {
-		tok, err := ts.Token(ctx)
+func waitForLogin(ctx context.Context, n *narrator, ts *sts.PasswordGrant, wait bool) (tok *sts.Token, err error) {
+	waiting := false
+	perr := poll(ctx, verifyPoll, func() bool {
+		tok, err = ts.Token(ctx)
 		if !wait || !errors.Is(err, sts.ErrAccountNotSetUp) {
-			return tok, err
+			return true
 		}
-		if ticker == nil {
+		if !waiting {
 			n.result("the account is not set up yet: waiting for the email address to be verified (Ctrl-C to stop)")
-			ticker = time.NewTicker(verifyPoll)
-			defer ticker.Stop()
+			waiting = true
 		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for the email verification: %w", errors.Join(ctx.Err(), err))
-		case <-ticker.C:
-		}
+		return false
+	})
+	if perr != nil {
+		return nil, fmt.Errorf("waiting for the email verification: %w", errors.Join(perr, err))
 	}
+	return tok, err
 }
 
-// waitTick waits for d or until ctx ends.
-func waitTick(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
+// poll calls try, and again every interval while it returns false, until
+// ctx ends.
+func poll(ctx context.Context, interval time.Duration, try func() (done bool)) error {
+	if try() {
 		return nil
+	}
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ticker.C:
+		}
+		if try() {
+			return nil
+		}
 	}
 }
 
