@@ -6,7 +6,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/astran-oss/astran-go/arn"
 )
@@ -20,11 +19,7 @@ type CreateGroupOptions struct {
 // CreateGroup creates the group name.
 func (c *Client) CreateGroup(ctx context.Context, name string, optFns ...func(*CreateGroupOptions)) (Group, error) {
 	o := apply(optFns)
-	in := &iam.CreateGroupInput{GroupName: aws.String(name)}
-	if o.Path != "" {
-		in.Path = aws.String(o.Path)
-	}
-	out, err := c.api.CreateGroup(ctx, in)
+	out, err := c.api.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String(name), Path: optional(o.Path)})
 	if err != nil {
 		return Group{}, wrap("CreateGroup", name, err)
 	}
@@ -34,18 +29,12 @@ func (c *Client) CreateGroup(ctx context.Context, name string, optFns ...func(*C
 // GetGroup returns the group name and all its members.
 func (c *Client) GetGroup(ctx context.Context, name string) (Group, []User, error) {
 	var g Group
-	members, err := collect(paginate(ctx, "GetGroup", name, func(ctx context.Context, marker *string) (page[User], error) {
-		out, err := c.api.GetGroup(ctx, &iam.GetGroupInput{GroupName: aws.String(name), Marker: marker})
-		if err != nil {
-			return page[User]{}, err
-		}
-		g = groupFrom(out.Group)
-		users := make([]User, 0, len(out.Users))
-		for i := range out.Users {
-			users = append(users, userFrom(&out.Users[i]))
-		}
-		return page[User]{users, out.Marker, out.IsTruncated}, nil
-	}))
+	members, err := collect(list(ctx, "GetGroup", name, c.api.GetGroup,
+		func(m *string) *iam.GetGroupInput { return &iam.GetGroupInput{GroupName: aws.String(name), Marker: m} },
+		func(out *iam.GetGroupOutput) page[User] {
+			g = groupFrom(out.Group)
+			return page[User]{convert(out.Users, userFrom), out.Marker, out.IsTruncated}
+		}))
 	if err != nil {
 		return Group{}, nil, err
 	}
@@ -56,13 +45,11 @@ func (c *Client) GetGroup(ctx context.Context, name string) (Group, []User, erro
 // the iteration.
 func (c *Client) Groups(ctx context.Context, optFns ...func(*ListOptions)) iter.Seq2[Group, error] {
 	prefix := pathPrefix(optFns)
-	return paginate(ctx, "ListGroups", "", func(ctx context.Context, marker *string) (page[Group], error) {
-		out, err := c.api.ListGroups(ctx, &iam.ListGroupsInput{Marker: marker, PathPrefix: prefix})
-		if err != nil {
-			return page[Group]{}, err
-		}
-		return page[Group]{groupsFrom(out.Groups), out.Marker, out.IsTruncated}, nil
-	})
+	return list(ctx, "ListGroups", "", c.api.ListGroups,
+		func(m *string) *iam.ListGroupsInput { return &iam.ListGroupsInput{Marker: m, PathPrefix: prefix} },
+		func(out *iam.ListGroupsOutput) page[Group] {
+			return page[Group]{convert(out.Groups, groupFrom), out.Marker, out.IsTruncated}
+		})
 }
 
 // ListGroups returns all groups; see [Client.Groups].
@@ -72,13 +59,13 @@ func (c *Client) ListGroups(ctx context.Context, optFns ...func(*ListOptions)) (
 
 // GroupsForUser iterates over the groups the user named email belongs to.
 func (c *Client) GroupsForUser(ctx context.Context, email string) iter.Seq2[Group, error] {
-	return paginate(ctx, "ListGroupsForUser", email, func(ctx context.Context, marker *string) (page[Group], error) {
-		out, err := c.api.ListGroupsForUser(ctx, &iam.ListGroupsForUserInput{UserName: aws.String(email), Marker: marker})
-		if err != nil {
-			return page[Group]{}, err
-		}
-		return page[Group]{groupsFrom(out.Groups), out.Marker, out.IsTruncated}, nil
-	})
+	return list(ctx, "ListGroupsForUser", email, c.api.ListGroupsForUser,
+		func(m *string) *iam.ListGroupsForUserInput {
+			return &iam.ListGroupsForUserInput{UserName: aws.String(email), Marker: m}
+		},
+		func(out *iam.ListGroupsForUserOutput) page[Group] {
+			return page[Group]{convert(out.Groups, groupFrom), out.Marker, out.IsTruncated}
+		})
 }
 
 // ListGroupsForUser returns the groups the user named email belongs to.
@@ -170,19 +157,11 @@ func (c *Client) DetachGroupPolicy(ctx context.Context, group string, policyARN 
 // ListAttachedGroupPolicies returns the managed policies attached to the
 // group.
 func (c *Client) ListAttachedGroupPolicies(ctx context.Context, group string) ([]AttachedPolicy, error) {
-	return collect(paginate(ctx, "ListAttachedGroupPolicies", group, func(ctx context.Context, marker *string) (page[AttachedPolicy], error) {
-		out, err := c.api.ListAttachedGroupPolicies(ctx, &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(group), Marker: marker})
-		if err != nil {
-			return page[AttachedPolicy]{}, err
-		}
-		return page[AttachedPolicy]{attachedFrom(out.AttachedPolicies), out.Marker, out.IsTruncated}, nil
-	}))
-}
-
-func groupsFrom(gs []types.Group) []Group {
-	out := make([]Group, 0, len(gs))
-	for i := range gs {
-		out = append(out, groupFrom(&gs[i]))
-	}
-	return out
+	return collect(list(ctx, "ListAttachedGroupPolicies", group, c.api.ListAttachedGroupPolicies,
+		func(m *string) *iam.ListAttachedGroupPoliciesInput {
+			return &iam.ListAttachedGroupPoliciesInput{GroupName: aws.String(group), Marker: m}
+		},
+		func(out *iam.ListAttachedGroupPoliciesOutput) page[AttachedPolicy] {
+			return page[AttachedPolicy]{convert(out.AttachedPolicies, attachedFrom), out.Marker, out.IsTruncated}
+		}))
 }

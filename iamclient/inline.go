@@ -13,38 +13,51 @@ import (
 // within it. Astran recommends managed policies attached to groups; these
 // methods exist for completeness and for cleaning up.
 
-// PutUserPolicy creates or replaces the inline policy name of the user named
-// email. doc is validated locally first.
-func (c *Client) PutUserPolicy(ctx context.Context, email, name string, doc *policy.Document) error {
-	const op = "PutUserPolicy"
-	text, err := c.encodeDocument(op, email, doc)
+// putInline validates doc in the client's dialect, then sends it with fn
+// in the request that in builds around its text.
+func putInline[In, Out any](ctx context.Context, c *Client, op, entity string, doc *policy.Document, fn operation[In, Out], in func(text *string) *In) error {
+	text, err := c.encodeDocument(op, entity, doc)
 	if err != nil {
 		return err
 	}
-	_, err = c.api.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String(email), PolicyName: aws.String(name), PolicyDocument: aws.String(text)})
-	return wrap(op, email, err)
+	_, err = fn(ctx, in(aws.String(text)))
+	return wrap(op, entity, err)
+}
+
+// getInline sends in with fn and parses the document that doc reads from
+// the answer.
+func getInline[In, Out any](ctx context.Context, c *Client, op, entity string, fn operation[In, Out], in *In, doc func(*Out) *string) (*policy.Document, error) {
+	out, err := fn(ctx, in)
+	if err != nil {
+		return nil, wrap(op, entity, err)
+	}
+	return c.decodeDocument(op, entity, doc(out))
+}
+
+// PutUserPolicy creates or replaces the inline policy name of the user named
+// email. doc is validated locally first.
+func (c *Client) PutUserPolicy(ctx context.Context, email, name string, doc *policy.Document) error {
+	return putInline(ctx, c, "PutUserPolicy", email, doc, c.api.PutUserPolicy, func(text *string) *iam.PutUserPolicyInput {
+		return &iam.PutUserPolicyInput{UserName: aws.String(email), PolicyName: aws.String(name), PolicyDocument: text}
+	})
 }
 
 // GetUserPolicy returns the inline policy name of the user named email.
 func (c *Client) GetUserPolicy(ctx context.Context, email, name string) (*policy.Document, error) {
-	const op = "GetUserPolicy"
-	out, err := c.api.GetUserPolicy(ctx, &iam.GetUserPolicyInput{UserName: aws.String(email), PolicyName: aws.String(name)})
-	if err != nil {
-		return nil, wrap(op, email, err)
-	}
-	return c.decodeDocument(op, email, out.PolicyDocument)
+	in := &iam.GetUserPolicyInput{UserName: aws.String(email), PolicyName: aws.String(name)}
+	return getInline(ctx, c, "GetUserPolicy", email, c.api.GetUserPolicy, in, func(out *iam.GetUserPolicyOutput) *string { return out.PolicyDocument })
 }
 
 // ListUserPolicies returns the names of the inline policies of the user named
 // email.
 func (c *Client) ListUserPolicies(ctx context.Context, email string) ([]string, error) {
-	return collect(paginate(ctx, "ListUserPolicies", email, func(ctx context.Context, marker *string) (page[string], error) {
-		out, err := c.api.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(email), Marker: marker})
-		if err != nil {
-			return page[string]{}, err
-		}
-		return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}, nil
-	}))
+	return collect(list(ctx, "ListUserPolicies", email, c.api.ListUserPolicies,
+		func(m *string) *iam.ListUserPoliciesInput {
+			return &iam.ListUserPoliciesInput{UserName: aws.String(email), Marker: m}
+		},
+		func(out *iam.ListUserPoliciesOutput) page[string] {
+			return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}
+		}))
 }
 
 // DeleteUserPolicy deletes the inline policy name of the user named email.
@@ -60,33 +73,26 @@ func (c *Client) PutGroupPolicy(ctx context.Context, group, name string, doc *po
 	if isBuiltinGroupName(group) {
 		return refuseBuiltin(op, group)
 	}
-	text, err := c.encodeDocument(op, group, doc)
-	if err != nil {
-		return err
-	}
-	_, err = c.api.PutGroupPolicy(ctx, &iam.PutGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(name), PolicyDocument: aws.String(text)})
-	return wrap(op, group, err)
+	return putInline(ctx, c, op, group, doc, c.api.PutGroupPolicy, func(text *string) *iam.PutGroupPolicyInput {
+		return &iam.PutGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(name), PolicyDocument: text}
+	})
 }
 
 // GetGroupPolicy returns the inline policy name of group.
 func (c *Client) GetGroupPolicy(ctx context.Context, group, name string) (*policy.Document, error) {
-	const op = "GetGroupPolicy"
-	out, err := c.api.GetGroupPolicy(ctx, &iam.GetGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(name)})
-	if err != nil {
-		return nil, wrap(op, group, err)
-	}
-	return c.decodeDocument(op, group, out.PolicyDocument)
+	in := &iam.GetGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(name)}
+	return getInline(ctx, c, "GetGroupPolicy", group, c.api.GetGroupPolicy, in, func(out *iam.GetGroupPolicyOutput) *string { return out.PolicyDocument })
 }
 
 // ListGroupPolicies returns the names of the inline policies of group.
 func (c *Client) ListGroupPolicies(ctx context.Context, group string) ([]string, error) {
-	return collect(paginate(ctx, "ListGroupPolicies", group, func(ctx context.Context, marker *string) (page[string], error) {
-		out, err := c.api.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String(group), Marker: marker})
-		if err != nil {
-			return page[string]{}, err
-		}
-		return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}, nil
-	}))
+	return collect(list(ctx, "ListGroupPolicies", group, c.api.ListGroupPolicies,
+		func(m *string) *iam.ListGroupPoliciesInput {
+			return &iam.ListGroupPoliciesInput{GroupName: aws.String(group), Marker: m}
+		},
+		func(out *iam.ListGroupPoliciesOutput) page[string] {
+			return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}
+		}))
 }
 
 // DeleteGroupPolicy deletes the inline policy name of group. Built-in groups
@@ -103,34 +109,26 @@ func (c *Client) DeleteGroupPolicy(ctx context.Context, group, name string) erro
 // PutRolePolicy creates or replaces the inline policy name of role. doc is
 // validated locally first.
 func (c *Client) PutRolePolicy(ctx context.Context, role, name string, doc *policy.Document) error {
-	const op = "PutRolePolicy"
-	text, err := c.encodeDocument(op, role, doc)
-	if err != nil {
-		return err
-	}
-	_, err = c.api.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name), PolicyDocument: aws.String(text)})
-	return wrap(op, role, err)
+	return putInline(ctx, c, "PutRolePolicy", role, doc, c.api.PutRolePolicy, func(text *string) *iam.PutRolePolicyInput {
+		return &iam.PutRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name), PolicyDocument: text}
+	})
 }
 
 // GetRolePolicy returns the inline policy name of role.
 func (c *Client) GetRolePolicy(ctx context.Context, role, name string) (*policy.Document, error) {
-	const op = "GetRolePolicy"
-	out, err := c.api.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)})
-	if err != nil {
-		return nil, wrap(op, role, err)
-	}
-	return c.decodeDocument(op, role, out.PolicyDocument)
+	in := &iam.GetRolePolicyInput{RoleName: aws.String(role), PolicyName: aws.String(name)}
+	return getInline(ctx, c, "GetRolePolicy", role, c.api.GetRolePolicy, in, func(out *iam.GetRolePolicyOutput) *string { return out.PolicyDocument })
 }
 
 // ListRolePolicies returns the names of the inline policies of role.
 func (c *Client) ListRolePolicies(ctx context.Context, role string) ([]string, error) {
-	return collect(paginate(ctx, "ListRolePolicies", role, func(ctx context.Context, marker *string) (page[string], error) {
-		out, err := c.api.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(role), Marker: marker})
-		if err != nil {
-			return page[string]{}, err
-		}
-		return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}, nil
-	}))
+	return collect(list(ctx, "ListRolePolicies", role, c.api.ListRolePolicies,
+		func(m *string) *iam.ListRolePoliciesInput {
+			return &iam.ListRolePoliciesInput{RoleName: aws.String(role), Marker: m}
+		},
+		func(out *iam.ListRolePoliciesOutput) page[string] {
+			return page[string]{out.PolicyNames, out.Marker, out.IsTruncated}
+		}))
 }
 
 // DeleteRolePolicy deletes the inline policy name of role.

@@ -102,14 +102,10 @@ func (c *Client) CreatePolicy(ctx context.Context, name string, doc *policy.Docu
 	if err != nil {
 		return Policy{}, err
 	}
-	in := &iam.CreatePolicyInput{PolicyName: aws.String(name), PolicyDocument: aws.String(text), Tags: tagList(o.Tags)}
-	if o.Path != "" {
-		in.Path = aws.String(o.Path)
-	}
-	if o.Description != "" {
-		in.Description = aws.String(o.Description)
-	}
-	out, err := c.api.CreatePolicy(ctx, in)
+	out, err := c.api.CreatePolicy(ctx, &iam.CreatePolicyInput{
+		PolicyName: aws.String(name), PolicyDocument: aws.String(text), Path: optional(o.Path),
+		Description: optional(o.Description), Tags: tagList(o.Tags),
+	})
 	if err != nil {
 		return Policy{}, wrap(op, name, err)
 	}
@@ -153,28 +149,22 @@ func (c *Client) versionFrom(op, name string, v *types.PolicyVersion) (PolicyVer
 	if err != nil {
 		return PolicyVersion{}, err
 	}
-	return PolicyVersion{
-		VersionID:  aws.ToString(v.VersionId),
-		IsDefault:  v.IsDefaultVersion,
-		CreateDate: aws.ToTime(v.CreateDate),
-		Document:   doc,
-	}, nil
+	pv := versionHeader(v)
+	pv.Document = doc
+	return pv, nil
 }
 
 // ListPolicyVersions returns the versions of policyARN, without their
 // documents.
 func (c *Client) ListPolicyVersions(ctx context.Context, policyARN arn.ARN) ([]PolicyVersion, error) {
-	return collect(paginate(ctx, "ListPolicyVersions", policyARN.String(), func(ctx context.Context, marker *string) (page[PolicyVersion], error) {
-		out, err := c.api.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(policyARN.String()), Marker: marker})
-		if err != nil {
-			return page[PolicyVersion]{}, err
-		}
-		vs := make([]PolicyVersion, 0, len(out.Versions))
-		for _, v := range out.Versions {
-			vs = append(vs, PolicyVersion{VersionID: aws.ToString(v.VersionId), IsDefault: v.IsDefaultVersion, CreateDate: aws.ToTime(v.CreateDate)})
-		}
-		return page[PolicyVersion]{vs, out.Marker, out.IsTruncated}, nil
-	}))
+	name := policyARN.String()
+	return collect(list(ctx, "ListPolicyVersions", name, c.api.ListPolicyVersions,
+		func(m *string) *iam.ListPolicyVersionsInput {
+			return &iam.ListPolicyVersionsInput{PolicyArn: aws.String(name), Marker: m}
+		},
+		func(out *iam.ListPolicyVersionsOutput) page[PolicyVersion] {
+			return page[PolicyVersion]{convert(out.Versions, versionHeader), out.Marker, out.IsTruncated}
+		}))
 }
 
 // CreatePolicyVersionOptions are the optional settings of
@@ -214,11 +204,17 @@ func (c *Client) CreatePolicyVersion(ctx context.Context, policyARN arn.ARN, doc
 	if err != nil {
 		return PolicyVersion{}, wrap(op, name, err)
 	}
-	v := out.PolicyVersion
-	if v == nil {
+	if out.PolicyVersion == nil {
 		return PolicyVersion{Document: doc, IsDefault: o.SetAsDefault}, nil
 	}
-	return PolicyVersion{VersionID: aws.ToString(v.VersionId), IsDefault: v.IsDefaultVersion, CreateDate: aws.ToTime(v.CreateDate), Document: doc}, nil
+	v := versionHeader(out.PolicyVersion)
+	v.Document = doc
+	return v, nil
+}
+
+// versionHeader converts v without its document.
+func versionHeader(v *types.PolicyVersion) PolicyVersion {
+	return PolicyVersion{VersionID: aws.ToString(v.VersionId), IsDefault: v.IsDefaultVersion, CreateDate: aws.ToTime(v.CreateDate)}
 }
 
 // pruneOldestVersion deletes the oldest non-default version of policyARN
@@ -325,22 +321,23 @@ func (c *Client) DeletePolicy(ctx context.Context, policyARN arn.ARN, optFns ...
 // attached to.
 func (c *Client) ListEntitiesForPolicy(ctx context.Context, policyARN arn.ARN) (PolicyEntities, error) {
 	var ents PolicyEntities
-	seq := paginate(ctx, "ListEntitiesForPolicy", policyARN.String(), func(ctx context.Context, marker *string) (page[struct{}], error) {
-		out, err := c.api.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(policyARN.String()), Marker: marker})
-		if err != nil {
-			return page[struct{}]{}, err
-		}
-		for _, u := range out.PolicyUsers {
-			ents.Users = append(ents.Users, aws.ToString(u.UserName))
-		}
-		for _, g := range out.PolicyGroups {
-			ents.Groups = append(ents.Groups, aws.ToString(g.GroupName))
-		}
-		for _, r := range out.PolicyRoles {
-			ents.Roles = append(ents.Roles, aws.ToString(r.RoleName))
-		}
-		return page[struct{}]{nil, out.Marker, out.IsTruncated}, nil
-	})
+	name := policyARN.String()
+	seq := list(ctx, "ListEntitiesForPolicy", name, c.api.ListEntitiesForPolicy,
+		func(m *string) *iam.ListEntitiesForPolicyInput {
+			return &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(name), Marker: m}
+		},
+		func(out *iam.ListEntitiesForPolicyOutput) page[struct{}] {
+			for _, u := range out.PolicyUsers {
+				ents.Users = append(ents.Users, aws.ToString(u.UserName))
+			}
+			for _, g := range out.PolicyGroups {
+				ents.Groups = append(ents.Groups, aws.ToString(g.GroupName))
+			}
+			for _, r := range out.PolicyRoles {
+				ents.Roles = append(ents.Roles, aws.ToString(r.RoleName))
+			}
+			return page[struct{}]{nil, out.Marker, out.IsTruncated}
+		})
 	if _, err := collect(seq); err != nil {
 		return PolicyEntities{}, err
 	}
@@ -395,26 +392,13 @@ type ListPoliciesOptions struct {
 // error ends the iteration.
 func (c *Client) Policies(ctx context.Context, optFns ...func(*ListPoliciesOptions)) iter.Seq2[Policy, error] {
 	o := apply(optFns)
-	in := iam.ListPoliciesInput{OnlyAttached: o.OnlyAttached}
-	if o.Scope != ScopeAll {
-		in.Scope = types.PolicyScopeType(o.Scope)
-	}
-	if o.PathPrefix != "" {
-		in.PathPrefix = aws.String(o.PathPrefix)
-	}
-	return paginate(ctx, "ListPolicies", "", func(ctx context.Context, marker *string) (page[Policy], error) {
-		in := in
-		in.Marker = marker
-		out, err := c.api.ListPolicies(ctx, &in)
-		if err != nil {
-			return page[Policy]{}, err
-		}
-		ps := make([]Policy, 0, len(out.Policies))
-		for i := range out.Policies {
-			ps = append(ps, policyFrom(&out.Policies[i]))
-		}
-		return page[Policy]{ps, out.Marker, out.IsTruncated}, nil
-	})
+	return list(ctx, "ListPolicies", "", c.api.ListPolicies,
+		func(m *string) *iam.ListPoliciesInput {
+			return &iam.ListPoliciesInput{Marker: m, OnlyAttached: o.OnlyAttached, Scope: types.PolicyScopeType(o.Scope), PathPrefix: optional(o.PathPrefix)}
+		},
+		func(out *iam.ListPoliciesOutput) page[Policy] {
+			return page[Policy]{convert(out.Policies, policyFrom), out.Marker, out.IsTruncated}
+		})
 }
 
 // ListPolicies returns managed policies; see [Client.Policies].

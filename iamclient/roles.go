@@ -39,19 +39,13 @@ func (c *Client) CreateRole(ctx context.Context, name string, trust *policy.Docu
 	if err != nil {
 		return Role{}, err
 	}
-	in := &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(text), Tags: tagList(o.Tags)}
-	if o.Path != "" {
-		in.Path = aws.String(o.Path)
-	}
-	if o.Description != "" {
-		in.Description = aws.String(o.Description)
+	in := &iam.CreateRoleInput{
+		RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(text), Path: optional(o.Path),
+		Description: optional(o.Description), PermissionsBoundary: optionalARN(o.PermissionsBoundary), Tags: tagList(o.Tags),
 	}
 	if o.MaxSessionDuration > 0 {
 		secs := min(o.MaxSessionDuration/time.Second, math.MaxInt32) // IAM refuses more than 12 hours
 		in.MaxSessionDuration = aws.Int32(int32(secs))
-	}
-	if o.PermissionsBoundary != (arn.ARN{}) {
-		in.PermissionsBoundary = aws.String(o.PermissionsBoundary.String())
 	}
 	out, err := c.api.CreateRole(ctx, in)
 	if err != nil {
@@ -109,6 +103,7 @@ func (c *Client) Roles(ctx context.Context, optFns ...func(*ListOptions)) iter.S
 		if err != nil {
 			return page[Role]{}, err
 		}
+		// Not list: decoding a trust policy can fail.
 		roles := make([]Role, 0, len(out.Roles))
 		for i := range out.Roles {
 			r, err := c.roleFrom(op, aws.ToString(out.Roles[i].RoleName), &out.Roles[i])
@@ -140,13 +135,13 @@ func (c *Client) DetachRolePolicy(ctx context.Context, role string, policyARN ar
 
 // ListAttachedRolePolicies returns the managed policies attached to the role.
 func (c *Client) ListAttachedRolePolicies(ctx context.Context, role string) ([]AttachedPolicy, error) {
-	return collect(paginate(ctx, "ListAttachedRolePolicies", role, func(ctx context.Context, marker *string) (page[AttachedPolicy], error) {
-		out, err := c.api.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role), Marker: marker})
-		if err != nil {
-			return page[AttachedPolicy]{}, err
-		}
-		return page[AttachedPolicy]{attachedFrom(out.AttachedPolicies), out.Marker, out.IsTruncated}, nil
-	}))
+	return collect(list(ctx, "ListAttachedRolePolicies", role, c.api.ListAttachedRolePolicies,
+		func(m *string) *iam.ListAttachedRolePoliciesInput {
+			return &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role), Marker: m}
+		},
+		func(out *iam.ListAttachedRolePoliciesOutput) page[AttachedPolicy] {
+			return page[AttachedPolicy]{convert(out.AttachedPolicies, attachedFrom), out.Marker, out.IsTruncated}
+		}))
 }
 
 // DeleteRoleOptions are the optional settings of [Client.DeleteRole].

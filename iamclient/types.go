@@ -1,8 +1,6 @@
 package iamclient
 
 import (
-	"context"
-	"iter"
 	"maps"
 	"slices"
 	"strconv"
@@ -196,12 +194,8 @@ func policyFrom(p *types.Policy) Policy {
 	}
 }
 
-func attachedFrom(ps []types.AttachedPolicy) []AttachedPolicy {
-	out := make([]AttachedPolicy, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, AttachedPolicy{ARN: parseARN(p.PolicyArn), Name: aws.ToString(p.PolicyName)})
-	}
-	return out
+func attachedFrom(p *types.AttachedPolicy) AttachedPolicy {
+	return AttachedPolicy{ARN: parseARN(p.PolicyArn), Name: aws.ToString(p.PolicyName)}
 }
 
 // versionNumber returns the number of a version ID such as "v12", or -1.
@@ -216,84 +210,27 @@ func versionNumber(id string) int {
 	return n
 }
 
-// page is one page of a list operation.
-type page[T any] struct {
-	items  []T
-	marker *string // next marker when truncated
-	more   bool
-}
-
-// paginate yields the items of every page fetched by fetch, starting with a
-// nil marker. It stops at the first error (yielded with the zero T, wrapped
-// as an *Error of op on name), when the
-// consumer stops, or when the server repeats a marker.
-func paginate[T any](ctx context.Context, op, name string, fetch func(ctx context.Context, marker *string) (page[T], error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var marker *string
-		seen := map[string]bool{}
-		for {
-			if err := ctx.Err(); err != nil {
-				var zero T
-				yield(zero, wrap(op, name, err))
-				return
-			}
-			p, err := fetch(ctx, marker)
-			if err != nil {
-				var zero T
-				yield(zero, wrap(op, name, err))
-				return
-			}
-			for _, it := range p.items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			next := aws.ToString(p.marker)
-			if !p.more || next == "" || seen[next] {
-				return
-			}
-			seen[next] = true
-			marker = p.marker
-		}
+// convert returns f applied to (a pointer to) each element of s.
+func convert[S, T any](s []S, f func(*S) T) []T {
+	out := make([]T, 0, len(s))
+	for i := range s {
+		out = append(out, f(&s[i]))
 	}
+	return out
 }
 
-// collect gathers seq into a slice, stopping at the first error.
-// apply returns the options that optFns set, starting from the zero value.
-func apply[O any](optFns []func(*O)) O {
-	var o O
-	for _, fn := range optFns {
-		fn(&o)
-	}
-	return o
-}
-
-// each takes a listing's result (items, err) and returns a function that,
-// unless err is set, calls do with every item in order and stops at the
-// first error: `each(c.ListX(ctx, name))(func(x X) error { ... })`. The
-// cascading deletes use it so that each list is read just before its items
-// are removed.
-func each[T any](items []T, err error) func(do func(T) error) error {
-	return func(do func(T) error) error {
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			if err := do(it); err != nil {
-				return err
-			}
-		}
+// optional returns s as an optional request field: nil when s is "".
+func optional(s string) *string {
+	if s == "" {
 		return nil
 	}
+	return aws.String(s)
 }
 
-func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
-	out := []T{}
-	for v, err := range seq {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
+// optionalARN returns a as an optional request field: nil for the zero ARN.
+func optionalARN(a arn.ARN) *string {
+	if a == (arn.ARN{}) {
+		return nil
 	}
-	return out, nil
+	return aws.String(a.String())
 }

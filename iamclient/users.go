@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/astran-oss/astran-go/arn"
 )
@@ -34,14 +35,10 @@ func (c *Client) CreateUser(ctx context.Context, email string, optFns ...func(*C
 	if err := arn.ValidateEmail(email); err != nil {
 		return User{}, invalid(op, email, err)
 	}
-	in := &iam.CreateUserInput{UserName: aws.String(email), Tags: tagList(o.Tags)}
-	if o.Path != "" {
-		in.Path = aws.String(o.Path)
-	}
-	if o.PermissionsBoundary != (arn.ARN{}) {
-		in.PermissionsBoundary = aws.String(o.PermissionsBoundary.String())
-	}
-	out, err := c.api.CreateUser(ctx, in)
+	out, err := c.api.CreateUser(ctx, &iam.CreateUserInput{
+		UserName: aws.String(email), Path: optional(o.Path),
+		PermissionsBoundary: optionalARN(o.PermissionsBoundary), Tags: tagList(o.Tags),
+	})
 	if err != nil {
 		return User{}, wrap(op, email, err)
 	}
@@ -70,28 +67,18 @@ type ListOptions struct {
 }
 
 func pathPrefix(optFns []func(*ListOptions)) *string {
-	o := apply(optFns)
-	if o.PathPrefix == "" {
-		return nil
-	}
-	return aws.String(o.PathPrefix)
+	return optional(apply(optFns).PathPrefix)
 }
 
 // Users iterates over all users, fetching pages as needed. An error ends
 // the iteration.
 func (c *Client) Users(ctx context.Context, optFns ...func(*ListOptions)) iter.Seq2[User, error] {
 	prefix := pathPrefix(optFns)
-	return paginate(ctx, "ListUsers", "", func(ctx context.Context, marker *string) (page[User], error) {
-		out, err := c.api.ListUsers(ctx, &iam.ListUsersInput{Marker: marker, PathPrefix: prefix})
-		if err != nil {
-			return page[User]{}, err
-		}
-		users := make([]User, 0, len(out.Users))
-		for i := range out.Users {
-			users = append(users, userFrom(&out.Users[i]))
-		}
-		return page[User]{users, out.Marker, out.IsTruncated}, nil
-	})
+	return list(ctx, "ListUsers", "", c.api.ListUsers,
+		func(m *string) *iam.ListUsersInput { return &iam.ListUsersInput{Marker: m, PathPrefix: prefix} },
+		func(out *iam.ListUsersOutput) page[User] {
+			return page[User]{convert(out.Users, userFrom), out.Marker, out.IsTruncated}
+		})
 }
 
 // ListUsers returns all users; see [Client.Users].
@@ -139,17 +126,12 @@ func (c *Client) cascadeUser(ctx context.Context, email string) error {
 	}); err != nil {
 		return err
 	}
-	keys, err := collect(paginate(ctx, "ListAccessKeys", email, func(ctx context.Context, marker *string) (page[string], error) {
-		out, err := c.api.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: name, Marker: marker})
-		if err != nil {
-			return page[string]{}, err
-		}
-		ids := make([]string, 0, len(out.AccessKeyMetadata))
-		for _, k := range out.AccessKeyMetadata {
-			ids = append(ids, aws.ToString(k.AccessKeyId))
-		}
-		return page[string]{ids, out.Marker, out.IsTruncated}, nil
-	}))
+	keys, err := collect(list(ctx, "ListAccessKeys", email, c.api.ListAccessKeys,
+		func(m *string) *iam.ListAccessKeysInput { return &iam.ListAccessKeysInput{UserName: name, Marker: m} },
+		func(out *iam.ListAccessKeysOutput) page[string] {
+			ids := convert(out.AccessKeyMetadata, func(k *types.AccessKeyMetadata) string { return aws.ToString(k.AccessKeyId) })
+			return page[string]{ids, out.Marker, out.IsTruncated}
+		}))
 	if err := each(keys, err)(func(id string) error {
 		_, err := c.api.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{UserName: name, AccessKeyId: aws.String(id)})
 		return wrap("DeleteAccessKey", email, err)
@@ -227,11 +209,11 @@ func (c *Client) AccessKeyUser(ctx context.Context, accessKeyID string) (string,
 // ListAttachedUserPolicies returns the managed policies attached to the user
 // named email.
 func (c *Client) ListAttachedUserPolicies(ctx context.Context, email string) ([]AttachedPolicy, error) {
-	return collect(paginate(ctx, "ListAttachedUserPolicies", email, func(ctx context.Context, marker *string) (page[AttachedPolicy], error) {
-		out, err := c.api.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String(email), Marker: marker})
-		if err != nil {
-			return page[AttachedPolicy]{}, err
-		}
-		return page[AttachedPolicy]{attachedFrom(out.AttachedPolicies), out.Marker, out.IsTruncated}, nil
-	}))
+	return collect(list(ctx, "ListAttachedUserPolicies", email, c.api.ListAttachedUserPolicies,
+		func(m *string) *iam.ListAttachedUserPoliciesInput {
+			return &iam.ListAttachedUserPoliciesInput{UserName: aws.String(email), Marker: m}
+		},
+		func(out *iam.ListAttachedUserPoliciesOutput) page[AttachedPolicy] {
+			return page[AttachedPolicy]{convert(out.AttachedPolicies, attachedFrom), out.Marker, out.IsTruncated}
+		}))
 }
