@@ -164,11 +164,11 @@ type cstmt struct {
 	conds        []ccond
 }
 
-// Compile validates the policies (with [Document.Validate] for the
+// Compile validates the policies (with [types.Document.Validate] for the
 // dialect) and compiles them into a [Set]. On failure the error is a
 // *[CompileError] naming the first invalid policy. The set keeps the
 // documents for [Diff]: do not modify a document after compiling it
-// ([Document.Clone] it first); evaluation never reads them.
+// ([types.Document.Clone] it first); evaluation never reads them.
 func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
 	var o CompileOptions
 	for _, fn := range opts {
@@ -500,4 +500,10 @@ func (c *cprincipal) grant(p *caller) grant {
 		}
 	}
 	return grantNone
+}
+
+// variablesEnabled reports whether policy variables are expanded in
+// documents of this version.
+func variablesEnabled(dialect Dialect, version string) bool {
+	return dialect == Astran || version == Version2012
 }

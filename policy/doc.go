@@ -26,11 +26,11 @@
 // `Statement[2].Condition.DateGreaterThan["aws:CurrentTime"]`) and its line
 // and column; malformed JSON gives a [SyntaxError] with line and column. The
 // errors wrap sentinels such as [ErrUnknownField] and [ErrInvalidType] for
-// [errors.Is]. Documents over [ParseOptions.MaxSize] characters (6,144 by
+// [errors.Is]. Documents over [types.ParseOptions.MaxSize] characters (6,144 by
 // default, IAM's limit for managed policies; whitespace outside strings is
 // not counted) are rejected with a [SizeError], and JSON nested deeper than
 // any policy can be with [ErrTooDeep], so hostile input can exhaust neither
-// the stack nor memory. [Document.MarshalJSON] writes JSON that parses back
+// the stack nor memory. [types.Document.MarshalJSON] writes JSON that parses back
 // to an equal [Document].
 //
 // # Dialects
@@ -40,8 +40,8 @@
 // is not "IAM:listaccesskeys"). [AWS] follows Amazon: action names compare
 // case-insensitively, and Version may also be "2008-10-17" or absent, in
 // which case policy variables are literal text. Everything else is
-// identical. Choose the dialect with [ParseOptions.Dialect] and
-// [CompileOptions.Dialect].
+// identical. Choose the dialect with [types.ParseOptions.Dialect] and
+// [types.CompileOptions.Dialect].
 //
 // # Evaluation
 //

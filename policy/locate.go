@@ -1,48 +1,10 @@
 package policy
 
-import (
-	"errors"
-
-	"github.com/astran-oss/astran-go/policy/internal/jsontree"
-)
-
-// A Locator finds elements of a JSON policy document by their JSON path, as
-// [ValidationError.Path] writes them (`Statement[2].Condition.Bool["aws:SecureTransport"]`).
-// It is safe for concurrent use.
-type Locator struct {
-	data []byte
-	root jsontree.Node
-}
+import "github.com/astran-oss/astran-go/policy/types"
 
 // NewLocator parses the JSON of data (which need not be a valid policy)
-// for [Locator.Locate]. It fails, with a *[SyntaxError], only on malformed
+// for [types.Locator.Locate]. It fails, with a *[SyntaxError], only on malformed
 // JSON.
 func NewLocator(data []byte) (*Locator, error) {
-	root, err := jsontree.Parse(data, maxDepth)
-	if err != nil {
-		return nil, syntaxError(data, err)
-	}
-	return &Locator{data: data, root: root}, nil
-}
-
-// syntaxError turns an error of jsontree.Parse into a *SyntaxError.
-func syntaxError(data []byte, err error) *SyntaxError {
-	var se *jsontree.SyntaxError
-	if !errors.As(err, &se) {
-		return &SyntaxError{Msg: err.Error(), Err: ErrSyntax, Line: 1, Column: 1}
-	}
-	line, col := jsontree.LineCol(data, se.Off)
-	cat := ErrSyntax
-	if se.Msg == jsontree.ErrDepth {
-		cat = ErrTooDeep
-	}
-	return &SyntaxError{Offset: se.Off, Line: line, Column: col, Msg: se.Msg, Err: cat}
-}
-
-// Locate returns the 1-based line and column of the value the path names,
-// or of the deepest element found along it. An index into an element
-// written as a single value rather than a list ("Action": "s3:GetObject")
-// names that value when it is [0].
-func (l *Locator) Locate(path string) (line, column int) {
-	return jsontree.LineCol(l.data, l.root.Locate(path))
+	return types.NewLocator(data)
 }

@@ -36,7 +36,7 @@ func (t PolicyType) String() string {
 	if int(t) < len(policyTypeNames) {
 		return policyTypeNames[t]
 	}
-	return "PolicyType(" + itoa(int(t)) + ")"
+	return "PolicyType(" + strconv.Itoa(int(t)) + ")"
 }
 
 // ErrInvalidPolicyType is returned by [PolicyType.UnmarshalText] for

@@ -1,152 +1,96 @@
 package policy
 
-// Dialect selects the flavour of the policy language.
-type Dialect uint8
+import "github.com/astran-oss/astran-go/policy/types"
 
+// The document side of the data model lives in package types; these aliases
+// make it part of this package's API. Each name is documented there.
+
+// Dialect selects the flavour of the policy language. See [types.Dialect].
+type Dialect = types.Dialect
+
+// The dialects. See [types.Astran].
 const (
-	// Astran is Astran's dialect, the default: Version must be "2012-10-17"
-	// and action names compare case-sensitively.
-	Astran Dialect = iota
-	// AWS is Amazon's dialect: action names compare case-insensitively, and
-	// Version may be "2012-10-17", "2008-10-17" or absent (in the last two
-	// cases policy variables are literal text).
-	AWS
+	// Astran is Astran's dialect, the default. See [types.Astran].
+	Astran = types.Astran
+	// AWS is Amazon's dialect. See [types.AWS].
+	AWS = types.AWS
 )
 
-// String returns "Astran" or "AWS".
-func (d Dialect) String() string {
-	switch d {
-	case Astran:
-		return "Astran"
-	case AWS:
-		return "AWS"
-	}
-	return "Dialect(" + itoa(int(d)) + ")"
-}
+// Effect is the effect of a statement. See [types.Effect].
+type Effect = types.Effect
 
-// Effect is the effect of a statement: [EffectAllow] or [EffectDeny].
-type Effect string
-
-// The two effects. They are case-sensitive in policy documents.
+// The two effects. See [types.EffectAllow].
 const (
-	EffectAllow Effect = "Allow"
-	EffectDeny  Effect = "Deny"
+	EffectAllow = types.EffectAllow
+	EffectDeny  = types.EffectDeny
 )
 
-// Version strings of the policy language.
+// Version strings of the policy language. See [types.Version2012].
 const (
-	// Version2012 is the current policy language version. Policy variables
-	// are only expanded in documents of this version.
-	Version2012 = "2012-10-17"
-	// Version2008 is the legacy version, accepted by the [AWS] dialect only.
-	Version2008 = "2008-10-17"
+	Version2012 = types.Version2012
+	Version2008 = types.Version2008
 )
 
-// Document is an IAM policy document. Its zero value is not valid (it has no
-// statement). A Document built in Go can be checked with [Document.Validate];
-// one returned by [Parse] is valid. Documents marshal to JSON (see
-// [Document.MarshalJSON]) that parses back to an equal Document.
-type Document struct {
-	// Version is the policy language version: "2012-10-17", or, in the AWS
-	// dialect, "2008-10-17" or "" (absent).
-	Version string
-	// ID is the optional "Id" element; "" means absent.
-	ID string
-	// Statements are the statements; at least one is required.
-	Statements []Statement
-}
+// DefaultMaxSize is the default document size limit, in characters. See
+// [types.DefaultMaxSize].
+const DefaultMaxSize = types.DefaultMaxSize
 
-// Statement is one statement of a [Document].
-type Statement struct {
-	// Sid is the optional statement ID; "" means absent. Sids must be unique
-	// within a document.
-	Sid string
-	// Effect is Allow or Deny; required.
-	Effect Effect
-	// Principal and NotPrincipal (at most one of them) restrict the
-	// principals the statement applies to; they are used in trust and
-	// resource policies. nil means absent.
-	Principal, NotPrincipal *Principal
-	// Action and NotAction (exactly one of them) list action patterns such
-	// as "s3:GetObject", "s3:Get*" or "*".
-	Action, NotAction []string
-	// Resource and NotResource (exactly one of them, unless the statement has
-	// a Principal or NotPrincipal, as in a trust policy) list resource ARN
-	// patterns; they may contain policy variables.
-	Resource, NotResource []string
-	// Condition is the optional condition block; nil means absent.
-	Condition Condition
-}
+// Document is an IAM policy document. See [types.Document].
+type Document = types.Document
 
-// Condition is a condition block: operator (such as "StringEquals" or
-// "ForAnyValue:StringLike") to condition key to values. JSON booleans and
-// numbers in a document are kept as their literal text ("true", "10").
-// Condition keys compare case-insensitively.
-type Condition map[string]map[string][]string
+// Statement is one statement of a [Document]. See [types.Statement].
+type Statement = types.Statement
 
-// Principal is the value of a Principal or NotPrincipal element.
-type Principal struct {
-	// Wildcard is true for "Principal": "*" (everyone). It excludes the
-	// other fields.
-	Wildcard bool
-	// AWS lists account IDs, account root ARNs ("arn:…:iam::ACCOUNT:root"),
-	// user and role ARNs, or "*".
-	AWS []string
-	// Federated lists identity providers, such as OIDC provider ARNs.
-	Federated []string
-	// Service lists service principals.
-	Service []string
-}
+// Condition is a condition block. See [types.Condition].
+type Condition = types.Condition
 
-// ParseOptions configures [Parse] and [Document.Validate].
-type ParseOptions struct {
-	// Dialect selects the language flavour; the zero value is [Astran].
-	Dialect Dialect
-	// MaxSize is the largest accepted document, counted in characters
-	// excluding whitespace outside strings, as IAM counts. Zero means
-	// [DefaultMaxSize] (6,144, IAM's limit for managed policies); a negative
-	// value means no limit.
-	MaxSize int
-}
+// Principal is the value of a Principal or NotPrincipal element. See
+// [types.Principal].
+type Principal = types.Principal
 
-// DefaultMaxSize is the default document size limit, in characters: IAM's
-// limit for managed policies.
-const DefaultMaxSize = 6144
+// ParseOptions configures [Parse] and [types.Document.Validate]. See
+// [types.ParseOptions].
+type ParseOptions = types.ParseOptions
 
-// CompileOptions configures [Compile].
-type CompileOptions struct {
-	// Dialect selects the language flavour; the zero value is [Astran].
-	// Documents are validated for this dialect.
-	Dialect Dialect
-}
+// CompileOptions configures [Compile]. See [types.CompileOptions].
+type CompileOptions = types.CompileOptions
 
-// Policy is a named document, as given to [Compile].
-type Policy struct {
-	// ID names the policy in results: an ARN string, or for example
-	// "user/bob@astran.io/inline/Name".
-	ID string
-	// Document is the policy text; required.
-	Document *Document
-}
+// Policy is a named document, as given to [Compile]. See [types.Policy].
+type Policy = types.Policy
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}
+// Locator finds elements of a JSON policy document by their JSON path. See
+// [types.Locator].
+type Locator = types.Locator
+
+// Sentinel errors, one per category: every error of [Parse],
+// [types.Document.Validate] and [Compile] wraps one or more of them (test with
+// [errors.Is]). They are the values of package types. See [types.ErrSyntax].
+var (
+	ErrSyntax          = types.ErrSyntax          // malformed JSON
+	ErrTooLarge        = types.ErrTooLarge        // a document over the size limit
+	ErrTooDeep         = types.ErrTooDeep         // JSON nested too deeply
+	ErrUnknownField    = types.ErrUnknownField    // an element the grammar does not have
+	ErrDuplicateKey    = types.ErrDuplicateKey    // a JSON object key given twice
+	ErrDuplicateSid    = types.ErrDuplicateSid    // two statements with the same Sid
+	ErrMissingField    = types.ErrMissingField    // a required element absent
+	ErrConflict        = types.ErrConflict        // elements that exclude each other
+	ErrInvalidType     = types.ErrInvalidType     // a JSON value of the wrong type
+	ErrInvalidValue    = types.ErrInvalidValue    // a value that is not allowed
+	ErrUnknownOperator = types.ErrUnknownOperator // an unknown condition operator
+)
+
+// SyntaxError is a JSON syntax error. See [types.SyntaxError].
+type SyntaxError = types.SyntaxError
+
+// SizeError reports a document over the size limit. See [types.SizeError].
+type SizeError = types.SizeError
+
+// ValidationError is one problem in a document. See [types.ValidationError].
+type ValidationError = types.ValidationError
+
+// ErrorList is every problem found in one document. See [types.ErrorList].
+type ErrorList = types.ErrorList
+
+// CompileError reports an invalid policy given to [Compile]. See
+// [types.CompileError].
+type CompileError = types.CompileError

@@ -1,6 +1,7 @@
-package policy
+package types
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,12 +36,6 @@ type validator struct {
 
 func (v *validator) add(p *jsonpath.Path, cat error, msg string) {
 	v.errs = append(v.errs, &ValidationError{Path: p.String(), Msg: msg, Err: cat})
-}
-
-// variablesEnabled reports whether policy variables are expanded in
-// documents of this version.
-func variablesEnabled(dialect Dialect, version string) bool {
-	return dialect == Astran || version == Version2012
 }
 
 func (v *validator) document(d *Document, mask int) {
@@ -266,4 +261,25 @@ func (v *validator) condition(c Condition, p *jsonpath.Path) {
 		}
 	}
 	sortErrors(v.errs[start:])
+}
+
+// field bits: fields whose decoding failed, so the validator does not report
+// them again as missing.
+const (
+	fEffect = 1 << iota
+	fPrincipal
+	fNotPrincipal
+	fAction
+	fNotAction
+	fResource
+	fNotResource
+	fCondition
+	fStatement
+	fVersion
+)
+
+// sortErrors orders errors by path, for deterministic reports of map
+// contents.
+func sortErrors(l ErrorList) {
+	slices.SortStableFunc(l, func(a, b *ValidationError) int { return strings.Compare(a.Path, b.Path) })
 }

@@ -1,4 +1,4 @@
-package policy
+package types
 
 import (
 	"errors"
@@ -7,8 +7,8 @@ import (
 )
 
 // Sentinel errors, one per category. Every error returned by [Parse],
-// [Document.Validate] and [Compile] wraps one or more of them; test with
-// [errors.Is].
+// [Document.Validate] and [github.com/astran-oss/astran-go/policy.Compile]
+// wraps one or more of them; test with [errors.Is].
 var (
 	// ErrSyntax reports malformed JSON (see [SyntaxError]).
 	ErrSyntax = errors.New("invalid JSON")
@@ -142,7 +142,8 @@ func (l ErrorList) Unwrap() []error {
 	return out
 }
 
-// CompileError reports an invalid policy given to [Compile].
+// CompileError reports an invalid policy given to
+// [github.com/astran-oss/astran-go/policy.Compile].
 type CompileError struct {
 	Index    int    // index of the policy in the slice given to Compile
 	PolicyID string // its ID

@@ -1,4 +1,4 @@
-package policy
+package types
 
 import (
 	"bytes"
@@ -73,7 +73,16 @@ func fastSeedData(tb testing.TB) [][]byte {
 	for _, s := range fastSeeds {
 		out = append(out, []byte(s))
 	}
-	paths, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
+	return append(out, readFiles(tb, filepath.Join("..", "testdata", "*.json"))...)
+}
+
+// readFiles returns the contents of the files matching pattern.
+func readFiles(tb testing.TB, pattern string) [][]byte {
+	paths, err := filepath.Glob(pattern)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out [][]byte
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -96,17 +105,9 @@ func TestParse_fastPathAgrees(t *testing.T) {
 // builtinDocuments returns the texts of Astran's built-in policies, which
 // package builtin embeds (that package imports this one: its tests cannot).
 func builtinDocuments(tb testing.TB) [][]byte {
-	paths, err := filepath.Glob(filepath.Join("..", "builtin", "policies", "*.json"))
-	if err != nil || len(paths) == 0 {
-		tb.Fatalf("built-in policies: %v (%d files)", err, len(paths))
-	}
-	var out [][]byte
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		out = append(out, b)
+	out := readFiles(tb, filepath.Join("..", "..", "builtin", "policies", "*.json"))
+	if len(out) == 0 {
+		tb.Fatal("no built-in policies found")
 	}
 	return out
 }
