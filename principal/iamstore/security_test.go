@@ -124,7 +124,7 @@ func liveAlice(t *testing.T) (*fakeIAM, *clock, *iamstore.Store, *principal.Auth
 	f.seed()
 	c := &clock{now: fixedNow}
 	s := iamstore.New(clientFor(f), func(o *iamstore.Options) { o.Now = c.Now; o.Logger = newTextLogger(new(discard)) })
-	authz := principal.NewAuthorizer(s, func(o *principal.Options) { o.Now = c.Now })
+	authz := authorizerAt(s, c)
 	res, err := authz.Authorize(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
 	require.NoError(t, err)
 	require.True(t, res.Allowed())
