@@ -9,11 +9,14 @@ import (
 	"github.com/astran-oss/astran-go/arn"
 )
 
-// matchCases pin down Match: "*" crosses ":" and "/", "?" is one character.
-var matchCases = []struct {
+// matchCase is a pattern, a value and whether the pattern matches.
+type matchCase struct {
 	pattern, value string
 	want           bool
-}{
+}
+
+// matchCases pin down Match: "*" crosses ":" and "/", "?" is one character.
+var matchCases = []matchCase{
 	{"", "", true},
 	{"", "a", false},
 	{"a", "", false},
@@ -87,22 +90,8 @@ var matchCases = []struct {
 	{"a\x00*", "a*", false},
 }
 
-func TestMatch(t *testing.T) {
-	for _, tc := range matchCases {
-		if got := arn.Match(tc.pattern, tc.value); got != tc.want {
-			t.Errorf("Match(%q, %q) = %v, want %v", tc.pattern, tc.value, got, tc.want)
-		}
-		if got := slowMatch(tc.pattern, tc.value); got != tc.want {
-			t.Errorf("slowMatch(%q, %q) = %v, want %v (bad reference)", tc.pattern, tc.value, got, tc.want)
-		}
-	}
-}
-
 // matchARNCases pin down MatchARN's segment rules.
-var matchARNCases = []struct {
-	pattern, value string
-	want           bool
-}{
+var matchARNCases = []matchCase{
 	{"*", "", true},
 	{"*", "arn:demo:s3:::b/k", true},
 	{"*", "not an arn", true},
@@ -148,13 +137,25 @@ var matchARNCases = []struct {
 	{"ARN:*", "arn:demo:s3:::b", false},
 }
 
-func TestMatchARN(t *testing.T) {
-	for _, tc := range matchARNCases {
-		if got := arn.MatchARN(tc.pattern, tc.value); got != tc.want {
-			t.Errorf("MatchARN(%q, %q) = %v, want %v", tc.pattern, tc.value, got, tc.want)
-		}
-		if got := slowMatchARN(tc.pattern, tc.value); got != tc.want {
-			t.Errorf("slowMatchARN(%q, %q) = %v, want %v (bad reference)", tc.pattern, tc.value, got, tc.want)
+// TestMatch checks Match and MatchARN, and their slow references, on
+// their cases.
+func TestMatch(t *testing.T) {
+	matchers := []struct {
+		name       string
+		match, ref func(pattern, value string) bool
+		cases      []matchCase
+	}{
+		{"Match", arn.Match, slowMatch, matchCases},
+		{"MatchARN", arn.MatchARN, slowMatchARN, matchARNCases},
+	}
+	for _, m := range matchers {
+		for _, tc := range m.cases {
+			if got := m.match(tc.pattern, tc.value); got != tc.want {
+				t.Errorf("%s(%q, %q) = %v, want %v", m.name, tc.pattern, tc.value, got, tc.want)
+			}
+			if got := m.ref(tc.pattern, tc.value); got != tc.want {
+				t.Errorf("reference of %s(%q, %q) = %v, want %v (bad reference)", m.name, tc.pattern, tc.value, got, tc.want)
+			}
 		}
 	}
 }
