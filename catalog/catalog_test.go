@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/astran-oss/astran-go/catalog"
@@ -54,23 +55,11 @@ func TestLookupAction(t *testing.T) {
 			for rt := range a.ResourceTypes() {
 				got = append(got, rt.Name())
 			}
-			if tc.resTypes != nil && !equal(got, tc.resTypes) {
+			if tc.resTypes != nil && !slices.Equal(got, tc.resTypes) {
 				t.Errorf("ResourceTypes = %v, want %v", got, tc.resTypes)
 			}
 		})
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestLookupAWSOnlyAction(t *testing.T) {
@@ -102,7 +91,7 @@ func TestServices(t *testing.T) {
 			t.Errorf("%s: open %v with %d actions", s.Prefix(), s.Open(), n)
 		}
 	}
-	if !equal(prefixes, []string{"ck", "iam", "s3", "sts"}) {
+	if !slices.Equal(prefixes, []string{"ck", "iam", "s3", "sts"}) {
 		t.Errorf("Services = %v", prefixes)
 	}
 	s3, ok := catalog.LookupService("s3")

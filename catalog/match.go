@@ -153,14 +153,8 @@ var compiled = func() []compiledFormat {
 	return out
 }()
 
-func hasMeta(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '*' || c == '?' || c == '$' {
-			return true
-		}
-	}
-	return false
-}
+// hasMeta reports whether s holds a wildcard or a policy variable.
+func hasMeta(s string) bool { return strings.ContainsAny(s, "*?$") }
 
 // mayMatch reports whether the pattern p and the format have a string in
 // common.

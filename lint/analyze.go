@@ -184,24 +184,10 @@ func keyPath(opPath, key string) string { return opPath + "[" + strconv.Quote(ke
 // identifier-like: letters and a colon).
 func opPath(sp, op string) string { return sp + ".Condition." + op }
 
-func hasWildcard(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '*' || s[i] == '?' {
-			return true
-		}
-	}
-	return false
-}
+func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
 
 // isLiteral reports whether s has no wildcard and no policy variable.
-func isLiteral(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '*' || c == '?' || c == '$' {
-			return false
-		}
-	}
-	return true
-}
+func isLiteral(s string) bool { return !strings.ContainsAny(s, "*?$") }
 
 // isTrustAction reports whether an action (pattern) is one of role
 // assumption, the actions of a trust policy.
