@@ -12,27 +12,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/builtin"
 	"github.com/astran-oss/astran-go/endpoint"
 	"github.com/astran-oss/astran-go/iamclient"
 )
-
-func newFake(t *testing.T) (*fakeIAM, *iamclient.Client) {
-	t.Helper()
-	f := &fakeIAM{}
-	return f, newClient(f)
-}
-
-func newClient(api iamclient.API) *iamclient.Client {
-	return iamclient.New(aws.Config{}, func(o *iamclient.Options) { o.API = api })
-}
-
-func apiErr(code string) error {
-	return &smithy.GenericAPIError{Code: code, Message: code + " from the fake", Fault: smithy.FaultClient}
-}
 
 // iamServer answers the IAM query API for one action with body, recording
 // the requests.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/iamclient"
@@ -33,7 +32,7 @@ func TestError_classification(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.code, func(t *testing.T) {
 			f, c := newFake(t)
-			handle(f, "GetUser", func(*iam.GetUserInput) (*iam.GetUserOutput, error) { return nil, apiErr(tc.code) })
+			f.fail("GetUser", tc.code)
 			_, err := c.GetUser(context.Background(), "bob@astran.io")
 			for _, k := range kinds {
 				if got := errors.Is(err, k); got != (k == tc.kind) {
@@ -51,6 +50,31 @@ func TestError_classification(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "iamclient: GetUser bob@astran.io: ") {
 				t.Errorf("message %q", err.Error())
 			}
+		})
+	}
+}
+
+// Without Cascade, deleting an entity that still has members or policies is
+// one request, whose DeleteConflict is ErrDeleteConflict.
+func TestError_deleteConflictWithoutCascade(t *testing.T) {
+	ctx := context.Background()
+	for op, del := range map[string]func(c *iamclient.Client) error{
+		"DeleteUser":  func(c *iamclient.Client) error { return c.DeleteUser(ctx, "bob@astran.io") },
+		"DeleteGroup": func(c *iamclient.Client) error { return c.DeleteGroup(ctx, "marketing") },
+		"DeleteRole":  func(c *iamclient.Client) error { return c.DeleteRole(ctx, "r") },
+	} {
+		t.Run(op, func(t *testing.T) {
+			f, c := newFake(t)
+			f.fail(op, "DeleteConflict")
+			err := del(c)
+			if !errors.Is(err, iamclient.ErrDeleteConflict) {
+				t.Fatalf("err = %v, want ErrDeleteConflict", err)
+			}
+			var ae smithy.APIError
+			if !errors.As(err, &ae) || ae.ErrorCode() != "DeleteConflict" {
+				t.Errorf("errors.As(smithy.APIError) = %v", ae)
+			}
+			f.wantCalls(t, op)
 		})
 	}
 }

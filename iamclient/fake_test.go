@@ -3,7 +3,10 @@ package iamclient_test
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"slices"
 	"sync"
+	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
@@ -35,6 +38,32 @@ func handle[In, Out any](f *fakeIAM, op string, fn func(in In) (Out, error)) {
 	f.handlers[op] = func(in any) (any, error) { return fn(in.(In)) }
 }
 
+// answer registers out as the answer of operation op to every request.
+func answer[Out any](f *fakeIAM, op string, out Out) {
+	handle(f, op, func(any) (Out, error) { return out, nil })
+}
+
+// succeed makes each operation of ops answer an empty output.
+func (f *fakeIAM) succeed(ops ...string) {
+	for _, op := range ops {
+		handle(f, op, func(any) (any, error) { return nil, nil })
+	}
+}
+
+// fail makes operation op fail with the IAM error code.
+func (f *fakeIAM) fail(op, code string) {
+	handle(f, op, func(any) (any, error) { return nil, apiErr(code) })
+}
+
+// wantCalls reports an error unless the operations called so far are want,
+// in order.
+func (f *fakeIAM) wantCalls(t *testing.T, want ...string) {
+	t.Helper()
+	if got := f.Calls(); !slices.Equal(got, want) {
+		t.Errorf("calls:\n got %v\nwant %v", got, want)
+	}
+}
+
 func (f *fakeIAM) Calls() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -53,6 +82,9 @@ func call[Out any](f *fakeIAM, op string, in any) (Out, error) {
 	out, err := h(in)
 	if err != nil {
 		return zero, err
+	}
+	if out == nil { // succeed: an empty output
+		return reflect.New(reflect.TypeFor[Out]().Elem()).Interface().(Out), nil
 	}
 	o, ok := out.(Out)
 	if !ok {

@@ -2,14 +2,12 @@ package iamclient_test
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/iamclient"
 )
@@ -28,45 +26,15 @@ func TestClient_DeleteGroup_cascade(t *testing.T) {
 		removed = append(removed, aws.ToString(in.UserName))
 		return &iam.RemoveUserFromGroupOutput{}, nil
 	})
-	handle(f, "ListAttachedGroupPolicies", func(in *iam.ListAttachedGroupPoliciesInput) (*iam.ListAttachedGroupPoliciesOutput, error) {
-		return &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: []types.AttachedPolicy{{PolicyArn: aws.String("arn:demo:iam::acct:policy/p")}}}, nil
-	})
-	handle(f, "DetachGroupPolicy", func(in *iam.DetachGroupPolicyInput) (*iam.DetachGroupPolicyOutput, error) {
-		return &iam.DetachGroupPolicyOutput{}, nil
-	})
-	handle(f, "ListGroupPolicies", func(in *iam.ListGroupPoliciesInput) (*iam.ListGroupPoliciesOutput, error) {
-		return &iam.ListGroupPoliciesOutput{PolicyNames: []string{"inline"}}, nil
-	})
-	handle(f, "DeleteGroupPolicy", func(in *iam.DeleteGroupPolicyInput) (*iam.DeleteGroupPolicyOutput, error) {
-		return &iam.DeleteGroupPolicyOutput{}, nil
-	})
-	handle(f, "DeleteGroup", func(in *iam.DeleteGroupInput) (*iam.DeleteGroupOutput, error) {
-		return &iam.DeleteGroupOutput{}, nil
-	})
+	answer(f, "ListAttachedGroupPolicies", &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: []types.AttachedPolicy{{PolicyArn: aws.String("arn:demo:iam::acct:policy/p")}}})
+	answer(f, "ListGroupPolicies", &iam.ListGroupPoliciesOutput{PolicyNames: []string{"inline"}})
+	f.succeed("DetachGroupPolicy", "DeleteGroupPolicy", "DeleteGroup")
 	if err := c.DeleteGroup(context.Background(), "marketing", func(o *iamclient.DeleteGroupOptions) { o.Cascade = true }); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"GetGroup", "GetGroup", "RemoveUserFromGroup", "RemoveUserFromGroup", "ListAttachedGroupPolicies",
-		"DetachGroupPolicy", "ListGroupPolicies", "DeleteGroupPolicy", "DeleteGroup"}
-	if got := f.Calls(); !slices.Equal(got, want) {
-		t.Errorf("calls:\n got %v\nwant %v", got, want)
-	}
+	f.wantCalls(t, "GetGroup", "GetGroup", "RemoveUserFromGroup", "RemoveUserFromGroup", "ListAttachedGroupPolicies",
+		"DetachGroupPolicy", "ListGroupPolicies", "DeleteGroupPolicy", "DeleteGroup")
 	if !slices.Equal(removed, []string{"a@astran.io", "b@astran.io"}) {
 		t.Errorf("removed %v", removed)
-	}
-}
-
-func TestClient_DeleteGroup_nonEmpty(t *testing.T) {
-	f, c := newFake(t)
-	handle(f, "DeleteGroup", func(in *iam.DeleteGroupInput) (*iam.DeleteGroupOutput, error) {
-		return nil, apiErr("DeleteConflict")
-	})
-	err := c.DeleteGroup(context.Background(), "marketing")
-	if !errors.Is(err, iamclient.ErrDeleteConflict) {
-		t.Fatalf("err = %v, want ErrDeleteConflict", err)
-	}
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != "DeleteConflict" {
-		t.Errorf("errors.As(smithy.APIError) = %v", ae)
 	}
 }

@@ -5,30 +5,14 @@ import (
 	"errors"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
-	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/iamclient"
 	"github.com/astran-oss/astran-go/policy"
 )
-
-var (
-	testPolicyARN = arn.MustParse("arn:demo:iam::acct:policy/read")
-	day           = func(d int) *time.Time { return aws.Time(time.Date(2025, 1, d, 0, 0, 0, 0, time.UTC)) }
-)
-
-func testDoc(t *testing.T) *policy.Document {
-	t.Helper()
-	d, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::b/*"}]}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
 
 func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 	tests := map[string]struct {
@@ -39,11 +23,11 @@ func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 	}{
 		"five versions, default not oldest": {
 			versions: []types.PolicyVersion{
-				{VersionId: aws.String("v3"), CreateDate: day(3), IsDefaultVersion: true},
-				{VersionId: aws.String("v5"), CreateDate: day(5)},
-				{VersionId: aws.String("v2"), CreateDate: day(2)},
-				{VersionId: aws.String("v4"), CreateDate: day(4)},
-				{VersionId: aws.String("v6"), CreateDate: day(6)},
+				version("v3", 3, true),
+				version("v5", 5, false),
+				version("v2", 2, false),
+				version("v4", 4, false),
+				version("v6", 6, false),
 			},
 			prune:       true,
 			wantDeleted: "v2",
@@ -51,11 +35,11 @@ func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 		},
 		"five versions, oldest is default": {
 			versions: []types.PolicyVersion{
-				{VersionId: aws.String("v1"), CreateDate: day(1), IsDefaultVersion: true},
-				{VersionId: aws.String("v10"), CreateDate: day(2)},
-				{VersionId: aws.String("v9"), CreateDate: day(2)}, // same date: lower number first
-				{VersionId: aws.String("v11"), CreateDate: day(3)},
-				{VersionId: aws.String("v12"), CreateDate: day(4)},
+				version("v1", 1, true),
+				version("v10", 2, false),
+				version("v9", 2, false), // same date: lower number first
+				version("v11", 3, false),
+				version("v12", 4, false),
 			},
 			prune:       true,
 			wantDeleted: "v9",
@@ -63,8 +47,8 @@ func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 		},
 		"room left": {
 			versions: []types.PolicyVersion{
-				{VersionId: aws.String("v1"), CreateDate: day(1), IsDefaultVersion: true},
-				{VersionId: aws.String("v2"), CreateDate: day(2)},
+				version("v1", 1, true),
+				version("v2", 2, false),
 			},
 			prune:     true,
 			wantCalls: []string{"ListPolicyVersions", "CreatePolicyVersion"},
@@ -77,9 +61,7 @@ func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f, c := newFake(t)
 			var deleted string
-			handle(f, "ListPolicyVersions", func(in *iam.ListPolicyVersionsInput) (*iam.ListPolicyVersionsOutput, error) {
-				return &iam.ListPolicyVersionsOutput{Versions: tc.versions}, nil
-			})
+			answer(f, "ListPolicyVersions", &iam.ListPolicyVersionsOutput{Versions: tc.versions})
 			handle(f, "DeletePolicyVersion", func(in *iam.DeletePolicyVersionInput) (*iam.DeletePolicyVersionOutput, error) {
 				deleted = aws.ToString(in.VersionId)
 				return &iam.DeletePolicyVersionOutput{}, nil
@@ -103,9 +85,7 @@ func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 			if deleted != tc.wantDeleted {
 				t.Errorf("deleted %q, want %q", deleted, tc.wantDeleted)
 			}
-			if got := f.Calls(); !slices.Equal(got, tc.wantCalls) {
-				t.Errorf("calls = %v, want %v", got, tc.wantCalls)
-			}
+			f.wantCalls(t, tc.wantCalls...)
 			if want, _ := doc.MarshalJSON(); sent != string(want) {
 				t.Errorf("sent %s, want %s", sent, want)
 			}
@@ -115,9 +95,7 @@ func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 
 func TestClient_CreatePolicyVersion_limit(t *testing.T) {
 	f, c := newFake(t)
-	handle(f, "CreatePolicyVersion", func(in *iam.CreatePolicyVersionInput) (*iam.CreatePolicyVersionOutput, error) {
-		return nil, apiErr("LimitExceeded")
-	})
+	f.fail("CreatePolicyVersion", "LimitExceeded")
 	_, err := c.CreatePolicyVersion(context.Background(), testPolicyARN, testDoc(t))
 	if !errors.Is(err, iamclient.ErrLimitExceeded) {
 		t.Fatalf("err = %v, want ErrLimitExceeded", err)
@@ -127,49 +105,24 @@ func TestClient_CreatePolicyVersion_limit(t *testing.T) {
 func TestClient_DeletePolicy_versionsFirst(t *testing.T) {
 	f, c := newFake(t)
 	var deleted []string
-	handle(f, "ListEntitiesForPolicy", func(in *iam.ListEntitiesForPolicyInput) (*iam.ListEntitiesForPolicyOutput, error) {
-		return &iam.ListEntitiesForPolicyOutput{
-			PolicyUsers:  []types.PolicyUser{{UserName: aws.String("bob@astran.io")}},
-			PolicyGroups: []types.PolicyGroup{{GroupName: aws.String("marketing")}},
-			PolicyRoles:  []types.PolicyRole{{RoleName: aws.String("r")}},
-		}, nil
+	answer(f, "ListEntitiesForPolicy", &iam.ListEntitiesForPolicyOutput{
+		PolicyUsers:  []types.PolicyUser{{UserName: aws.String("bob@astran.io")}},
+		PolicyGroups: []types.PolicyGroup{{GroupName: aws.String("marketing")}},
+		PolicyRoles:  []types.PolicyRole{{RoleName: aws.String("r")}},
 	})
-	for _, op := range []string{"DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy"} {
-		switch op {
-		case "DetachUserPolicy":
-			handle(f, op, func(*iam.DetachUserPolicyInput) (*iam.DetachUserPolicyOutput, error) {
-				return &iam.DetachUserPolicyOutput{}, nil
-			})
-		case "DetachGroupPolicy":
-			handle(f, op, func(*iam.DetachGroupPolicyInput) (*iam.DetachGroupPolicyOutput, error) {
-				return &iam.DetachGroupPolicyOutput{}, nil
-			})
-		case "DetachRolePolicy":
-			handle(f, op, func(*iam.DetachRolePolicyInput) (*iam.DetachRolePolicyOutput, error) {
-				return &iam.DetachRolePolicyOutput{}, nil
-			})
-		}
-	}
-	handle(f, "ListPolicyVersions", func(in *iam.ListPolicyVersionsInput) (*iam.ListPolicyVersionsOutput, error) {
-		return &iam.ListPolicyVersionsOutput{Versions: []types.PolicyVersion{
-			{VersionId: aws.String("v1")}, {VersionId: aws.String("v2"), IsDefaultVersion: true}, {VersionId: aws.String("v3")},
-		}}, nil
-	})
+	f.succeed("DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy", "DeletePolicy")
+	answer(f, "ListPolicyVersions", &iam.ListPolicyVersionsOutput{Versions: []types.PolicyVersion{
+		{VersionId: aws.String("v1")}, {VersionId: aws.String("v2"), IsDefaultVersion: true}, {VersionId: aws.String("v3")},
+	}})
 	handle(f, "DeletePolicyVersion", func(in *iam.DeletePolicyVersionInput) (*iam.DeletePolicyVersionOutput, error) {
 		deleted = append(deleted, aws.ToString(in.VersionId))
 		return &iam.DeletePolicyVersionOutput{}, nil
 	})
-	handle(f, "DeletePolicy", func(in *iam.DeletePolicyInput) (*iam.DeletePolicyOutput, error) {
-		return &iam.DeletePolicyOutput{}, nil
-	})
 	if err := c.DeletePolicy(context.Background(), testPolicyARN, func(o *iamclient.DeletePolicyOptions) { o.Detach = true }); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"ListEntitiesForPolicy", "DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy",
-		"ListPolicyVersions", "DeletePolicyVersion", "DeletePolicyVersion", "DeletePolicy"}
-	if got := f.Calls(); !slices.Equal(got, want) {
-		t.Errorf("calls:\n got %v\nwant %v", got, want)
-	}
+	f.wantCalls(t, "ListEntitiesForPolicy", "DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy",
+		"ListPolicyVersions", "DeletePolicyVersion", "DeletePolicyVersion", "DeletePolicy")
 	if !slices.Equal(deleted, []string{"v1", "v3"}) {
 		t.Errorf("deleted versions %v, want [v1 v3]", deleted)
 	}
@@ -187,9 +140,7 @@ func TestClient_CreatePolicy_invalidDocument(t *testing.T) {
 			if doc != nil && !errors.Is(err, policy.ErrMissingField) {
 				t.Errorf("err = %v, want the policy package's ErrMissingField", err)
 			}
-			if calls := f.Calls(); len(calls) != 0 {
-				t.Errorf("sent %v", calls)
-			}
+			f.wantCalls(t) // nothing sent
 		})
 	}
 }

@@ -63,9 +63,7 @@ func TestClient_Users_earlyBreak(t *testing.T) {
 		}
 		break
 	}
-	if got := f.Calls(); len(got) != 1 {
-		t.Errorf("calls = %v, want one ListUsers", got)
-	}
+	f.wantCalls(t, "ListUsers")
 }
 
 func TestClient_Users_errorMidway(t *testing.T) {
@@ -132,32 +130,24 @@ func TestClient_DeleteUser_cascade(t *testing.T) {
 		removed = append(removed, aws.ToString(in.GroupName)+"/"+aws.ToString(in.UserName))
 		return &iam.RemoveUserFromGroupOutput{}, nil
 	})
-	handle(f, "ListAttachedUserPolicies", func(in *iam.ListAttachedUserPoliciesInput) (*iam.ListAttachedUserPoliciesOutput, error) {
-		return &iam.ListAttachedUserPoliciesOutput{AttachedPolicies: []types.AttachedPolicy{
-			{PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin"), PolicyName: aws.String("AstranAdmin")},
-		}}, nil
-	})
+	answer(f, "ListAttachedUserPolicies", &iam.ListAttachedUserPoliciesOutput{AttachedPolicies: []types.AttachedPolicy{
+		{PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin"), PolicyName: aws.String("AstranAdmin")},
+	}})
 	handle(f, "DetachUserPolicy", func(in *iam.DetachUserPolicyInput) (*iam.DetachUserPolicyOutput, error) {
 		detached = append(detached, aws.ToString(in.PolicyArn))
 		return &iam.DetachUserPolicyOutput{}, nil
 	})
-	handle(f, "ListUserPolicies", func(in *iam.ListUserPoliciesInput) (*iam.ListUserPoliciesOutput, error) {
-		return &iam.ListUserPoliciesOutput{PolicyNames: []string{"inline1"}}, nil
-	})
+	answer(f, "ListUserPolicies", &iam.ListUserPoliciesOutput{PolicyNames: []string{"inline1"}})
 	handle(f, "DeleteUserPolicy", func(in *iam.DeleteUserPolicyInput) (*iam.DeleteUserPolicyOutput, error) {
 		inline = append(inline, aws.ToString(in.PolicyName))
 		return &iam.DeleteUserPolicyOutput{}, nil
 	})
-	handle(f, "ListAccessKeys", func(in *iam.ListAccessKeysInput) (*iam.ListAccessKeysOutput, error) {
-		return &iam.ListAccessKeysOutput{AccessKeyMetadata: []types.AccessKeyMetadata{{AccessKeyId: aws.String("AKIAEXAMPLE")}}}, nil
-	})
+	answer(f, "ListAccessKeys", &iam.ListAccessKeysOutput{AccessKeyMetadata: []types.AccessKeyMetadata{{AccessKeyId: aws.String("AKIAEXAMPLE")}}})
 	handle(f, "DeleteAccessKey", func(in *iam.DeleteAccessKeyInput) (*iam.DeleteAccessKeyOutput, error) {
 		keys = append(keys, aws.ToString(in.AccessKeyId))
 		return &iam.DeleteAccessKeyOutput{}, nil
 	})
-	handle(f, "DeleteLoginProfile", func(in *iam.DeleteLoginProfileInput) (*iam.DeleteLoginProfileOutput, error) {
-		return nil, apiErr("NoSuchEntity") // no login profile: fine
-	})
+	f.fail("DeleteLoginProfile", "NoSuchEntity") // no login profile: fine
 	handle(f, "DeleteUser", func(in *iam.DeleteUserInput) (*iam.DeleteUserOutput, error) {
 		if aws.ToString(in.UserName) != bob {
 			t.Errorf("DeleteUser(%q)", aws.ToString(in.UserName))
@@ -168,12 +158,9 @@ func TestClient_DeleteUser_cascade(t *testing.T) {
 	if err := c.DeleteUser(context.Background(), bob, func(o *iamclient.DeleteUserOptions) { o.Cascade = true }); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"ListGroupsForUser", "ListGroupsForUser", "RemoveUserFromGroup", "RemoveUserFromGroup",
+	f.wantCalls(t, "ListGroupsForUser", "ListGroupsForUser", "RemoveUserFromGroup", "RemoveUserFromGroup",
 		"ListAttachedUserPolicies", "DetachUserPolicy", "ListUserPolicies", "DeleteUserPolicy",
-		"ListAccessKeys", "DeleteAccessKey", "DeleteLoginProfile", "DeleteUser"}
-	if got := f.Calls(); !slices.Equal(got, want) {
-		t.Errorf("calls:\n got %v\nwant %v", got, want)
-	}
+		"ListAccessKeys", "DeleteAccessKey", "DeleteLoginProfile", "DeleteUser")
 	if !slices.Equal(removed, []string{"marketing/" + bob, "sales/" + bob}) ||
 		!slices.Equal(detached, []string{"arn:astran:iam::astran:policy/AstranAdmin"}) ||
 		!slices.Equal(inline, []string{"inline1"}) || !slices.Equal(keys, []string{"AKIAEXAMPLE"}) {
@@ -181,28 +168,10 @@ func TestClient_DeleteUser_cascade(t *testing.T) {
 	}
 }
 
-func TestClient_DeleteUser_noCascade(t *testing.T) {
-	f, c := newFake(t)
-	handle(f, "DeleteUser", func(in *iam.DeleteUserInput) (*iam.DeleteUserOutput, error) {
-		return nil, apiErr("DeleteConflict")
-	})
-	err := c.DeleteUser(context.Background(), "bob@astran.io")
-	if !errors.Is(err, iamclient.ErrDeleteConflict) {
-		t.Fatalf("err = %v, want ErrDeleteConflict", err)
-	}
-	if got := f.Calls(); !slices.Equal(got, []string{"DeleteUser"}) {
-		t.Errorf("calls = %v", got)
-	}
-}
-
 func TestClient_DeleteUser_cascadeStopsOnError(t *testing.T) {
 	f, c := newFake(t)
-	handle(f, "ListGroupsForUser", func(in *iam.ListGroupsForUserInput) (*iam.ListGroupsForUserOutput, error) {
-		return &iam.ListGroupsForUserOutput{Groups: []types.Group{{GroupName: aws.String("marketing")}}}, nil
-	})
-	handle(f, "RemoveUserFromGroup", func(in *iam.RemoveUserFromGroupInput) (*iam.RemoveUserFromGroupOutput, error) {
-		return nil, apiErr("AccessDenied")
-	})
+	answer(f, "ListGroupsForUser", &iam.ListGroupsForUserOutput{Groups: []types.Group{{GroupName: aws.String("marketing")}}})
+	f.fail("RemoveUserFromGroup", "AccessDenied")
 	err := c.DeleteUser(context.Background(), "bob@astran.io", func(o *iamclient.DeleteUserOptions) { o.Cascade = true })
 	if !errors.Is(err, iamclient.ErrAccessDenied) {
 		t.Fatalf("err = %v, want ErrAccessDenied", err)
@@ -220,9 +189,7 @@ func TestClient_CreateUser_invalidEmail(t *testing.T) {
 			if !errors.Is(err, iamclient.ErrInvalidInput) || !errors.Is(err, arn.ErrInvalidEmail) {
 				t.Fatalf("err = %v, want ErrInvalidInput and arn.ErrInvalidEmail", err)
 			}
-			if calls := f.Calls(); len(calls) != 0 {
-				t.Errorf("sent %v", calls)
-			}
+			f.wantCalls(t) // nothing sent
 		})
 	}
 }

@@ -246,6 +246,20 @@ func (s *suite) cleanupRole(t *testing.T, name string) {
 	})
 }
 
+// createOIDCProvider registers the OpenID Connect provider issuer with one
+// client ID and thumbprint, deleted when the test ends.
+func (s *suite) createOIDCProvider(t *testing.T, ctx context.Context, issuer, clientID, thumbprint string) arn.ARN {
+	t.Helper()
+	p, err := s.client.CreateOIDCProvider(ctx, issuer, []string{clientID}, func(o *iamclient.CreateOIDCProviderOptions) {
+		o.Thumbprints = []string{thumbprint}
+	})
+	if err != nil {
+		t.Fatalf("CreateOIDCProvider: %v", err)
+	}
+	s.cleanup(t, "OIDC provider", func(ctx context.Context) error { return s.client.DeleteOIDCProvider(ctx, p) })
+	return p
+}
+
 // attachable returns a policy for the tutorial's attach/detach step:
 // AstranAdmin, or a customer policy when the server lacks built-ins.
 func (s *suite) attachable(t *testing.T, ctx context.Context, name string) arn.ARN {
@@ -267,6 +281,21 @@ func names[T any](xs []T, name func(T) string) []string {
 		out = append(out, name(x))
 	}
 	return out
+}
+
+// wantNames returns the check of a listing's result: it stops the test on
+// an error and reports names (read with name) other than want, in order.
+// what names the listing in messages.
+func wantNames[T any](t *testing.T, what string, name func(T) string, want ...string) func([]T, error) {
+	return func(xs []T, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got := names(xs, name); !slices.Equal(got, want) {
+			t.Errorf("%s = %v, want %v", what, got, want)
+		}
+	}
 }
 
 func userName(u iamclient.User) string              { return u.Name }
@@ -353,25 +382,13 @@ func (s *suite) tutorial(t *testing.T, ctx context.Context) {
 	if err := c.AttachGroupPolicy(ctx, marketing, pol); err != nil {
 		t.Fatalf("AttachGroupPolicy: %v", err)
 	}
-	attached, err := c.ListAttachedGroupPolicies(ctx, marketing)
-	if err != nil {
-		t.Fatalf("ListAttachedGroupPolicies: %v", err)
-	}
-	if got := names(attached, attachedARN); !slices.Equal(got, []string{pol.String()}) {
-		t.Errorf("ListAttachedGroupPolicies = %v, want [%s]", got, pol)
-	}
+	wantNames(t, "ListAttachedGroupPolicies", attachedARN, pol.String())(c.ListAttachedGroupPolicies(ctx, marketing))
 
 	// aws iam detach-group-policy --group-name marketing --policy-arn …
 	if err := c.DetachGroupPolicy(ctx, marketing, pol); err != nil {
 		t.Fatalf("DetachGroupPolicy: %v", err)
 	}
-	attached, err = c.ListAttachedGroupPolicies(ctx, marketing)
-	if err != nil {
-		t.Fatalf("ListAttachedGroupPolicies: %v", err)
-	}
-	if len(attached) != 0 {
-		t.Errorf("after detach, ListAttachedGroupPolicies = %v", names(attached, attachedARN))
-	}
+	wantNames(t, "after detach, ListAttachedGroupPolicies", attachedARN)(c.ListAttachedGroupPolicies(ctx, marketing))
 
 	// aws iam delete-user --user-name bob@astran.io (bob is still in
 	// marketing, which IAM refuses: the cascade removes the membership).
@@ -475,13 +492,7 @@ func (s *suite) errorPaths(t *testing.T, ctx context.Context) {
 		if err := c.DeleteGroup(ctx, sales, func(o *iamclient.DeleteGroupOptions) { o.Cascade = true }); err != nil {
 			t.Fatalf("DeleteGroup(cascade): %v", err)
 		}
-		groups, err := c.ListGroupsForUser(ctx, alice)
-		if err != nil {
-			t.Fatalf("ListGroupsForUser: %v", err)
-		}
-		if len(groups) != 0 {
-			t.Errorf("after the group's deletion, alice is in %v", names(groups, groupName))
-		}
+		wantNames(t, "after the group's deletion, ListGroupsForUser(alice)", groupName)(c.ListGroupsForUser(ctx, alice))
 	})
 
 	t.Run("DeleteUserWithPolicy", func(t *testing.T) {
@@ -682,13 +693,7 @@ func (s *suite) listIterators(t *testing.T, ctx context.Context) {
 	if _, err := c.CreateGroup(ctx, group, func(o *iamclient.CreateGroupOptions) { o.Path = "/iter/" }); err != nil {
 		t.Fatalf("CreateGroup: %v", err)
 	}
-	groups, err := c.ListGroups(ctx, func(o *iamclient.ListOptions) { o.PathPrefix = "/iter/" })
-	if err != nil {
-		t.Fatalf("ListGroups: %v", err)
-	}
-	if g := names(groups, groupName); !slices.Equal(g, []string{group}) {
-		t.Errorf("ListGroups(/iter/) = %v, want [%s]", g, group)
-	}
+	wantNames(t, "ListGroups(/iter/)", groupName, group)(c.ListGroups(ctx, func(o *iamclient.ListOptions) { o.PathPrefix = "/iter/" }))
 }
 
 func (s *suite) policyVersions(t *testing.T, ctx context.Context) {
@@ -783,16 +788,11 @@ func (s *suite) policyVersions(t *testing.T, ctx context.Context) {
 	err = c.DeletePolicyVersion(ctx, p.ARN, "v3")
 	checkKind(t, "DeletePolicyVersion(default)", err, iamclient.ErrDeleteConflict)
 
-	local, err := c.ListPolicies(ctx, func(o *iamclient.ListPoliciesOptions) {
-		o.Scope = iamclient.ScopeLocal
-		o.PathPrefix = "/suite/"
-	})
-	if err != nil {
-		t.Fatalf("ListPolicies(local): %v", err)
-	}
-	if got := names(local, func(p iamclient.Policy) string { return p.Name }); !slices.Equal(got, []string{"versions-read"}) {
-		t.Errorf("ListPolicies(local, /suite/) = %v", got)
-	}
+	wantNames(t, "ListPolicies(local, /suite/)", func(p iamclient.Policy) string { return p.Name }, "versions-read")(
+		c.ListPolicies(ctx, func(o *iamclient.ListPoliciesOptions) {
+			o.Scope = iamclient.ScopeLocal
+			o.PathPrefix = "/suite/"
+		}))
 
 	// Attached policies: DeletePolicy without Detach is refused, with it
 	// the policy goes, versions and all.
@@ -825,13 +825,7 @@ func (s *suite) policyVersions(t *testing.T, ctx context.Context) {
 	if _, err := c.GetPolicy(ctx, p.ARN); !errors.Is(err, iamclient.ErrNotFound) {
 		t.Errorf("GetPolicy after delete: err = %v, want ErrNotFound", err)
 	}
-	attached, err := c.ListAttachedGroupPolicies(ctx, group)
-	if err != nil {
-		t.Fatalf("ListAttachedGroupPolicies: %v", err)
-	}
-	if len(attached) != 0 {
-		t.Errorf("group still has %v", names(attached, attachedARN))
-	}
+	wantNames(t, "after DeletePolicy(detach), ListAttachedGroupPolicies", attachedARN)(c.ListAttachedGroupPolicies(ctx, group))
 }
 
 // checkSameDoc compares documents by their canonical JSON.
@@ -856,13 +850,7 @@ func checkSameDoc(t *testing.T, what string, got, want *policy.Document) {
 func (s *suite) roles(t *testing.T, ctx context.Context) {
 	c := s.client
 	const issuer = "https://idp.example.com/realms/suite-roles"
-	provider, err := c.CreateOIDCProvider(ctx, issuer, []string{"astran"}, func(o *iamclient.CreateOIDCProviderOptions) {
-		o.Thumbprints = []string{strings.Repeat("ab", 20)}
-	})
-	if err != nil {
-		t.Fatalf("CreateOIDCProvider: %v", err)
-	}
-	s.cleanup(t, "OIDC provider", func(ctx context.Context) error { return c.DeleteOIDCProvider(ctx, provider) })
+	provider := s.createOIDCProvider(t, ctx, issuer, "astran", strings.Repeat("ab", 20))
 
 	trust := mustParse(t, fmt.Sprintf(`{
 		"Version": "2012-10-17",
@@ -901,13 +889,7 @@ func (s *suite) roles(t *testing.T, ctx context.Context) {
 	if err := c.AttachRolePolicy(ctx, name, pol); err != nil {
 		t.Fatalf("AttachRolePolicy: %v", err)
 	}
-	attached, err := c.ListAttachedRolePolicies(ctx, name)
-	if err != nil {
-		t.Fatalf("ListAttachedRolePolicies: %v", err)
-	}
-	if got := names(attached, attachedARN); !slices.Equal(got, []string{pol.String()}) {
-		t.Errorf("ListAttachedRolePolicies = %v, want [%s]", got, pol)
-	}
+	wantNames(t, "ListAttachedRolePolicies", attachedARN, pol.String())(c.ListAttachedRolePolicies(ctx, name))
 	roles, err := c.ListRoles(ctx)
 	if err != nil {
 		t.Fatalf("ListRoles: %v", err)
@@ -934,16 +916,10 @@ func (s *suite) roles(t *testing.T, ctx context.Context) {
 func (s *suite) oidcProviders(t *testing.T, ctx context.Context) {
 	c := s.client
 	const issuer = "https://astran.cloud-iam.com/auth/realms/suite-oidc"
-	p, err := c.CreateOIDCProvider(ctx, issuer, []string{"s5"}, func(o *iamclient.CreateOIDCProviderOptions) {
-		o.Thumbprints = []string{strings.Repeat("0f", 20)}
-	})
-	if err != nil {
-		t.Fatalf("CreateOIDCProvider: %v", err)
-	}
-	s.cleanup(t, "OIDC provider", func(ctx context.Context) error { return c.DeleteOIDCProvider(ctx, p) })
+	p := s.createOIDCProvider(t, ctx, issuer, "s5", strings.Repeat("0f", 20))
 	s.checkARN(t, p, arn.TypeOIDCProvider, "astran.cloud-iam.com/auth/realms/suite-oidc")
 
-	_, err = c.CreateOIDCProvider(ctx, issuer, []string{"s5"}, func(o *iamclient.CreateOIDCProviderOptions) {
+	_, err := c.CreateOIDCProvider(ctx, issuer, []string{"s5"}, func(o *iamclient.CreateOIDCProviderOptions) {
 		o.Thumbprints = []string{strings.Repeat("0f", 20)}
 	})
 	checkKind(t, "CreateOIDCProvider twice", err, iamclient.ErrAlreadyExists)
