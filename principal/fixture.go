@@ -226,6 +226,7 @@ type fixtureBuilder struct {
 	groups    map[string]arn.ARN // fixture group name -> ARN
 	users     map[string]arn.ARN // fixture user email -> ARN
 	roles     map[string]arn.ARN // fixture role name -> ARN
+	err       error              // the first error
 }
 
 func (b *fixtureBuilder) fail(path string, err error) error {
@@ -248,37 +249,30 @@ func buildFixture(s *MemoryStore, name string, data []byte) error {
 			return b.fail("account", err)
 		}
 	}
-	for i, raw := range f.Policies {
-		if err := b.policy(fmt.Sprintf("policies[%d]", i), raw); err != nil {
-			return err
+	each(b, "policies", f.Policies, b.policy)
+	each(b, "groups", f.Groups, b.group)
+	each(b, "users", f.Users, b.user)
+	each(b, "roles", f.Roles, b.role)
+	each(b, "sessions", f.Sessions, b.session)
+	return b.err
+}
+
+// each decodes the entries of the fixture's section strictly, each into a
+// T, and adds them in order with add, unless an earlier step failed. The
+// first error is kept in b.err.
+func each[T any](b *fixtureBuilder, section string, entries []json.RawMessage, add func(path string, v T) error) {
+	for i, raw := range entries {
+		if b.err != nil {
+			return
+		}
+		path := fmt.Sprintf("%s[%d]", section, i)
+		var v T
+		if err := strictDecode(raw, &v); err != nil {
+			b.err = b.fail(path, err)
+		} else {
+			b.err = add(path, v)
 		}
 	}
-	groups := make([]fixtureGroup, len(f.Groups))
-	for i, raw := range f.Groups {
-		p := fmt.Sprintf("groups[%d]", i)
-		if err := strictDecode(raw, &groups[i]); err != nil {
-			return b.fail(p, err)
-		}
-		if err := b.group(p, groups[i]); err != nil {
-			return err
-		}
-	}
-	for i, raw := range f.Users {
-		if err := b.user(fmt.Sprintf("users[%d]", i), raw); err != nil {
-			return err
-		}
-	}
-	for i, raw := range f.Roles {
-		if err := b.role(fmt.Sprintf("roles[%d]", i), raw); err != nil {
-			return err
-		}
-	}
-	for i, raw := range f.Sessions {
-		if err := b.session(fmt.Sprintf("sessions[%d]", i), raw); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // needAccount checks that names can be turned into ARNs.
@@ -296,11 +290,7 @@ func parseDoc(raw json.RawMessage) (*policy.Document, error) {
 	return policy.Parse(raw)
 }
 
-func (b *fixtureBuilder) policy(path string, raw json.RawMessage) error {
-	var fp fixturePolicy
-	if err := strictDecode(raw, &fp); err != nil {
-		return b.fail(path, err)
-	}
+func (b *fixtureBuilder) policy(path string, fp fixturePolicy) error {
 	var pa arn.ARN
 	var err error
 	switch {
@@ -408,34 +398,26 @@ func (b *fixtureBuilder) boundary(path, ref string) (arn.ARN, error) {
 	return b.policyRef(path, ref)
 }
 
-// decodeIdentity decodes the user or role at path into v and checks that
-// its name can be turned into an ARN.
-func (b *fixtureBuilder) decodeIdentity(path string, raw json.RawMessage, v any) error {
-	if err := strictDecode(raw, v); err != nil {
-		return b.fail(path, err)
+// newIdentity builds, with build (arn.User or arn.Role), the ARN of the
+// user or role at path whose IAM path is iamPath and whose name, in field,
+// is name; no identity may have it yet.
+func (b *fixtureBuilder) newIdentity(path, field, kind string, build func(partition, account, path, name string) (arn.ARN, error), iamPath, name string) (arn.ARN, error) {
+	if err := b.needAccount(path); err != nil {
+		return arn.ARN{}, err
 	}
-	return b.needAccount(path)
-}
-
-// fresh checks the ARN a (built with error err) of the user or role named
-// name at field, and that no identity has it yet.
-func (b *fixtureBuilder) fresh(field, kind, name string, a arn.ARN, err error) error {
+	a, err := build(b.partition, b.account, iamPath, name)
 	if err != nil {
-		return b.fail(field, err)
+		return arn.ARN{}, b.fail(field, err)
 	}
 	if _, err := b.s.Identity(context.Background(), a); err == nil {
-		return b.fail(field, fmt.Errorf("duplicate %s %q", kind, name))
+		return arn.ARN{}, b.fail(field, fmt.Errorf("duplicate %s %q", kind, name))
 	}
-	return nil
+	return a, nil
 }
 
-func (b *fixtureBuilder) user(path string, raw json.RawMessage) error {
-	var fu fixtureUser
-	if err := b.decodeIdentity(path, raw, &fu); err != nil {
-		return err
-	}
-	ua, err := arn.User(b.partition, b.account, fu.Path, fu.Email)
-	if err := b.fresh(path+".email", "user", fu.Email, ua, err); err != nil {
+func (b *fixtureBuilder) user(path string, fu fixtureUser) error {
+	ua, err := b.newIdentity(path, path+".email", "user", arn.User, fu.Path, fu.Email)
+	if err != nil {
 		return err
 	}
 	pb, err := b.boundary(path+".permissionsBoundary", fu.PermissionsBoundary)
@@ -461,13 +443,9 @@ func (b *fixtureBuilder) user(path string, raw json.RawMessage) error {
 	return b.attach(path, ua, fu.Policies, fu.InlinePolicies)
 }
 
-func (b *fixtureBuilder) role(path string, raw json.RawMessage) error {
-	var fr fixtureRole
-	if err := b.decodeIdentity(path, raw, &fr); err != nil {
-		return err
-	}
-	ra, err := arn.Role(b.partition, b.account, fr.Path, fr.Name)
-	if err := b.fresh(path+".name", "role", fr.Name, ra, err); err != nil {
+func (b *fixtureBuilder) role(path string, fr fixtureRole) error {
+	ra, err := b.newIdentity(path, path+".name", "role", arn.Role, fr.Path, fr.Name)
+	if err != nil {
 		return err
 	}
 	var trust *policy.Document
@@ -487,11 +465,7 @@ func (b *fixtureBuilder) role(path string, raw json.RawMessage) error {
 	return b.attach(path, ra, fr.Policies, fr.InlinePolicies)
 }
 
-func (b *fixtureBuilder) session(path string, raw json.RawMessage) error {
-	var fs fixtureSession
-	if err := strictDecode(raw, &fs); err != nil {
-		return b.fail(path, err)
-	}
+func (b *fixtureBuilder) session(path string, fs fixtureSession) error {
 	var id arn.ARN
 	var err error
 	switch {
