@@ -193,19 +193,6 @@ func (d *fastDecoder) statements() ([]Statement, bool) {
 	return slices.Clone(d.sts), true
 }
 
-// Statement element bits, for duplicate keys.
-const (
-	sSid = 1 << iota
-	sEffect
-	sPrincipal
-	sNotPrincipal
-	sAction
-	sNotAction
-	sResource
-	sNotResource
-	sCondition
-)
-
 func (d *fastDecoder) statement(st *Statement) bool {
 	if !d.s.Consume('{') || d.s.Consume('}') {
 		return false
@@ -216,39 +203,25 @@ func (d *fastDecoder) statement(st *Statement) bool {
 		if !ok {
 			return false
 		}
-		var bit int
-		switch k {
-		case "Sid":
-			bit = sSid
+		bit, list, pr := st.element(k)
+		if bit == 0 || seen&bit != 0 {
+			return false
+		}
+		switch {
+		case list != nil:
+			*list, ok = d.strings()
+		case pr != nil:
+			*pr, ok = d.principal()
+		case bit == fSid:
 			st.Sid, ok = d.s.Str()
-		case "Effect":
-			bit = sEffect
+		case bit == fEffect:
 			var e string
 			e, ok = d.s.Str()
 			st.Effect = Effect(e)
-		case "Principal":
-			bit = sPrincipal
-			st.Principal, ok = d.principal()
-		case "NotPrincipal":
-			bit = sNotPrincipal
-			st.NotPrincipal, ok = d.principal()
-		case "Action":
-			bit = sAction
-			st.Action, ok = d.strings()
-		case "NotAction":
-			bit = sNotAction
-			st.NotAction, ok = d.strings()
-		case "Resource":
-			bit = sResource
-			st.Resource, ok = d.strings()
-		case "NotResource":
-			bit = sNotResource
-			st.NotResource, ok = d.strings()
-		case "Condition":
-			bit = sCondition
+		case bit == fCondition:
 			st.Condition, ok = d.condition()
 		}
-		if bit == 0 || seen&bit != 0 || !ok {
+		if !ok {
 			return false
 		}
 		seen |= bit
@@ -312,15 +285,7 @@ func (d *fastDecoder) principal() (*Principal, bool) {
 		if !ok {
 			return nil, false
 		}
-		var dst *[]string
-		switch k {
-		case "AWS":
-			dst = &pr.AWS
-		case "Federated":
-			dst = &pr.Federated
-		case "Service":
-			dst = &pr.Service
-		}
+		dst := pr.list(k)
 		if dst == nil || *dst != nil {
 			return nil, false
 		}

@@ -140,45 +140,28 @@ func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
 		m := n.Member(i)
 		fp := sp.Field(m.Key)
 		v := m.Value
-		switch m.Key {
-		case "Sid":
+		bit, list, pr := st.element(m.Key)
+		switch {
+		case list != nil:
+			if *list = d.strings(v, &fp); *list == nil {
+				mask |= bit
+			}
+		case pr != nil:
+			if *pr = d.principal(v, &fp); *pr == nil {
+				mask |= bit
+			}
+		case bit == fSid, bit == fEffect:
 			if v.Kind != jsontree.String {
 				d.typeErr(v, &fp, "string")
+				mask |= bit
 				continue
 			}
-			st.Sid = v.Str
-		case "Effect":
-			if v.Kind != jsontree.String {
-				d.typeErr(v, &fp, "string")
-				mask |= fEffect
-				continue
+			if bit == fSid {
+				st.Sid = v.Str
+			} else {
+				st.Effect = Effect(v.Str)
 			}
-			st.Effect = Effect(v.Str)
-		case "Principal":
-			if st.Principal = d.principal(v, &fp); st.Principal == nil {
-				mask |= fPrincipal
-			}
-		case "NotPrincipal":
-			if st.NotPrincipal = d.principal(v, &fp); st.NotPrincipal == nil {
-				mask |= fNotPrincipal
-			}
-		case "Action":
-			if st.Action = d.strings(v, &fp); st.Action == nil {
-				mask |= fAction
-			}
-		case "NotAction":
-			if st.NotAction = d.strings(v, &fp); st.NotAction == nil {
-				mask |= fNotAction
-			}
-		case "Resource":
-			if st.Resource = d.strings(v, &fp); st.Resource == nil {
-				mask |= fResource
-			}
-		case "NotResource":
-			if st.NotResource = d.strings(v, &fp); st.NotResource == nil {
-				mask |= fNotResource
-			}
-		case "Condition":
+		case bit == fCondition:
 			var ok bool
 			if st.Condition, ok = d.condition(v, &fp); !ok {
 				mask |= fCondition
@@ -240,15 +223,8 @@ func (d *decoder) principal(n *jsontree.Node, p *jsonpath.Path) *Principal {
 		}
 		m := n.Member(i)
 		fp := p.Field(m.Key)
-		var dst *[]string
-		switch m.Key {
-		case "AWS":
-			dst = &pr.AWS
-		case "Federated":
-			dst = &pr.Federated
-		case "Service":
-			dst = &pr.Service
-		default:
+		dst := pr.list(m.Key)
+		if dst == nil {
 			d.errAt(m.KeyOff, &fp, ErrUnknownField, "")
 			ok = false
 			continue

@@ -17,25 +17,16 @@ func (d *Document) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	var b bytes.Buffer
-	b.WriteByte('{')
-	first := true
-	field := func(name string) {
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		writeString(&b, name)
-		b.WriteByte(':')
-	}
+	o := object{b: &b}
 	if d.Version != "" {
-		field("Version")
+		o.key("Version")
 		writeString(&b, d.Version)
 	}
 	if d.ID != "" {
-		field("Id")
+		o.key("Id")
 		writeString(&b, d.ID)
 	}
-	field("Statement")
+	o.key("Statement")
 	b.WriteByte('[')
 	for i := range d.Statements {
 		if i > 0 {
@@ -43,7 +34,8 @@ func (d *Document) MarshalJSON() ([]byte, error) {
 		}
 		marshalStatement(&b, &d.Statements[i])
 	}
-	b.WriteString("]}")
+	b.WriteByte(']')
+	o.close()
 	return b.Bytes(), nil
 }
 
@@ -57,6 +49,33 @@ func (d *Document) UnmarshalJSON(data []byte) error {
 	}
 	*d = *doc
 	return nil
+}
+
+// object writes a JSON object to b, member by member.
+type object struct {
+	b *bytes.Buffer
+	n int // members written
+}
+
+// key writes what precedes the next member's value: the opening brace or
+// a comma, the key and a colon.
+func (o *object) key(name string) {
+	if o.n == 0 {
+		o.b.WriteByte('{')
+	} else {
+		o.b.WriteByte(',')
+	}
+	o.n++
+	writeString(o.b, name)
+	o.b.WriteByte(':')
+}
+
+// close ends the object.
+func (o *object) close() {
+	if o.n == 0 {
+		o.b.WriteByte('{')
+	}
+	o.b.WriteByte('}')
 }
 
 func writeString(b *bytes.Buffer, s string) {
@@ -80,30 +99,21 @@ func writeStrings(b *bytes.Buffer, l []string) {
 }
 
 func marshalStatement(b *bytes.Buffer, st *Statement) {
-	b.WriteByte('{')
-	first := true
-	field := func(name string) {
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		writeString(b, name)
-		b.WriteByte(':')
-	}
+	o := object{b: b}
 	if st.Sid != "" {
-		field("Sid")
+		o.key("Sid")
 		writeString(b, st.Sid)
 	}
 	if st.Effect != "" {
-		field("Effect")
+		o.key("Effect")
 		writeString(b, string(st.Effect))
 	}
 	if st.Principal != nil {
-		field("Principal")
+		o.key("Principal")
 		marshalPrincipal(b, st.Principal)
 	}
 	if st.NotPrincipal != nil {
-		field("NotPrincipal")
+		o.key("NotPrincipal")
 		marshalPrincipal(b, st.NotPrincipal)
 	}
 	for _, f := range []struct {
@@ -111,37 +121,26 @@ func marshalStatement(b *bytes.Buffer, st *Statement) {
 		l    []string
 	}{{"Action", st.Action}, {"NotAction", st.NotAction}, {"Resource", st.Resource}, {"NotResource", st.NotResource}} {
 		if f.l != nil {
-			field(f.name)
+			o.key(f.name)
 			writeStrings(b, f.l)
 		}
 	}
 	if len(st.Condition) > 0 {
-		field("Condition")
-		b.WriteByte('{')
-		for i, op := range sortedKeys(st.Condition) {
-			if i > 0 {
-				b.WriteByte(',')
+		o.key("Condition")
+		ops := object{b: b}
+		for _, op := range sortedKeys(st.Condition) {
+			ops.key(op)
+			vals := st.Condition[op]
+			keys := object{b: b}
+			for _, k := range sortedKeys(vals) {
+				keys.key(k)
+				writeStrings(b, vals[k]) // nil is written []
 			}
-			writeString(b, op)
-			b.WriteString(":{")
-			keys := st.Condition[op]
-			for j, k := range sortedKeys(keys) {
-				if j > 0 {
-					b.WriteByte(',')
-				}
-				writeString(b, k)
-				b.WriteByte(':')
-				vals := keys[k]
-				if vals == nil {
-					vals = []string{}
-				}
-				writeStrings(b, vals)
-			}
-			b.WriteByte('}')
+			keys.close()
 		}
-		b.WriteByte('}')
+		ops.close()
 	}
-	b.WriteByte('}')
+	o.close()
 }
 
 func marshalPrincipal(b *bytes.Buffer, p *Principal) {
@@ -149,28 +148,17 @@ func marshalPrincipal(b *bytes.Buffer, p *Principal) {
 		writeString(b, "*")
 		return
 	}
-	b.WriteByte('{')
-	first := true
+	o := object{b: b}
 	for _, f := range []struct {
 		name string
 		l    []string
 	}{{"AWS", p.AWS}, {"Federated", p.Federated}, {"Service", p.Service}} {
-		if f.l == nil {
-			continue
+		if f.l != nil {
+			o.key(f.name)
+			writeStrings(b, f.l)
 		}
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		writeString(b, f.name)
-		b.WriteByte(':')
-		if len(f.l) == 0 {
-			b.WriteString("[]")
-			continue
-		}
-		writeStrings(b, f.l)
 	}
-	b.WriteByte('}')
+	o.close()
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -63,3 +63,62 @@ func syntaxError(data []byte, err error) *SyntaxError {
 	}
 	return &SyntaxError{Offset: se.Off, Line: line, Column: col, Msg: se.Msg, Err: cat}
 }
+
+// Field bits name the elements of a document and of a statement. The
+// decoders use them for the elements whose decoding failed, so that the
+// validator does not report them again as missing, and the fast path for
+// the elements already read.
+const (
+	fEffect = 1 << iota
+	fPrincipal
+	fNotPrincipal
+	fAction
+	fNotAction
+	fResource
+	fNotResource
+	fCondition
+	fStatement
+	fVersion
+	fSid
+)
+
+// element returns the field bit of the statement element named key (0 for
+// an unknown element) and, for a list or a principal element, where its
+// value goes in st.
+func (st *Statement) element(key string) (bit int, list *[]string, pr **Principal) {
+	switch key {
+	case "Sid":
+		return fSid, nil, nil
+	case "Effect":
+		return fEffect, nil, nil
+	case "Principal":
+		return fPrincipal, nil, &st.Principal
+	case "NotPrincipal":
+		return fNotPrincipal, nil, &st.NotPrincipal
+	case "Action":
+		return fAction, &st.Action, nil
+	case "NotAction":
+		return fNotAction, &st.NotAction, nil
+	case "Resource":
+		return fResource, &st.Resource, nil
+	case "NotResource":
+		return fNotResource, &st.NotResource, nil
+	case "Condition":
+		return fCondition, nil, nil
+	}
+	return 0, nil, nil
+}
+
+// list returns the list of pr named key ("AWS", "Federated" or "Service"),
+// or nil for an unknown key.
+func (pr *Principal) list(key string) *[]string {
+	switch key {
+	case "AWS":
+		return &pr.AWS
+	case "Federated":
+		return &pr.Federated
+	case "Service":
+		return &pr.Service
+	}
+	return nil
+}

@@ -122,37 +122,38 @@ func (v *validator) statement(st *Statement, idx int, mask int) {
 		fp := sp.Field("NotPrincipal")
 		v.principal(st.NotPrincipal, &fp)
 	}
-	// Action / NotAction.
-	hasA, hasNA := st.Action != nil || mask&fAction != 0, st.NotAction != nil || mask&fNotAction != 0
-	switch {
-	case hasA && hasNA:
-		fp := sp.Field("NotAction")
-		v.add(&fp, ErrConflict, "Action and NotAction are mutually exclusive")
-	case !hasA && !hasNA:
-		fp := sp.Field("Action")
-		v.add(&fp, ErrMissingField, "a statement needs Action or NotAction")
-	}
-	if mask&fAction == 0 {
-		v.actions(st.Action, &sp, "Action")
-	}
-	if mask&fNotAction == 0 {
-		v.actions(st.NotAction, &sp, "NotAction")
-	}
-	// Resource / NotResource.
-	hasR, hasNR := st.Resource != nil || mask&fResource != 0, st.NotResource != nil || mask&fNotResource != 0
-	switch {
-	case hasR && hasNR:
-		fp := sp.Field("NotResource")
-		v.add(&fp, ErrConflict, "Resource and NotResource are mutually exclusive")
-	case !hasR && !hasNR && st.Principal == nil && st.NotPrincipal == nil && mask&(fPrincipal|fNotPrincipal) == 0:
-		fp := sp.Field("Resource")
-		v.add(&fp, ErrMissingField, "a statement without Principal needs Resource or NotResource")
-	}
-	if mask&fResource == 0 {
-		v.resources(st.Resource, &sp, "Resource")
-	}
-	if mask&fNotResource == 0 {
-		v.resources(st.NotResource, &sp, "NotResource")
+	// Action / NotAction and Resource / NotResource: at most one of each
+	// pair; Action or NotAction always, Resource or NotResource unless the
+	// statement names principals (as a trust policy does).
+	principals := st.Principal != nil || st.NotPrincipal != nil || mask&(fPrincipal|fNotPrincipal) != 0
+	for _, e := range [...]struct {
+		name, not   string
+		l, notL     []string
+		bit, notBit int
+		required    bool
+		missing     string
+		check       func(string) string
+	}{
+		{"Action", "NotAction", st.Action, st.NotAction, fAction, fNotAction, true,
+			"a statement needs Action or NotAction", checkAction},
+		{"Resource", "NotResource", st.Resource, st.NotResource, fResource, fNotResource, !principals,
+			"a statement without Principal needs Resource or NotResource", checkResource},
+	} {
+		has, hasNot := e.l != nil || mask&e.bit != 0, e.notL != nil || mask&e.notBit != 0
+		switch {
+		case has && hasNot:
+			fp := sp.Field(e.not)
+			v.add(&fp, ErrConflict, e.name+" and "+e.not+" are mutually exclusive")
+		case !has && !hasNot && e.required:
+			fp := sp.Field(e.name)
+			v.add(&fp, ErrMissingField, e.missing)
+		}
+		if mask&e.bit == 0 {
+			v.list(e.l, &sp, e.name, e.check)
+		}
+		if mask&e.notBit == 0 {
+			v.list(e.notL, &sp, e.not, e.check)
+		}
 	}
 	if mask&fCondition == 0 && st.Condition != nil {
 		fp := sp.Field("Condition")
@@ -171,64 +172,53 @@ func (v *validator) principal(pr *Principal, p *jsonpath.Path) {
 		v.add(p, ErrMissingField, "empty principal")
 		return
 	}
-	v.principals(pr.AWS, p, "AWS")
-	v.principals(pr.Federated, p, "Federated")
-	v.principals(pr.Service, p, "Service")
+	v.list(pr.AWS, p, "AWS", checkPrincipal)
+	v.list(pr.Federated, p, "Federated", checkPrincipal)
+	v.list(pr.Service, p, "Service", checkPrincipal)
 }
 
-func (v *validator) principals(l []string, p *jsonpath.Path, name string) {
+// list checks a list element (absent if nil) of the object at p: it must
+// not be empty, and check must accept every item; check returns what is
+// wrong with an item, or "".
+func (v *validator) list(l []string, p *jsonpath.Path, field string, check func(string) string) {
 	if l == nil {
 		return
 	}
-	fp := p.Field(name)
+	fp := p.Field(field)
 	if len(l) == 0 {
 		v.add(&fp, ErrInvalidValue, "empty list")
 	}
 	for i, s := range l {
-		if s == "" || strings.TrimSpace(s) != s {
+		if msg := check(s); msg != "" {
 			ep := fp.Elem(i, len(l))
-			v.add(&ep, ErrInvalidValue, "empty or space-padded principal")
+			v.add(&ep, ErrInvalidValue, msg)
 		}
 	}
 }
 
-func (v *validator) actions(list []string, sp *jsonpath.Path, field string) {
-	if list == nil {
-		return
+func checkPrincipal(s string) string {
+	if s == "" || strings.TrimSpace(s) != s {
+		return "empty or space-padded principal"
 	}
-	if len(list) == 0 {
-		fp := sp.Field(field)
-		v.add(&fp, ErrInvalidValue, "empty list")
-	}
-	for i, a := range list {
-		if a == "*" {
-			continue
-		}
-		svc, name, ok := strings.Cut(a, ":")
-		if !ok || svc == "" || name == "" || strings.ContainsAny(a, " \t\r\n") {
-			fp := sp.Field(field)
-			ep := fp.Elem(i, len(list))
-			v.add(&ep, ErrInvalidValue, strconv.Quote(a)+` is not "*" or "service:action"`)
-		}
-	}
+	return ""
 }
 
-func (v *validator) resources(list []string, sp *jsonpath.Path, field string) {
-	if list == nil {
-		return
+func checkAction(a string) string {
+	if a == "*" {
+		return ""
 	}
-	if len(list) == 0 {
-		fp := sp.Field(field)
-		v.add(&fp, ErrInvalidValue, "empty list")
+	svc, name, ok := strings.Cut(a, ":")
+	if !ok || svc == "" || name == "" || strings.ContainsAny(a, " \t\r\n") {
+		return strconv.Quote(a) + ` is not "*" or "service:action"`
 	}
-	for i, r := range list {
-		if r == "*" || strings.HasPrefix(r, "arn:") {
-			continue
-		}
-		fp := sp.Field(field)
-		ep := fp.Elem(i, len(list))
-		v.add(&ep, ErrInvalidValue, strconv.Quote(r)+` is not "*" or an ARN`)
+	return ""
+}
+
+func checkResource(r string) string {
+	if r == "*" || strings.HasPrefix(r, "arn:") {
+		return ""
 	}
+	return strconv.Quote(r) + ` is not "*" or an ARN`
 }
 
 // condition checks a condition block. Maps have no order, so the problems
@@ -262,21 +252,6 @@ func (v *validator) condition(c Condition, p *jsonpath.Path) {
 	}
 	sortErrors(v.errs[start:])
 }
-
-// field bits: fields whose decoding failed, so the validator does not report
-// them again as missing.
-const (
-	fEffect = 1 << iota
-	fPrincipal
-	fNotPrincipal
-	fAction
-	fNotAction
-	fResource
-	fNotResource
-	fCondition
-	fStatement
-	fVersion
-)
 
 // sortErrors orders errors by path, for deterministic reports of map
 // contents.
