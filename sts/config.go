@@ -27,12 +27,7 @@ import (
 // ConfigOptions.ExpiryWindow (5 minutes by default) with its jitter; a
 // *Provider applies its own. No request is made.
 func NewConfig(ep endpoint.Endpoints, provider aws.CredentialsProvider, optFns ...func(*ConfigOptions)) (aws.Config, error) {
-	var o ConfigOptions
-	for _, fn := range optFns {
-		if fn != nil {
-			fn(&o)
-		}
-	}
+	o := apply(optFns)
 	o.ExpiryWindow, o.ExpiryWindowJitterFrac = expiryWindow(o.ExpiryWindow, o.ExpiryWindowJitterFrac)
 	if provider == nil {
 		return aws.Config{}, fmt.Errorf("sts: new config: nil credentials provider: %w", ErrInvalidConfig)

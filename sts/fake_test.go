@@ -526,6 +526,16 @@ func newProvider(t *testing.T, f *fakeAstran, optFns ...func(*sts.ProviderOption
 	return newUserProvider(t, f, f.endpoints(), testUser, sts.StaticPassword(testPassword), optFns...)
 }
 
+// newGrant returns testUser's password grant at f.
+func newGrant(t *testing.T, f *fakeAstran, optFns ...func(*sts.PasswordGrantOptions)) *sts.PasswordGrant {
+	t.Helper()
+	g, err := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), append([]func(*sts.PasswordGrantOptions){f.grantOptions}, optFns...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
 // newUserProvider returns a provider of username's password grant at ep.
 func newUserProvider(t *testing.T, f *fakeAstran, ep endpoint.Endpoints, username string, pw sts.PasswordFunc, optFns ...func(*sts.ProviderOptions)) *sts.Provider {
 	t.Helper()
@@ -543,11 +553,7 @@ func newUserProvider(t *testing.T, f *fakeAstran, ep endpoint.Endpoints, usernam
 // mint returns a fresh access token of testUser that f's STS accepts.
 func mint(t *testing.T, f *fakeAstran) string {
 	t.Helper()
-	g, err := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := g.Token(context.Background())
+	tok, err := newGrant(t, f).Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,16 +581,33 @@ func assertNoSecret(t *testing.T, what, out string, secrets ...string) {
 // gateTokens makes f's token endpoint hold every request until gate is
 // closed; arrived receives a value when one is held.
 func (f *fakeAstran) gateTokens() (gate, arrived chan struct{}) {
+	return f.hold(&f.tokenGate, &f.tokenArrived)
+}
+
+// gateSTS is gateTokens for the STS endpoint.
+func (f *fakeAstran) gateSTS() (gate, arrived chan struct{}) {
+	return f.hold(&f.stsGate, &f.stsArrived)
+}
+
+func (f *fakeAstran) hold(gateField, arrivedField *chan struct{}) (gate, arrived chan struct{}) {
 	gate, arrived = make(chan struct{}), make(chan struct{}, 1)
 	f.mu.Lock()
-	f.tokenGate, f.tokenArrived = gate, arrived
+	*gateField, *arrivedField = gate, arrived
 	f.mu.Unlock()
 	return gate, arrived
 }
 
-// background runs fn in a goroutine and returns where its error arrives.
-func background(fn func() error) <-chan error {
+// wantJoined opens gate and checks that call, made while the shared request
+// was held at it, gets that request's result: one password grant in all.
+func (f *fakeAstran) wantJoined(t *testing.T, gate chan struct{}, call func(context.Context) error) {
+	t.Helper()
 	done := make(chan error, 1)
-	go func() { done <- fn() }()
-	return done
+	go func() { done <- call(context.Background()) }()
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := f.passwordGrants.Load(); got != 1 {
+		t.Errorf("password grants = %d, want 1", got)
+	}
 }

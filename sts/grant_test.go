@@ -160,10 +160,7 @@ func TestPasswordGrant_clientSecret(t *testing.T) {
 
 func TestPasswordGrant_reuse(t *testing.T) {
 	f := newFake(t)
-	ts, err := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := newGrant(t, f)
 	ctx := context.Background()
 	a, err := ts.Token(ctx)
 	if err != nil {
@@ -210,31 +207,11 @@ func TestPasswordGrant_discoveryErrors(t *testing.T) {
 	}
 }
 
-func TestPasswordGrant_slowServer(t *testing.T) {
-	f := newFake(t)
-	gate, arrived := f.gateTokens()
-	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-arrived; cancel() }()
-	if _, err := ts.Token(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("error %v", err)
-	}
-	// The grant goes on for the next caller: no second password request.
-	done := background(func() error { _, err := ts.Token(context.Background()); return err })
-	close(gate)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if got := f.passwordGrants.Load(); got != 1 {
-		t.Errorf("password grants = %d, want 1", got)
-	}
-}
-
 func TestPasswordGrant_refreshTimeout(t *testing.T) {
 	f := newFake(t)
 	gate, _ := f.gateTokens()
 	defer close(gate)
-	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
+	ts := newGrant(t, f, func(o *sts.PasswordGrantOptions) {
 		o.RefreshTimeout = time.Millisecond // the shared grant's own bound
 	})
 	_, err := ts.Token(context.Background())
@@ -246,7 +223,7 @@ func TestPasswordGrant_refreshTimeout(t *testing.T) {
 func TestPasswordGrant_discoveryUnreachable(t *testing.T) {
 	f := newFake(t)
 	f.Close()
-	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
+	ts := newGrant(t, f, func(o *sts.PasswordGrantOptions) {
 		o.Discovery = true
 	})
 	_, err := ts.Token(context.Background())
@@ -303,7 +280,7 @@ func TestPasswordGrant_emptyRejection(t *testing.T) {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			f := newFake(t)
 			f.tokenFailures, f.emptyFailures = []int{status}, true
-			g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
+			g := newGrant(t, f)
 			_, err := g.Token(context.Background())
 			var oe *sts.OIDCError
 			if !errors.Is(err, sts.ErrBadCredentials) || !errors.As(err, &oe) || oe.StatusCode != status {
@@ -463,7 +440,7 @@ func TestProvider_passwordChanged(t *testing.T) {
 // Token responses are capped by MaxResponseBytes like every other body.
 func TestPasswordGrant_responseCapped(t *testing.T) {
 	f := newFake(t)
-	g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions,
+	g := newGrant(t, f,
 		func(o *sts.PasswordGrantOptions) { o.MaxResponseBytes = 256 })
 	_, err := g.Token(context.Background())
 	if !errors.Is(err, sts.ErrMalformedResponse) || !strings.Contains(err.Error(), "larger than 256 bytes") {

@@ -218,9 +218,7 @@ func FuzzParseErrorResponse(f *testing.F) {
 
 func TestLoginWithWebIdentity_deadline(t *testing.T) {
 	f := newFake(t)
-	gate := make(chan struct{})
-	arrived := make(chan struct{}, 1)
-	f.stsGate, f.stsArrived = gate, arrived
+	gate, arrived := f.gateSTS()
 	defer close(gate)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-arrived; cancel() }()

@@ -213,3 +213,15 @@ func refreshTimeout(d time.Duration) time.Duration {
 	}
 	return d
 }
+
+// apply returns the options that optFns set, starting from the zero value;
+// nil functions are skipped.
+func apply[O any](optFns []func(*O)) O {
+	var o O
+	for _, fn := range optFns {
+		if fn != nil {
+			fn(&o)
+		}
+	}
+	return o
+}

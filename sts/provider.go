@@ -66,12 +66,7 @@ var (
 // the STS endpoint of ep (see [endpoint.Resolve]). No request is made until
 // the first Retrieve.
 func NewProvider(ep endpoint.Endpoints, tokens TokenSource, optFns ...func(*ProviderOptions)) (*Provider, error) {
-	var o ProviderOptions
-	for _, fn := range optFns {
-		if fn != nil {
-			fn(&o)
-		}
-	}
+	o := apply(optFns)
 	o.RequestOptions, _ = o.RequestOptions.withDefaults()
 	o.Leeway = leeway(o.Leeway)
 	o.ExpiryWindow, o.ExpiryWindowJitterFrac = expiryWindow(o.ExpiryWindow, o.ExpiryWindowJitterFrac)
@@ -160,22 +155,7 @@ func (p *Provider) Login(ctx context.Context) (*LoginResult, error) {
 }
 
 func (p *Provider) do(ctx context.Context) (*retrieved, error) {
-	ch := p.sf.DoChan("retrieve", func() (any, error) {
-		// Shared by every waiter: not cancelled by any one of them, but
-		// bounded by its own timeout so the goroutine always ends.
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.o.RefreshTimeout)
-		defer cancel()
-		return p.retrieve(fctx)
-	})
-	select {
-	case <-ctx.Done():
-		return nil, fmt.Errorf("sts: retrieving credentials: %w", ctx.Err())
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(*retrieved), nil
-	}
+	return shared(ctx, &p.sf, "retrieve", "retrieving credentials", p.o.RefreshTimeout, p.retrieve)
 }
 
 func (p *Provider) retrieve(ctx context.Context) (*retrieved, error) {

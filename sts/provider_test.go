@@ -179,7 +179,7 @@ func TestProvider_transientRetries(t *testing.T) {
 	t.Run("token endpoint 429 exhausts attempts", func(t *testing.T) {
 		f := newFake(t)
 		f.tokenFailures = []int{429, 429}
-		g, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) { o.MaxAttempts = 2 })
+		g := newGrant(t, f, func(o *sts.PasswordGrantOptions) { o.MaxAttempts = 2 })
 		_, err := g.Token(context.Background())
 		var oe *sts.OIDCError
 		if !errors.Is(err, sts.ErrUnavailable) || !errors.As(err, &oe) || oe.StatusCode != 429 {
@@ -208,42 +208,6 @@ func TestProvider_transientRetries(t *testing.T) {
 			t.Fatalf("error %v", err)
 		}
 	})
-}
-
-func TestProvider_contextDeadline(t *testing.T) {
-	f := newFake(t)
-	gate := make(chan struct{})
-	arrived := make(chan struct{}, 1)
-	f.stsGate, f.stsArrived = gate, arrived
-	p := newProvider(t, f)
-
-	ctx, cancel := context.WithCancel(context.Background())
-	errc := make(chan error, 1)
-	go func() {
-		_, err := p.Retrieve(ctx)
-		errc <- err
-	}()
-	<-arrived // the shared login is blocked at STS
-	// A second caller joins the same login with a deadline that passes.
-	dctx, dcancel := context.WithDeadline(context.Background(), time.Now())
-	defer dcancel()
-	if _, err := p.Retrieve(dctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("deadline caller: %v", err)
-	}
-	cancel()
-	if err := <-errc; !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled caller: %v", err)
-	}
-	// Neither caller aborted the shared login: a third caller that joins
-	// it gets its result once the server answers, with a single STS call.
-	done := background(func() error { _, err := p.Retrieve(context.Background()); return err })
-	close(gate)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if got := f.passwordGrants.Load(); got != 1 {
-		t.Errorf("password grants = %d, want 1", got)
-	}
 }
 
 func TestProvider_clockSkew(t *testing.T) {

@@ -27,7 +27,7 @@ const (
 func TestRedaction(t *testing.T) {
 	f := newFake(t)
 	p := newProvider(t, f)
-	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions)
+	ts := newGrant(t, f)
 	tok := sts.Token{AccessToken: secretAccess, RefreshToken: secretRefresh, IDToken: secretID, TokenType: "Bearer", Expiry: time.Now()}
 	creds := sts.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: secretKey, SessionToken: secretSession, Expiration: time.Now()}
 	res := sts.LoginResult{Credentials: creds, Subject: testSubject, Audience: "s5"}
@@ -119,7 +119,7 @@ func TestRedaction_echoingServer(t *testing.T) {
 		oauthError(w, 400, "invalid_request", "bad request: "+r.PostForm.Encode()+" "+r.PostForm.Get("password"))
 	}
 	f.srv.Config.Handler.(*http.ServeMux).HandleFunc("POST /echo/token", echo)
-	ts, _ := sts.NewPasswordGrant(f.endpoints(), testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
+	ts := newGrant(t, f, func(o *sts.PasswordGrantOptions) {
 		o.TokenURL = f.srv.URL + "/echo/token"
 	})
 	_, err := ts.Token(context.Background())

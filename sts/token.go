@@ -74,12 +74,7 @@ type PasswordGrant struct {
 // password is called whenever a password grant is needed. No request is
 // made until the first call to [PasswordGrant.Token].
 func NewPasswordGrant(ep endpoint.Endpoints, username string, password PasswordFunc, optFns ...func(*PasswordGrantOptions)) (*PasswordGrant, error) {
-	var o PasswordGrantOptions
-	for _, fn := range optFns {
-		if fn != nil {
-			fn(&o)
-		}
-	}
+	o := apply(optFns)
 	o.RequestOptions, _ = o.RequestOptions.withDefaults()
 	o.Leeway = leeway(o.Leeway)
 	o.RefreshTimeout = refreshTimeout(o.RefreshTimeout)
@@ -126,21 +121,12 @@ func (s *PasswordGrant) Token(ctx context.Context) (*Token, error) {
 	if t := s.current(); t != nil {
 		return t, nil
 	}
-	ch := s.sf.DoChan("token", func() (any, error) {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.RefreshTimeout)
-		defer cancel()
-		return s.fetch(fctx)
-	})
-	select {
-	case <-ctx.Done():
-		return nil, fmt.Errorf("sts: getting token: %w", ctx.Err())
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		t := *r.Val.(*Token)
-		return &t, nil
+	t, err := shared(ctx, &s.sf, "token", "getting token", s.o.RefreshTimeout, s.fetch)
+	if err != nil {
+		return nil, err
 	}
+	c := *t
+	return &c, nil
 }
 
 // current returns a copy of the token if its access token is still valid.

@@ -115,12 +115,7 @@ func (LoginResult) GobEncode() ([]byte, error) { return nil, errNoGob("LoginResu
 // failures are retried; errors are *STSError values wrapping a category
 // such as [ErrTokenExpired] or [ErrAccessDenied].
 func LoginWithWebIdentity(ctx context.Context, ep endpoint.Endpoints, webIdentityToken, sessionName string, optFns ...func(*RequestOptions)) (*LoginResult, error) {
-	var o RequestOptions
-	for _, fn := range optFns {
-		if fn != nil {
-			fn(&o)
-		}
-	}
+	o := apply(optFns)
 	o, _ = o.withDefaults()
 	if sessionName == "" {
 		sessionName = "astran-go"
