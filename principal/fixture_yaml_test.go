@@ -17,20 +17,13 @@ import (
 func TestLoadFixture_yaml(t *testing.T) {
 	s, err := principal.LoadFixture("testdata/basic.yaml")
 	require.NoError(t, err)
-	authz := fixedAuthz(s)
-	ctx := context.Background()
-	for _, tc := range []struct {
-		action, resource string
-		want             policy.Decision
-	}{
-		{"s3:PutObject", "arn:demo:s3:::home/alice@astran.io/x", policy.Allow},
-		{"s3:GetObject", "arn:demo:s3:::any/x", policy.Allow},
-		{"s3:DeleteObject", "arn:demo:s3:::home/alice@astran.io/x", policy.ExplicitDeny},
-	} {
-		res := decide(t, authz, key("ASIAALICE"), tc.action, tc.resource)
-		assert.Equal(t, tc.want, res.Decision, tc.action)
-	}
-	id, err := s.Identity(ctx, user("alice@astran.io").ARN)
+	alice := key("ASIAALICE")
+	checkDecisions(t, fixedAuthz(s), map[string]decisionCase{
+		"home object":       {alice, "s3:PutObject", "arn:demo:s3:::home/alice@astran.io/x", policy.Allow},
+		"any object":        {alice, "s3:GetObject", "arn:demo:s3:::any/x", policy.Allow},
+		"no delete at home": {alice, "s3:DeleteObject", "arn:demo:s3:::home/alice@astran.io/x", policy.ExplicitDeny},
+	})
+	id, err := s.Identity(context.Background(), user("alice@astran.io").ARN)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"team": "blue", "level": "3"}, id.Tags, "numbers in string maps stay strings")
 }

@@ -74,6 +74,26 @@ func decide(t testing.TB, authz *principal.Authorizer, c principal.Caller, actio
 	return res
 }
 
+// decisionCase is a request with no request context and the decision it
+// must get.
+type decisionCase struct {
+	caller           principal.Caller
+	action, resource string
+	want             policy.Decision
+}
+
+// checkDecisions authorizes each case with authz, in a subtest, and checks
+// its decision.
+func checkDecisions(t *testing.T, authz *principal.Authorizer, cases map[string]decisionCase) {
+	t.Helper()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			res := decide(t, authz, tc.caller, tc.action, tc.resource)
+			assert.Equal(t, tc.want, res.Decision, "statements: %+v", res.Statements)
+		})
+	}
+}
+
 // requireFixtureError checks that err is a *principal.FixtureError for
 // file at path.
 func requireFixtureError(t *testing.T, err error, file, path string) {

@@ -104,23 +104,15 @@ func TestAuthorizer_sessionPolicies(t *testing.T) {
 	require.NoError(t, s.PutSession(principal.Session{AccessKeyID: "ASIAMISSING", Identity: role, Name: "web",
 		PolicyARNs: []arn.ARN{iamARN("policy/Nope")}}))
 	authz := fixedAuthz(s)
-	tests := map[string]struct {
-		key, action string
-		want        policy.Decision
-	}{
-		"inline: allowed by both":            {"ASIAINLINE", "s3:GetObject", policy.Allow},
-		"inline: role allows, session not":   {"ASIAINLINE", "s3:ListBucket", policy.ImplicitDeny},
-		"inline: session allows, role not":   {"ASIAINLINE", "s3:DeleteBucket", policy.ImplicitDeny},
-		"managed: allowed by both":           {"ASIAMANAGED", "s3:GetObject", policy.Allow},
-		"managed: role allows, session not":  {"ASIAMANAGED", "s3:ListBucket", policy.ImplicitDeny},
-		"no session policy: the role's only": {"ASIAMARKETING", "s3:ListBucket", policy.Allow},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			res := decide(t, authz, key(tc.key), tc.action, "arn:demo:s3:::b/k")
-			assert.Equal(t, tc.want, res.Decision)
-		})
-	}
+	obj := "arn:demo:s3:::b/k"
+	checkDecisions(t, authz, map[string]decisionCase{
+		"inline: allowed by both":            {key("ASIAINLINE"), "s3:GetObject", obj, policy.Allow},
+		"inline: role allows, session not":   {key("ASIAINLINE"), "s3:ListBucket", obj, policy.ImplicitDeny},
+		"inline: session allows, role not":   {key("ASIAINLINE"), "s3:DeleteBucket", obj, policy.ImplicitDeny},
+		"managed: allowed by both":           {key("ASIAMANAGED"), "s3:GetObject", obj, policy.Allow},
+		"managed: role allows, session not":  {key("ASIAMANAGED"), "s3:ListBucket", obj, policy.ImplicitDeny},
+		"no session policy: the role's only": {key("ASIAMARKETING"), "s3:ListBucket", obj, policy.Allow},
+	})
 	res, err := authz.Authorize(context.Background(), key("ASIAMISSING"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
 	require.ErrorIs(t, err, principal.ErrNotFound, "a session policy that cannot be read fails closed")
 	assert.False(t, res.Allowed())
@@ -148,27 +140,17 @@ func TestAuthorizer_anonymous(t *testing.T) {
 		"team":   bucketPolicy(stmt("Allow", acctARN+"root", "s3:GetObject", "arn:demo:s3:::team/*")),
 	}, map[string]string{"public": account, "team": account})
 	authz := fixedAuthz(s, func(o *principal.Options) { o.Resources = src })
-	ctx := context.Background()
-	tests := map[string]struct {
-		action, resource string
-		want             policy.Decision
-	}{
-		"public bucket, allowed action": {"s3:GetObject", "arn:demo:s3:::public/a", policy.Allow},
-		"public bucket, other action":   {"s3:PutObject", "arn:demo:s3:::public/a", policy.ImplicitDeny},
-		"bucket for the account only":   {"s3:GetObject", "arn:demo:s3:::team/a", policy.ImplicitDeny},
-		"bucket without policy":         {"s3:GetObject", "arn:demo:s3:::other/a", policy.ImplicitDeny},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			res := decide(t, authz, principal.Anonymous, tc.action, tc.resource)
-			assert.Equal(t, tc.want, res.Decision)
-		})
-	}
-	res, err := principal.NewAuthorizer(s).Authorize(ctx, principal.Anonymous, "s3:GetObject", "arn:demo:s3:::public/a", policy.Context{})
-	require.NoError(t, err)
+	anon := principal.Anonymous
+	checkDecisions(t, authz, map[string]decisionCase{
+		"public bucket, allowed action": {anon, "s3:GetObject", "arn:demo:s3:::public/a", policy.Allow},
+		"public bucket, other action":   {anon, "s3:PutObject", "arn:demo:s3:::public/a", policy.ImplicitDeny},
+		"bucket for the account only":   {anon, "s3:GetObject", "arn:demo:s3:::team/a", policy.ImplicitDeny},
+		"bucket without policy":         {anon, "s3:GetObject", "arn:demo:s3:::other/a", policy.ImplicitDeny},
+	})
+	res := decide(t, principal.NewAuthorizer(s), anon, "s3:GetObject", "arn:demo:s3:::public/a")
 	assert.False(t, res.Allowed(), "no resource policies: nothing for anonymous callers")
 	bad := principal.Caller{ARN: user("alice@astran.io").ARN, Anonymous: true}
-	res, err = authz.Authorize(ctx, bad, "s3:GetObject", "arn:demo:s3:::public/a", policy.Context{})
+	res, err := authz.Authorize(context.Background(), bad, "s3:GetObject", "arn:demo:s3:::public/a", policy.Context{})
 	assert.True(t, principal.IsCallerError(err), "%v", err)
 	assert.False(t, res.Allowed())
 	assert.Equal(t, "anonymous", principal.Anonymous.String())
