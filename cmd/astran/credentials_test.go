@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,9 +15,7 @@ func credentialProcessKey(t *testing.T, te *testEnv, args ...string) string {
 		t.Fatalf("credentials: exit %d: %s", code, te.errOut)
 	}
 	var cp credentialProcess
-	if err := json.Unmarshal(te.out.Bytes(), &cp); err != nil {
-		t.Fatalf("credentials output %q: %v", te.out, err)
-	}
+	te.outJSON(t, &cp)
 	if cp.Version != 1 || cp.SecretAccessKey == "" || cp.SessionToken == "" || cp.Expiration == "" {
 		t.Errorf("credentials output: %s", te.out)
 	}
@@ -84,9 +81,7 @@ func TestCredentials_cache(t *testing.T) {
 		t.Errorf("rewritten cache file mode %v", fi.Mode().Perm())
 	}
 	// A broken cache file is ignored.
-	if err := os.WriteFile(file, []byte("{"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, file, "{")
 	credentialProcessKey(t, te)
 
 	// logout deletes it.

@@ -2,74 +2,49 @@ package main
 
 import (
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/astran-oss/astran-go/policy"
 )
 
-// cliCase is a command line with its expected exit status and output:
-// the whole of stdout (want), or parts of it (contains).
-type cliCase struct {
-	args     []string
-	code     int
-	want     string
-	contains []string
-}
-
-func runCLICases(t *testing.T, tests map[string]cliCase) {
-	t.Helper()
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			te := newTestEnv(t, "")
-			if code := te.run(tc.args...); code != tc.code {
-				t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, tc.code, te.out, te.errOut)
-			}
-			if tc.want != "" && te.out.String() != tc.want {
-				t.Errorf("stdout:\n%s\nwant:\n%s", te.out, tc.want)
-			}
-			for _, want := range tc.contains {
-				if !strings.Contains(te.out.String(), want) {
-					t.Errorf("stdout lacks %q:\n%s", want, te.out)
-				}
-			}
-		})
-	}
-}
-
 func TestPolicyDiff(t *testing.T) {
-	runCLICases(t, map[string]cliCase{
+	runCLICases(t, "policy", map[string]cliCase{
 		"directories": {
-			args: []string{"policy", "diff", "testdata/diff/v1", "testdata/diff/v2"},
+			args: []string{"diff", "testdata/diff/v1", "testdata/diff/v2"},
 			contains: []string{
 				"newly allowed: s3:PutObject on arn:demo:s3:::reports/*\n  when aws:SecureTransport: Bool true\n  witness: s3:PutObject arn:demo:s3:::reports/ aws:SecureTransport=true\n  before: ImplicitDeny\n  after:  Allow by testdata/diff/v2/reports.json statement 0 (Read)",
 				"newly denied: s3:GetObject on arn:demo:s3:::reports/*\n  when aws:SecureTransport: absent, or not Bool true",
 			},
 		},
 		"identical": {
-			args:     []string{"policy", "diff", "testdata/diff/v1", "testdata/diff/v1"},
+			args:     []string{"diff", "testdata/diff/v1", "testdata/diff/v1"},
 			contains: []string{"no change\n"},
 		},
 		"check fails on new access": {
-			args:     []string{"policy", "check-no-new-access", "testdata/diff/v1", "testdata/diff/v2"},
+			args:     []string{"check-no-new-access", "testdata/diff/v1", "testdata/diff/v2"},
 			code:     1,
 			contains: []string{"newly allowed: s3:PutObject"},
+			err:      "astran: policy check-no-new-access: testdata/diff/v2 grants access that testdata/diff/v1 does not (1 regions)\n",
 		},
 		"check passes when narrowed": {
-			args:     []string{"policy", "check-no-new-access", "testdata/diff/v1/reports.json", "testdata/diff/narrower.json"},
+			args:     []string{"check-no-new-access", "testdata/diff/v1/reports.json", "testdata/diff/narrower.json"},
 			contains: []string{"no new access\n"},
 		},
 		"check: unreadable input is status 2": {
-			args: []string{"policy", "check-no-new-access", "testdata/diff/v1", "testdata/diff/missing.json"},
+			args: []string{"check-no-new-access", "testdata/diff/v1", "testdata/diff/missing.json"},
 			code: 2,
+			err:  "astran: policy check-no-new-access: open testdata/diff/missing.json: no such file or directory\n",
 		},
 		"check: invalid policy is status 2": {
-			args: []string{"policy", "check-no-new-access", "testdata/diff/v1", "testdata/invalid.json"},
+			args: []string{"check-no-new-access", "testdata/diff/v1", "testdata/invalid.json"},
 			code: 2,
+			err: "astran: policy check-no-new-access: testdata/invalid.json:4:5: Statement[0].Resource: missing required field: a statement without Principal needs Resource or NotResource; " +
+				`testdata/invalid.json:5:17: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"` + "\n",
 		},
 		"bad format": {
-			args: []string{"policy", "diff", "--format", "yaml", "testdata/diff/v1", "testdata/diff/v2"},
+			args: []string{"diff", "--format", "yaml", "testdata/diff/v1", "testdata/diff/v2"},
 			code: 1,
+			err:  `astran: policy diff: unknown --format "yaml" (want text or json)` + "\n",
 		},
 	})
 }
@@ -86,9 +61,7 @@ func TestPolicyDiff_JSON(t *testing.T) {
 		Before  simulateOutput  `json:"before"`
 		After   simulateOutput  `json:"after"`
 	}
-	if err := json.Unmarshal(te.out.Bytes(), &regions); err != nil {
-		t.Fatalf("%v\n%s", err, te.out)
-	}
+	te.outJSON(t, &regions)
 	if len(regions) != 2 {
 		t.Fatalf("%d regions:\n%s", len(regions), te.out)
 	}

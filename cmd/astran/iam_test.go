@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,30 +13,33 @@ import (
 )
 
 func TestIAMWhoCan(t *testing.T) {
-	runCLICases(t, map[string]cliCase{
+	runCLICases(t, "iam who-can", map[string]cliCase{
 		"open condition": {
-			args: []string{"iam", "who-can", "--fixture", "testdata/iam/tutorial.json", "s3:PutObject", "arn:demo:s3:::test/report.csv"},
-			want: `arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/bob@astran.io (user)
+			args: []string{"--fixture", "testdata/iam/tutorial.json", "s3:PutObject", "arn:demo:s3:::test/report.csv"},
+			out: `arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/bob@astran.io (user)
   allowed by arn:astran:iam::astran:policy/AstranAdmin FullAccess (group marketing)
 arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/dave@astran.io (user, under conditions)
   allowed by user/dave@astran.io/inline/Uploads UploadFromOffice when aws:SourceIp IpAddress 203.0.113.0/24
 `,
 		},
 		"nobody": {
-			args: []string{"iam", "who-can", "--fixture", "testdata/iam/tutorial.json", "ec2:RunInstances", "*"},
-			want: "nobody may ec2:RunInstances on *\n",
+			args: []string{"--fixture", "testdata/iam/tutorial.json", "ec2:RunInstances", "*"},
+			out:  "nobody may ec2:RunInstances on *\n",
 		},
 		"needs an account": { // a usage error
-			args: []string{"iam", "who-can", "s3:GetObject", "*"},
+			args: []string{"s3:GetObject", "*"},
 			code: 2,
+			err:  `astran: iam who-can: at least one of the flags in the group [fixture profile] is required (see "astran iam who-can --help")` + "\n",
 		},
 		"not both": { // a usage error
-			args: []string{"iam", "who-can", "--fixture", "x.json", "--profile", "p", "s3:GetObject", "*"},
+			args: []string{"--fixture", "x.json", "--profile", "p", "s3:GetObject", "*"},
 			code: 2,
+			err:  `astran: iam who-can: if any flags in the group [fixture profile] are set none of the others can be; [fixture profile] were all set (see "astran iam who-can --help")` + "\n",
 		},
 		"missing fixture": {
-			args: []string{"iam", "who-can", "--fixture", "testdata/iam/missing.json", "s3:GetObject", "*"},
+			args: []string{"--fixture", "testdata/iam/missing.json", "s3:GetObject", "*"},
 			code: 1,
+			err:  "astran: iam who-can: principal: fixture testdata/iam/missing.json: open testdata/iam/missing.json: no such file or directory\n",
 		},
 	})
 }
@@ -54,9 +55,7 @@ func TestIAMWhoCan_JSON(t *testing.T) {
 			Via    string `json:"via"`
 		} `json:"allow"`
 	}
-	if err := json.Unmarshal(te.out.Bytes(), &grants); err != nil {
-		t.Fatalf("%v\n%s", err, te.out)
-	}
+	te.outJSON(t, &grants)
 	if len(grants) != 3 || grants[0].Kind != "user" || !strings.HasSuffix(grants[2].Allow[0].Via, ":group/readers") {
 		t.Fatalf("grants: %s", te.out)
 	}
@@ -85,9 +84,7 @@ func TestIAMEscalations(t *testing.T) {
 			Params               map[string]string
 		} `json:"steps"`
 	}
-	if err := json.Unmarshal(te.out.Bytes(), &paths); err != nil {
-		t.Fatalf("%v\n%s", err, te.out)
-	}
+	te.outJSON(t, &paths)
 	if len(paths) != 1 || len(paths[0].Steps) != 1 || paths[0].Steps[0].Params["PolicyArn"] != "arn:astran:iam::astran:policy/AstranAdmin" {
 		t.Fatalf("paths: %s", te.out)
 	}
@@ -109,12 +106,8 @@ func TestIAM_profile(t *testing.T) {
 	dir := t.TempDir()
 	creds := srv.RootCredentials()
 	cfgFile, credFile := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
-	if err := os.WriteFile(cfgFile, []byte("[profile emu]\nregion = us-east-1\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(credFile, []byte("[emu]\naws_access_key_id = "+creds.AccessKeyID+"\naws_secret_access_key = "+creds.SecretAccessKey+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, cfgFile, "[profile emu]\nregion = us-east-1\n")
+	writeTestFile(t, credFile, "[emu]\naws_access_key_id = "+creds.AccessKeyID+"\naws_secret_access_key = "+creds.SecretAccessKey+"\n")
 	te := newTestEnv(t, "")
 	te.vars["AWS_CONFIG_FILE"], te.vars["AWS_SHARED_CREDENTIALS_FILE"] = cfgFile, credFile
 	te.vars["ASTRAN_IAM_ENDPOINT"] = srv.Endpoints().IAM

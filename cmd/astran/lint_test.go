@@ -10,105 +10,134 @@ import (
 
 func TestPolicyLint(t *testing.T) {
 	const team, clean, trust = "testdata/lint/team.json", "testdata/lint/clean.json", "testdata/lint/trust.json"
-	tests := []struct {
-		name  string
-		args  []string
-		stdin string
-		code  int
-		out   []string // lines of stdout, in order
-	}{
-		{"clean", []string{clean}, "", 0, []string{clean + ": no findings"}},
-		{"directory", []string{"testdata/lint"}, "", 1, []string{
-			clean + ": no findings", team + ":7:18: error ACTION_CASE", team + ":8:47", team + ":13:17", team + ":15:35", trust + ":6:20",
-			"5 findings in 3 files"}},
-		{"findings, with fixes", []string{team, clean}, "", 1, []string{
-			team + `:7:18: error ACTION_CASE Statement[0].Action[0]: Astran compares action names case-sensitively: "s3:getobject" never matches; write "s3:GetObject" (fix: "s3:getobject" → "s3:GetObject")`,
-			team + `:8:47: error RESOURCE_TYPE_MISMATCH Statement[0].Resource[1]:`,
-			team + `:13:17: security ALLOW_ALL Statement[1].Action:`,
-			team + `:15:35: suggestion STRING_LIKE_WITHOUT_WILDCARD Statement[1].Condition.StringLike:`,
-			clean + ": no findings",
-			"4 findings in 2 files: 2 errors, 1 security warning, 0 warnings, 1 suggestion",
-		}},
-		{"trust policy inferred", []string{trust}, "", 1, []string{
-			trust + ":6:20: security WEB_IDENTITY_WITHOUT_AUD Statement[0].Principal:",
-			"1 finding in 1 file: 0 errors, 1 security warning, 0 warnings, 0 suggestions",
-		}},
-		{"--type identity", []string{"--type", "identity", trust}, "", 1, []string{
-			trust + ":6:20: error PRINCIPAL_IN_IDENTITY_POLICY Statement[0].Principal:",
-			trust + ":6:20: security WEB_IDENTITY_WITHOUT_AUD Statement[0].Principal:",
-			"2 findings",
-		}},
-		{"fail on error only", []string{"--fail-on", "error", trust}, "", 0, []string{
-			trust + ":6:20: security WEB_IDENTITY_WITHOUT_AUD",
-			"1 finding in",
-		}},
-		{"fail on suggestion", []string{"--fail-on", "suggestion", "--ignore", "ACTION_CASE", "--ignore", "RESOURCE_TYPE_MISMATCH", "--ignore", "ALLOW_ALL", team}, "", 1, []string{
-			team + ":15:35: suggestion STRING_LIKE_WITHOUT_WILDCARD",
-			"1 finding in",
-		}},
-		{"ignore by Sid", []string{"--ignore", "ALLOW_ALL@BreakGlass", "--ignore", "STRING_LIKE_WITHOUT_WILDCARD@Other", "--fail-on", "security", team}, "", 1, []string{
-			team + ":7:18: error ACTION_CASE",
-			team + ":8:47: error RESOURCE_TYPE_MISMATCH",
-			team + ":15:35: suggestion STRING_LIKE_WITHOUT_WILDCARD",
-			"3 findings",
-		}},
-		{"ignore in one file", []string{"--ignore", trust + ":WEB_IDENTITY_WITHOUT_AUD", "--ignore", "other.json:ALLOW_ALL", trust, "-"},
-			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, 1, []string{
+	runCLICases(t, "policy lint", map[string]cliCase{
+		"clean": {
+			args:  []string{clean},
+			lines: []string{clean + ": no findings"},
+		},
+		"directory": {
+			args: []string{"testdata/lint"},
+			code: 1,
+			lines: []string{
+				clean + ": no findings", team + ":7:18: error ACTION_CASE", team + ":8:47", team + ":13:17", team + ":15:35", trust + ":6:20",
+				"5 findings in 3 files"},
+		},
+		"findings, with fixes": {
+			args: []string{team, clean},
+			code: 1,
+			lines: []string{
+				team + `:7:18: error ACTION_CASE Statement[0].Action[0]: Astran compares action names case-sensitively: "s3:getobject" never matches; write "s3:GetObject" (fix: "s3:getobject" → "s3:GetObject")`,
+				team + `:8:47: error RESOURCE_TYPE_MISMATCH Statement[0].Resource[1]:`,
+				team + `:13:17: security ALLOW_ALL Statement[1].Action:`,
+				team + `:15:35: suggestion STRING_LIKE_WITHOUT_WILDCARD Statement[1].Condition.StringLike:`,
+				clean + ": no findings",
+				"4 findings in 2 files: 2 errors, 1 security warning, 0 warnings, 1 suggestion",
+			},
+		},
+		"trust policy inferred": {
+			args: []string{trust},
+			code: 1,
+			lines: []string{
+				trust + ":6:20: security WEB_IDENTITY_WITHOUT_AUD Statement[0].Principal:",
+				"1 finding in 1 file: 0 errors, 1 security warning, 0 warnings, 0 suggestions",
+			},
+		},
+		"--type identity": {
+			args: []string{"--type", "identity", trust},
+			code: 1,
+			lines: []string{
+				trust + ":6:20: error PRINCIPAL_IN_IDENTITY_POLICY Statement[0].Principal:",
+				trust + ":6:20: security WEB_IDENTITY_WITHOUT_AUD Statement[0].Principal:",
+				"2 findings",
+			},
+		},
+		"fail on error only": {
+			args: []string{"--fail-on", "error", trust},
+			lines: []string{
+				trust + ":6:20: security WEB_IDENTITY_WITHOUT_AUD",
+				"1 finding in",
+			},
+		},
+		"fail on suggestion": {
+			args: []string{"--fail-on", "suggestion", "--ignore", "ACTION_CASE", "--ignore", "RESOURCE_TYPE_MISMATCH", "--ignore", "ALLOW_ALL", team},
+			code: 1,
+			lines: []string{
+				team + ":15:35: suggestion STRING_LIKE_WITHOUT_WILDCARD",
+				"1 finding in",
+			},
+		},
+		"ignore by Sid": {
+			args: []string{"--ignore", "ALLOW_ALL@BreakGlass", "--ignore", "STRING_LIKE_WITHOUT_WILDCARD@Other", "--fail-on", "security", team},
+			code: 1,
+			lines: []string{
+				team + ":7:18: error ACTION_CASE",
+				team + ":8:47: error RESOURCE_TYPE_MISMATCH",
+				team + ":15:35: suggestion STRING_LIKE_WITHOUT_WILDCARD",
+				"3 findings",
+			},
+		},
+		"ignore in one file": {
+			args:  []string{"--ignore", trust + ":WEB_IDENTITY_WITHOUT_AUD", "--ignore", "other.json:ALLOW_ALL", trust, "-"},
+			stdin: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`,
+			code:  1,
+			lines: []string{
 				trust + ": no findings",
 				"-:1:64: security ALLOW_ALL Statement[0].Action:",
 				"1 finding in",
-			}},
-		{"invalid documents", []string{"testdata/invalid.json"}, "", 1, []string{
-			"testdata/invalid.json:4:5: error INVALID_POLICY Statement[0].Resource: missing required field",
-			`testdata/invalid.json:5:17: error INVALID_POLICY Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
-			"2 findings",
-		}},
-		{"aws dialect", []string{"--dialect", "aws", "-"},
-			`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"S3:getObject","Resource":"arn:aws:s3:::team-data/*"}}`, 0, []string{
+			},
+		},
+		"invalid documents": {
+			args: []string{"testdata/invalid.json"},
+			code: 1,
+			lines: []string{
+				"testdata/invalid.json:4:5: error INVALID_POLICY Statement[0].Resource: missing required field",
+				`testdata/invalid.json:5:17: error INVALID_POLICY Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
+				"2 findings",
+			},
+		},
+		"aws dialect": {
+			args:  []string{"--dialect", "aws", "-"},
+			stdin: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"S3:getObject","Resource":"arn:aws:s3:::team-data/*"}}`,
+			lines: []string{
 				"-: no findings",
-			}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			te := newTestEnv(t, tc.stdin)
-			te.runWant(t, tc.code, append([]string{"policy", "lint"}, tc.args...)...)
-			got := te.outLines()
-			if len(got) != len(tc.out) {
-				t.Fatalf("got %d lines, want %d:\n%s", len(got), len(tc.out), te.out)
-			}
-			for i := range got {
-				if !strings.HasPrefix(got[i], tc.out[i]) {
-					t.Errorf("line %d:\n got %s\nwant %s...", i, got[i], tc.out[i])
-				}
-			}
-		})
-	}
+			},
+		},
+	})
 }
 
 func TestPolicyLint_errors(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"unknown check", []string{"--ignore", "NOPE", "testdata/lint/clean.json"}, `unknown check "NOPE"`},
-		{"bad format", []string{"--format", "xml", "testdata/lint/clean.json"}, `unknown --format "xml"`},
-		{"bad fail-on", []string{"--fail-on", "fatal", "testdata/lint/clean.json"}, "--fail-on"},
-		{"bad type", []string{"--type", "scp", "testdata/lint/clean.json"}, "--type"},
-		{"bad dialect", []string{"--dialect", "gcp", "testdata/lint/clean.json"}, `unknown --dialect "gcp"`},
-		{"missing file", []string{"testdata/lint/missing.json"}, "no such file"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			te := newTestEnv(t, "")
-			if code := te.run(append([]string{"policy", "lint"}, tc.args...)...); code != exitInput {
-				t.Errorf("exit %d", code)
-			}
-			if !strings.Contains(te.errOut.String(), tc.want) {
-				t.Errorf("stderr %q lacks %q", te.errOut, tc.want)
-			}
-		})
-	}
+	runCLICases(t, "policy lint", map[string]cliCase{
+		"unknown check": {
+			args: []string{"--ignore", "NOPE", "testdata/lint/clean.json"},
+			code: exitInput,
+			err:  `astran: policy lint: --ignore "NOPE": unknown check "NOPE"` + "\n",
+		},
+		"bad format": {
+			args: []string{"--format", "xml", "testdata/lint/clean.json"},
+			code: exitInput,
+			err:  `astran: policy lint: unknown --format "xml" (want text, json or sarif)` + "\n",
+		},
+		"bad fail-on": {
+			args: []string{"--fail-on", "fatal", "testdata/lint/clean.json"},
+			code: exitInput,
+			err:  `astran: policy lint: --fail-on: lint: invalid severity "fatal" (want error, security, warning or suggestion)` + "\n",
+		},
+		"bad type": {
+			args: []string{"--type", "scp", "testdata/lint/clean.json"},
+			code: exitInput,
+			err:  `astran: policy lint: --type: lint: invalid policy type "scp" (want identity, resource, trust, boundary or session)` + "\n",
+		},
+		"bad dialect": {
+			args: []string{"--dialect", "gcp", "testdata/lint/clean.json"},
+			code: exitInput,
+			err:  `astran: policy lint: unknown --dialect "gcp" (want astran or aws)` + "\n",
+		},
+		"missing file": {
+			args: []string{"testdata/lint/missing.json"},
+			code: exitInput,
+			err:  "astran: policy lint: testdata/lint/missing.json: open testdata/lint/missing.json: no such file or directory\n",
+		},
+	})
 }
 
 func TestPolicyLint_json(t *testing.T) {
@@ -123,9 +152,7 @@ func TestPolicyLint_json(t *testing.T) {
 		Column   int    `json:"column"`
 		Fix      *struct{ Old, New string }
 	}
-	if err := json.Unmarshal(te.out.Bytes(), &got); err != nil {
-		t.Fatalf("%v:\n%s", err, te.out)
-	}
+	te.outJSON(t, &got)
 	if len(got) != 4 || got[0].File != "testdata/lint/team.json" || got[0].Code != "ACTION_CASE" || got[0].Severity != "error" ||
 		got[0].Line != 7 || got[0].Column != 18 || got[0].Fix == nil || got[0].Fix.New != "s3:GetObject" {
 		t.Errorf("got %+v", got)
@@ -156,9 +183,7 @@ func TestPolicyLint_sarif(t *testing.T) {
 		te := newTestEnv(t, "")
 		te.run(append([]string{"policy", "lint", "--format", "sarif"}, files...)...)
 		var doc any
-		if err := json.Unmarshal(te.out.Bytes(), &doc); err != nil {
-			t.Fatalf("%v:\n%s", err, te.out)
-		}
+		te.outJSON(t, &doc)
 		if errs := v.validate(schema, doc, "$"); len(errs) > 0 {
 			t.Errorf("SARIF output breaks the 2.1.0 schema:\n%s", strings.Join(errs, "\n"))
 		}
@@ -183,9 +208,7 @@ func TestPolicyLint_sarif(t *testing.T) {
 				}
 			}
 		}
-		if err := json.Unmarshal(te.out.Bytes(), &log); err != nil {
-			t.Fatal(err)
-		}
+		te.outJSON(t, &log)
 		if log.Version != "2.1.0" || len(log.Runs) != 1 {
 			t.Fatalf("version %q, %d runs", log.Version, len(log.Runs))
 		}
@@ -327,20 +350,15 @@ func typeIs(t, x any) bool {
 	}
 	switch t {
 	case "object":
-		_, ok := x.(map[string]any)
-		return ok
+		return is[map[string]any](x)
 	case "array":
-		_, ok := x.([]any)
-		return ok
+		return is[[]any](x)
 	case "string":
-		_, ok := x.(string)
-		return ok
+		return is[string](x)
 	case "boolean":
-		_, ok := x.(bool)
-		return ok
+		return is[bool](x)
 	case "number":
-		_, ok := x.(float64)
-		return ok
+		return is[float64](x)
 	case "integer":
 		f, ok := x.(float64)
 		return ok && f == float64(int64(f))
@@ -348,6 +366,12 @@ func typeIs(t, x any) bool {
 		return x == nil
 	}
 	return false
+}
+
+// is reports whether x holds a T.
+func is[T any](x any) bool {
+	_, ok := x.(T)
+	return ok
 }
 
 // TestPolicyLint_readme keeps the README's lint run the real output of

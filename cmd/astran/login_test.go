@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,23 +9,12 @@ import (
 	"time"
 )
 
-// loginEnv is a test env pointed at a fake Astran through the ASTRAN_*
-// variables, as "astran serve" would print them.
-func loginEnv(t *testing.T, stdin string) (*testEnv, *fakeAstran) {
-	te := newTestEnv(t, stdin)
-	f := newFakeAstran(t, func() time.Time { return te.clock })
-	for k, v := range f.env() {
-		te.vars[k] = v
-	}
-	return te, f
-}
-
 func TestLogin_formats(t *testing.T) {
 	tests := []struct {
 		format string
-		check  func(t *testing.T, out string, f *fakeAstran)
+		check  func(t *testing.T, te *testEnv, f *fakeAstran)
 	}{
-		{"env", func(t *testing.T, out string, f *fakeAstran) {
+		{"env", func(t *testing.T, te *testEnv, f *fakeAstran) {
 			want := "export AWS_ACCESS_KEY_ID=ASIAFAKE0001\n" +
 				"export AWS_SECRET_ACCESS_KEY=secret-key-1\n" +
 				"export AWS_SESSION_TOKEN=session-token-1\n" +
@@ -34,26 +22,24 @@ func TestLogin_formats(t *testing.T) {
 				"export AWS_ENDPOINT_URL_STS=" + f.stsURL() + "\n" +
 				"export AWS_ENDPOINT_URL_IAM=https://demo.iam.astran.io\n" +
 				"export AWS_ENDPOINT_URL_S3=https://demo.s3.astran.io\n"
-			if out != want {
-				t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+			if te.out.String() != want {
+				t.Errorf("stdout:\n%s\nwant:\n%s", te.out, want)
 			}
 		}},
-		{"credential-process", func(t *testing.T, out string, f *fakeAstran) {
+		{"credential-process", func(t *testing.T, te *testEnv, f *fakeAstran) {
 			want := `{"Version":1,"AccessKeyId":"ASIAFAKE0001","SecretAccessKey":"secret-key-1","SessionToken":"session-token-1","Expiration":"2026-03-27T10:27:32Z"}` + "\n"
-			if out != want {
-				t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+			if te.out.String() != want {
+				t.Errorf("stdout:\n%s\nwant:\n%s", te.out, want)
 			}
 		}},
-		{"json", func(t *testing.T, out string, f *fakeAstran) {
+		{"json", func(t *testing.T, te *testEnv, f *fakeAstran) {
 			var rec loginRecord
-			if err := json.Unmarshal([]byte(out), &rec); err != nil {
-				t.Fatalf("%v: %s", err, out)
-			}
+			te.outJSON(t, &rec)
 			if rec.User != "arn:demo:iam::"+testAccount+":user/bob@astran.io" || rec.Partition != "demo" ||
 				rec.Credentials.AccessKeyID != "ASIAFAKE0001" || rec.Credentials.SessionToken != "session-token-1" ||
 				!rec.Credentials.Expiration.Equal(time.Date(2026, 3, 27, 10, 27, 32, 0, time.UTC)) ||
 				rec.Audience != "s5" || !strings.HasSuffix(rec.Provider, "/auth/realms/demo") {
-				t.Errorf("json output: %s", out)
+				t.Errorf("json output: %s", te.out)
 			}
 		}},
 	}
@@ -64,7 +50,7 @@ func TestLogin_formats(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, te.errOut)
 			}
-			tc.check(t, te.out.String(), f)
+			tc.check(t, te, f)
 			if strings.Contains(te.errOut.String(), testPassword) {
 				t.Errorf("stderr shows the password")
 			}
@@ -169,29 +155,14 @@ func TestLogin_errors(t *testing.T) {
 			t.Errorf("exit %d, stderr %q", code, te.errOut)
 		}
 	})
-	t.Run("unreachable STS", func(t *testing.T) {
-		te, _ := loginEnv(t, "")
-		te.vars["ASTRAN_PASSWORD"] = testPassword
-		te.vars["ASTRAN_STS_ENDPOINT"] = "http://127.0.0.1:1/"
-		code := te.run("login", "-u", testUser)
-		if code != 1 || !strings.HasPrefix(te.errOut.String(), "astran: login failed: STS at http://127.0.0.1:1/ is unavailable: ") ||
-			strings.Count(te.errOut.String(), "\n") != 1 {
-			t.Errorf("exit %d, stderr %q", code, te.errOut)
-		}
-	})
 }
 
 func TestLogout(t *testing.T) {
 	te, _ := loginEnv(t, "")
 	te.vars["ASTRAN_PASSWORD"] = testPassword
 	dir, _ := te.cachePath()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
 	for _, tg := range []target{{Partition: "demo", Username: testUser}, {Partition: "demo", Username: "root@astran.io", Root: true}} {
-		if err := os.WriteFile(filepath.Join(dir, cacheFileName(tg)), []byte("{}"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeTestFile(t, filepath.Join(dir, cacheFileName(tg)), "{}")
 	}
 	tests := []struct {
 		args []string
@@ -258,14 +229,25 @@ func TestShellQuote(t *testing.T) {
 	}
 }
 
-func TestLogin_unreachableIssuer(t *testing.T) {
-	te, _ := loginEnv(t, "")
-	te.vars["ASTRAN_PASSWORD"] = testPassword
-	te.vars["ASTRAN_OIDC_ISSUER"] = "http://127.0.0.1:1/auth/realms/demo"
-	code := te.run("login", "-u", testUser)
-	if code != 1 || !strings.HasPrefix(te.errOut.String(), "astran: login failed: identity provider at http://127.0.0.1:1/auth/realms/demo/protocol/openid-connect/token is unreachable: ") ||
-		strings.Count(te.errOut.String(), "\n") != 1 {
-		t.Errorf("exit %d, stderr %q", code, te.errOut)
+// TestLogin_unreachable: an endpoint that does not answer is named, in one
+// line.
+func TestLogin_unreachable(t *testing.T) {
+	tests := []struct{ name, variable, url, want string }{
+		{"STS", "ASTRAN_STS_ENDPOINT", "http://127.0.0.1:1/",
+			"astran: login failed: STS at http://127.0.0.1:1/ is unavailable: "},
+		{"identity provider", "ASTRAN_OIDC_ISSUER", "http://127.0.0.1:1/auth/realms/demo",
+			"astran: login failed: identity provider at http://127.0.0.1:1/auth/realms/demo/protocol/openid-connect/token is unreachable: "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			te, _ := loginEnv(t, "")
+			te.vars["ASTRAN_PASSWORD"] = testPassword
+			te.vars[tc.variable] = tc.url
+			code := te.run("login", "-u", testUser)
+			if code != 1 || !strings.HasPrefix(te.errOut.String(), tc.want) || strings.Count(te.errOut.String(), "\n") != 1 {
+				t.Errorf("exit %d, stderr %q", code, te.errOut)
+			}
+		})
 	}
 }
 

@@ -2,75 +2,11 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spf13/cobra"
 )
-
-// testEnv is an env with captured output and a private environment, cache
-// directory and clock.
-type testEnv struct {
-	*env
-	out, errOut *bytes.Buffer
-	vars        map[string]string
-	clock       time.Time
-}
-
-func newTestEnv(t *testing.T, stdin string) *testEnv {
-	t.Helper()
-	te := &testEnv{
-		out:    &bytes.Buffer{},
-		errOut: &bytes.Buffer{},
-		vars:   map[string]string{},
-		clock:  time.Date(2026, 3, 27, 9, 27, 32, 0, time.UTC),
-	}
-	cache := t.TempDir()
-	te.env = &env{
-		stdin:    strings.NewReader(stdin),
-		stdout:   te.out,
-		stderr:   te.errOut,
-		getenv:   func(k string) string { return te.vars[k] },
-		now:      func() time.Time { return te.clock },
-		cacheDir: func() (string, error) { return cache, nil },
-		// No controlling terminal.
-		readPassword: func(context.Context, string) (string, error) { return "", errNoPassword },
-		askTerminal:  func(context.Context, string) (string, error) { return "", errNoTerminal },
-		selfCommand:  func() string { return "astran" },
-	}
-	return te
-}
-
-func (te *testEnv) run(args ...string) int {
-	te.out.Reset()
-	te.errOut.Reset()
-	return te.env.run(context.Background(), args)
-}
-
-// runWant runs args and reports an error, with stderr, unless the exit
-// code is want.
-func (te *testEnv) runWant(t *testing.T, want int, args ...string) {
-	t.Helper()
-	if code := te.run(args...); code != want {
-		t.Errorf("exit %d, want %d (stderr %q)", code, want, te.errOut)
-	}
-}
-
-// mustRun runs args and stops the test, with stderr, unless the exit code
-// is want.
-func (te *testEnv) mustRun(t *testing.T, want int, args ...string) {
-	t.Helper()
-	if code := te.run(args...); code != want {
-		t.Fatalf("exit %d, want %d: %s", code, want, te.errOut)
-	}
-}
-
-// outLines returns the standard output of the last run, line by line.
-func (te *testEnv) outLines() []string {
-	return strings.Split(strings.TrimSuffix(te.out.String(), "\n"), "\n")
-}
 
 func TestRun_realMain(t *testing.T) {
 	var out, errOut bytes.Buffer
@@ -112,42 +48,68 @@ func TestHelp(t *testing.T) {
 }
 
 func TestRun_errors(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
-		{"unknown command", []string{"frobnicate"}, 2, `astran: unknown command "frobnicate" for "astran" (see "astran --help")`},
+	runCLICases(t, "", map[string]cliCase{
+		"unknown command": {
+			args: []string{"frobnicate"},
+			code: 2,
+			err:  `astran: unknown command "frobnicate" for "astran" (see "astran --help")` + "\n",
+		},
 		// Every command's usage errors name it and exit 2.
-		{"login: unknown flag", []string{"login", "--nope"}, 2, `astran: login: unknown flag: --nope (see "astran login --help")`},
-		{"login: arguments", []string{"login", "x"}, 2, `astran: login: unknown command "x" for "astran login" (see "astran login --help")`},
-		{"configure: required flag", []string{"configure"}, 2, `astran: configure: required flag(s) "profile" not set (see "astran configure --help")`},
-		{"completion: arguments", []string{"completion", "bash", "zsh"}, 2, `astran: completion bash: unknown command "zsh" for "astran completion bash" (see "astran completion bash --help")`},
+		"login: unknown flag": {
+			args: []string{"login", "--nope"},
+			code: 2,
+			err:  `astran: login: unknown flag: --nope (see "astran login --help")` + "\n",
+		},
+		"login: arguments": {
+			args: []string{"login", "x"},
+			code: 2,
+			err:  `astran: login: unknown command "x" for "astran login" (see "astran login --help")` + "\n",
+		},
+		"configure: required flag": {
+			args: []string{"configure"},
+			code: 2,
+			err:  `astran: configure: required flag(s) "profile" not set (see "astran configure --help")` + "\n",
+		},
+		"completion: arguments": {
+			args: []string{"completion", "bash", "zsh"},
+			code: 2,
+			err:  `astran: completion bash: unknown command "zsh" for "astran completion bash" (see "astran completion bash --help")` + "\n",
+		},
 		// The policy commands' usage errors name the command and exit 2.
-		{"unknown flag", []string{"policy", "validate", "--nope", "x"}, 2, "astran: policy validate: unknown flag: --nope"},
-		{"missing args", []string{"policy", "validate"}, 2, "astran: policy validate: requires at least 1 arg(s), only received 0: FILE|DIR..."},
-		{"missing request", []string{"policy", "simulate", "testdata/reader.json"}, 2, `astran: policy simulate: --request REQUEST.json is required`},
-		{"bad dialect", []string{"policy", "validate", "--dialect", "gcp", "testdata/reader.json"}, 2, `astran: policy validate: unknown --dialect "gcp"`},
-		{"test: two files", []string{"policy", "test", "a.jsonl", "b.jsonl"}, 2, "astran: policy test: accepts 1 arg(s), received 2: CASES.jsonl"},
-		{"simulate: bad flag value", []string{"policy", "simulate", "--max-size", "x", "--request", "r", "p"}, 2, `astran: policy simulate: invalid argument "x" for "--max-size"`},
-		{"no args is help", nil, 0, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			te := newTestEnv(t, "")
-			te.runWant(t, tc.code, tc.args...)
-			stderr := te.errOut.String()
-			if tc.want != "" {
-				if !strings.Contains(stderr, tc.want) || !strings.HasPrefix(stderr, "astran: ") {
-					t.Errorf("stderr = %q, want it to contain %q", stderr, tc.want)
-				}
-				if strings.Count(stderr, "\n") != 1 {
-					t.Errorf("stderr is not one line: %q", stderr)
-				}
-			}
-		})
-	}
+		"unknown flag": {
+			args: []string{"policy", "validate", "--nope", "x"},
+			code: 2,
+			err:  `astran: policy validate: unknown flag: --nope (see "astran policy validate --help")` + "\n",
+		},
+		"missing args": {
+			args: []string{"policy", "validate"},
+			code: 2,
+			err:  `astran: policy validate: requires at least 1 arg(s), only received 0: FILE|DIR... (see "astran policy validate --help")` + "\n",
+		},
+		"missing request": {
+			args: []string{"policy", "simulate", "testdata/reader.json"},
+			code: 2,
+			err:  `astran: policy simulate: --request REQUEST.json is required (see "astran policy simulate --help")` + "\n",
+		},
+		"bad dialect": {
+			args: []string{"policy", "validate", "--dialect", "gcp", "testdata/reader.json"},
+			code: 2,
+			err:  `astran: policy validate: unknown --dialect "gcp" (want astran or aws)` + "\n",
+		},
+		"test: two files": {
+			args: []string{"policy", "test", "a.jsonl", "b.jsonl"},
+			code: 2,
+			err:  `astran: policy test: accepts 1 arg(s), received 2: CASES.jsonl (see "astran policy test --help")` + "\n",
+		},
+		"simulate: bad flag value": {
+			args: []string{"policy", "simulate", "--max-size", "x", "--request", "r", "p"},
+			code: 2,
+			err:  `astran: policy simulate: invalid argument "x" for "--max-size" flag: strconv.ParseInt: parsing "x": invalid syntax (see "astran policy simulate --help")` + "\n",
+		},
+		"no args is help": {
+			contains: []string{"Usage:"},
+		},
+	})
 }
 
 func TestOneLine(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,75 +15,98 @@ import (
 )
 
 func TestPolicyValidate(t *testing.T) {
-	tests := []struct {
-		name  string
-		args  []string
-		stdin string
-		code  int
-		out   []string // lines of stdout, in order
-	}{
-		{"valid", []string{"testdata/reader.json", "testdata/deny-outside-office.json"}, "", 0, []string{
-			"testdata/reader.json: valid",
-			"testdata/deny-outside-office.json: valid",
-		}},
-		{"problems with JSON paths, in order of position", []string{"testdata/reader.json", "testdata/invalid.json"}, "", 1, []string{
-			"testdata/reader.json: valid",
-			"testdata/invalid.json:4:5: Statement[0].Resource: missing required field: a statement without Principal needs Resource or NotResource",
-			`testdata/invalid.json:5:17: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
-		}},
-		{"syntax error", []string{"testdata/syntax.json"}, "", 1, []string{
-			"testdata/syntax.json:2:1: invalid JSON: unexpected end of JSON input",
-		}},
-		{"missing file is unreadable input", []string{"testdata/missing.json", "testdata/invalid.json"}, "", 2, []string{
-			"testdata/missing.json: open testdata/missing.json: no such file or directory",
-			"testdata/invalid.json:4:5: ",
-			"testdata/invalid.json:5:17: ",
-		}},
-		{"a directory stands for its *.json files", []string{"testdata/policies", "testdata/reader.json"}, "", 0, []string{
-			"testdata/policies/deny-outside-office.json: valid",
-			"testdata/policies/reader.json: valid",
-			"testdata/reader.json: valid",
-		}},
-		{"a directory without *.json files", []string{"testdata/nojson"}, "", 2, nil},
-		{"stdin", []string{"-"}, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, 0, []string{
-			"-: valid",
-		}},
-		{"too large: the document's real size", []string{"--max-size", "10", "testdata/reader.json"}, "", 1, []string{
-			"testdata/reader.json: document too large: 196 characters exceeds the limit of 10 (see --max-size)",
-		}},
-		{"size: whitespace outside strings is not counted", []string{"--max-size", "10", "-"}, "{ \"Version\" : \"2012 10 17\" ,\n\t\"x\\\"y\": [] }", 1, []string{
-			`-: document too large: 34 characters exceeds the limit of 10 (see --max-size)`,
-		}},
-		{"aws dialect accepts a missing Version", []string{"--dialect", "aws", "-"}, `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, 0, []string{
-			"-: valid",
-		}},
-		{"astran dialect needs the Version", []string{"-"}, `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, 1, []string{
-			"-:1:1: Version: missing required field: ",
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			te := newTestEnv(t, tc.stdin)
-			te.runWant(t, tc.code, append([]string{"policy", "validate"}, tc.args...)...)
-			// Each line starts with the wanted text (the policy package
-			// owns the wording of the problems).
-			got := te.outLines()
-			if tc.out == nil {
-				got = nil
-			}
-			if len(got) != len(tc.out) {
-				t.Fatalf("stdout:\n%s\nwant:\n%s", te.out, strings.Join(tc.out, "\n"))
-			}
-			for i := range got {
-				if !strings.HasPrefix(got[i], tc.out[i]) {
-					t.Errorf("line %d = %q, want prefix %q", i+1, got[i], tc.out[i])
-				}
-			}
-			if tc.code != 0 && !strings.HasPrefix(te.errOut.String(), "astran: policy validate: ") {
-				t.Errorf("stderr = %q", te.errOut)
-			}
-		})
-	}
+	// Each line starts with the wanted text (the policy package owns the
+	// wording of the problems).
+	runCLICases(t, "policy validate", map[string]cliCase{
+		"valid": {
+			args: []string{"testdata/reader.json", "testdata/deny-outside-office.json"},
+			lines: []string{
+				"testdata/reader.json: valid",
+				"testdata/deny-outside-office.json: valid",
+			},
+		},
+		"problems with JSON paths, in order of position": {
+			args: []string{"testdata/reader.json", "testdata/invalid.json"},
+			code: 1,
+			lines: []string{
+				"testdata/reader.json: valid",
+				"testdata/invalid.json:4:5: Statement[0].Resource: missing required field: a statement without Principal needs Resource or NotResource",
+				`testdata/invalid.json:5:17: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"`,
+			},
+			err: "astran: policy validate: 1 of 2 documents invalid\n",
+		},
+		"syntax error": {
+			args: []string{"testdata/syntax.json"},
+			code: 1,
+			lines: []string{
+				"testdata/syntax.json:2:1: invalid JSON: unexpected end of JSON input",
+			},
+			err: "astran: policy validate: 1 of 1 documents invalid\n",
+		},
+		"missing file is unreadable input": {
+			args: []string{"testdata/missing.json", "testdata/invalid.json"},
+			code: 2,
+			lines: []string{
+				"testdata/missing.json: open testdata/missing.json: no such file or directory",
+				"testdata/invalid.json:4:5: ",
+				"testdata/invalid.json:5:17: ",
+			},
+			err: "astran: policy validate: 1 of 2 files unreadable, 1 invalid\n",
+		},
+		"a directory stands for its *.json files": {
+			args: []string{"testdata/policies", "testdata/reader.json"},
+			lines: []string{
+				"testdata/policies/deny-outside-office.json: valid",
+				"testdata/policies/reader.json: valid",
+				"testdata/reader.json: valid",
+			},
+		},
+		"a directory without *.json files": {
+			args: []string{"testdata/nojson"},
+			code: 2,
+			err:  "astran: policy validate: testdata/nojson: a directory without *.json files\n",
+		},
+		"stdin": {
+			args:  []string{"-"},
+			stdin: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`,
+			lines: []string{
+				"-: valid",
+			},
+		},
+		"too large: the document's real size": {
+			args: []string{"--max-size", "10", "testdata/reader.json"},
+			code: 1,
+			lines: []string{
+				"testdata/reader.json: document too large: 196 characters exceeds the limit of 10 (see --max-size)",
+			},
+			err: "astran: policy validate: 1 of 1 documents invalid\n",
+		},
+		"size: whitespace outside strings is not counted": {
+			args:  []string{"--max-size", "10", "-"},
+			stdin: "{ \"Version\" : \"2012 10 17\" ,\n\t\"x\\\"y\": [] }",
+			code:  1,
+			lines: []string{
+				`-: document too large: 34 characters exceeds the limit of 10 (see --max-size)`,
+			},
+			err: "astran: policy validate: 1 of 1 documents invalid\n",
+		},
+		"aws dialect accepts a missing Version": {
+			args:  []string{"--dialect", "aws", "-"},
+			stdin: `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`,
+			lines: []string{
+				"-: valid",
+			},
+		},
+		"astran dialect needs the Version": {
+			args:  []string{"-"},
+			stdin: `{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`,
+			code:  1,
+			lines: []string{
+				"-:1:1: Version: missing required field: ",
+			},
+			err: "astran: policy validate: 1 of 1 documents invalid\n",
+		},
+	})
 }
 
 func TestPolicySimulate(t *testing.T) {
@@ -95,66 +117,107 @@ func TestPolicySimulate(t *testing.T) {
 		reader = "testdata/reader.json"
 		deny   = "testdata/deny-outside-office.json"
 	)
-	tests := []struct {
-		name  string
-		args  []string
-		stdin string
-		code  int
-		out   string
-		err   string
-	}{
-		{"allow", []string{"--request", office, reader, deny}, "", 0,
-			`{"decision":"Allow","matchedStatements":[{"policy":"testdata/reader.json","sid":"ReadReports","index":0,"effect":"Allow"}],"missingContextKeys":[]}`, ""},
-		{"explicit deny", []string{"--request", home, reader, deny}, "", 0,
-			`{"decision":"ExplicitDeny","matchedStatements":[{"policy":"testdata/deny-outside-office.json","sid":"DenyOutsideOffice","index":0,"effect":"Deny"}],"missingContextKeys":[]}`, ""},
-		{"missing context key", []string{"--request", none, deny}, "", 0,
-			`{"decision":"ExplicitDeny","matchedStatements":[{"policy":"testdata/deny-outside-office.json","sid":"DenyOutsideOffice","index":0,"effect":"Deny"}],"missingContextKeys":["aws:SourceIp"]}`, ""},
-		{"implicit deny", []string{"--request", "-", reader}, `{"action":"s3:DeleteObject","resource":"arn:demo:s3:::marketing-docs/x"}`, 0,
-			`{"decision":"ImplicitDeny","matchedStatements":[],"missingContextKeys":[]}`, ""},
-		{"case-sensitive actions", []string{"--request", "-", reader}, `{"action":"s3:getobject","resource":"arn:demo:s3:::marketing-docs/x"}`, 0,
-			`{"decision":"ImplicitDeny","matchedStatements":[],"missingContextKeys":[]}`, ""},
-		{"aws dialect", []string{"--dialect", "aws", "--request", "-", reader}, `{"action":"s3:getobject","resource":"arn:demo:s3:::marketing-docs/x"}`, 0,
-			`{"decision":"Allow","matchedStatements":[{"policy":"testdata/reader.json","sid":"ReadReports","index":0,"effect":"Allow"}],"missingContextKeys":[]}`, ""},
-		{"empty array is a present key", []string{"--request", "-", deny}, `{"action":"s3:GetObject","resource":"*","context":{"aws:SourceIp":[]}}`, 0,
-			`{"decision":"ExplicitDeny","matchedStatements":[{"policy":"testdata/deny-outside-office.json","sid":"DenyOutsideOffice","index":0,"effect":"Deny"}],"missingContextKeys":[]}`, ""},
-		{"invalid policies: one problem a line, in order", []string{"--request", office, "testdata/invalid.json", reader, "testdata/syntax.json"}, "", 1, "",
-			"testdata/invalid.json:4:5: Statement[0].Resource: missing required field: a statement without Principal needs Resource or NotResource\n" +
+	// The decisions printed most often.
+	const (
+		allowed  = `{"decision":"Allow","matchedStatements":[{"policy":"testdata/reader.json","sid":"ReadReports","index":0,"effect":"Allow"}],"missingContextKeys":[]}` + "\n"
+		denied   = `{"decision":"ExplicitDeny","matchedStatements":[{"policy":"testdata/deny-outside-office.json","sid":"DenyOutsideOffice","index":0,"effect":"Deny"}],"missingContextKeys":[]}` + "\n"
+		implicit = `{"decision":"ImplicitDeny","matchedStatements":[],"missingContextKeys":[]}` + "\n"
+	)
+	runCLICases(t, "policy simulate", map[string]cliCase{
+		"allow": {
+			args: []string{"--request", office, reader, deny},
+			out:  allowed,
+		},
+		"explicit deny": {
+			args: []string{"--request", home, reader, deny},
+			out:  denied,
+		},
+		"missing context key": {
+			args: []string{"--request", none, deny},
+			out:  `{"decision":"ExplicitDeny","matchedStatements":[{"policy":"testdata/deny-outside-office.json","sid":"DenyOutsideOffice","index":0,"effect":"Deny"}],"missingContextKeys":["aws:SourceIp"]}` + "\n",
+		},
+		"implicit deny": {
+			args:  []string{"--request", "-", reader},
+			stdin: `{"action":"s3:DeleteObject","resource":"arn:demo:s3:::marketing-docs/x"}`,
+			out:   implicit,
+		},
+		"case-sensitive actions": {
+			args:  []string{"--request", "-", reader},
+			stdin: `{"action":"s3:getobject","resource":"arn:demo:s3:::marketing-docs/x"}`,
+			out:   implicit,
+		},
+		"aws dialect": {
+			args:  []string{"--dialect", "aws", "--request", "-", reader},
+			stdin: `{"action":"s3:getobject","resource":"arn:demo:s3:::marketing-docs/x"}`,
+			out:   allowed,
+		},
+		"empty array is a present key": {
+			args:  []string{"--request", "-", deny},
+			stdin: `{"action":"s3:GetObject","resource":"*","context":{"aws:SourceIp":[]}}`,
+			out:   denied,
+		},
+		"invalid policies: one problem a line, in order": {
+			args: []string{"--request", office, "testdata/invalid.json", reader, "testdata/syntax.json"},
+			code: 1,
+			err: "testdata/invalid.json:4:5: Statement[0].Resource: missing required field: a statement without Principal needs Resource or NotResource\n" +
 				`testdata/invalid.json:5:17: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"` + "\n" +
 				"testdata/syntax.json:2:1: invalid JSON: unexpected end of JSON input\n" +
-				"astran: policy simulate: 2 of 3 policies invalid"},
-		{"bad request", []string{"--request", "-", reader}, `{"action":"s3:GetObject"}`, 1, "",
-			`astran: policy simulate: -:1:1: request: "resource" is required`},
-		{"bad request: line and column", []string{"--request", "-", reader}, "{\n  \"action\": \"s3:GetObject\",\n  \"resource\": \"*\",\n  \"context\": {\"k\": 1}\n}", 1, "",
-			`astran: policy simulate: -:4:20: context: "k": value must be a string or an array of strings`},
-		{"missing request file", []string{"--request", "testdata/nope.json", reader}, "", 2, "",
-			`astran: policy simulate: open testdata/nope.json: no such file or directory`},
-		{"missing policy file", []string{"--request", office, "testdata/nope.json"}, "", 2, "",
-			`astran: policy simulate: open testdata/nope.json: no such file or directory`},
-		{"bad dialect", []string{"--dialect", "x", "--request", office, reader}, "", 2, "",
-			`astran: policy simulate: unknown --dialect "x" (want astran or aws)`},
-		{"--exit-code: Allow is 0", []string{"--exit-code", "--request", office, reader, deny}, "", 0,
-			`{"decision":"Allow","matchedStatements":[{"policy":"testdata/reader.json","sid":"ReadReports","index":0,"effect":"Allow"}],"missingContextKeys":[]}`, ""},
-		{"--exit-code: ExplicitDeny is 1", []string{"--exit-code", "--request", home, reader, deny}, "", 1,
-			`{"decision":"ExplicitDeny","matchedStatements":[{"policy":"testdata/deny-outside-office.json","sid":"DenyOutsideOffice","index":0,"effect":"Deny"}],"missingContextKeys":[]}`, ""},
-		{"--exit-code: ImplicitDeny is 1", []string{"--exit-code", "--request", "-", reader}, `{"action":"s3:DeleteObject","resource":"arn:demo:s3:::marketing-docs/x"}`, 1,
-			`{"decision":"ImplicitDeny","matchedStatements":[],"missingContextKeys":[]}`, ""},
-		{"--exit-code: an invalid policy is 2", []string{"--exit-code", "--request", office, "testdata/syntax.json"}, "", 2, "",
-			"testdata/syntax.json:2:1: invalid JSON: unexpected end of JSON input\nastran: policy simulate: 1 of 1 policies invalid"},
-		{"--exit-code: an invalid request is 2", []string{"--exit-code", "--request", "-", reader}, `{}`, 2, "",
-			`astran: policy simulate: -:1:1: request: "action" is required`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			te := newTestEnv(t, tc.stdin)
-			te.runWant(t, tc.code, append([]string{"policy", "simulate"}, tc.args...)...)
-			if got := strings.TrimSuffix(te.out.String(), "\n"); got != tc.out {
-				t.Errorf("stdout:\n%s\nwant:\n%s", got, tc.out)
-			}
-			if got := strings.TrimSuffix(te.errOut.String(), "\n"); got != tc.err {
-				t.Errorf("stderr:\n%s\nwant:\n%s", got, tc.err)
-			}
-		})
-	}
+				"astran: policy simulate: 2 of 3 policies invalid\n",
+		},
+		"bad request": {
+			args:  []string{"--request", "-", reader},
+			stdin: `{"action":"s3:GetObject"}`,
+			code:  1,
+			err:   `astran: policy simulate: -:1:1: request: "resource" is required` + "\n",
+		},
+		"bad request: line and column": {
+			args:  []string{"--request", "-", reader},
+			stdin: "{\n  \"action\": \"s3:GetObject\",\n  \"resource\": \"*\",\n  \"context\": {\"k\": 1}\n}",
+			code:  1,
+			err:   `astran: policy simulate: -:4:20: context: "k": value must be a string or an array of strings` + "\n",
+		},
+		"missing request file": {
+			args: []string{"--request", "testdata/nope.json", reader},
+			code: 2,
+			err:  `astran: policy simulate: open testdata/nope.json: no such file or directory` + "\n",
+		},
+		"missing policy file": {
+			args: []string{"--request", office, "testdata/nope.json"},
+			code: 2,
+			err:  `astran: policy simulate: open testdata/nope.json: no such file or directory` + "\n",
+		},
+		"bad dialect": {
+			args: []string{"--dialect", "x", "--request", office, reader},
+			code: 2,
+			err:  `astran: policy simulate: unknown --dialect "x" (want astran or aws)` + "\n",
+		},
+		"--exit-code: Allow is 0": {
+			args: []string{"--exit-code", "--request", office, reader, deny},
+			out:  allowed,
+		},
+		"--exit-code: ExplicitDeny is 1": {
+			args: []string{"--exit-code", "--request", home, reader, deny},
+			code: 1,
+			out:  denied,
+		},
+		"--exit-code: ImplicitDeny is 1": {
+			args:  []string{"--exit-code", "--request", "-", reader},
+			stdin: `{"action":"s3:DeleteObject","resource":"arn:demo:s3:::marketing-docs/x"}`,
+			code:  1,
+			out:   implicit,
+		},
+		"--exit-code: an invalid policy is 2": {
+			args: []string{"--exit-code", "--request", office, "testdata/syntax.json"},
+			code: 2,
+			err:  "testdata/syntax.json:2:1: invalid JSON: unexpected end of JSON input\nastran: policy simulate: 1 of 1 policies invalid\n",
+		},
+		"--exit-code: an invalid request is 2": {
+			args:  []string{"--exit-code", "--request", "-", reader},
+			stdin: `{}`,
+			code:  2,
+			err:   `astran: policy simulate: -:1:1: request: "action" is required` + "\n",
+		},
+	})
 }
 
 func TestParseRequest(t *testing.T) {
@@ -211,52 +274,73 @@ func TestParseRequest(t *testing.T) {
 }
 
 func TestPolicyTest(t *testing.T) {
-	tests := []struct {
-		name string
-		args []string
-		code int
-		out  string
-		err  string
-	}{
-		{"all pass", []string{"testdata/cases.jsonl"}, 0, "5 passed, 0 failed\n", ""},
-		{"failures", []string{"testdata/cases-failing.jsonl"}, 1, `FAIL testdata/cases-failing.jsonl:3: "wrong expectation: delete": expected Allow, got ImplicitDeny
+	runCLICases(t, "policy test", map[string]cliCase{
+		// A file mixing passing, failing and bad cases: every line is
+		// reported in order.
+		"errors: golden": {
+			args: []string{"testdata/cases-errors.jsonl"},
+			code: 1,
+			out:  readTestFile(t, "testdata/cases-errors.golden"),
+		},
+		"all pass": {
+			args: []string{"testdata/cases.jsonl"},
+			out:  "5 passed, 0 failed\n",
+		},
+		"failures": {
+			args: []string{"testdata/cases-failing.jsonl"},
+			code: 1,
+			out: `FAIL testdata/cases-failing.jsonl:3: "wrong expectation: delete": expected Allow, got ImplicitDeny
     matched statements: none
 FAIL testdata/cases-failing.jsonl:4: "wrong expectation: home": expected Allow, got ExplicitDeny
     matched: policies[1] statement 0 (Sid "DenyOutsideOffice"): Deny
     missing context keys: aws:SourceIp
 2 passed, 2 failed
-`, ""},
-		{"aws dialect", []string{"--dialect", "aws", "testdata/cases.jsonl"}, 1, `FAIL testdata/cases.jsonl:4: "actions are case-sensitive": expected ImplicitDeny, got Allow
+`,
+		},
+		"aws dialect": {
+			args: []string{"--dialect", "aws", "testdata/cases.jsonl"},
+			code: 1,
+			out: `FAIL testdata/cases.jsonl:4: "actions are case-sensitive": expected ImplicitDeny, got Allow
     matched: policies[0] statement 0 (Sid "ReadReports"): Allow
 4 passed, 1 failed
-`, ""},
-		{"bad JSON: an error, the run goes on", []string{"testdata/cases-bad-json.jsonl"}, 1,
-			"ERROR testdata/cases-bad-json.jsonl:2:32: invalid JSON: unexpected end of input: unexpected EOF\n2 passed, 0 failed, 1 error\n", ""},
-		{"bad policy", []string{"testdata/cases-bad-policy.jsonl"}, 1,
-			`ERROR testdata/cases-bad-policy.jsonl:3:298: policies[1]: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"` + "\n2 passed, 0 failed, 1 error\n", ""},
-		{"bad expected", []string{"testdata/cases-bad-expected.jsonl"}, 1,
-			`ERROR testdata/cases-bad-expected.jsonl:1:90: "expected" is "Maybe": want Allow, ExplicitDeny or ImplicitDeny` + "\n0 passed, 0 failed, 1 error\n", ""},
-		{"empty file", []string{"testdata/cases-empty.jsonl"}, 1, "",
-			"astran: policy test: testdata/cases-empty.jsonl: no test cases\n"},
-		{"blank lines only", []string{"testdata/cases-blank.jsonl"}, 1, "",
-			"astran: policy test: testdata/cases-blank.jsonl: no test cases\n"},
-		{"missing file", []string{"testdata/nope.jsonl"}, 2, "",
-			"astran: policy test: open testdata/nope.jsonl: no such file or directory\n"},
-		{"bad dialect", []string{"--dialect", "x", "testdata/cases.jsonl"}, 2, "",
-			`astran: policy test: unknown --dialect "x" (want astran or aws)` + "\n"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			te := newTestEnv(t, "")
-			te.runWant(t, tc.code, append([]string{"policy", "test"}, tc.args...)...)
-			if got := te.out.String(); got != tc.out {
-				t.Errorf("stdout:\n%s\nwant:\n%s", got, tc.out)
-			}
-			if got := te.errOut.String(); got != tc.err {
-				t.Errorf("stderr:\n%s\nwant:\n%s", got, tc.err)
-			}
-		})
-	}
+`,
+		},
+		"bad JSON: an error, the run goes on": {
+			args: []string{"testdata/cases-bad-json.jsonl"},
+			code: 1,
+			out:  "ERROR testdata/cases-bad-json.jsonl:2:32: invalid JSON: unexpected end of input: unexpected EOF\n2 passed, 0 failed, 1 error\n",
+		},
+		"bad policy": {
+			args: []string{"testdata/cases-bad-policy.jsonl"},
+			code: 1,
+			out:  `ERROR testdata/cases-bad-policy.jsonl:3:298: policies[1]: Statement[0].Effect: invalid value: "allow" is not "Allow" or "Deny"` + "\n2 passed, 0 failed, 1 error\n",
+		},
+		"bad expected": {
+			args: []string{"testdata/cases-bad-expected.jsonl"},
+			code: 1,
+			out:  `ERROR testdata/cases-bad-expected.jsonl:1:90: "expected" is "Maybe": want Allow, ExplicitDeny or ImplicitDeny` + "\n0 passed, 0 failed, 1 error\n",
+		},
+		"empty file": {
+			args: []string{"testdata/cases-empty.jsonl"},
+			code: 1,
+			err:  "astran: policy test: testdata/cases-empty.jsonl: no test cases\n",
+		},
+		"blank lines only": {
+			args: []string{"testdata/cases-blank.jsonl"},
+			code: 1,
+			err:  "astran: policy test: testdata/cases-blank.jsonl: no test cases\n",
+		},
+		"missing file": {
+			args: []string{"testdata/nope.jsonl"},
+			code: 2,
+			err:  "astran: policy test: open testdata/nope.jsonl: no such file or directory\n",
+		},
+		"bad dialect": {
+			args: []string{"--dialect", "x", "testdata/cases.jsonl"},
+			code: 2,
+			err:  `astran: policy test: unknown --dialect "x" (want astran or aws)` + "\n",
+		},
+	})
 }
 
 func TestDecodeCase_errors(t *testing.T) {
@@ -357,9 +441,7 @@ func TestPolicyTest_100k(t *testing.T) {
 		buf.WriteString(line)
 		buf.WriteByte('\n')
 	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, path, buf.String())
 	te := newTestEnv(t, "")
 	start := time.Now()
 	code := te.run("policy", "test", path)
@@ -376,9 +458,7 @@ func TestSimulateOutput_JSON(t *testing.T) {
 	var v map[string]any
 	te := newTestEnv(t, "")
 	te.run("policy", "simulate", "--request", "testdata/request-office.json", "testdata/reader.json")
-	if err := json.Unmarshal(te.out.Bytes(), &v); err != nil {
-		t.Fatal(err)
-	}
+	te.outJSON(t, &v)
 	for _, k := range []string{"decision", "matchedStatements", "missingContextKeys"} {
 		if _, ok := v[k]; !ok {
 			t.Errorf("missing %q in %s", k, te.out)
@@ -431,20 +511,6 @@ func TestPolicyTest_errorPositions(t *testing.T) {
 				t.Errorf("exit %d, stdout:\n%s\nwant the first line to start with\n%s\nthen \"1 passed, 0 failed, 1 error\"", code, te.out, prefix)
 			}
 		})
-	}
-}
-
-// TestPolicyTest_goldenErrors runs a file mixing passing, failing and bad
-// cases (testdata/cases-errors.jsonl): every line is reported in order.
-func TestPolicyTest_goldenErrors(t *testing.T) {
-	te := newTestEnv(t, "")
-	code := te.run("policy", "test", "testdata/cases-errors.jsonl")
-	want, err := os.ReadFile("testdata/cases-errors.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code != 1 || te.out.String() != string(want) {
-		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, te.out, want)
 	}
 }
 

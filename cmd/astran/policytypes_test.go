@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
@@ -9,29 +8,24 @@ import (
 // TestPolicyTest_policyTypes runs cases over every policy type (identity,
 // boundary, session, resource-based; same account, cross-account,
 // anonymous, role sessions, trust policies): testdata/cases-types.jsonl
-// gives each case the decision AWS's evaluation logic makes.
+// gives each case the decision AWS's evaluation logic makes. The format's
+// rules (at most one boundary; NotPrincipal with Allow, wildcards in
+// principals and resource policy statements without Principal rejected as
+// AWS rejects them; anonymous requests without identity policies; a
+// principal for multi-type evaluation) are errors at the culprit's column
+// (testdata/cases-types-bad.jsonl).
 func TestPolicyTest_policyTypes(t *testing.T) {
-	te := newTestEnv(t, "")
-	if code := te.run("policy", "test", "testdata/cases-types.jsonl"); code != 0 || te.out.String() != "16 passed, 0 failed\n" {
-		t.Errorf("exit %d, stdout:\n%s", code, te.out)
-	}
-}
-
-// TestPolicyTest_policyTypeErrors: the format's rules (at most one
-// boundary; NotPrincipal with Allow, wildcards in principals and resource
-// policy statements without Principal rejected as AWS rejects them;
-// anonymous requests without identity policies; a principal for multi-type
-// evaluation) are errors at the culprit's column.
-func TestPolicyTest_policyTypeErrors(t *testing.T) {
-	te := newTestEnv(t, "")
-	code := te.run("policy", "test", "testdata/cases-types-bad.jsonl")
-	want, err := os.ReadFile("testdata/cases-types-bad.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code != 1 || te.out.String() != string(want) {
-		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, te.out, want)
-	}
+	runCLICases(t, "policy test", map[string]cliCase{
+		"decisions": {
+			args: []string{"testdata/cases-types.jsonl"},
+			out:  "16 passed, 0 failed\n",
+		},
+		"errors": {
+			args: []string{"testdata/cases-types-bad.jsonl"},
+			code: 1,
+			out:  readTestFile(t, "testdata/cases-types-bad.golden"),
+		},
+	})
 }
 
 func TestSessionOf(t *testing.T) {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,9 +12,7 @@ import (
 func withConfig(t *testing.T, te *testEnv, body string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "config")
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, path, body)
 	te.vars[EnvConfigFile] = path
 	return path
 }
@@ -94,12 +90,7 @@ func TestCredentials_profileErrors(t *testing.T) {
 		te := newTestEnv(t, "")
 		home := t.TempDir()
 		te.vars["HOME"] = home
-		if err := os.MkdirAll(filepath.Join(home, ".aws"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(home, ".aws", "config"), []byte("[profile bob]\nastran_partition = x y\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeTestFile(t, filepath.Join(home, ".aws", "config"), "[profile bob]\nastran_partition = x y\n")
 		if code := te.run("credentials", "--profile", "bob", "-u", "u"); code != 1 || !strings.Contains(te.errOut.String(), `invalid partition "x y"`) {
 			t.Errorf("exit %d, %q", code, te.errOut)
 		}
@@ -122,7 +113,7 @@ func TestCredentials_role(t *testing.T) {
 				t.Errorf("role credentials = %s", key)
 			}
 			var cp credentialProcess
-			_ = json.Unmarshal(te.out.Bytes(), &cp)
+			te.outJSON(t, &cp)
 			if want := te.clock.Add(time.Hour).UTC().Format(time.RFC3339); cp.Expiration != want {
 				t.Errorf("Expiration %s, want %s (local clock)", cp.Expiration, want)
 			}

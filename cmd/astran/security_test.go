@@ -92,9 +92,7 @@ func TestSecurity_symlinkedCacheDirectory(t *testing.T) {
 			return dir
 		}, "is owned by user ID 4242"},
 		{"not a directory", func(t *testing.T, dir string) string {
-			if err := os.WriteFile(dir, nil, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			writeTestFile(t, dir, "")
 			return ""
 		}, "is not a directory"},
 	}
@@ -110,9 +108,7 @@ func TestSecurity_symlinkedCacheDirectory(t *testing.T) {
 					// The attacker's own credentials, valid for hours.
 					planted = []byte(`{"partition":"demo","username":"bob@astran.io","issuer":"` + f.issuer() + `","clientId":"s5","stsEndpoint":"` + f.stsURL() +
 						`","credentials":{"accessKeyId":"ASIAATTACKER","secretAccessKey":"x","sessionToken":"y","expiration":"2030-01-01T00:00:00Z"}}`)
-					if err := os.WriteFile(filepath.Join(elsewhere, "demo_user_bob@astran.io.json"), planted, 0o600); err != nil {
-						t.Fatal(err)
-					}
+					writeTestFile(t, filepath.Join(elsewhere, "demo_user_bob@astran.io.json"), string(planted))
 				}
 				code := te.run(cmd, "-u", testUser)
 				want := "astran: " + cmd + ": credential cache directory " + dir + " " + tc.err
@@ -165,9 +161,7 @@ func TestSecurity_cacheTrustsLocalClock(t *testing.T) {
 			te.vars[EnvPassword] = testPassword
 			first := credentialProcessKey(t, te)
 			var cp credentialProcess
-			if err := json.Unmarshal(te.out.Bytes(), &cp); err != nil {
-				t.Fatal(err)
-			}
+			te.outJSON(t, &cp)
 			// The expiration printed for the aws CLI is on the local clock.
 			if want := te.clock.Add(time.Hour).UTC().Format(time.RFC3339); cp.Expiration != want {
 				t.Errorf("Expiration = %s, want %s (local clock)", cp.Expiration, want)

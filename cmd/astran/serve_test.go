@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,9 +75,7 @@ func TestServe_login(t *testing.T) {
 		t.Fatalf("login: exit %d: %s", code, login.errOut)
 	}
 	var rec loginRecord
-	if err := json.Unmarshal(login.out.Bytes(), &rec); err != nil {
-		t.Fatal(err)
-	}
+	login.outJSON(t, &rec)
 	if !strings.HasPrefix(rec.User, "arn:demo:iam::") || !strings.HasSuffix(rec.User, ":user/"+testUser) ||
 		rec.Credentials.AccessKeyID == "" || rec.Credentials.SecretAccessKey == "" || rec.Credentials.SessionToken == "" {
 		t.Errorf("login result: %s", login.out)
@@ -161,9 +158,7 @@ func TestServe_rootLogin(t *testing.T) {
 				t.Fatalf("login --root: exit %d: %s", code, login.errOut)
 			}
 			var rec loginRecord
-			if err := json.Unmarshal(login.out.Bytes(), &rec); err != nil {
-				t.Fatal(err)
-			}
+			login.outJSON(t, &rec)
 			if !strings.HasSuffix(rec.User, ":root") || rec.Credentials.AccessKeyID == "" {
 				t.Errorf("login --root result: %s", login.out)
 			}
