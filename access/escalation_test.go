@@ -29,49 +29,53 @@ func pathLines(ps []access.Path) string {
 	return strings.Join(out, "\n")
 }
 
+// escalationLines returns the escalation paths in store, one line each
+// (see pathLines), failing the test on an error.
+func escalationLines(t *testing.T, store *principal.MemoryStore) ([]access.Path, string) {
+	t.Helper()
+	ps, err := access.New(store).Escalations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps, pathLines(ps)
+}
+
+// checkLines compares the report got with the lines of want.
+func checkLines(t *testing.T, got string, want ...string) {
+	t.Helper()
+	if w := strings.Join(want, "\n"); got != w {
+		t.Fatalf("got:\n%s\nwant:\n%s", got, w)
+	}
+}
+
 func TestEscalations(t *testing.T) {
-	store := principaltest.LoadFixture(t, "testdata/escalation.json")
-	ps, err := access.New(store).Escalations(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	tests := map[string]struct {
+		fixture string
+		want    []string
+	}{
+		"every kind of path": {"testdata/escalation.json", []string{
+			"role/deployer: iam:PutRolePolicy role/deployer => an inline policy allowing everything on role/deployer",
+			"user/eve@astran.io: iam:AttachUserPolicy user/eve@astran.io => AstranAdmin attached to user/eve@astran.io",
+			"user/frank@astran.io: iam:PutGroupPolicy group/ops => an inline policy allowing everything through group ops",
+			"user/gina@astran.io: iam:AddUserToGroup group/admins => the permissions of group admins",
+			"user/hank@astran.io: iam:CreatePolicyVersion policy/HankPolicy => a new default version of policy/HankPolicy allowing everything",
+			"user/ivan@astran.io: iam:DeleteUserPermissionsBoundary user/ivan@astran.io => no permissions boundary on user/ivan@astran.io",
+			"user/judy@astran.io: iam:CreateAccessKey user/eve@astran.io, iam:AttachUserPolicy user/eve@astran.io => AstranAdmin attached to user/eve@astran.io",
+			"user/nina@astran.io: iam:AttachUserPolicy user/nina@astran.io (conditional) => AstranAdmin attached to user/nina@astran.io",
+			"user/olga@astran.io: iam:CreateOpenIDConnectProvider oidc-provider/idp.escalation.example, iam:UpdateAssumeRolePolicy role/admin-role, sts:AssumeRoleWithWebIdentity role/admin-role => administrator access as role/admin-role",
+		}},
+		"none in a store without escalation": {"testdata/none.json", nil},
+		// A user allowed everything but denied by a group's
+		// customer-managed policy escalates by rewriting that policy.
+		"group deny": {"testdata/basic.json", []string{
+			"user/alice@astran.io: iam:CreatePolicyVersion policy/DenyDelete => a new default version of policy/DenyDelete allowing everything",
+		}},
 	}
-	want := strings.Join([]string{
-		"role/deployer: iam:PutRolePolicy role/deployer => an inline policy allowing everything on role/deployer",
-		"user/eve@astran.io: iam:AttachUserPolicy user/eve@astran.io => AstranAdmin attached to user/eve@astran.io",
-		"user/frank@astran.io: iam:PutGroupPolicy group/ops => an inline policy allowing everything through group ops",
-		"user/gina@astran.io: iam:AddUserToGroup group/admins => the permissions of group admins",
-		"user/hank@astran.io: iam:CreatePolicyVersion policy/HankPolicy => a new default version of policy/HankPolicy allowing everything",
-		"user/ivan@astran.io: iam:DeleteUserPermissionsBoundary user/ivan@astran.io => no permissions boundary on user/ivan@astran.io",
-		"user/judy@astran.io: iam:CreateAccessKey user/eve@astran.io, iam:AttachUserPolicy user/eve@astran.io => AstranAdmin attached to user/eve@astran.io",
-		"user/nina@astran.io: iam:AttachUserPolicy user/nina@astran.io (conditional) => AstranAdmin attached to user/nina@astran.io",
-		"user/olga@astran.io: iam:CreateOpenIDConnectProvider oidc-provider/idp.escalation.example, iam:UpdateAssumeRolePolicy role/admin-role, sts:AssumeRoleWithWebIdentity role/admin-role => administrator access as role/admin-role",
-	}, "\n")
-	if got := pathLines(ps); got != want {
-		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
-	}
-}
-
-func TestEscalations_none(t *testing.T) {
-	store := principaltest.LoadFixture(t, "testdata/none.json")
-	ps, err := access.New(store).Escalations(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ps) != 0 {
-		t.Fatalf("paths in a store without escalation:\n%s", pathLines(ps))
-	}
-}
-
-// TestEscalations_groupDeny: a user allowed everything but denied by a
-// group's customer-managed policy escalates by rewriting that policy.
-func TestEscalations_groupDeny(t *testing.T) {
-	ps, err := access.New(principaltest.LoadFixture(t, "testdata/basic.json")).Escalations(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "user/alice@astran.io: iam:CreatePolicyVersion policy/DenyDelete => a new default version of policy/DenyDelete allowing everything"
-	if got := pathLines(ps); got != want {
-		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, got := escalationLines(t, principaltest.LoadFixture(t, tc.fixture))
+			checkLines(t, got, tc.want...)
+		})
 	}
 }
 
@@ -93,14 +97,8 @@ func TestEscalations_setDefaultVersion(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ps, err := access.New(store).Escalations(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "user/sam@astran.io: iam:SetDefaultPolicyVersion policy/SamPolicy => version v1 of policy/SamPolicy as its default"
-	if got := pathLines(ps); got != want {
-		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
-	}
+	ps, got := escalationLines(t, store)
+	checkLines(t, got, "user/sam@astran.io: iam:SetDefaultPolicyVersion policy/SamPolicy => version v1 of policy/SamPolicy as its default")
 	if ps[0].Steps[0].Params["VersionId"] != "v1" {
 		t.Fatalf("params = %v", ps[0].Steps[0].Params)
 	}

@@ -60,9 +60,7 @@ func TestWhoCan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, want := grantLines(gs), strings.Join(tc.want, "\n"); got != want {
-				t.Fatalf("got:\n%s\nwant:\n%s", got, want)
-			}
+			checkLines(t, grantLines(gs), tc.want...)
 		})
 	}
 }
