@@ -57,14 +57,16 @@ func (d *decoder) typeErr(n *jsontree.Node, p *jsonpath.Path, want string) {
 	d.errAt(int(n.Off), p, ErrInvalidType, "want "+want+", got "+n.Kind.String())
 }
 
-// object checks that n is an object without duplicate keys; it returns
-// false (after reporting) if n is not an object. quoteKeys selects the
-// ["key"] path form for the members.
-func (d *decoder) object(n *jsontree.Node, p *jsonpath.Path, want string, quoteKeys bool) bool {
+// object checks that n is an object without duplicate keys, reporting
+// what is wrong: isObject is false if n is not an object, unique is false
+// if a key is given twice. quoteKeys selects the ["key"] path form for the
+// members. The decoders then read n.UniqueMembers.
+func (d *decoder) object(n *jsontree.Node, p *jsonpath.Path, want string, quoteKeys bool) (isObject, unique bool) {
 	if n.Kind != jsontree.Object {
 		d.typeErr(n, p, want)
-		return false
+		return false, false
 	}
+	unique = true
 	for i := 1; i < n.NumMembers(); i++ {
 		if n.DupKey(i) {
 			m := n.Member(i)
@@ -73,23 +75,20 @@ func (d *decoder) object(n *jsontree.Node, p *jsonpath.Path, want string, quoteK
 				mp = p.Quoted(m.Key)
 			}
 			d.errAt(m.KeyOff, &mp, ErrDuplicateKey, "key "+strconv.Quote(m.Key)+" given twice")
+			unique = false
 		}
 	}
-	return true
+	return true, unique
 }
 
 func (d *decoder) document(n *jsontree.Node) *Document {
 	doc := &Document{}
 	var root jsonpath.Path
-	if !d.object(n, &root, "object", false) {
+	if isObject, _ := d.object(n, &root, "object", false); !isObject {
 		return doc
 	}
 	var mask int
-	for i := 0; i < n.NumMembers(); i++ {
-		if n.DupKey(i) {
-			continue
-		}
-		m := n.Member(i)
+	for m := range n.UniqueMembers() {
 		mp := root.Field(m.Key)
 		switch m.Key {
 		case "Version":
@@ -129,15 +128,11 @@ func (d *decoder) document(n *jsontree.Node) *Document {
 
 func (d *decoder) statement(n *jsontree.Node, st *Statement, idx int) {
 	sp := jsonpath.Statement(idx)
-	if !d.object(n, &sp, "object", false) {
+	if isObject, _ := d.object(n, &sp, "object", false); !isObject {
 		return
 	}
 	mask := 0
-	for i := 0; i < n.NumMembers(); i++ {
-		if n.DupKey(i) {
-			continue
-		}
-		m := n.Member(i)
+	for m := range n.UniqueMembers() {
 		fp := sp.Field(m.Key)
 		v := m.Value
 		bit, list, pr := st.element(m.Key)
@@ -211,17 +206,12 @@ func (d *decoder) principal(n *jsontree.Node, p *jsonpath.Path) *Principal {
 		d.errAt(int(n.Off), p, ErrInvalidValue, `a string principal must be "*"`)
 		return nil
 	}
-	if !d.object(n, p, `"*" or object`, false) {
+	isObject, ok := d.object(n, p, `"*" or object`, false)
+	if !isObject {
 		return nil
 	}
 	pr := &Principal{}
-	ok := true
-	for i := 0; i < n.NumMembers(); i++ {
-		if n.DupKey(i) {
-			ok = false
-			continue
-		}
-		m := n.Member(i)
+	for m := range n.UniqueMembers() {
 		fp := p.Field(m.Key)
 		dst := pr.list(m.Key)
 		if dst == nil {
@@ -240,32 +230,24 @@ func (d *decoder) principal(n *jsontree.Node, p *jsonpath.Path) *Principal {
 }
 
 func (d *decoder) condition(n *jsontree.Node, p *jsonpath.Path) (Condition, bool) {
-	if !d.object(n, p, "object", false) {
+	isObject, ok := d.object(n, p, "object", false)
+	if !isObject {
 		return nil, false
 	}
 	if n.NumMembers() == 0 {
 		return nil, true
 	}
 	c := make(Condition, n.NumMembers())
-	ok := true
-	for i := 0; i < n.NumMembers(); i++ {
-		if n.DupKey(i) {
-			ok = false
-			continue
-		}
-		m := n.Member(i)
+	for m := range n.UniqueMembers() {
 		op := p.Field(m.Key)
-		if !d.object(m.Value, &op, "object", true) {
+		isObject, unique := d.object(m.Value, &op, "object", true)
+		if !isObject {
 			ok = false
 			continue
 		}
+		ok = ok && unique
 		keys := make(map[string][]string, m.Value.NumMembers())
-		for k := 0; k < m.Value.NumMembers(); k++ {
-			if m.Value.DupKey(k) {
-				ok = false
-				continue
-			}
-			km := m.Value.Member(k)
+		for km := range m.Value.UniqueMembers() {
 			kp := op.Quoted(km.Key)
 			vals, vok := d.condValues(km.Value, &kp)
 			if !vok {

@@ -108,7 +108,7 @@ func Parse(data []byte, maxDepth int) (Node, error) {
 	if p.err == nil {
 		p.ws()
 		if p.i < len(p.data) {
-			p.fail("invalid character " + quoteByte(p.data[p.i]) + " after top-level value")
+			p.unexpected("after top-level value")
 		}
 	}
 	if p.err != nil {
@@ -268,11 +268,7 @@ func (p *parser) object(depth int) Node {
 	for p.err == nil {
 		p.ws()
 		if p.i >= len(p.data) || p.data[p.i] != '"' {
-			if p.i >= len(p.data) {
-				p.fail("unexpected end of JSON input")
-			} else {
-				p.fail("invalid character " + quoteByte(p.data[p.i]) + " looking for beginning of object key string")
-			}
+			p.unexpected("looking for beginning of object key string")
 			break
 		}
 		koff := p.i
@@ -293,22 +289,40 @@ func (p *parser) object(depth int) Node {
 		if p.err != nil {
 			break
 		}
-		if p.i < len(p.data) && p.data[p.i] == ',' {
-			p.i++
-			continue
-		}
-		if p.i < len(p.data) && p.data[p.i] == '}' {
-			p.i++
+		if p.next('}', "after object key:value pair") {
 			n.Kids = append([]Node(nil), p.kids[base:]...)
 			return n
 		}
-		if p.i >= len(p.data) {
-			p.fail("unexpected end of JSON input")
-		} else {
-			p.fail("invalid character " + quoteByte(p.data[p.i]) + " after object key:value pair")
-		}
 	}
 	return Node{}
+}
+
+// next reads what follows a member or an element: a comma, or the closing
+// byte, for which it returns true. Anything else fails, as unexpected
+// in context (such as "after array element").
+func (p *parser) next(closing byte, context string) bool {
+	if p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ',':
+			p.i++
+			return false
+		case closing:
+			p.i++
+			return true
+		}
+	}
+	p.unexpected(context)
+	return false
+}
+
+// unexpected fails at p.i: the end of the input, or a character that has
+// no place there, in context (such as "after top-level value").
+func (p *parser) unexpected(context string) {
+	if p.i >= len(p.data) {
+		p.fail("unexpected end of JSON input")
+		return
+	}
+	p.fail("invalid character " + quoteByte(p.data[p.i]) + " " + context)
 }
 
 func (p *parser) array(depth int) Node {
@@ -330,19 +344,9 @@ func (p *parser) array(depth int) Node {
 		if p.err != nil {
 			break
 		}
-		if p.i < len(p.data) && p.data[p.i] == ',' {
-			p.i++
-			continue
-		}
-		if p.i < len(p.data) && p.data[p.i] == ']' {
-			p.i++
+		if p.next(']', "after array element") {
 			n.Kids = append([]Node(nil), p.kids[base:]...)
 			return n
-		}
-		if p.i >= len(p.data) {
-			p.fail("unexpected end of JSON input")
-		} else {
-			p.fail("invalid character " + quoteByte(p.data[p.i]) + " after array element")
 		}
 	}
 	return Node{}

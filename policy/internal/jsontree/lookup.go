@@ -1,6 +1,7 @@
 package jsontree
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 )
@@ -16,6 +17,18 @@ func (n *Node) DupKey(i int) bool {
 		}
 	}
 	return false
+}
+
+// UniqueMembers yields the members of object n but the repeats of a key
+// given twice (see DupKey).
+func (n *Node) UniqueMembers() iter.Seq[Member] {
+	return func(yield func(Member) bool) {
+		for i := range n.NumMembers() {
+			if !n.DupKey(i) && !yield(n.Member(i)) {
+				return
+			}
+		}
+	}
 }
 
 // IsScalar reports whether n is a string, a boolean or a number.

@@ -1,6 +1,9 @@
 package jsontree
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLocate(t *testing.T) {
 	data := []byte(`{"Statement":[{"Action":"a","Condition":{"String Equals":{"k":["x","y"]}}}],"Version":"v"}`)
@@ -42,6 +45,16 @@ func TestDupKeyLookup(t *testing.T) {
 	}
 	if root.Lookup("c") != nil || root.IsScalar() {
 		t.Error("Lookup(c) found a member, or an object is scalar")
+	}
+	var keys []string
+	for m := range root.UniqueMembers() {
+		keys = append(keys, m.Key+"="+m.Value.Str)
+	}
+	if got := strings.Join(keys, " "); got != "a=1 b=s" {
+		t.Errorf("UniqueMembers: %s, want a=1 b=s", got)
+	}
+	for range root.UniqueMembers() {
+		break // stopping early must not panic
 	}
 }
 
