@@ -5,7 +5,7 @@ package main
 // whole service with real tokens from the emulator.
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/xml"
 	"io"
@@ -14,7 +14,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -265,49 +264,32 @@ func TestService_otherIssuer(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	// lines receives every complete write.
-	lines chan string
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	n, err := b.buf.Write(p)
-	b.mu.Unlock()
-	select {
-	case b.lines <- string(p):
-	default:
-	}
-	return n, err
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestRun is `go run ./examples/service-authz` with no configuration: it
 // starts the emulator, prints how to try the service, serves until
 // cancelled.
 func TestRun(t *testing.T) {
-	out := &syncBuffer{lines: make(chan string, 100)}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
+	pr, pw := io.Pipe()
 	errc := make(chan error, 1)
-	go func() { errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, noEnv, out) }()
+	go func() {
+		err := run(ctx, []string{"-addr", "127.0.0.1:0"}, noEnv, pw)
+		pw.Close()
+		errc <- err
+	}()
 
-	// Wait for the curl commands, the last thing printed before serving.
-	for !strings.Contains(out.String(), "/docs/secret/launch-plan.txt\n") {
-		select {
-		case <-out.lines:
-		case err := <-errc:
-			t.Fatalf("run ended: %v\n%s", err, out)
-		}
+	// Read up to the curl commands, the last thing printed before serving;
+	// what follows is drained.
+	var out strings.Builder
+	found := false
+	for sc := bufio.NewScanner(pr); !found && sc.Scan(); {
+		out.WriteString(sc.Text() + "\n")
+		found = strings.HasSuffix(sc.Text(), "/docs/secret/launch-plan.txt")
 	}
+	if !found {
+		t.Fatalf("run ended: %v\n%s", <-errc, out.String())
+	}
+	go io.Copy(io.Discard, pr)
 	text := out.String()
 	serviceURL := regexp.MustCompile(`Serving documents on (\S+),`).FindStringSubmatch(text)
 	password := regexp.MustCompile(`have the password "([^"]+)"`).FindStringSubmatch(text)
