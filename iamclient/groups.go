@@ -107,16 +107,8 @@ func (c *Client) cascadeGroup(ctx context.Context, name string) error {
 	}); err != nil {
 		return err
 	}
-	if err := each(c.ListAttachedGroupPolicies(ctx, name))(func(p AttachedPolicy) error {
-		_, err := c.api.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: aws.String(name), PolicyArn: aws.String(p.ARN.String())})
-		return wrap("DetachGroupPolicy", name, err)
-	}); err != nil {
-		return err
-	}
-	return each(c.ListGroupPolicies(ctx, name))(func(p string) error {
-		_, err := c.api.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: aws.String(name), PolicyName: aws.String(p)})
-		return wrap("DeleteGroupPolicy", name, err)
-	})
+	groups := holder{c.ListAttachedGroupPolicies, c.DetachGroupPolicy, c.ListGroupPolicies, c.DeleteGroupPolicy}
+	return groups.clearPolicies(ctx, name)
 }
 
 // AddUserToGroup adds the user named email to the group.

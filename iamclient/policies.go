@@ -349,22 +349,44 @@ func (c *Client) detachEverywhere(ctx context.Context, policyARN arn.ARN) error 
 	if err != nil {
 		return err
 	}
-	for _, u := range ents.Users {
-		if err := c.DetachUserPolicy(ctx, u, policyARN); err != nil {
-			return err
-		}
-	}
-	for _, g := range ents.Groups {
-		if err := c.DetachGroupPolicy(ctx, g, policyARN); err != nil {
-			return err
-		}
-	}
-	for _, r := range ents.Roles {
-		if err := c.DetachRolePolicy(ctx, r, policyARN); err != nil {
-			return err
+	for _, kind := range []struct {
+		names  []string
+		detach func(ctx context.Context, name string, policyARN arn.ARN) error
+	}{
+		{ents.Users, c.DetachUserPolicy},
+		{ents.Groups, c.DetachGroupPolicy},
+		{ents.Roles, c.DetachRolePolicy},
+	} {
+		for _, name := range kind.names {
+			if err := kind.detach(ctx, name, policyARN); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// holder is the policy operations of one kind of entity that holds
+// policies (users, groups or roles), as methods of a Client.
+type holder struct {
+	listAttached func(ctx context.Context, name string) ([]AttachedPolicy, error)
+	detach       func(ctx context.Context, name string, policyARN arn.ARN) error
+	listInline   func(ctx context.Context, name string) ([]string, error)
+	deleteInline func(ctx context.Context, name, policyName string) error
+}
+
+// clearPolicies detaches every managed policy of the entity name and
+// deletes its inline policies, as IAM requires before deleting it. Each
+// list is read just before its items are removed.
+func (h holder) clearPolicies(ctx context.Context, name string) error {
+	if err := each(h.listAttached(ctx, name))(func(p AttachedPolicy) error {
+		return h.detach(ctx, name, p.ARN)
+	}); err != nil {
+		return err
+	}
+	return each(h.listInline(ctx, name))(func(p string) error {
+		return h.deleteInline(ctx, name, p)
+	})
 }
 
 // Scope selects the policies [Client.Policies] lists.

@@ -157,14 +157,8 @@ func (c *Client) DeleteRole(ctx context.Context, name string, optFns ...func(*De
 	const op = "DeleteRole"
 	o := apply(optFns)
 	if o.Cascade {
-		if err := each(c.ListAttachedRolePolicies(ctx, name))(func(p AttachedPolicy) error {
-			return c.DetachRolePolicy(ctx, name, p.ARN)
-		}); err != nil {
-			return err
-		}
-		if err := each(c.ListRolePolicies(ctx, name))(func(p string) error {
-			return c.DeleteRolePolicy(ctx, name, p)
-		}); err != nil {
+		roles := holder{c.ListAttachedRolePolicies, c.DetachRolePolicy, c.ListRolePolicies, c.DeleteRolePolicy}
+		if err := roles.clearPolicies(ctx, name); err != nil {
 			return err
 		}
 	}

@@ -116,14 +116,8 @@ func (c *Client) cascadeUser(ctx context.Context, email string) error {
 	}); err != nil {
 		return err
 	}
-	if err := each(c.ListAttachedUserPolicies(ctx, email))(func(p AttachedPolicy) error {
-		return c.DetachUserPolicy(ctx, email, p.ARN)
-	}); err != nil {
-		return err
-	}
-	if err := each(c.ListUserPolicies(ctx, email))(func(p string) error {
-		return c.DeleteUserPolicy(ctx, email, p)
-	}); err != nil {
+	users := holder{c.ListAttachedUserPolicies, c.DetachUserPolicy, c.ListUserPolicies, c.DeleteUserPolicy}
+	if err := users.clearPolicies(ctx, email); err != nil {
 		return err
 	}
 	keys, err := collect(list(ctx, "ListAccessKeys", email, c.api.ListAccessKeys,
