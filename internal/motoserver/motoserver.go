@@ -5,11 +5,7 @@
 //
 //	var moto motoserver.Shared
 //
-//	func TestMain(m *testing.M) {
-//		code := m.Run()
-//		moto.Close()
-//		os.Exit(code)
-//	}
+//	func TestMain(m *testing.M) { os.Exit(moto.Run(m)) }
 //
 //	func TestAgainstMoto(t *testing.T) {
 //		srv := moto.Get(t) // starts it once; skips when moto_server is missing

@@ -62,47 +62,43 @@ func TestStart_close(t *testing.T) {
 	}
 }
 
-func TestStart_notInstalled(t *testing.T) {
-	_, err := motoserver.Start(context.Background(), func(o *motoserver.Options) {
-		o.Binary = "definitely-not-moto-server"
-	})
-	if !errors.Is(err, motoserver.ErrNotInstalled) {
-		t.Fatalf("err = %v, want ErrNotInstalled", err)
+// Start fails with a clear error when the server is missing, exits at
+// once, or never answers.
+func TestStart_failures(t *testing.T) {
+	tests := map[string]struct {
+		script  string // the fake server's shell script; "" = no such binary
+		timeout time.Duration
+		wantIs  error
+		wantMsg string
+	}{
+		"not installed": {wantIs: motoserver.ErrNotInstalled},
+		"exits early":   {script: "echo 'boom: port in use' >&2\nexit 3\n", wantMsg: "boom: port in use"},
+		"never answers": {script: "exec sleep 60\n", timeout: 300 * time.Millisecond, wantIs: context.DeadlineExceeded},
 	}
-}
-
-func TestStart_exitsEarly(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("needs a shell script")
-	}
-	bin := filepath.Join(t.TempDir(), "fake-moto")
-	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho 'boom: port in use' >&2\nexit 3\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	_, err := motoserver.Start(context.Background(), func(o *motoserver.Options) { o.Binary = bin })
-	if err == nil || !strings.Contains(err.Error(), "boom: port in use") {
-		t.Fatalf("err = %v, want the server's output quoted", err)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Fatalf("took %v to notice the exit", d)
-	}
-}
-
-func TestStart_timeout(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("needs a shell script")
-	}
-	bin := filepath.Join(t.TempDir(), "silent-moto")
-	if err := os.WriteFile(bin, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	_, err := motoserver.Start(context.Background(), func(o *motoserver.Options) {
-		o.Binary = bin
-		o.StartTimeout = 300 * time.Millisecond
-	})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			bin := "definitely-not-moto-server"
+			if tc.script != "" {
+				if runtime.GOOS == "windows" {
+					t.Skip("needs a shell script")
+				}
+				bin = filepath.Join(t.TempDir(), "fake-moto")
+				if err := os.WriteFile(bin, []byte("#!/bin/sh\n"+tc.script), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			start := time.Now()
+			_, err := motoserver.Start(context.Background(), func(o *motoserver.Options) {
+				o.Binary = bin
+				o.StartTimeout = tc.timeout
+			})
+			if err == nil || tc.wantIs != nil && !errors.Is(err, tc.wantIs) || !strings.Contains(err.Error(), tc.wantMsg) {
+				t.Fatalf("err = %v, want %v quoting %q", err, tc.wantIs, tc.wantMsg)
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Fatalf("took %v to notice the failure", d)
+			}
+		})
 	}
 }
 
