@@ -597,6 +597,15 @@ func (f *fakeAstran) hold(gateField, arrivedField *chan struct{}) (gate, arrived
 	return gate, arrived
 }
 
+// wantGrants reports an error unless f has answered password and refresh
+// grants so many times.
+func (f *fakeAstran) wantGrants(t *testing.T, password, refresh int64) {
+	t.Helper()
+	if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != password || rg != refresh {
+		t.Errorf("password grants %d, refresh grants %d; want %d, %d", pg, rg, password, refresh)
+	}
+}
+
 // wantJoined opens gate and checks that call, made while the shared request
 // was held at it, gets that request's result: one password grant in all.
 func (f *fakeAstran) wantJoined(t *testing.T, gate chan struct{}, call func(context.Context) error) {

@@ -372,46 +372,45 @@ func TestProvider_refreshTokenReuse(t *testing.T) {
 	}
 	// The fake rejects any reuse of a refresh token: three refreshes
 	// succeeding means each used the rotated token of the previous answer.
-	if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 1 || rg != 3 {
-		t.Errorf("password grants %d, refresh grants %d; want 1, 3", pg, rg)
-	}
+	f.wantGrants(t, 1, 3)
 	f.wantSTSCalls(t, 4, "")
 }
 
+// When the refresh token is gone, the provider falls back to a password
+// grant.
 func TestProvider_refreshExpired(t *testing.T) {
-	t.Run("expired locally", func(t *testing.T) {
-		f := newFake(t)
-		p := newProvider(t, f)
-		ctx := context.Background()
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatal(err)
-		}
-		f.clock.Advance(31 * time.Minute) // refresh token (30 min) gone too
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 0 {
-			t.Errorf("password grants %d, refresh grants %d; want 2, 0", pg, rg)
-		}
-	})
-	t.Run("rejected by server", func(t *testing.T) {
-		f := newFake(t)
-		p := newProvider(t, f)
-		ctx := context.Background()
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatal(err)
-		}
-		f.mu.Lock()
-		clear(f.refreshTokens) // session ended on the server
-		f.mu.Unlock()
-		f.clock.Advance(6 * time.Minute)
-		if _, err := p.Retrieve(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 1 {
-			t.Errorf("password grants %d, refresh grants %d; want 2, 1", pg, rg)
-		}
-	})
+	tests := map[string]struct {
+		end           func(f *fakeAstran) // ends the refresh token
+		wantRefreshes int64
+	}{
+		"expired locally": {
+			end: func(f *fakeAstran) { f.clock.Advance(31 * time.Minute) }, // refresh token (30 min) gone too
+		},
+		"rejected by server": {
+			end: func(f *fakeAstran) {
+				f.mu.Lock()
+				clear(f.refreshTokens) // session ended on the server
+				f.mu.Unlock()
+				f.clock.Advance(6 * time.Minute)
+			},
+			wantRefreshes: 1,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			p := newProvider(t, f)
+			ctx := context.Background()
+			if _, err := p.Retrieve(ctx); err != nil {
+				t.Fatal(err)
+			}
+			tc.end(f)
+			if _, err := p.Retrieve(ctx); err != nil {
+				t.Fatal(err)
+			}
+			f.wantGrants(t, 2, tc.wantRefreshes)
+		})
+	}
 }
 
 func TestProvider_passwordChanged(t *testing.T) {

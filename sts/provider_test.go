@@ -326,9 +326,7 @@ func TestProvider_concurrentCache(t *testing.T) {
 	f.clock.Advance(2 * time.Hour) // everything expired: password grant
 	cache.Invalidate()
 	round("password")
-	if pg, rg := f.passwordGrants.Load(), f.refreshGrants.Load(); pg != 2 || rg != 1 {
-		t.Errorf("password grants %d, refresh grants %d; want 2, 1", pg, rg)
-	}
+	f.wantGrants(t, 2, 1)
 }
 
 func TestProvider_root(t *testing.T) {
