@@ -38,10 +38,15 @@ func (r *Result) decide(o outcome) {
 	switch {
 	case o.deny:
 		r.Decision = ExplicitDeny
+		if o.allow {
+			r.keep(allTypes) // drop the matching Allow statements
+		}
 	case o.allow:
 		r.Decision = Allow
 	}
-	r.keep(allTypes)
+	// Without both a Deny and an Allow, the matched statements all have
+	// the decision's effect (there are none for ImplicitDeny): nothing to
+	// drop.
 	r.sortMissing()
 }
 
@@ -57,8 +62,12 @@ type outcome struct {
 // resource-based policy, an Allow statement must name the principal and
 // records how it did in the outcome's grant.
 func (s *Set) run(req *Request, c *caller, res *Result, typ PolicyType) outcome {
-	e := evaluator{s: s, req: req, res: res, typ: typ, resource: typ == ResourceBased, start: len(res.Statements)}
-	e.caller = c
+	// Assigned field by field, the evaluator is built in place; a
+	// composite literal is built in a temporary and copied, which costs a
+	// store-forwarding stall per evaluation.
+	var e evaluator
+	e.s, e.req, e.res, e.caller = s, req, res, c
+	e.typ, e.resource, e.start = typ, typ == ResourceBased, len(res.Statements)
 	if !s.indexed {
 		for i := range s.stmts {
 			e.stmt(int32(i), false)
@@ -521,15 +530,19 @@ func (r *Result) keep(types typeSet) {
 		r.Statements = r.Statements[:0]
 		return
 	}
-	out := r.Statements[:0]
-	for i := range r.Statements {
+	st := r.Statements
+	n := 0
+	for i := range st {
 		// Validated effects differ in length ("Allow", "Deny"): comparing
 		// lengths avoids a string comparison per statement.
-		if m := &r.Statements[i]; len(m.Effect) == len(effect) && (types == allTypes || types&typeBit(m.Type) != 0) {
-			out = append(out, *m)
+		if m := &st[i]; len(m.Effect) == len(effect) && (types == allTypes || types&typeBit(m.Type) != 0) {
+			if n != i {
+				st[n] = *m // statements up to the first dropped one stay in place
+			}
+			n++
 		}
 	}
-	r.Statements = out
+	r.Statements = st[:n]
 }
 
 func (r *Result) sortMissing() {
