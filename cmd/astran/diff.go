@@ -23,8 +23,7 @@ type diffFlags struct {
 
 func (f *diffFlags) add(cmd *cobra.Command) {
 	f.policyFlags.add(cmd)
-	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	choiceFlag(cmd, &f.format, "format", "text", "output format: text or json", textFormats)
 }
 
 func (e *env) diffCommand() *cobra.Command {
@@ -108,8 +107,8 @@ policies cannot be read or analysed.`,
 
 // diffSets loads both sets and diffs them.
 func (e *env) diffSets(f *diffFlags, before, after string) ([]policy.Region, error) {
-	if f.format != "text" && f.format != "json" {
-		return nil, fmt.Errorf("unknown --format %q (want text or json)", f.format)
+	if err := checkChoice("format", f.format, textFormats); err != nil {
+		return nil, err
 	}
 	popt, copt, err := f.parseOpts()
 	if err != nil {

@@ -32,11 +32,10 @@ func (f *iamFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.fixture, "fixture", "", "a principal fixture file (JSON or YAML) describing the account")
 	cmd.Flags().StringVar(&f.profile, "profile", "", "analyse the live partition reached with this AWS profile's credentials")
 	cmd.Flags().StringVarP(&f.partition, "partition", "p", "", "with --profile: the partition, for the default IAM endpoint (or set ASTRAN_IAM_ENDPOINT)")
-	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
+	choiceFlag(cmd, &f.format, "format", "text", "output format: text or json", textFormats)
 	cmd.MarkFlagsMutuallyExclusive("fixture", "profile")
 	cmd.MarkFlagsOneRequired("fixture", "profile")
 	_ = cmd.MarkFlagFilename("fixture", "json", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 func (e *env) iamCommand() *cobra.Command {
@@ -149,8 +148,8 @@ func iamReport[T any](cmd *cobra.Command, e *env, f *iamFlags, query func(contex
 
 // analyzer opens the account that f names.
 func (e *env) analyzer(ctx context.Context, f *iamFlags) (*access.Analyzer, error) {
-	if f.format != "text" && f.format != "json" {
-		return nil, fmt.Errorf("unknown --format %q (want text or json)", f.format)
+	if err := checkChoice("format", f.format, textFormats); err != nil {
+		return nil, err
 	}
 	if f.fixture != "" {
 		store, err := principal.LoadFixture(f.fixture)

@@ -36,6 +36,11 @@ arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/dave@astran.io (user, un
 			code: 2,
 			err:  `astran: iam who-can: if any flags in the group [fixture profile] are set none of the others can be; [fixture profile] were all set (see "astran iam who-can --help")` + "\n",
 		},
+		"bad format": {
+			args: []string{"--format", "yaml", "--fixture", "testdata/iam/tutorial.json", "s3:GetObject", "*"},
+			code: 1,
+			err:  `astran: iam who-can: unknown --format "yaml" (want text or json)` + "\n",
+		},
 		"missing fixture": {
 			args: []string{"--fixture", "testdata/iam/missing.json", "s3:GetObject", "*"},
 			code: 1,

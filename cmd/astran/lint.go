@@ -57,13 +57,10 @@ file cannot be read or the command line is wrong.`,
 		},
 	}
 	f.add(cmd)
-	cmd.Flags().StringVar(&f.typ, "type", "", "policy type: identity, resource or trust; boundary and session lint as identity (default: inferred from the document)")
-	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text, json or sarif")
-	cmd.Flags().StringVar(&f.failOn, "fail-on", "security", "exit 1 for a finding at least this grave: error, security, warning or suggestion")
+	choiceFlag(cmd, &f.typ, "type", "", "policy type: identity, resource or trust; boundary and session lint as identity (default: inferred from the document)", policyTypes)
+	choiceFlag(cmd, &f.format, "format", "text", "output format: text, json or sarif", lintFormats)
+	choiceFlag(cmd, &f.failOn, "fail-on", "security", "exit 1 for a finding at least this grave: error, security, warning or suggestion", severityNames)
 	cmd.Flags().StringArrayVar(&f.ignore, "ignore", nil, "silence a check: CODE, CODE@SID, FILE:CODE or FILE:CODE@SID (repeatable)")
-	_ = cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"identity", "resource", "trust", "boundary", "session"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json", "sarif"}, cobra.ShellCompDirectiveNoFileComp))
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "security", "warning", "suggestion"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -120,10 +117,8 @@ func (e *env) lint(f *lintFlags, args []string) error {
 		}
 		ignores = append(ignores, ig)
 	}
-	switch f.format {
-	case "text", "json", "sarif":
-	default:
-		return usageError(name, fmt.Errorf("unknown --format %q (want text, json or sarif)", f.format))
+	if err := checkChoice("format", f.format, lintFormats); err != nil {
+		return usageError(name, err)
 	}
 	files, err := expandDirs(args)
 	if err != nil {

@@ -93,11 +93,10 @@ Formats:
 	f.addIdentity(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from standard input")
-	fl.StringVar(&f.format, "format", "env", "output format: env, credential-process or json")
+	choiceFlag(cmd, &f.format, "format", "env", "output format: env, credential-process or json", loginFormats)
 	fl.StringVar(&f.sessionName, "session-name", "", "UserSessionName sent to STS (default: the user name)")
 	fl.BoolVar(&f.fresh, "fresh", false, "")
 	_ = fl.MarkDeprecated("fresh", "login always authenticates now")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"env", "credential-process", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -238,10 +237,8 @@ type credentialProcess struct {
 }
 
 func (e *env) login(ctx context.Context, f *loginFlags) error {
-	switch f.format {
-	case "env", "credential-process", "json":
-	default:
-		return fmt.Errorf("login: unknown --format %q (want env, credential-process or json)", f.format)
+	if err := checkChoice("format", f.format, loginFormats); err != nil {
+		return fmt.Errorf("login: %w", err)
 	}
 	t, ep, err := e.resolve(f)
 	if err != nil {

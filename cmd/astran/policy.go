@@ -24,9 +24,8 @@ type policyFlags struct {
 }
 
 func (f *policyFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.dialect, "dialect", "astran", "policy dialect: astran (case-sensitive actions, Version 2012-10-17) or aws")
+	choiceFlag(cmd, &f.dialect, "dialect", "astran", "policy dialect: astran (case-sensitive actions, Version 2012-10-17) or aws", dialectNames)
 	cmd.Flags().IntVar(&f.maxSize, "max-size", policy.DefaultMaxSize, "largest policy document in characters (IAM's limit); -1 for none")
-	_ = cmd.RegisterFlagCompletionFunc("dialect", cobra.FixedCompletions([]string{"astran", "aws"}, cobra.ShellCompDirectiveNoFileComp))
 }
 
 func (f *policyFlags) parseOpts() (func(*policy.ParseOptions), func(*policy.CompileOptions), error) {
@@ -37,7 +36,7 @@ func (f *policyFlags) parseOpts() (func(*policy.ParseOptions), func(*policy.Comp
 	case "aws":
 		d = policy.AWS
 	default:
-		return nil, nil, fmt.Errorf("unknown --dialect %q (want astran or aws)", f.dialect)
+		return nil, nil, checkChoice("dialect", f.dialect, dialectNames)
 	}
 	maxSize := f.maxSize
 	return func(o *policy.ParseOptions) { o.Dialect, o.MaxSize = d, maxSize },
