@@ -16,14 +16,13 @@ import (
 func (s *Set) Evaluate(req *Request) Result {
 	var r Result
 	s.EvaluateInto(req, &r)
-	r.scratch = nil
 	return r
 }
 
 // EvaluateInto is like [Set.Evaluate] but stores the result in res, reusing
 // the capacity of its slices: once res has grown to fit, an evaluation does
-// not allocate (expanding a policy variable may grow res's scratch buffer
-// once). res must not be shared between concurrent evaluations.
+// not allocate (unless a policy variable expands to more than 256 bytes).
+// res must not be shared between concurrent evaluations.
 func (s *Set) EvaluateInto(req *Request, res *Result) {
 	res.reset()
 	if s == nil || req == nil {
@@ -276,8 +275,8 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 		// pattern.matchARN).
 		return e.matchGlob(p.tmpl.Parts, len(p.lit), v[len(p.lit):])
 	}
-	buf, ok := appendGlob(e.res.scratch[:0], &p.tmpl, &e.req.Context)
-	e.res.scratch = buf
+	var stack [scratchSize]byte
+	buf, ok := appendGlob(stack[:0], &p.tmpl, &e.req.Context)
 	if !ok {
 		return false // unresolvable variable: the entry matches nothing
 	}
@@ -288,7 +287,7 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 // appendGlob and glob.Match, without folding), skipping the first
 // skip bytes of the first part, which must be literal. Text before the
 // first wildcard is compared in place; the rest is expanded into the
-// scratch buffer. An unresolvable variable matches nothing.
+// expansion buffer. An unresolvable variable matches nothing.
 func (e *evaluator) matchGlob(parts []tmpl.Part, skip int, v string) bool {
 	for i := range parts {
 		p := &parts[i]
@@ -330,8 +329,8 @@ func (e *evaluator) matchGlobRest(parts []tmpl.Part, skip int, v string) bool {
 	if len(parts) == 1 && parts[0].Text[skip:] == "*" {
 		return true
 	}
-	buf, ok := appendGlobParts(e.res.scratch[:0], parts, skip, &e.req.Context)
-	e.res.scratch = buf
+	var stack [scratchSize]byte
+	buf, ok := appendGlobParts(stack[:0], parts, skip, &e.req.Context)
 	return ok && glob.Match(view(buf), v, false)
 }
 
@@ -476,25 +475,22 @@ func compareValue(k cond.Kind, pv *cval, v string, num float64, t time.Time) boo
 // matchTemplate compares v with a policy value holding variables.
 func (e *evaluator) matchTemplate(k cond.Kind, t *tmpl.Template, v string, num float64, tm time.Time) bool {
 	var ok bool
-	buf := e.res.scratch[:0]
+	var stack [scratchSize]byte
+	buf := stack[:0]
 	switch k {
 	case cond.StringLike:
 		return e.matchGlob(t.Parts, 0, v)
 	case cond.ARN:
 		buf, ok = appendGlob(buf, t, &e.req.Context)
-		e.res.scratch = buf
 		return ok && glob.MatchARN(view(buf), v)
 	case cond.String:
 		buf, ok = appendPlain(buf, t, &e.req.Context)
-		e.res.scratch = buf
 		return ok && string(buf) == v
 	case cond.StringIgnoreCase:
 		buf, ok = appendPlain(buf, t, &e.req.Context)
-		e.res.scratch = buf
 		return ok && strings.EqualFold(string(buf), v)
 	}
 	buf, ok = appendPlain(buf, t, &e.req.Context)
-	e.res.scratch = buf
 	if !ok {
 		return false
 	}
@@ -570,7 +566,11 @@ func lessFold(a, b string) bool {
 	return len(a) < len(b)
 }
 
-// view returns the bytes of the evaluation's scratch buffer as a string
+// scratchSize is the size of the stack buffers that policy variables are
+// expanded into: a longer expansion allocates.
+const scratchSize = 256
+
+// view returns the bytes of an expansion buffer as a string
 // without copying. The string is only used by the matcher call it is passed
 // to, before the buffer is written again, so it never observes a change.
 func view(b []byte) string {

@@ -208,7 +208,20 @@ func TestEvaluate_variables(t *testing.T) {
 		return []string{stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"` + r + `"}`)}
 	}
 	bob := map[string][]string{"aws:username": {"bob@astran.io"}}
+	// Expansions longer than the evaluator's stack buffer (256 bytes).
+	long := strings.Repeat("a", 300)
+	longAccount := map[string][]string{"aws:PrincipalAccount": {long}}
 	runEval(t, []evalCase{
+		{name: "long expansion in resource", doc: docVariables, policies: userRes("arn:demo:iam::${aws:PrincipalAccount}:user/*"),
+			ctx: longAccount, resource: "arn:demo:iam::" + long + ":user/x", want: allow},
+		{name: "long expansion in resource, other account", doc: docVariables, policies: userRes("arn:demo:iam::${aws:PrincipalAccount}:user/*"),
+			ctx: longAccount, resource: "arn:demo:iam::" + long + "b:user/x", want: none},
+		{name: "long expansion in StringLike", doc: docVariables,
+			policies: []string{cond(`{"StringLike":{"s3:prefix":"home/${aws:username}/*"}}`)},
+			ctx:      map[string][]string{"aws:username": {long}, "s3:prefix": {"home/" + long + "/x"}}, want: allow},
+		{name: "long expansion in StringEquals", doc: docVariables,
+			policies: []string{cond(`{"StringEquals":{"s3:prefix":"home/${aws:username}"}}`)},
+			ctx:      map[string][]string{"aws:username": {long}, "s3:prefix": {"home/" + long}}, want: allow},
 		{name: "username in resource", doc: docVariables, policies: userRes("arn:demo:s3:::home/${aws:username}/*"), ctx: bob,
 			resource: "arn:demo:s3:::home/bob@astran.io/f", want: allow},
 		{name: "other user's folder", doc: docVariables, policies: userRes("arn:demo:s3:::home/${aws:username}/*"), ctx: bob,

@@ -116,7 +116,6 @@ type Policies struct {
 func (p *Policies) Evaluate(req *Request) Result {
 	var r Result
 	p.EvaluateInto(req, &r)
-	r.scratch = nil
 	return r
 }
 

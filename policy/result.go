@@ -103,8 +103,6 @@ type Result struct {
 	// policies, permissions boundary, session policy and resource-based
 	// policy whose Allow was needed and missing.
 	MissingAllow PolicyType `json:"missingAllow,omitempty"`
-
-	scratch []byte // variable expansion buffer, reused by EvaluateInto
 }
 
 // Allowed reports whether the decision is Allow.

@@ -271,7 +271,15 @@ func find(p, v string, fold bool) int {
 // Segments splits s at its first five colons into at most six segments and
 // returns their number. The sixth segment keeps any further colons.
 func Segments(s string, seg *[6]string) int {
-	n := 0
+	var n int
+	*seg, n = segments(s)
+	return n
+}
+
+// segments is Segments returning the array: s then flows only to the
+// result, so that MatchARN does not make its arguments escape (a caller
+// may match a pattern expanded into a stack buffer).
+func segments(s string) (seg [6]string, n int) {
 	start := 0
 	for i := 0; i < len(s) && n < 5; i++ {
 		if s[i] == ':' {
@@ -281,7 +289,7 @@ func Segments(s string, seg *[6]string) int {
 		}
 	}
 	seg[n] = s[start:]
-	return n + 1
+	return seg, n + 1
 }
 
 // endsWithStar reports whether p ends with an unescaped '*'.
@@ -320,9 +328,8 @@ func MatchARN(p, v string) bool {
 	if strings.IndexByte(p, Esc) < 0 && utf8.ValidString(v) {
 		return MatchARNPlain(p, v)
 	}
-	var ps, vs [6]string
-	np := Segments(p, &ps)
-	nv := Segments(v, &vs)
+	ps, np := segments(p)
+	vs, nv := segments(v)
 	switch {
 	case np == nv:
 	case np < nv && endsWithStar(ps[np-1]):
