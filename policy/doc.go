@@ -74,14 +74,14 @@
 //     value or multivalued (such keys cannot be variables) and that has no
 //     default makes its resource entry match nothing, and its condition
 //     value match nothing.
-//   - Principal and NotPrincipal are evaluated against [Request.Principal]
-//     (a principal ARN, or for a federated caller the identity provider's
-//     ARN): "*" and {"AWS": "*"} match everyone; an account ID or an account
-//     root ARN ("arn:demo:iam::ACCOUNT:root") matches every principal of
-//     that account; a role ARN also matches the role's sessions
-//     ("arn:demo:sts::ACCOUNT:assumed-role/NAME/SESSION"); other entries
-//     (user ARNs, OIDC provider ARNs, service names) match exactly. A
-//     statement without them matches any principal.
+//   - Principal and NotPrincipal are evaluated against the Principal of a
+//     [types.Request] (a principal ARN, or for a federated caller the
+//     identity provider's ARN): "*" and {"AWS": "*"} match everyone; an
+//     account ID or an account root ARN ("arn:demo:iam::ACCOUNT:root")
+//     matches every principal of that account; a role ARN also matches the
+//     role's sessions ("arn:demo:sts::ACCOUNT:assumed-role/NAME/SESSION");
+//     other entries (user ARNs, OIDC provider ARNs, service names) match
+//     exactly. A statement without them matches any principal.
 //
 // # Policy types
 //
@@ -142,7 +142,7 @@
 // [Context]; the engine derives nothing from them (filling aws:username
 // from the caller is the caller's job). A Context is a small case-insensitive
 // list: setting single-valued keys does not allocate once it has capacity,
-// and [Context.Reset] reuses it. Statements are indexed by the actions they
+// and [types.Context.Reset] reuses it. Statements are indexed by the actions they
 // name literally and by the literal heads of their wildcard patterns (such
 // as "s3:Get" for "s3:Get*"); every action named literally gets a
 // precomputed candidate list. A long candidate list is in turn indexed by
@@ -151,9 +151,8 @@
 // "arn:aws:s3:::logs/*"), so that only statements whose heads start the
 // request's resource are tested, and a set of 10,000 statements over a few
 // actions evaluates nearly as fast as a small one. [Set.EvaluateInto]
-// reuses a [Result] and does not
-// allocate unless a policy variable is expanded into a longer buffer than
-// before.
+// reuses a [Result] and does not allocate unless a policy variable expands
+// to more than 256 bytes (variables expand into a buffer on the stack).
 //
 // # Built-in policies
 //

@@ -24,21 +24,21 @@ func (s *Set) Evaluate(req *Request) Result {
 // not allocate (unless a policy variable expands to more than 256 bytes).
 // res must not be shared between concurrent evaluations.
 func (s *Set) EvaluateInto(req *Request, res *Result) {
-	res.reset()
+	reset(res)
 	if s == nil || req == nil {
 		return
 	}
-	res.decide(s.run(req, nil, res, 0))
+	decide(res, s.run(req, nil, res, 0))
 }
 
 // decide sets the decision of one set's outcome and keeps the statements
 // that decided.
-func (r *Result) decide(o outcome) {
+func decide(r *Result, o outcome) {
 	switch {
 	case o.deny:
 		r.Decision = ExplicitDeny
 		if o.allow {
-			r.keep(allTypes) // drop the matching Allow statements
+			keep(r, allTypes) // drop the matching Allow statements
 		}
 	case o.allow:
 		r.Decision = Allow
@@ -46,7 +46,7 @@ func (r *Result) decide(o outcome) {
 	// Without both a Deny and an Allow, the matched statements all have
 	// the decision's effect (there are none for ImplicitDeny): nothing to
 	// drop.
-	r.sortMissing()
+	sortMissing(r)
 }
 
 // outcome is what one set said about a request.
@@ -498,14 +498,14 @@ func (e *evaluator) matchTemplate(k cond.Kind, t *tmpl.Template, v string, num f
 	return pv.ok && compareValue(k, &pv, v, num, tm)
 }
 
-// typeSet is a set of policy types, for Result.keep.
+// typeSet is a set of policy types, for keep.
 type typeSet uint8
 
 const allTypes typeSet = 1<<(ResourceBased+1) - 1
 
 func typeBit(t PolicyType) typeSet { return 1 << t }
 
-func (r *Result) reset() {
+func reset(r *Result) {
 	r.Decision = ImplicitDeny
 	r.DecidedBy, r.MissingAllow = 0, 0
 	r.Statements = r.Statements[:0]
@@ -515,7 +515,7 @@ func (r *Result) reset() {
 // keep keeps the statements that decided: the Deny statements for
 // ExplicitDeny, the Allow statements of the given types for Allow, none
 // for ImplicitDeny.
-func (r *Result) keep(types typeSet) {
+func keep(r *Result, types typeSet) {
 	var effect Effect
 	switch r.Decision {
 	case ExplicitDeny:
@@ -541,7 +541,7 @@ func (r *Result) keep(types typeSet) {
 	r.Statements = st[:n]
 }
 
-func (r *Result) sortMissing() {
+func sortMissing(r *Result) {
 	mk := r.MissingContextKeys
 	for i := 1; i < len(mk); i++ {
 		for j := i; j > 0 && lessFold(mk[j], mk[j-1]); j-- {

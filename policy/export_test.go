@@ -8,7 +8,7 @@ func EvaluateScan(s *Set, req *Request) Result {
 	for i := range s.stmts {
 		e.stmt(int32(i), false)
 	}
-	r.decide(outcome{allow: e.allow, deny: e.deny})
+	decide(&r, outcome{allow: e.allow, deny: e.deny})
 	return r
 }
 

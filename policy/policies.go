@@ -1,66 +1,6 @@
 package policy
 
-import (
-	"errors"
-	"strconv"
-
-	"github.com/astran-oss/astran-go/internal/glob"
-)
-
-// PolicyType is a type of policy in AWS's evaluation logic. The zero value
-// stands for no type (the statements of [Set.Evaluate]).
-type PolicyType uint8
-
-// The policy types [Policies.Evaluate] combines, in its order.
-const (
-	// IdentityBased: the policies attached to the user (directly or
-	// through groups) or to the role.
-	IdentityBased PolicyType = iota + 1
-	// PermissionsBoundary: the managed policy set as the user's or
-	// role's permissions boundary. It only limits.
-	PermissionsBoundary
-	// SessionPolicy: the policy passed when the session was created (such
-	// as Policy and PolicyArns of AssumeRoleWithWebIdentity). It only
-	// limits.
-	SessionPolicy
-	// ResourceBased: the policy of the resource (a bucket policy, or the
-	// trust policy of a role), whose statements name their principals.
-	ResourceBased
-)
-
-var policyTypeNames = [...]string{"", "identity", "boundary", "session", "resource"}
-
-// String returns "identity", "boundary", "session", "resource", or "" for
-// the zero PolicyType.
-func (t PolicyType) String() string {
-	if int(t) < len(policyTypeNames) {
-		return policyTypeNames[t]
-	}
-	return "PolicyType(" + strconv.Itoa(int(t)) + ")"
-}
-
-// ErrInvalidPolicyType is returned by [PolicyType.UnmarshalText] for
-// unknown text.
-var ErrInvalidPolicyType = errors.New("invalid policy type")
-
-// MarshalText returns the String form.
-func (t PolicyType) MarshalText() ([]byte, error) {
-	if int(t) >= len(policyTypeNames) {
-		return nil, ErrInvalidPolicyType
-	}
-	return []byte(policyTypeNames[t]), nil
-}
-
-// UnmarshalText parses the String form.
-func (t *PolicyType) UnmarshalText(b []byte) error {
-	for i, n := range policyTypeNames {
-		if n == string(b) {
-			*t = PolicyType(i)
-			return nil
-		}
-	}
-	return errors.Join(ErrInvalidPolicyType, errors.New("policy: unknown policy type "+strconv.Quote(string(b))))
-}
+import "github.com/astran-oss/astran-go/internal/glob"
 
 // Policies are the compiled sets that apply to a request, one per policy
 // type, for [Policies.Evaluate]. Each set is compiled once with [Compile]
@@ -123,7 +63,7 @@ func (p *Policies) Evaluate(req *Request) Result {
 // reusing its capacity as [Set.EvaluateInto] does: once res has grown to
 // fit, an evaluation does not allocate.
 func (p *Policies) EvaluateInto(req *Request, res *Result) {
-	res.reset()
+	reset(res)
 	if p == nil || req == nil {
 		return
 	}
@@ -146,7 +86,7 @@ func (p *Policies) EvaluateInto(req *Request, res *Result) {
 		parsed = &c
 		rs = p.Resource.run(req, parsed, res, ResourceBased)
 	}
-	res.sortMissing()
+	sortMissing(res)
 
 	// Explicit deny anywhere wins.
 	for _, o := range [...]struct {
@@ -155,7 +95,7 @@ func (p *Policies) EvaluateInto(req *Request, res *Result) {
 	}{{id.deny, IdentityBased}, {bd.deny, PermissionsBoundary}, {ss.deny, SessionPolicy}, {rs.deny, ResourceBased}} {
 		if o.deny {
 			res.Decision, res.DecidedBy = ExplicitDeny, o.t
-			res.keep(allTypes)
+			keep(res, allTypes)
 			return
 		}
 	}
@@ -189,14 +129,14 @@ func (p *Policies) EvaluateInto(req *Request, res *Result) {
 			} else if resource == grantRole {
 				types |= typeBit(PermissionsBoundary) | typeBit(SessionPolicy)
 			}
-			res.keep(types)
+			keep(res, types)
 		} else {
 			res.DecidedBy = IdentityBased
-			res.keep(typeBit(IdentityBased) | typeBit(PermissionsBoundary) | typeBit(SessionPolicy))
+			keep(res, typeBit(IdentityBased)|typeBit(PermissionsBoundary)|typeBit(SessionPolicy))
 		}
 		return
 	}
-	res.keep(0)
+	keep(res, 0)
 	switch {
 	case anonymous:
 		res.MissingAllow = ResourceBased

@@ -1,4 +1,4 @@
-package policy
+package types
 
 import (
 	"slices"
@@ -6,14 +6,14 @@ import (
 )
 
 // Context holds the request context: condition keys (compared
-// case-insensitively) with zero or more string values each. A key present
-// with no values is different from an absent key (see the Null operator).
+// case-insensitively) with zero or more string values each. A key present with
+// no values is different from an absent key (see the Null operator).
 //
-// The zero Context is empty and ready to use. Setting a key with a single
-// value does not allocate once the Context has capacity for it; reuse a
-// Context with [Context.Reset] to build requests without allocating. A
-// Context must not be modified while a [Set] evaluates a request that uses
-// it; evaluation itself only reads it.
+// The zero Context is empty and ready to use. Setting a key with a single value
+// does not allocate once the Context has capacity for it; reuse a Context with
+// [Context.Reset] to build requests without allocating. A Context must not be
+// modified while a [github.com/astran-oss/astran-go/policy.Set] evaluates a
+// request that uses it; evaluation itself only reads it.
 type Context struct {
 	entries []ctxEntry
 }

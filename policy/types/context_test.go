@@ -1,14 +1,14 @@
-package policy_test
+package types_test
 
 import (
 	"slices"
 	"testing"
 
-	"github.com/astran-oss/astran-go/policy"
+	"github.com/astran-oss/astran-go/policy/types"
 )
 
 func TestContext(t *testing.T) {
-	var c policy.Context
+	var c types.Context
 	if c.Len() != 0 {
 		t.Fatal("zero Context not empty")
 	}
@@ -51,7 +51,7 @@ func TestContext(t *testing.T) {
 	if len(m) != 4 || !slices.Equal(m["aws:TagKeys"], []string{"a", "b", "c"}) {
 		t.Fatalf("Map = %v", m)
 	}
-	c2 := policy.ContextFromMap(map[string][]string{"b": {"1"}, "a": {"2", "3"}})
+	c2 := types.ContextFromMap(map[string][]string{"b": {"1"}, "a": {"2", "3"}})
 	if !slices.Equal(c2.Keys(), []string{"a", "b"}) {
 		t.Fatalf("ContextFromMap keys = %v", c2.Keys())
 	}
@@ -59,7 +59,7 @@ func TestContext(t *testing.T) {
 	if c2.Len() != 0 {
 		t.Fatal("Reset")
 	}
-	var zero policy.Context
+	var zero types.Context
 	if zero.Clone().Len() != 0 || len(zero.Keys()) != 0 {
 		t.Fatal("zero Clone/Keys")
 	}
