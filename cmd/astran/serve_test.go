@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,42 +13,72 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
-// TestServe_login starts the emulator with "astran serve", creates a user
-// with IAM using the printed root credentials, and logs the user in with
-// "astran login" using only the printed ASTRAN_* variables.
-func TestServe_login(t *testing.T) {
+// serving is an "astran serve" running until the test ends.
+type serving struct {
+	te   *testEnv
+	vars map[string]string // the variables it printed
+	ctx  context.Context   // ends when serve is stopped
+	stop func() int        // stops serve and returns its exit status
+}
+
+// startServe runs "astran serve" with args, waits until it serves and reads
+// the export lines it printed.
+func startServe(t *testing.T, args ...string) *serving {
+	t.Helper()
 	te := newTestEnv(t, "")
-	envFile := filepath.Join(t.TempDir(), "astran.env")
 	ready := make(chan struct{})
 	te.serveReady = func() { close(ready) }
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	done := make(chan int, 1)
-	go func() {
-		done <- te.env.run(ctx, []string{"serve", "--partition", "demo", "--user-password", "pw-" + t.Name(), "--env-file", envFile})
-	}()
+	go func() { done <- te.env.run(ctx, append([]string{"serve"}, args...)) }()
+	stop := sync.OnceValue(func() int {
+		cancel()
+		return <-done
+	})
+	t.Cleanup(func() { stop() })
 	select {
 	case <-ready:
 	case code := <-done:
 		t.Fatalf("serve ended with %d: %s", code, te.errOut)
 	}
-
-	// The export lines, on stdout and in the env file.
-	printed := te.out.String()
-	if data, err := os.ReadFile(envFile); err != nil || string(data) != printed {
-		t.Errorf("env file = %q, %v; want %q", data, err, printed)
-	}
-	if fi, err := os.Stat(envFile); err != nil || fi.Mode().Perm() != 0o600 {
-		t.Errorf("env file mode: %v %v", fi, err)
-	}
 	vars := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(printed), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(te.out.String()), "\n") {
 		kv, ok := strings.CutPrefix(line, "export ")
 		if !ok {
 			t.Fatalf("not an export line: %q", line)
 		}
 		k, v, _ := strings.Cut(kv, "=")
 		vars[k] = strings.Trim(v, "'")
+	}
+	return &serving{te: te, vars: vars, ctx: ctx, stop: stop}
+}
+
+// loginEnvFrom is a test env configured by the variables serve printed
+// only, with the password to log in with.
+func loginEnvFrom(t *testing.T, vars map[string]string, password string) *testEnv {
+	te := newTestEnv(t, "")
+	for k, v := range vars {
+		te.vars[k] = v
+	}
+	te.vars["ASTRAN_PASSWORD"] = password
+	return te
+}
+
+// TestServe_login starts the emulator with "astran serve", creates a user
+// with IAM using the printed root credentials, and logs the user in with
+// "astran login" using only the printed ASTRAN_* variables.
+func TestServe_login(t *testing.T) {
+	envFile := filepath.Join(t.TempDir(), "astran.env")
+	srv := startServe(t, "--partition", "demo", "--user-password", "pw-"+t.Name(), "--env-file", envFile)
+	vars := srv.vars
+
+	// The export lines, on stdout and in the env file.
+	printed := srv.te.out.String()
+	if data, err := os.ReadFile(envFile); err != nil || string(data) != printed {
+		t.Errorf("env file = %q, %v; want %q", data, err, printed)
+	}
+	if fi, err := os.Stat(envFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("env file mode: %v %v", fi, err)
 	}
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ASTRAN_PARTITION", "ASTRAN_OIDC_ISSUER", "ASTRAN_STS_ENDPOINT", "ASTRAN_IAM_ENDPOINT", "ASTRAN_S3_ENDPOINT"} {
 		if vars[k] == "" {
@@ -61,19 +92,13 @@ func TestServe_login(t *testing.T) {
 		Credentials: credentials.NewStaticCredentialsProvider(vars["AWS_ACCESS_KEY_ID"], vars["AWS_SECRET_ACCESS_KEY"], ""),
 	}
 	client := iam.NewFromConfig(cfg, func(o *iam.Options) { o.BaseEndpoint = aws.String(vars["ASTRAN_IAM_ENDPOINT"]) })
-	if _, err := client.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(testUser)}); err != nil {
+	if _, err := client.CreateUser(srv.ctx, &iam.CreateUserInput{UserName: aws.String(testUser)}); err != nil {
 		t.Fatalf("CreateUser: %v", err)
 	}
 
 	// bob logs in with astran login, configured by the printed variables.
-	login := newTestEnv(t, "")
-	for k, v := range vars {
-		login.vars[k] = v
-	}
-	login.vars["ASTRAN_PASSWORD"] = "pw-" + t.Name()
-	if code := login.run("login", "-u", testUser, "--format", "json"); code != 0 {
-		t.Fatalf("login: exit %d: %s", code, login.errOut)
-	}
+	login := loginEnvFrom(t, vars, "pw-"+t.Name())
+	login.mustRun(t, 0, "login", "-u", testUser, "--format", "json")
 	var rec loginRecord
 	login.outJSON(t, &rec)
 	if !strings.HasPrefix(rec.User, "arn:demo:iam::") || !strings.HasSuffix(rec.User, ":user/"+testUser) ||
@@ -86,40 +111,12 @@ func TestServe_login(t *testing.T) {
 		t.Errorf("wrong password: exit %d, %q", code, login.errOut)
 	}
 
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("serve: exit %d: %s", code, te.errOut)
+	if code := srv.stop(); code != 0 {
+		t.Errorf("serve: exit %d: %s", code, srv.te.errOut)
 	}
-	if !strings.HasSuffix(te.errOut.String(), "astran: emulator stopped\n") {
-		t.Errorf("serve stderr: %q", te.errOut)
+	if !strings.HasSuffix(srv.te.errOut.String(), "astran: emulator stopped\n") {
+		t.Errorf("serve stderr: %q", srv.te.errOut)
 	}
-}
-
-// startServe runs "astran serve" with args until the test ends and returns
-// the variables it printed.
-func startServe(t *testing.T, args ...string) map[string]string {
-	t.Helper()
-	te := newTestEnv(t, "")
-	ready := make(chan struct{})
-	te.serveReady = func() { close(ready) }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() { done <- te.env.run(ctx, append([]string{"serve"}, args...)) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	select {
-	case <-ready:
-	case code := <-done:
-		t.Fatalf("serve ended with %d: %s", code, te.errOut)
-	}
-	vars := map[string]string{}
-	for _, line := range strings.Split(strings.TrimSpace(te.out.String()), "\n") {
-		k, v, _ := strings.Cut(strings.TrimPrefix(line, "export "), "=")
-		vars[k] = strings.Trim(v, "'")
-	}
-	return vars
 }
 
 // TestServe_rootLogin: serve prints the root account's login (set by
@@ -136,7 +133,7 @@ func TestServe_rootLogin(t *testing.T) {
 		{"defaults", nil, "root@astran.test", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			vars := startServe(t, tc.args...)
+			vars := startServe(t, tc.args...).vars
 			if vars["ASTRAN_ROOT_EMAIL"] != tc.wantEmail {
 				t.Errorf("ASTRAN_ROOT_EMAIL = %q, want %q", vars["ASTRAN_ROOT_EMAIL"], tc.wantEmail)
 			}
@@ -149,14 +146,8 @@ func TestServe_rootLogin(t *testing.T) {
 					t.Errorf("AWS_ENDPOINT_URL_%s = %q, want %s = %q", svc, got, astran, vars[astran])
 				}
 			}
-			login := newTestEnv(t, "")
-			for k, v := range vars {
-				login.vars[k] = v
-			}
-			login.vars["ASTRAN_PASSWORD"] = pw
-			if code := login.run("login", "--root", "-u", vars["ASTRAN_ROOT_EMAIL"], "--format", "json"); code != 0 {
-				t.Fatalf("login --root: exit %d: %s", code, login.errOut)
-			}
+			login := loginEnvFrom(t, vars, pw)
+			login.mustRun(t, 0, "login", "--root", "-u", vars["ASTRAN_ROOT_EMAIL"], "--format", "json")
 			var rec loginRecord
 			login.outJSON(t, &rec)
 			if !strings.HasSuffix(rec.User, ":root") || rec.Credentials.AccessKeyID == "" {
