@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -139,13 +136,9 @@ func catalogActions() []string {
 // loadSet compiles the policy file name, or every *.json file of the
 // directory name; each policy is named by its file name.
 func (e *env) loadSet(name string, popt func(*policy.ParseOptions), copt func(*policy.CompileOptions)) (*policy.Set, error) {
-	files := []string{name}
-	if st, err := os.Stat(name); err == nil && st.IsDir() {
-		files, err = filepath.Glob(filepath.Join(name, "*.json"))
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(files)
+	files, _, err := policyFiles(name)
+	if err != nil {
+		return nil, err
 	}
 	policies := make([]policy.Policy, 0, len(files))
 	for _, file := range files {

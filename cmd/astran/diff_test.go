@@ -16,6 +16,10 @@ func TestPolicyDiff(t *testing.T) {
 				"newly denied: s3:GetObject on arn:demo:s3:::reports/*\n  when aws:SecureTransport: absent, or not Bool true",
 			},
 		},
+		"a directory without policies is an empty set": {
+			args: []string{"diff", "testdata/nojson", "testdata/diff/v1"},
+			out:  "newly allowed: s3:GetObject on arn:demo:s3:::reports/*\n  witness: s3:GetObject arn:demo:s3:::reports/\n  before: ImplicitDeny\n  after:  Allow by testdata/diff/v1/reports.json statement 0 (Read)\n",
+		},
 		"identical": {
 			args:     []string{"diff", "testdata/diff/v1", "testdata/diff/v1"},
 			contains: []string{"no change\n"},

@@ -111,24 +111,30 @@ cannot be read or the command line is wrong.`,
 	return cmd
 }
 
-// expandDirs replaces each directory of names by its *.json files, sorted.
-// A directory without one is an error.
+// policyFiles returns name, or when name is a directory its *.json files,
+// sorted. "-" (standard input) is a file.
+func policyFiles(name string) (files []string, isDir bool, err error) {
+	st, err := os.Stat(name)
+	if name == "-" || err != nil || !st.IsDir() {
+		return []string{name}, false, nil
+	}
+	files, err = filepath.Glob(filepath.Join(name, "*.json"))
+	sort.Strings(files)
+	return files, true, err
+}
+
+// expandDirs replaces each directory of names by its *.json files, sorted;
+// a directory without any is an error.
 func expandDirs(names []string) ([]string, error) {
 	var files []string
 	for _, name := range names {
-		st, err := os.Stat(name)
-		if name == "-" || err != nil || !st.IsDir() {
-			files = append(files, name)
-			continue
-		}
-		matches, err := filepath.Glob(filepath.Join(name, "*.json"))
+		matches, isDir, err := policyFiles(name)
 		if err != nil {
 			return nil, err
 		}
-		if len(matches) == 0 {
+		if isDir && len(matches) == 0 {
 			return nil, fmt.Errorf("%s: a directory without *.json files", name)
 		}
-		sort.Strings(matches)
 		files = append(files, matches...)
 	}
 	return files, nil
