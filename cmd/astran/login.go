@@ -273,12 +273,12 @@ func (e *env) doLogin(ctx context.Context, f *loginFlags, t target) (*loginRecor
 		o.Now = e.now
 		o.MaxAttempts = 2
 	}
-	if t.RoleARN != "" {
-		return e.assumeRole(ctx, f, t, ep, pw, opts)
-	}
 	ts, err := sts.NewPasswordGrant(ep, t.Username, pw, func(o *sts.PasswordGrantOptions) { opts(&o.RequestOptions) })
 	if err != nil {
 		return nil, loginError(err)
+	}
+	if t.RoleARN != "" {
+		return e.assumeRole(ctx, f, t, ep, ts, opts)
 	}
 	tok, err := ts.Token(ctx)
 	if err != nil {

@@ -10,8 +10,9 @@ import (
 	"github.com/astran-oss/astran-go/sts"
 )
 
-// assumeRole logs in with AssumeRoleWithWebIdentity of t.RoleARN.
-func (e *env) assumeRole(ctx context.Context, f *loginFlags, t target, ep endpoint.Endpoints, pw sts.PasswordFunc, opts func(*sts.RequestOptions)) (*loginRecord, error) {
+// assumeRole logs in with AssumeRoleWithWebIdentity of t.RoleARN, with the
+// identity tokens of grant.
+func (e *env) assumeRole(ctx context.Context, f *loginFlags, t target, ep endpoint.Endpoints, grant *sts.PasswordGrant, opts func(*sts.RequestOptions)) (*loginRecord, error) {
 	clock := &serverClock{now: e.now}
 	client := e.httpClient
 	if client == nil {
@@ -19,11 +20,7 @@ func (e *env) assumeRole(ctx context.Context, f *loginFlags, t target, ep endpoi
 	}
 	wrapped := *client
 	wrapped.Transport = clock.wrap(client.Transport)
-	g, err := sts.NewPasswordGrant(ep, t.Username, pw, func(o *sts.PasswordGrantOptions) { opts(&o.RequestOptions) })
-	if err != nil {
-		return nil, loginError(err)
-	}
-	p, err := sts.NewProvider(ep, g, func(o *sts.ProviderOptions) {
+	p, err := sts.NewProvider(ep, grant, func(o *sts.ProviderOptions) {
 		opts(&o.RequestOptions)
 		o.RoleARN = t.RoleARN
 		o.SessionName = f.sessionName
