@@ -159,11 +159,15 @@ func writePage[T any](c *iamCall, wrapper string, items []T, key func(T) string,
 	return nil
 }
 
-// listByPath answers a List{Users,Groups,Roles} call on m: the entities whose
-// path starts with PathPrefix, paged by lower-case name, each written with
-// write as a member of wrapper.
-func listByPath[T any](c *iamCall, action, kind, wrapper string, m map[string]*T, path, name func(*T) string, write func(string, *T)) *APIError {
-	if e := c.authz(action, c.listARN(kind), nil); e != nil {
+// listByPath answers a List{Users,Groups,Roles} call on m, the state's map
+// of that kind: the entities whose path starts with PathPrefix, paged by
+// lower-case name, each written with write as a member.
+func listByPath[T any, P interface {
+	*T
+	entity
+}](c *iamCall, kind string, m map[string]P, write func(string, P)) *APIError {
+	wrapper := kindTitle(kind) + "s"
+	if e := c.authz("List"+wrapper, c.listARN(kind), nil); e != nil {
 		return e
 	}
 	st := c.s.State
@@ -171,12 +175,24 @@ func listByPath[T any](c *iamCall, action, kind, wrapper string, m map[string]*T
 	prefix := c.get("PathPrefix")
 	var items []T
 	for _, v := range sortedValues(m) {
-		if strings.HasPrefix(path(v), prefix) {
+		if strings.HasPrefix(v.entity().Path, prefix) {
 			items = append(items, *v)
 		}
 	}
 	st.mu.RUnlock()
-	return writePage(c, wrapper, items, func(v T) string { return strings.ToLower(name(&v)) }, func(v *T) { write("member", v) })
+	return writePage(c, wrapper, items, func(v T) string { return strings.ToLower(P(&v).entity().Name) }, func(v *T) { write("member", P(v)) })
+}
+
+// openEntity opens element name of a user, group or role and writes what
+// they share: Path, {Kind}Name, {Kind}Id, Arn and CreateDate.
+func (c *iamCall) openEntity(name, kind string, e *Entity) {
+	title := kindTitle(kind)
+	c.out.open(name)
+	c.out.elem("Path", e.Path)
+	c.out.elem(title+"Name", e.Name)
+	c.out.elem(title+"Id", e.ID)
+	c.out.elem("Arn", e.ARN.String())
+	c.out.time("CreateDate", e.Created)
 }
 
 // sortedPage writes the page of strings (sorted here) that the request selects; see [writePage].
@@ -293,14 +309,24 @@ func withNamed[T any](c *iamCall, kind, action string, ctx map[string][]string, 
 
 // byName looks an entity up by its case-insensitive name in m (one of the
 // state's maps); call it under the state lock.
-func byName[T any](m map[string]*T, arnOf func(*T) arn.ARN) func(name string) (*T, string, bool) {
-	return func(name string) (*T, string, bool) {
-		v := m[strings.ToLower(name)]
-		if v == nil {
-			return nil, "", false
+func byName[P entity](m map[string]P) func(name string) (P, string, bool) {
+	return func(name string) (P, string, bool) {
+		v, ok := m[strings.ToLower(name)]
+		if !ok {
+			return v, "", false
 		}
-		return v, arnOf(v).String(), true
+		return v, v.entity().ARN.String(), true
 	}
+}
+
+// newARN builds, with mk (arn.User, arn.Role, …), the ARN of a new entity of
+// kind named name at path.
+func (c *iamCall) newARN(kind, path, name string, mk func(partition, account, path, name string) (arn.ARN, error)) (arn.ARN, *APIError) {
+	a, err := mk(c.s.State.Partition, c.s.State.Account, path, name)
+	if err != nil {
+		return arn.ARN{}, invalidInput("The %s name %s is invalid", kind, name)
+	}
+	return a, nil
 }
 
 // lock takes the state's write lock when write is set, else its read lock,

@@ -9,33 +9,49 @@ import (
 	"github.com/astran-oss/astran-go/policy"
 )
 
-// boundaryContext returns the request's PermissionsBoundary (canonical; the
-// zero ARN when absent) and the condition context of a Create call with tags
-// and that boundary.
-func (c *iamCall) boundaryContext(tags []Tag) (boundary arn.ARN, ctx map[string][]string, e *APIError) {
+// authorizeCreate builds with mk the ARN a of the new user or role (kind)
+// named name at path, and authorizes Create{Kind} on it with its tags and the
+// request's PermissionsBoundary as condition context; it returns a and that
+// boundary (canonical; the zero ARN when absent).
+func (c *iamCall) authorizeCreate(kind, path, name string, tags []Tag, mk func(partition, account, path, name string) (arn.ARN, error)) (a, boundary arn.ARN, e *APIError) {
+	if a, e = c.newARN(kind, path, name, mk); e != nil {
+		return arn.ARN{}, arn.ARN{}, e
+	}
+	var ctx map[string][]string
 	if raw := c.get("PermissionsBoundary"); raw != "" {
 		if boundary, e = c.policyARN(raw); e != nil {
-			return arn.ARN{}, nil, e
+			return arn.ARN{}, arn.ARN{}, e
 		}
 		ctx = map[string][]string{"iam:PermissionsBoundary": {boundary.String()}}
 	}
-	return boundary, tagContext(tags, ctx), nil
+	return a, boundary, c.authz("Create"+kindTitle(kind), a.String(), tagContext(tags, ctx))
+}
+
+// withAttachable reads the policy ARN parameter param, authorizes action on
+// the named entity of kind with that ARN as condition key cond, and runs f,
+// under the write lock, with the entity and the policy once it is known to
+// exist.
+func (c *iamCall) withAttachable(kind, action, param, cond string, f func(ref entityRef, p arn.ARN) *APIError) *APIError {
+	raw, p, e := c.policyARNParam(param)
+	if e != nil {
+		return e
+	}
+	return c.withEntity(kind, action, map[string][]string{cond: {p.String()}}, true, func(ref entityRef) *APIError {
+		if !c.policyExistsLocked(p) {
+			return noSuch("Policy %s does not exist or is not attachable.", raw)
+		}
+		return f(ref, p)
+	})
 }
 
 // putBoundary answers Put{User,Role}PermissionsBoundary.
 func putBoundary(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		raw, b, e := c.policyARNParam("PermissionsBoundary")
-		if e != nil {
-			return e
-		}
-		return c.withEntity(kind, "Put"+kindTitle(kind)+"PermissionsBoundary", map[string][]string{"iam:PermissionsBoundary": {b.String()}}, true, func(ref entityRef) *APIError {
-			if !c.policyExistsLocked(b) {
-				return noSuch("Policy %s does not exist or is not attachable.", raw)
-			}
-			*ref.boundary = b
-			return nil
-		})
+		return c.withAttachable(kind, "Put"+kindTitle(kind)+"PermissionsBoundary", "PermissionsBoundary", "iam:PermissionsBoundary",
+			func(ref entityRef, b arn.ARN) *APIError {
+				*ref.boundary = b
+				return nil
+			})
 	}
 }
 
@@ -49,10 +65,9 @@ func deleteBoundary(kind string) iamOp {
 	}
 }
 
-// entity finds the user, group or role named by the request, under the lock.
+// entityRef is the user, group or role named by a request.
 type entityRef struct {
-	attached *[]arn.ARN
-	inline   map[string]*Inline
+	*Entity
 	boundary *arn.ARN // nil for groups
 	tags     *[]Tag   // nil for groups
 }
@@ -65,15 +80,15 @@ func (c *iamCall) entityLocked(kind, name string) (entityRef, string, bool) {
 	switch kind {
 	case "user":
 		if u := st.users[strings.ToLower(name)]; u != nil {
-			return entityRef{&u.Attached, u.Inline, &u.Boundary, &u.Tags}, u.ARN.String(), true
+			return entityRef{&u.Entity, &u.Boundary, &u.Tags}, u.ARN.String(), true
 		}
 	case "group":
 		if g := st.groups[strings.ToLower(name)]; g != nil {
-			return entityRef{&g.Attached, g.Inline, nil, nil}, g.ARN.String(), true
+			return entityRef{&g.Entity, nil, nil}, g.ARN.String(), true
 		}
 	case "role":
 		if r := st.roles[strings.ToLower(name)]; r != nil {
-			return entityRef{&r.Attached, r.Inline, &r.Boundary, &r.Tags}, r.ARN.String(), true
+			return entityRef{&r.Entity, &r.Boundary, &r.Tags}, r.ARN.String(), true
 		}
 	}
 	return entityRef{}, "", false
@@ -107,21 +122,14 @@ func (c *iamCall) docParam(name string) (raw string, doc *policy.Document, e *AP
 
 func attach(kind string) iamOp {
 	return func(c *iamCall) *APIError {
-		raw, p, e := c.policyARNParam("PolicyArn")
-		if e != nil {
-			return e
-		}
-		return c.withEntity(kind, "Attach"+kindTitle(kind)+"Policy", map[string][]string{"iam:PolicyARN": {p.String()}}, true, func(ref entityRef) *APIError {
-			if !c.policyExistsLocked(p) {
-				return noSuch("Policy %s does not exist or is not attachable.", raw)
-			}
-			if slices.Contains(*ref.attached, p) {
+		return c.withAttachable(kind, "Attach"+kindTitle(kind)+"Policy", "PolicyArn", "iam:PolicyARN", func(ref entityRef, p arn.ARN) *APIError {
+			if slices.Contains(ref.Attached, p) {
 				return nil
 			}
-			if len(*ref.attached) >= 10 {
+			if len(ref.Attached) >= 10 {
 				return apiErr(http.StatusConflict, "LimitExceeded", "Cannot exceed quota for PoliciesPerGroup: 10")
 			}
-			*ref.attached = append(*ref.attached, p)
+			ref.Attached = append(ref.Attached, p)
 			return nil
 		})
 	}
@@ -134,11 +142,11 @@ func detach(kind string) iamOp {
 			return e
 		}
 		return c.withEntity(kind, "Detach"+kindTitle(kind)+"Policy", map[string][]string{"iam:PolicyARN": {p.String()}}, true, func(ref entityRef) *APIError {
-			i := slices.Index(*ref.attached, p)
+			i := slices.Index(ref.Attached, p)
 			if i < 0 {
 				return noSuch("Policy %s was not found.", raw)
 			}
-			*ref.attached = slices.Delete(*ref.attached, i, i+1)
+			ref.Attached = slices.Delete(ref.Attached, i, i+1)
 			return nil
 		})
 	}
@@ -148,7 +156,7 @@ func listAttached(kind string) iamOp {
 	return func(c *iamCall) *APIError {
 		var list []string
 		e := c.withEntity(kind, "ListAttached"+kindTitle(kind)+"Policies", nil, false, func(ref entityRef) *APIError {
-			for _, p := range *ref.attached {
+			for _, p := range ref.Attached {
 				list = append(list, p.String())
 			}
 			return nil
@@ -179,7 +187,7 @@ func putInline(kind string) iamOp {
 			return e
 		}
 		return c.withEntity(kind, "Put"+kindTitle(kind)+"Policy", nil, true, func(ref entityRef) *APIError {
-			ref.inline[name] = &Inline{Raw: raw, Doc: doc}
+			ref.Inline[name] = &Inline{Raw: raw, Doc: doc}
 			return nil
 		})
 	}
@@ -193,7 +201,7 @@ func (c *iamCall) withInline(kind, verb string, write bool, f func(ref entityRef
 		return e
 	}
 	return c.withEntity(kind, verb+kindTitle(kind)+"Policy", nil, write, func(ref entityRef) *APIError {
-		in := ref.inline[name]
+		in := ref.Inline[name]
 		if in == nil {
 			return noSuch("The %s policy with name %s cannot be found.", kind, name)
 		}
@@ -216,7 +224,7 @@ func getInline(kind string) iamOp {
 func deleteInline(kind string) iamOp {
 	return func(c *iamCall) *APIError {
 		return c.withInline(kind, "Delete", true, func(ref entityRef, name string, _ *Inline) *APIError {
-			delete(ref.inline, name)
+			delete(ref.Inline, name)
 			return nil
 		})
 	}
@@ -226,7 +234,7 @@ func listInline(kind string) iamOp {
 	return func(c *iamCall) *APIError {
 		var names []string
 		e := c.withEntity(kind, "List"+kindTitle(kind)+"Policies", nil, false, func(ref entityRef) *APIError {
-			for n := range ref.inline {
+			for n := range ref.Inline {
 				names = append(names, n)
 			}
 			return nil

@@ -9,12 +9,7 @@ import (
 )
 
 func (c *iamCall) writeGroup(name string, g *Group) {
-	c.out.open(name)
-	c.out.elem("Path", g.Path)
-	c.out.elem("GroupName", g.Name)
-	c.out.elem("GroupId", g.ID)
-	c.out.elem("Arn", g.ARN.String())
-	c.out.time("CreateDate", g.Created)
+	c.openEntity(name, "group", &g.Entity)
 	c.out.close(name)
 }
 
@@ -23,9 +18,9 @@ func createGroup(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	a, err := arn.Group(c.s.State.Partition, c.s.State.Account, path, name)
-	if err != nil {
-		return invalidInput("The group name %s is invalid", name)
+	a, e := c.newARN("group", path, name, arn.Group)
+	if e != nil {
+		return e
 	}
 	if e := c.authz("CreateGroup", a.String(), nil); e != nil {
 		return e
@@ -35,7 +30,7 @@ func createGroup(c *iamCall) *APIError {
 	if st.groups[strings.ToLower(name)] != nil {
 		return exists("Group with name %s already exists.", name)
 	}
-	g := &Group{ARN: a, ID: RandomID("AGPA"), Name: name, Path: path, Created: c.s.Now().UTC(), Inline: map[string]*Inline{}}
+	g := &Group{Entity: Entity{ARN: a, ID: RandomID("AGPA"), Name: name, Path: path, Created: c.s.Now().UTC(), Inline: map[string]*Inline{}}}
 	st.groups[strings.ToLower(name)] = g
 	c.result = true
 	c.writeGroup("Group", g)
@@ -43,7 +38,7 @@ func createGroup(c *iamCall) *APIError {
 }
 
 func (c *iamCall) withGroup(action string, ctx map[string][]string, write bool, f func(g *Group) *APIError) *APIError {
-	return withNamed(c, "group", action, ctx, write, byName(c.s.State.groups, func(g *Group) arn.ARN { return g.ARN }), f)
+	return withNamed(c, "group", action, ctx, write, byName(c.s.State.groups), f)
 }
 
 func getGroup(c *iamCall) *APIError {
@@ -58,8 +53,7 @@ func getGroup(c *iamCall) *APIError {
 }
 
 func listGroups(c *iamCall) *APIError {
-	return listByPath(c, "ListGroups", "group", "Groups", c.s.State.groups,
-		func(g *Group) string { return g.Path }, func(g *Group) string { return g.Name }, c.writeGroup)
+	return listByPath(c, "group", c.s.State.groups, c.writeGroup)
 }
 
 func deleteGroup(c *iamCall) *APIError {

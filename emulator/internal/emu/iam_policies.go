@@ -166,9 +166,9 @@ func createPolicy(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	a, err := arn.Policy(c.s.State.Partition, c.s.State.Account, path, name)
-	if err != nil {
-		return invalidInput("The policy name %s is invalid", name)
+	a, e := c.newARN("policy", path, name, arn.Policy)
+	if e != nil {
+		return e
 	}
 	if e := c.authz("CreatePolicy", a.String(), tagContext(tags, nil)); e != nil {
 		return e
@@ -333,29 +333,34 @@ func builtinVersion(p arn.ARN) (*PolicyVersion, bool) {
 	return &PolicyVersion{ID: "v1", Raw: string(raw), Doc: doc, Created: builtinEpoch}, true
 }
 
-func getPolicyVersion(c *iamCall) *APIError {
+// withVersion is withPolicy for a call on the policy's version named by
+// VersionId: f runs with mp (nil for a built-in) and that version.
+func (c *iamCall) withVersion(action string, write bool, f func(mp *Policy, v *PolicyVersion) *APIError) *APIError {
 	vid, e := c.required("VersionId")
 	if e != nil {
 		return e
 	}
-	return c.withPolicy("GetPolicyVersion", false, func(p arn.ARN, mp *Policy) *APIError {
+	return c.withPolicy(action, write, func(p arn.ARN, mp *Policy) *APIError {
+		var v *PolicyVersion
 		if mp == nil {
-			v, _ := builtinVersion(p)
-			if v == nil || vid != "v1" {
-				return noSuch("Policy %s version %s does not exist.", p, vid)
+			if b, _ := builtinVersion(p); vid == "v1" {
+				v = b
 			}
-			c.result = true
-			c.writeVersion("PolicyVersion", v, true, true)
-			return nil
+		} else if i := slices.IndexFunc(mp.Versions, func(v *PolicyVersion) bool { return v.ID == vid }); i >= 0 {
+			v = mp.Versions[i]
 		}
-		for _, v := range mp.Versions {
-			if v.ID == vid {
-				c.result = true
-				c.writeVersion("PolicyVersion", v, v.ID == mp.Default, true)
-				return nil
-			}
+		if v == nil {
+			return noSuch("Policy %s version %s does not exist.", p, vid)
 		}
-		return noSuch("Policy %s version %s does not exist.", p, vid)
+		return f(mp, v)
+	})
+}
+
+func getPolicyVersion(c *iamCall) *APIError {
+	return c.withVersion("GetPolicyVersion", false, func(mp *Policy, v *PolicyVersion) *APIError {
+		c.result = true
+		c.writeVersion("PolicyVersion", v, mp == nil || v.ID == mp.Default, true)
+		return nil
 	})
 }
 
@@ -383,33 +388,18 @@ func listPolicyVersions(c *iamCall) *APIError {
 }
 
 func deletePolicyVersion(c *iamCall) *APIError {
-	vid, e := c.required("VersionId")
-	if e != nil {
-		return e
-	}
-	return c.withPolicy("DeletePolicyVersion", true, func(p arn.ARN, mp *Policy) *APIError {
-		i := slices.IndexFunc(mp.Versions, func(v *PolicyVersion) bool { return v.ID == vid })
-		if i < 0 {
-			return noSuch("Policy %s version %s does not exist.", p, vid)
-		}
-		if vid == mp.Default {
+	return c.withVersion("DeletePolicyVersion", true, func(mp *Policy, v *PolicyVersion) *APIError {
+		if v.ID == mp.Default {
 			return conflict("Cannot delete the default version of a policy.")
 		}
-		mp.Versions = slices.Delete(mp.Versions, i, i+1)
+		mp.Versions = slices.DeleteFunc(mp.Versions, func(x *PolicyVersion) bool { return x == v })
 		return nil
 	})
 }
 
 func setDefaultPolicyVersion(c *iamCall) *APIError {
-	vid, e := c.required("VersionId")
-	if e != nil {
-		return e
-	}
-	return c.withPolicy("SetDefaultPolicyVersion", true, func(p arn.ARN, mp *Policy) *APIError {
-		if !slices.ContainsFunc(mp.Versions, func(v *PolicyVersion) bool { return v.ID == vid }) {
-			return noSuch("Policy %s version %s does not exist.", p, vid)
-		}
-		mp.Default = vid
+	return c.withVersion("SetDefaultPolicyVersion", true, func(mp *Policy, v *PolicyVersion) *APIError {
+		mp.Default = v.ID
 		mp.Updated = c.s.Now().UTC()
 		return nil
 	})
@@ -419,9 +409,9 @@ func listEntitiesForPolicy(c *iamCall) *APIError {
 	return c.withPolicy("ListEntitiesForPolicy", false, func(p arn.ARN, _ *Policy) *APIError {
 		st := c.s.State
 		c.result = true
-		writeAttachedTo(c, "group", st.groups, p, func(g *Group) ([]arn.ARN, string, string) { return g.Attached, g.Name, g.ID })
-		writeAttachedTo(c, "user", st.users, p, func(u *User) ([]arn.ARN, string, string) { return u.Attached, u.Name, u.ID })
-		writeAttachedTo(c, "role", st.roles, p, func(r *Role) ([]arn.ARN, string, string) { return r.Attached, r.Name, r.ID })
+		writeAttachedTo(c, "group", st.groups, p)
+		writeAttachedTo(c, "user", st.users, p)
+		writeAttachedTo(c, "role", st.roles, p)
 		c.out.bool("IsTruncated", false)
 		return nil
 	})
@@ -429,14 +419,14 @@ func listEntitiesForPolicy(c *iamCall) *APIError {
 
 // writeAttachedTo writes the Policy{Kind}s element of ListEntitiesForPolicy:
 // the name and ID of each entity of m, by key, that has policy p attached.
-func writeAttachedTo[T any](c *iamCall, kind string, m map[string]*T, p arn.ARN, fields func(*T) (attached []arn.ARN, name, id string)) {
+func writeAttachedTo[P entity](c *iamCall, kind string, m map[string]P, p arn.ARN) {
 	title := kindTitle(kind)
 	c.out.open("Policy" + title + "s")
 	for _, v := range sortedValues(m) {
-		if attached, name, id := fields(v); slices.Contains(attached, p) {
+		if e := v.entity(); slices.Contains(e.Attached, p) {
 			c.out.open("member")
-			c.out.elem(title+"Name", name)
-			c.out.elem(title+"Id", id)
+			c.out.elem(title+"Name", e.Name)
+			c.out.elem(title+"Id", e.ID)
 			c.out.close("member")
 		}
 	}

@@ -11,12 +11,7 @@ import (
 func newUUID() string { return oidc.RandomID() }
 
 func (c *iamCall) writeRole(name string, r *Role) {
-	c.out.open(name)
-	c.out.elem("Path", r.Path)
-	c.out.elem("RoleName", r.Name)
-	c.out.elem("RoleId", r.ID)
-	c.out.elem("Arn", r.ARN.String())
-	c.out.time("CreateDate", r.Created)
+	c.openEntity(name, "role", &r.Entity)
 	c.out.elem("AssumeRolePolicyDocument", encodeDoc(r.Trust))
 	c.out.opt("Description", r.Description)
 	c.out.elem("MaxSessionDuration", strconv.Itoa(r.MaxSession))
@@ -36,15 +31,8 @@ func createRole(c *iamCall) *APIError {
 		}
 		maxSession = n
 	}
-	a, err := arn.Role(c.s.State.Partition, c.s.State.Account, path, name)
-	if err != nil {
-		return invalidInput("The role name %s is invalid", name)
-	}
-	boundary, ctx, e := c.boundaryContext(tags)
+	a, boundary, e := c.authorizeCreate("role", path, name, tags, arn.Role)
 	if e != nil {
-		return e
-	}
-	if e := c.authz("CreateRole", a.String(), ctx); e != nil {
 		return e
 	}
 	doc, e := c.parseDoc(raw)
@@ -59,9 +47,8 @@ func createRole(c *iamCall) *APIError {
 	if boundary.IsValid() && !c.policyExistsLocked(boundary) {
 		return noSuch("Policy %s does not exist or is not attachable.", boundary)
 	}
-	r := &Role{ARN: a, ID: RandomID("AROA"), Name: name, Path: path, Description: c.get("Description"),
-		MaxSession: maxSession, Created: c.s.Now().UTC(), Trust: raw, TrustDoc: doc, Tags: tags,
-		Boundary: boundary, Inline: map[string]*Inline{}}
+	r := &Role{Entity: Entity{ARN: a, ID: RandomID("AROA"), Name: name, Path: path, Created: c.s.Now().UTC(), Inline: map[string]*Inline{}},
+		Description: c.get("Description"), MaxSession: maxSession, Trust: raw, TrustDoc: doc, Tags: tags, Boundary: boundary}
 	st.roles[strings.ToLower(name)] = r
 	c.result = true
 	c.writeRole("Role", r)
@@ -69,7 +56,7 @@ func createRole(c *iamCall) *APIError {
 }
 
 func (c *iamCall) withRole(action string, ctx map[string][]string, write bool, f func(r *Role) *APIError) *APIError {
-	return withNamed(c, "role", action, ctx, write, byName(c.s.State.roles, func(r *Role) arn.ARN { return r.ARN }), f)
+	return withNamed(c, "role", action, ctx, write, byName(c.s.State.roles), f)
 }
 
 func getRole(c *iamCall) *APIError {
@@ -81,8 +68,7 @@ func getRole(c *iamCall) *APIError {
 }
 
 func listRoles(c *iamCall) *APIError {
-	return listByPath(c, "ListRoles", "role", "Roles", c.s.State.roles,
-		func(r *Role) string { return r.Path }, func(r *Role) string { return r.Name }, c.writeRole)
+	return listByPath(c, "role", c.s.State.roles, c.writeRole)
 }
 
 func deleteRole(c *iamCall) *APIError {

@@ -8,12 +8,7 @@ import (
 )
 
 func (c *iamCall) writeUser(name string, u *User) {
-	c.out.open(name)
-	c.out.elem("Path", u.Path)
-	c.out.elem("UserName", u.Name)
-	c.out.elem("UserId", u.ID)
-	c.out.elem("Arn", u.ARN.String())
-	c.out.time("CreateDate", u.Created)
+	c.openEntity(name, "user", &u.Entity)
 	c.closeEntity(name, u.Boundary, u.Tags)
 }
 
@@ -48,15 +43,8 @@ func createUser(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	a, err := arn.User(c.s.State.Partition, c.s.State.Account, path, name)
-	if err != nil {
-		return invalidInput("The user name %s is invalid", name)
-	}
-	boundary, ctx, e := c.boundaryContext(tags)
+	a, boundary, e := c.authorizeCreate("user", path, name, tags, arn.User)
 	if e != nil {
-		return e
-	}
-	if e := c.authz("CreateUser", a.String(), ctx); e != nil {
 		return e
 	}
 	st := c.s.State
@@ -70,8 +58,8 @@ func createUser(c *iamCall) *APIError {
 		return noSuch("Policy %s does not exist or is not attachable.", boundary)
 	}
 	sub := newUUID()
-	u := &User{ARN: a, ID: "AIDA" + strings.ToUpper(strings.ReplaceAll(sub, "-", "")), Subject: sub, Name: name, Path: path,
-		Created: c.s.Now().UTC(), Tags: tags, Boundary: boundary, Inline: map[string]*Inline{}}
+	u := &User{Entity: Entity{ARN: a, ID: "AIDA" + strings.ToUpper(strings.ReplaceAll(sub, "-", "")), Name: name, Path: path,
+		Created: c.s.Now().UTC(), Inline: map[string]*Inline{}}, Subject: sub, Tags: tags, Boundary: boundary}
 	st.users[strings.ToLower(name)] = u
 	st.mu.Unlock()
 	st.changed()
@@ -140,13 +128,12 @@ func getUser(c *iamCall) *APIError {
 }
 
 func listUsers(c *iamCall) *APIError {
-	return listByPath(c, "ListUsers", "user", "Users", c.s.State.users,
-		func(u *User) string { return u.Path }, func(u *User) string { return u.Name }, c.writeUser)
+	return listByPath(c, "user", c.s.State.users, c.writeUser)
 }
 
 // withUser authorizes action on the named user and runs f under the write lock.
 func (c *iamCall) withUser(action string, ctx map[string][]string, f func(u *User) *APIError) *APIError {
-	return withNamed(c, "user", action, ctx, true, byName(c.s.State.users, func(u *User) arn.ARN { return u.ARN }), f)
+	return withNamed(c, "user", action, ctx, true, byName(c.s.State.users), f)
 }
 
 func deleteUser(c *iamCall) *APIError {

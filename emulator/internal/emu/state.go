@@ -50,48 +50,47 @@ func invalidInput(format string, args ...any) *APIError {
 // Tag is an IAM tag.
 type Tag struct{ Key, Value string }
 
-// User is an IAM user.
-type User struct {
+// Entity holds what users, groups and roles have in common: their identity
+// and the policies they carry.
+type Entity struct {
 	ARN      arn.ARN
 	ID       string
-	Subject  string // OIDC subject (UUID)
-	Name     string // email
+	Name     string // a user's is its email
 	Path     string
 	Created  time.Time
+	Attached []arn.ARN // canonical policy ARNs
+	Inline   map[string]*Inline
+}
+
+func (e *Entity) entity() *Entity { return e }
+
+// entity is implemented by *User, *Group and *Role.
+type entity interface{ entity() *Entity }
+
+// User is an IAM user.
+type User struct {
+	Entity
+	Subject  string // OIDC subject (UUID)
 	Tags     []Tag
 	Boundary arn.ARN // canonical policy ARN; the zero ARN means none
 	Groups   []string
-	Attached []arn.ARN // canonical policy ARNs
-	Inline   map[string]*Inline
 }
 
 // Group is an IAM group.
 type Group struct {
-	ARN      arn.ARN
-	ID       string
-	Name     string
-	Path     string
-	Created  time.Time
-	Members  []string  // lower-case user names
-	Attached []arn.ARN // canonical policy ARNs
-	Inline   map[string]*Inline
+	Entity
+	Members []string // lower-case user names
 }
 
 // Role is an IAM role.
 type Role struct {
-	ARN         arn.ARN
-	ID          string
-	Name        string
-	Path        string
+	Entity
 	Description string
 	MaxSession  int
-	Created     time.Time
 	Trust       string           // the trust policy as submitted
 	TrustDoc    *policy.Document // Trust, parsed
 	Tags        []Tag
-	Boundary    arn.ARN   // canonical policy ARN; the zero ARN means none
-	Attached    []arn.ARN // canonical policy ARNs
-	Inline      map[string]*Inline
+	Boundary    arn.ARN // canonical policy ARN; the zero ARN means none
 }
 
 // Inline is an inline policy.
