@@ -12,6 +12,7 @@ import (
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/cond"
 	"github.com/astran-oss/astran-go/policy/internal/diff"
+	"github.com/astran-oss/astran-go/policy/internal/eval"
 	"github.com/astran-oss/astran-go/policy/internal/tmpl"
 )
 
@@ -83,14 +84,14 @@ func newDiffModel(before, after *Set, o *DiffOptions) (*diffModel, error) {
 		b.addDim([]string{"action", "resource", "principal"}[d], "")
 	}
 	sides := [2]*Set{before, after}
-	b.mixed = before != nil && after != nil && before.dialect != after.dialect
+	b.mixed = before != nil && after != nil && before.set.Dialect() != after.set.Dialect()
 	// Policy variables get one value each.
 	for _, s := range sides {
 		if s == nil {
 			continue
 		}
-		for _, doc := range s.docs {
-			vars := variablesEnabled(s.dialect, doc.Version)
+		for _, doc := range s.set.Docs() {
+			vars := eval.VariablesEnabled(s.set.Dialect(), doc.Version)
 			for k := range doc.Statements {
 				st := &doc.Statements[k]
 				for _, r := range append(append([]string(nil), st.Resource...), st.NotResource...) {
@@ -118,9 +119,9 @@ func newDiffModel(before, after *Set, o *DiffOptions) (*diffModel, error) {
 		if s == nil {
 			continue
 		}
-		for _, doc := range s.docs {
+		for _, doc := range s.set.Docs() {
 			for k := range doc.Statements {
-				if err := b.addStatement(side == 1, s.dialect, doc, &doc.Statements[k]); err != nil {
+				if err := b.addStatement(side == 1, s.set.Dialect(), doc, &doc.Statements[k]); err != nil {
 					return nil, err
 				}
 			}
@@ -204,7 +205,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 	ds := diff.Stmt{After: after, Deny: st.Effect == EffectDeny}
 	var notes []string
 	fold := dialect == AWS
-	vars := variablesEnabled(dialect, doc.Version)
+	vars := eval.VariablesEnabled(dialect, doc.Version)
 
 	acts, neg := st.Action, false
 	if st.NotAction != nil {
@@ -212,7 +213,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 	}
 	c := diff.Clause{Dim: dimAction, Neg: neg}
 	for _, a := range acts {
-		g := appendLitGlobString(a)
+		g := eval.AppendLitGlobString(a)
 		if fold {
 			g = strings.ToLower(g)
 		}
@@ -236,11 +237,11 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 	if res != nil {
 		c := diff.Clause{Dim: dimResource, Neg: neg}
 		for _, r := range res {
-			g, ok := appendLitGlobString(r), true
+			g, ok := eval.AppendLitGlobString(r), true
 			if vars && strings.Contains(r, "${") {
 				t, hasVar := tmpl.Parse(r, vars)
 				var gb []byte
-				gb, ok = appendGlob(nil, &t, &b.m.pinned)
+				gb, ok = eval.AppendGlob(nil, &t, &b.m.pinned)
 				g = string(gb)
 				if hasVar {
 					for _, p := range t.Parts {
@@ -344,7 +345,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 							}
 						}
 					}
-					pb, _ := appendPlain(nil, &t, &b.m.pinned)
+					pb, _ := eval.AppendPlain(nil, &t, &b.m.pinned)
 					inst = string(pb)
 				}
 				kt := keyTest{op: positive, cmp: op.Cmp, value: v, inst: inst, version: doc.Version}
@@ -541,9 +542,9 @@ func keyReps(tests []keyTest) ([]string, error) {
 			pats = append(pats, diff.Pattern{Glob: glob.Escape(strings.ToLower(t.inst)), Fold: true})
 			out = append(out, t.inst, strings.ToUpper(t.inst), strings.ToLower(t.inst))
 		case cond.StringLike:
-			pats = append(pats, diff.Pattern{Glob: appendLitGlobString(t.inst)})
+			pats = append(pats, diff.Pattern{Glob: eval.AppendLitGlobString(t.inst)})
 		case cond.ARN:
-			pats = append(pats, diff.Pattern{Glob: appendLitGlobString(t.inst), ARN: true})
+			pats = append(pats, diff.Pattern{Glob: eval.AppendLitGlobString(t.inst), ARN: true})
 		case cond.NumEq, cond.NumLT, cond.NumLE, cond.NumGT, cond.NumGE:
 			if n, ok := cond.ParseNumber(t.inst); ok {
 				nums = append(nums, n)

@@ -1,6 +1,6 @@
 package policy
 
-import "github.com/astran-oss/astran-go/internal/glob"
+import "github.com/astran-oss/astran-go/policy/internal/eval"
 
 // Policies are the compiled sets that apply to a request, one per policy
 // type, for [Policies.Evaluate]. Each set is compiled once with [Compile]
@@ -63,119 +63,14 @@ func (p *Policies) Evaluate(req *Request) Result {
 // reusing its capacity as [Set.EvaluateInto] does: once res has grown to
 // fit, an evaluation does not allocate.
 func (p *Policies) EvaluateInto(req *Request, res *Result) {
-	reset(res)
-	if p == nil || req == nil {
+	if p == nil {
+		(*eval.Policies)(nil).EvaluateInto(req, res)
 		return
 	}
-	anonymous := req.Principal == ""
-	// The principal is parsed once for the resource-based policy, whose
-	// statements all name principals; identity-side statements rarely do
-	// and parse it themselves if needed.
-	var c caller
-	var parsed *caller
-	var id, bd, ss, rs outcome
-	if !anonymous {
-		// An anonymous request has no identity: no identity-based policy,
-		// boundary or session policy applies to it.
-		id = p.Identity.runIf(req, nil, res, IdentityBased)
-		bd = p.Boundary.runIf(req, nil, res, PermissionsBoundary)
-		ss = p.Session.runIf(req, nil, res, SessionPolicy)
-	}
-	if p.Resource != nil {
-		c = parseCaller(req.Principal)
-		parsed = &c
-		rs = p.Resource.run(req, parsed, res, ResourceBased)
-	}
-	sortMissing(res)
-
-	// Explicit deny anywhere wins.
-	for _, o := range [...]struct {
-		deny bool
-		t    PolicyType
-	}{{id.deny, IdentityBased}, {bd.deny, PermissionsBoundary}, {ss.deny, SessionPolicy}, {rs.deny, ResourceBased}} {
-		if o.deny {
-			res.Decision, res.DecidedBy = ExplicitDeny, o.t
-			keep(res, allTypes)
-			return
-		}
-	}
-
-	limits := (p.Boundary == nil || bd.allow) && (p.Session == nil || ss.allow)
-	identity := !anonymous && id.allow && limits
-	resource := rs.grant // grantNone unless the resource-based policy allows
-	same := anonymous || sameAccount(req, parsed)
-	var ok, byResource bool
-	switch {
-	case anonymous:
-		ok, byResource = resource == grantDirect, true
-	case !same:
-		ok, byResource = identity && resource != grantNone, true
-	default:
-		byResource = resource == grantDirect || resource == grantRole && limits
-		ok = identity || byResource
-		if p.ResourceRequired && resource == grantNone {
-			ok, byResource = false, true
-		}
-		byResource = byResource || p.ResourceRequired
-	}
-	if ok {
-		res.Decision = Allow
-		if byResource {
-			res.DecidedBy = ResourceBased
-			types := typeBit(ResourceBased)
-			if identity && (!same || resource == grantAccount) {
-				// The identity side's Allow was needed too.
-				types |= typeBit(IdentityBased) | typeBit(PermissionsBoundary) | typeBit(SessionPolicy)
-			} else if resource == grantRole {
-				types |= typeBit(PermissionsBoundary) | typeBit(SessionPolicy)
-			}
-			keep(res, types)
-		} else {
-			res.DecidedBy = IdentityBased
-			keep(res, typeBit(IdentityBased)|typeBit(PermissionsBoundary)|typeBit(SessionPolicy))
-		}
-		return
-	}
-	keep(res, 0)
-	switch {
-	case anonymous:
-		res.MissingAllow = ResourceBased
-	case !id.allow && (!same || resource < grantRole):
-		res.MissingAllow = IdentityBased
-	case p.Boundary != nil && !bd.allow:
-		res.MissingAllow = PermissionsBoundary
-	case p.Session != nil && !ss.allow:
-		res.MissingAllow = SessionPolicy
-	default:
-		res.MissingAllow = ResourceBased
-	}
-}
-
-// runIf runs a set that may be nil (see Set.run).
-func (s *Set) runIf(req *Request, c *caller, res *Result, t PolicyType) outcome {
-	if s == nil {
-		return outcome{}
-	}
-	return s.run(req, c, res, t)
-}
-
-// sameAccount reports whether the request's resource belongs to the
-// principal's account (see Request.ResourceAccount). c is the principal
-// parsed, or nil.
-func sameAccount(req *Request, c *caller) bool {
-	resource := req.ResourceAccount
-	if resource == "" {
-		var seg [6]string
-		if glob.Segments(req.Resource, &seg) == 6 && seg[0] == "arn" {
-			resource = seg[4]
-		}
-	}
-	if resource == "" {
-		return true
-	}
-	if c == nil {
-		own := parseCaller(req.Principal)
-		c = &own
-	}
-	return c.isARN && c.account == resource
+	// Assigned field by field, e is built in place (a composite literal
+	// would be built in a temporary and copied, a store-forwarding stall).
+	var e eval.Policies
+	e.Identity, e.Boundary, e.Session = p.Identity.compiled(), p.Boundary.compiled(), p.Session.compiled()
+	e.Resource, e.ResourceRequired = p.Resource.compiled(), p.ResourceRequired
+	e.EvaluateInto(req, res)
 }

@@ -1,4 +1,4 @@
-package policy
+package eval
 
 import (
 	"strings"
@@ -9,6 +9,7 @@ import (
 	"github.com/astran-oss/astran-go/arn"
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/cond"
+	"github.com/astran-oss/astran-go/policy/types"
 )
 
 // FuzzPattern checks the compiled fast paths (exact, prefix, literal head,
@@ -41,11 +42,11 @@ func FuzzPattern(f *testing.F) {
 			// User names: one with wildcards, and a piece of the value
 			// (possibly invalid UTF-8).
 			for _, user := range []string{"b*b", v[len(v)/3 : 2*len(v)/3]} {
-				var ctx Context
+				var ctx types.Context
 				ctx.Set("aws:username", user)
-				e := evaluator{req: &Request{Resource: v, Context: ctx}, res: &Result{}}
+				e := evaluator{req: &types.Request{Resource: v, Context: ctx}, res: &types.Result{}}
 				got := e.matchResource(&r)
-				g, ok := appendGlob(nil, &r.tmpl, &ctx)
+				g, ok := AppendGlob(nil, &r.tmpl, &ctx)
 				if want := ok && glob.MatchARN(string(g), v); got != want {
 					t.Fatalf("resource %q vs %q (user %q): compiled %v, expanded %v", p, v, user, got, want)
 				}

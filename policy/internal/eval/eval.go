@@ -1,4 +1,4 @@
-package policy
+package eval
 
 import (
 	"strings"
@@ -9,21 +9,13 @@ import (
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/cond"
 	"github.com/astran-oss/astran-go/policy/internal/tmpl"
+	"github.com/astran-oss/astran-go/policy/types"
 )
 
-// Evaluate evaluates the request against the set. It is safe for concurrent
-// use. A nil Set or a nil request gives an implicit deny.
-func (s *Set) Evaluate(req *Request) Result {
-	var r Result
-	s.EvaluateInto(req, &r)
-	return r
-}
-
-// EvaluateInto is like [Set.Evaluate] but stores the result in res, reusing
-// the capacity of its slices: once res has grown to fit, an evaluation does
-// not allocate (unless a policy variable expands to more than 256 bytes).
-// res must not be shared between concurrent evaluations.
-func (s *Set) EvaluateInto(req *Request, res *Result) {
+// EvaluateInto evaluates req against the set and stores the result in res,
+// reusing the capacity of its slices (see policy.Set.EvaluateInto). A nil
+// Set or a nil request gives an implicit deny.
+func (s *Set) EvaluateInto(req *types.Request, res *types.Result) {
 	reset(res)
 	if s == nil || req == nil {
 		return
@@ -33,15 +25,15 @@ func (s *Set) EvaluateInto(req *Request, res *Result) {
 
 // decide sets the decision of one set's outcome and keeps the statements
 // that decided.
-func decide(r *Result, o outcome) {
+func decide(r *types.Result, o outcome) {
 	switch {
 	case o.deny:
-		r.Decision = ExplicitDeny
+		r.Decision = types.ExplicitDeny
 		if o.allow {
 			keep(r, allTypes) // drop the matching Allow statements
 		}
 	case o.allow:
-		r.Decision = Allow
+		r.Decision = types.Allow
 	}
 	// Without both a Deny and an Allow, the matched statements all have
 	// the decision's effect (there are none for ImplicitDeny): nothing to
@@ -60,13 +52,13 @@ type outcome struct {
 // res. c is req.Principal parsed, or nil to parse it when needed. In a
 // resource-based policy, an Allow statement must name the principal and
 // records how it did in the outcome's grant.
-func (s *Set) run(req *Request, c *caller, res *Result, typ PolicyType) outcome {
+func (s *Set) run(req *types.Request, c *caller, res *types.Result, typ types.PolicyType) outcome {
 	// Assigned field by field, the evaluator is built in place; a
 	// composite literal is built in a temporary and copied, which costs a
 	// store-forwarding stall per evaluation.
 	var e evaluator
 	e.s, e.req, e.res, e.caller = s, req, res, c
-	e.typ, e.resource, e.start = typ, typ == ResourceBased, len(res.Statements)
+	e.typ, e.resource, e.start = typ, typ == types.ResourceBased, len(res.Statements)
 	if !s.indexed {
 		for i := range s.stmts {
 			e.stmt(int32(i), false)
@@ -87,11 +79,11 @@ func (s *Set) run(req *Request, c *caller, res *Result, typ PolicyType) outcome 
 
 type evaluator struct {
 	s        *Set
-	req      *Request
-	res      *Result
-	typ      PolicyType // recorded in the matched statements
-	start    int        // this set's first statement in res.Statements
-	resource bool       // a resource-based policy (see Set.run)
+	req      *types.Request
+	res      *types.Result
+	typ      types.PolicyType // recorded in the matched statements
+	start    int              // this set's first statement in res.Statements
+	resource bool             // a resource-based policy (see Set.run)
 	grant    grant
 	caller   *caller // req.Principal parsed, or nil to parse it per statement
 	allow    bool
@@ -103,7 +95,7 @@ type evaluator struct {
 func (e *evaluator) indexed() {
 	e.visited = true
 	action := e.req.Action
-	if e.s.dialect != AWS {
+	if e.s.dialect != types.AWS {
 		e.lookup(action)
 		return
 	}
@@ -194,7 +186,7 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 	if st.multi && !e.ordered && e.seen(i) {
 		return
 	}
-	fold := e.s.dialect == AWS
+	fold := e.s.dialect == types.AWS
 	matched := knownAction
 	for k := 0; !matched && k < len(st.actions); k++ {
 		if st.actions[k].matchAction(req.Action, fold) {
@@ -254,7 +246,7 @@ func (e *evaluator) stmt(i int32, knownAction bool) {
 		e.allow = true
 		e.grant = max(e.grant, g)
 	}
-	e.res.Statements = append(e.res.Statements, MatchedStatement{
+	e.res.Statements = append(e.res.Statements, types.MatchedStatement{
 		Policy: e.s.ids[st.policy], PolicyIndex: int(st.policy), Sid: st.sid, Index: int(st.index), Effect: st.effect, Type: e.typ,
 	})
 }
@@ -276,7 +268,7 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 		return e.matchGlob(p.tmpl.Parts, len(p.lit), v[len(p.lit):])
 	}
 	var stack [scratchSize]byte
-	buf, ok := appendGlob(stack[:0], &p.tmpl, &e.req.Context)
+	buf, ok := AppendGlob(stack[:0], &p.tmpl, &e.req.Context)
 	if !ok {
 		return false // unresolvable variable: the entry matches nothing
 	}
@@ -284,7 +276,7 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 }
 
 // matchGlob reports whether v matches parts as a glob pattern (see
-// appendGlob and glob.Match, without folding), skipping the first
+// AppendGlob and glob.Match, without folding), skipping the first
 // skip bytes of the first part, which must be literal. Text before the
 // first wildcard is compared in place; the rest is expanded into the
 // expansion buffer. An unresolvable variable matches nothing.
@@ -481,16 +473,16 @@ func (e *evaluator) matchTemplate(k cond.Kind, t *tmpl.Template, v string, num f
 	case cond.StringLike:
 		return e.matchGlob(t.Parts, 0, v)
 	case cond.ARN:
-		buf, ok = appendGlob(buf, t, &e.req.Context)
+		buf, ok = AppendGlob(buf, t, &e.req.Context)
 		return ok && glob.MatchARN(view(buf), v)
 	case cond.String:
-		buf, ok = appendPlain(buf, t, &e.req.Context)
+		buf, ok = AppendPlain(buf, t, &e.req.Context)
 		return ok && string(buf) == v
 	case cond.StringIgnoreCase:
-		buf, ok = appendPlain(buf, t, &e.req.Context)
+		buf, ok = AppendPlain(buf, t, &e.req.Context)
 		return ok && strings.EqualFold(string(buf), v)
 	}
-	buf, ok = appendPlain(buf, t, &e.req.Context)
+	buf, ok = AppendPlain(buf, t, &e.req.Context)
 	if !ok {
 		return false
 	}
@@ -501,12 +493,12 @@ func (e *evaluator) matchTemplate(k cond.Kind, t *tmpl.Template, v string, num f
 // typeSet is a set of policy types, for keep.
 type typeSet uint8
 
-const allTypes typeSet = 1<<(ResourceBased+1) - 1
+const allTypes typeSet = 1<<(types.ResourceBased+1) - 1
 
-func typeBit(t PolicyType) typeSet { return 1 << t }
+func typeBit(t types.PolicyType) typeSet { return 1 << t }
 
-func reset(r *Result) {
-	r.Decision = ImplicitDeny
+func reset(r *types.Result) {
+	r.Decision = types.ImplicitDeny
 	r.DecidedBy, r.MissingAllow = 0, 0
 	r.Statements = r.Statements[:0]
 	r.MissingContextKeys = r.MissingContextKeys[:0]
@@ -515,13 +507,13 @@ func reset(r *Result) {
 // keep keeps the statements that decided: the Deny statements for
 // ExplicitDeny, the Allow statements of the given types for Allow, none
 // for ImplicitDeny.
-func keep(r *Result, types typeSet) {
-	var effect Effect
+func keep(r *types.Result, kinds typeSet) {
+	var effect types.Effect
 	switch r.Decision {
-	case ExplicitDeny:
-		effect, types = EffectDeny, allTypes
-	case Allow:
-		effect = EffectAllow
+	case types.ExplicitDeny:
+		effect, kinds = types.EffectDeny, allTypes
+	case types.Allow:
+		effect = types.EffectAllow
 	default:
 		r.Statements = r.Statements[:0]
 		return
@@ -531,7 +523,7 @@ func keep(r *Result, types typeSet) {
 	for i := range st {
 		// Validated effects differ in length ("Allow", "Deny"): comparing
 		// lengths avoids a string comparison per statement.
-		if m := &st[i]; len(m.Effect) == len(effect) && (types == allTypes || types&typeBit(m.Type) != 0) {
+		if m := &st[i]; len(m.Effect) == len(effect) && (kinds == allTypes || kinds&typeBit(m.Type) != 0) {
 			if n != i {
 				st[n] = *m // statements up to the first dropped one stay in place
 			}
@@ -541,7 +533,7 @@ func keep(r *Result, types typeSet) {
 	r.Statements = st[:n]
 }
 
-func sortMissing(r *Result) {
+func sortMissing(r *types.Result) {
 	mk := r.MissingContextKeys
 	for i := 1; i < len(mk); i++ {
 		for j := i; j > 0 && lessFold(mk[j], mk[j-1]); j-- {

@@ -1,4 +1,4 @@
-package policy
+package eval
 
 import (
 	"net/netip"
@@ -8,14 +8,15 @@ import (
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/cond"
 	"github.com/astran-oss/astran-go/policy/internal/tmpl"
+	"github.com/astran-oss/astran-go/policy/types"
 )
 
-// Set is a compiled, immutable set of policies. It is safe for concurrent
-// use by multiple goroutines.
+// Set is a compiled, immutable set of policies (the state of a
+// policy.Set). It is safe for concurrent use by multiple goroutines.
 type Set struct {
-	dialect Dialect
+	dialect types.Dialect
 	ids     []string
-	docs    []*Document // the compiled documents (not copied), for Diff
+	docs    []*types.Document // the compiled documents (not copied), for Diff
 	stmts   []cstmt
 	indexed bool
 	// The action index (keys are lower case in the AWS dialect), see
@@ -151,7 +152,7 @@ type cstmt struct {
 	policy       int32
 	index        int32
 	sid          string
-	effect       Effect
+	effect       types.Effect
 	deny         bool // effect == EffectDeny, tested without comparing strings
 	principal    *cprincipal
 	notPrincipal bool
@@ -165,29 +166,22 @@ type cstmt struct {
 }
 
 // Compile validates the policies (with [types.Document.Validate] for the
-// dialect) and compiles them into a [Set]. On failure the error is a
-// *[CompileError] naming the first invalid policy. The set keeps the
-// documents for [Diff]: do not modify a document after compiling it
-// ([types.Document.Clone] it first); evaluation never reads them.
-func Compile(policies []Policy, opts ...func(*CompileOptions)) (*Set, error) {
-	var o CompileOptions
-	for _, fn := range opts {
-		if fn != nil {
-			fn(&o)
-		}
-	}
-	return compile(policies, o, defaultIndex)
+// dialect) and compiles them into s, which must be zero (see
+// policy.Compile). On failure the error is a *[types.CompileError] naming
+// the first invalid policy.
+func Compile(s *Set, policies []types.Policy, o types.CompileOptions) error {
+	return s.compile(policies, o, defaultIndex)
 }
 
-func compile(policies []Policy, o CompileOptions, io indexOptions) (*Set, error) {
-	s := &Set{dialect: o.Dialect, ids: make([]string, len(policies)), docs: make([]*Document, 0, len(policies))}
+func (s *Set) compile(policies []types.Policy, o types.CompileOptions, io indexOptions) error {
+	*s = Set{dialect: o.Dialect, ids: make([]string, len(policies)), docs: make([]*types.Document, 0, len(policies))}
 	n := 0
 	for i, p := range policies {
 		if p.Document == nil {
-			return nil, &CompileError{Index: i, PolicyID: p.ID, Err: ErrorList{{Msg: "nil document", Err: ErrMissingField}}}
+			return &types.CompileError{Index: i, PolicyID: p.ID, Err: types.ErrorList{{Msg: "nil document", Err: types.ErrMissingField}}}
 		}
-		if err := p.Document.Validate(func(po *ParseOptions) { po.Dialect = o.Dialect }); err != nil {
-			return nil, &CompileError{Index: i, PolicyID: p.ID, Err: err}
+		if err := p.Document.Validate(func(po *types.ParseOptions) { po.Dialect = o.Dialect }); err != nil {
+			return &types.CompileError{Index: i, PolicyID: p.ID, Err: err}
 		}
 		s.ids[i] = p.ID
 		n += len(p.Document.Statements)
@@ -195,9 +189,9 @@ func compile(policies []Policy, o CompileOptions, io indexOptions) (*Set, error)
 	}
 	s.stmts = make([]cstmt, 0, n)
 	var ar arena // backing arrays shared by the whole set
-	fold := o.Dialect == AWS
+	fold := o.Dialect == types.AWS
 	for i, p := range policies {
-		vars := variablesEnabled(o.Dialect, p.Document.Version)
+		vars := VariablesEnabled(o.Dialect, p.Document.Version)
 		for k := range p.Document.Statements {
 			s.stmts = append(s.stmts, ar.compileStatement(&p.Document.Statements[k], int32(i), int32(k), vars, fold))
 		}
@@ -206,18 +200,15 @@ func compile(policies []Policy, o CompileOptions, io indexOptions) (*Set, error)
 	if len(s.stmts) > io.scanMax {
 		s.buildIndex(io)
 	}
-	return s, nil
+	return nil
 }
 
-// MustCompile is like [Compile] but panics on error. It is intended for
-// tests and hard-coded policies.
-func MustCompile(policies []Policy, opts ...func(*CompileOptions)) *Set {
-	s, err := Compile(policies, opts...)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
+// Dialect returns the dialect the set was compiled in.
+func (s *Set) Dialect() types.Dialect { return s.dialect }
+
+// Docs returns the compiled documents, in order (not copies: for Diff,
+// which only reads them).
+func (s *Set) Docs() []*types.Document { return s.docs }
 
 // Len returns the number of statements in the set.
 func (s *Set) Len() int {
@@ -254,8 +245,8 @@ func take[T any](arr *[]T, n int) []T {
 	return out
 }
 
-func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) cstmt {
-	c := cstmt{policy: pi, index: si, sid: st.Sid, effect: st.Effect, deny: st.Effect == EffectDeny}
+func (a *arena) compileStatement(st *types.Statement, pi, si int32, vars, fold bool) cstmt {
+	c := cstmt{policy: pi, index: si, sid: st.Sid, effect: st.Effect, deny: st.Effect == types.EffectDeny}
 	switch {
 	case st.Principal != nil:
 		c.principal = compilePrincipal(st.Principal)
@@ -269,7 +260,7 @@ func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) c
 	}
 	c.actions = take(&a.actionArr, len(acts))
 	for i, a := range acts {
-		c.actions[i] = compilePattern(appendLitGlobString(a), fold)
+		c.actions[i] = compilePattern(AppendLitGlobString(a), fold)
 	}
 	res := st.Resource
 	switch {
@@ -306,18 +297,18 @@ func (a *arena) compileStatement(st *Statement, pi, si int32, vars, fold bool) c
 // compileResource compiles a Resource or NotResource entry.
 func compileResource(r string, vars bool) rpattern {
 	if !vars || !strings.Contains(r, "${") {
-		return rpattern{pattern: compilePattern(appendLitGlobString(r), false)}
+		return rpattern{pattern: compilePattern(AppendLitGlobString(r), false)}
 	}
 	t, hasVar := tmpl.Parse(r, vars)
 	if hasVar {
 		head := t.Head()
 		return rpattern{pattern: pattern{kind: patGeneral, lit: head, restOnly: strings.Count(head, ":") >= 5}, tmpl: t}
 	}
-	g, _ := appendGlob(nil, &t, nil)
+	g, _ := AppendGlob(nil, &t, nil)
 	return rpattern{pattern: compilePattern(string(g), false)}
 }
 
-func appendLitGlobString(s string) string {
+func AppendLitGlobString(s string) string {
 	if strings.IndexByte(s, glob.Esc) < 0 {
 		return s
 	}
@@ -328,14 +319,14 @@ func compileValue(k cond.Kind, s string, vars bool) cval {
 	var v cval
 	v.ok = true
 	v.s = s
-	v.glob = appendLitGlobString(s)
+	v.glob = AppendLitGlobString(s)
 	if vars && strings.Contains(s, "${") {
 		t, hasVar := tmpl.Parse(s, vars)
 		if hasVar {
 			return cval{tmpl: t, ok: true}
 		}
-		plain, _ := appendPlain(nil, &t, nil)
-		g, _ := appendGlob(nil, &t, nil)
+		plain, _ := AppendPlain(nil, &t, nil)
+		g, _ := AppendGlob(nil, &t, nil)
 		v.s, v.glob = string(plain), string(g)
 	}
 	switch k {
@@ -357,7 +348,7 @@ func compileValue(k cond.Kind, s string, vars bool) cval {
 	return v
 }
 
-func compilePrincipal(p *Principal) *cprincipal {
+func compilePrincipal(p *types.Principal) *cprincipal {
 	c := &cprincipal{any: p.Wildcard}
 	for _, a := range p.AWS {
 		switch {
@@ -502,8 +493,8 @@ func (c *cprincipal) grant(p *caller) grant {
 	return grantNone
 }
 
-// variablesEnabled reports whether policy variables are expanded in
+// VariablesEnabled reports whether policy variables are expanded in
 // documents of this version.
-func variablesEnabled(dialect Dialect, version string) bool {
-	return dialect == Astran || version == Version2012
+func VariablesEnabled(dialect types.Dialect, version string) bool {
+	return dialect == types.Astran || version == types.Version2012
 }

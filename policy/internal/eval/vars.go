@@ -1,6 +1,8 @@
-package policy
+package eval
 
 import (
+	"github.com/astran-oss/astran-go/policy/types"
+
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/tmpl"
 )
@@ -8,16 +10,16 @@ import (
 // Policy variables are parsed by package tmpl; they are resolved here,
 // against a request's Context.
 
-// appendGlob appends the template t as a glob pattern: literal text keeps
+// AppendGlob appends the template t as a glob pattern: literal text keeps
 // its wildcards, escapes and variable values match literally. It returns
 // false if a variable has no single value and no default.
-func appendGlob(dst []byte, t *tmpl.Template, ctx *Context) ([]byte, bool) {
+func AppendGlob(dst []byte, t *tmpl.Template, ctx *types.Context) ([]byte, bool) {
 	return appendGlobParts(dst, t.Parts, 0, ctx)
 }
 
-// appendGlobParts appends parts as a glob pattern (see appendGlob),
+// appendGlobParts appends parts as a glob pattern (see AppendGlob),
 // without the first skip bytes of the first part, which must be literal.
-func appendGlobParts(dst []byte, parts []tmpl.Part, skip int, ctx *Context) ([]byte, bool) {
+func appendGlobParts(dst []byte, parts []tmpl.Part, skip int, ctx *types.Context) ([]byte, bool) {
 	for i := range parts {
 		p := &parts[i]
 		switch p.Kind {
@@ -40,8 +42,8 @@ func appendGlobParts(dst []byte, parts []tmpl.Part, skip int, ctx *Context) ([]b
 	return dst, true
 }
 
-// appendPlain appends the template t as plain text.
-func appendPlain(dst []byte, t *tmpl.Template, ctx *Context) ([]byte, bool) {
+// AppendPlain appends the template t as plain text.
+func AppendPlain(dst []byte, t *tmpl.Template, ctx *types.Context) ([]byte, bool) {
 	for i := range t.Parts {
 		p := &t.Parts[i]
 		switch p.Kind {
@@ -61,7 +63,7 @@ func appendPlain(dst []byte, t *tmpl.Template, ctx *Context) ([]byte, bool) {
 // resolveVar returns a variable's value: the key's only value, else the
 // default. Multivalued keys (and present keys with no value) cannot be
 // variables.
-func resolveVar(p *tmpl.Part, ctx *Context) (string, bool) {
+func resolveVar(p *tmpl.Part, ctx *types.Context) (string, bool) {
 	if ctx != nil {
 		if vals, ok := ctx.Get(p.Text); ok && len(vals) == 1 {
 			return vals[0], true
