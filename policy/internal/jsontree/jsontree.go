@@ -285,10 +285,6 @@ func (p *parser) object(depth int) Node {
 		p.ws()
 		v := p.value(depth)
 		p.kids = append(p.kids, Node{Kind: String, Off: int32(koff), Str: k}, v)
-		p.ws()
-		if p.err != nil {
-			break
-		}
 		if p.next('}', "after object key:value pair") {
 			n.Kids = append([]Node(nil), p.kids[base:]...)
 			return n
@@ -297,10 +293,15 @@ func (p *parser) object(depth int) Node {
 	return Node{}
 }
 
-// next reads what follows a member or an element: a comma, or the closing
-// byte, for which it returns true. Anything else fails, as unexpected
-// in context (such as "after array element").
+// next reads what follows a member or an element, after whitespace: a
+// comma, or the closing byte, for which it returns true. Anything else
+// fails, as unexpected in context (such as "after array element"); after
+// an earlier error next returns false.
 func (p *parser) next(closing byte, context string) bool {
+	p.ws()
+	if p.err != nil {
+		return false
+	}
 	if p.i < len(p.data) {
 		switch p.data[p.i] {
 		case ',':
@@ -338,12 +339,7 @@ func (p *parser) array(depth int) Node {
 	defer func() { p.kids = p.kids[:base] }()
 	for p.err == nil {
 		p.ws()
-		v := p.value(depth)
-		p.kids = append(p.kids, v)
-		p.ws()
-		if p.err != nil {
-			break
-		}
+		p.kids = append(p.kids, p.value(depth))
 		if p.next(']', "after array element") {
 			n.Kids = append([]Node(nil), p.kids[base:]...)
 			return n
