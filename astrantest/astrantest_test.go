@@ -1,7 +1,6 @@
 package astrantest_test
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -27,7 +26,7 @@ func TestNew_closesOnCleanup(t *testing.T) {
 		if srv.Partition() != "acme" {
 			t.Fatalf("partition = %q, want the option's", srv.Partition())
 		}
-		if _, err := iam.NewFromConfig(srv.RootConfig()).ListUsers(context.Background(), &iam.ListUsersInput{}); err != nil {
+		if _, err := iam.NewFromConfig(srv.RootConfig()).ListUsers(t.Context(), &iam.ListUsersInput{}); err != nil {
 			t.Fatal(err)
 		}
 	})

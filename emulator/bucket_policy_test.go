@@ -20,7 +20,7 @@ import (
 // bucketWithObject creates a bucket with one object as root.
 func bucketWithObject(t *testing.T, rootS3 *s3.Client, bucket, key, body string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := rootS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func getObject(c *s3.Client, bucket, key string) error {
 // and returns a trust policy that lets it assume a role.
 func webIdentityTrust(t *testing.T, srv *emulator.Server, root *iam.Client) string {
 	t.Helper()
-	prov, err := root.CreateOpenIDConnectProvider(context.Background(), &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
+	prov, err := root.CreateOpenIDConnectProvider(t.Context(), &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func webIdentityTrust(t *testing.T, srv *emulator.Server, root *iam.Client) stri
 
 func TestS3_bucketPolicyValidation(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "docs", "a.txt", "a")
 	if _, err := rootS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("docs")}); apiCode(err) != "NoSuchBucketPolicy" {
@@ -96,7 +96,7 @@ func TestS3_bucketPolicyValidation(t *testing.T) {
 // identity policy, and its explicit deny beats an identity allow.
 func TestS3_bucketPolicyEnforced(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "shared", "report.txt", "q3")
 	_, bobS3 := clientsFor(srv, login(t, srv, "bob@astran.io", "pw"))
@@ -135,7 +135,7 @@ func TestS3_bucketPolicyEnforced(t *testing.T) {
 // bucket policy allows "*".
 func TestS3_bucketPolicyAnonymous(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "public", "index.html", "<h1>hi</h1>")
 	bucketWithObject(t, rootS3, "private", "index.html", "secret")
@@ -177,7 +177,7 @@ func TestS3_bucketPolicyAnonymous(t *testing.T) {
 // session policies allow.
 func TestSTS_sessionPolicies(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "data", "public/a.txt", "a")
 	trust := webIdentityTrust(t, srv, root)
@@ -241,7 +241,7 @@ func TestSTS_sessionPolicies(t *testing.T) {
 // the assumed-role session ARN grants directly, despite both.
 func TestS3_bucketPolicyRoleSessionLimits(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "data", "private/a.txt", "a")
 	trust := webIdentityTrust(t, srv, root)

@@ -64,7 +64,7 @@ func newAWSCLI(t *testing.T, srv *emulator.Server) *awsCLI {
 // and whether the command succeeded.
 func (c *awsCLI) run(extraEnv []string, args ...string) (string, string, bool) {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(c.t.Context(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.bin, args...)
 	cmd.Env = append(append([]string(nil), c.env...), extraEnv...)
@@ -269,7 +269,7 @@ func TestCLI_endpointVariables(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	cli := newAWSCLI(t, srv)
-	if _, err := s3.NewFromConfig(srv.RootConfig()).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("env-bucket")}); err != nil {
+	if _, err := s3.NewFromConfig(srv.RootConfig()).CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("env-bucket")}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

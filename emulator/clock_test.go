@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -14,7 +13,7 @@ import (
 // that does not retry is refused as skewed.
 func TestClock_sdkClientsFollowAdvance(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	srv.Advance(20 * time.Minute)
 	if _, err := iam.NewFromConfig(srv.RootConfig()).ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
 		t.Fatalf("Server.Config client after Advance(20m): %v", err)

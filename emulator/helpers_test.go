@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -48,22 +47,35 @@ func newServer(t testing.TB, optFns ...func(*emulator.Options)) *emulator.Server
 	return srv
 }
 
+// newServerWithUser starts a server with optFns, creates the user email as
+// root and returns the server and the root IAM client.
+func newServerWithUser(t testing.TB, email string, optFns ...func(*emulator.Options)) (*emulator.Server, *iam.Client) {
+	t.Helper()
+	srv := newServer(t, optFns...)
+	root := iam.NewFromConfig(srv.RootConfig())
+	createUser(t, root, email)
+	return srv, root
+}
+
 // newServerWithBob starts a server whose users' password is "pw", creates
 // bob@astran.io as root and returns the server and the root IAM client.
 func newServerWithBob(t testing.TB) (*emulator.Server, *iam.Client) {
 	t.Helper()
-	srv := newServer(t, emulator.WithUserPassword("pw"))
-	root := iam.NewFromConfig(srv.RootConfig())
-	if _, err := root.CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
+	return newServerWithUser(t, "bob@astran.io", emulator.WithUserPassword("pw"))
+}
+
+// createUser creates the user email with the IAM client c.
+func createUser(t testing.TB, c *iam.Client, email string) {
+	t.Helper()
+	if _, err := c.CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String(email)}); err != nil {
 		t.Fatal(err)
 	}
-	return srv, root
 }
 
 // postForm posts a form and returns status and body.
 func postForm(t testing.TB, u string, form url.Values) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, u, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, u, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}

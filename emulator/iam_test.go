@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -22,7 +21,7 @@ const s3ReadDoc = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Actio
 
 func TestIAM_errorCodes(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := iam.NewFromConfig(srv.RootConfig())
 	mustOK := func(_ any, err error) {
 		t.Helper()
@@ -90,7 +89,7 @@ func TestIAM_errorCodes(t *testing.T) {
 
 func TestIAM_policyVersions(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := iam.NewFromConfig(srv.RootConfig())
 	pol, err := c.CreatePolicy(ctx, &iam.CreatePolicyInput{PolicyName: aws.String("s3read"), PolicyDocument: aws.String(s3ReadDoc)})
 	if err != nil {
@@ -131,7 +130,7 @@ func TestIAM_policyVersions(t *testing.T) {
 
 func TestIAM_builtinsInBothPartitions(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := iam.NewFromConfig(srv.RootConfig())
 	for _, p := range []string{"arn:astran:iam::astran:policy/AstranAdmin", "arn:demo:iam::astran:policy/AstranAdmin"} {
 		gp, err := c.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(p)})
@@ -170,7 +169,7 @@ func TestIAM_builtinsInBothPartitions(t *testing.T) {
 
 func TestIAM_pagination(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := iam.NewFromConfig(srv.RootConfig())
 	for i := range 7 {
 		if _, err := c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(fmt.Sprintf("u%d@astran.io", i))}); err != nil {
@@ -201,7 +200,7 @@ func TestIAM_pagination(t *testing.T) {
 // permissions boundaries apply; root is never denied.
 func TestIAM_authorization(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	bobIAM, bobS3 := clientsFor(srv, login(t, srv, "bob@astran.io", "pw"))
 	for name, call := range map[string]func() error{
 		"ListUsers": func() error { _, err := bobIAM.ListUsers(ctx, &iam.ListUsersInput{}); return err },
@@ -255,19 +254,15 @@ func TestIAM_authorization(t *testing.T) {
 
 func TestIAM_getUserAsRoot(t *testing.T) {
 	srv := newServer(t)
-	out, err := iam.NewFromConfig(srv.RootConfig()).GetUser(context.Background(), &iam.GetUserInput{})
+	out, err := iam.NewFromConfig(srv.RootConfig()).GetUser(t.Context(), &iam.GetUserInput{})
 	if err != nil || aws.ToString(out.User.Arn) != srv.RootARN().String() || aws.ToString(out.User.UserId) != srv.Account() {
 		t.Errorf("GetUser as root: %+v %v", out, err)
 	}
 }
 
 func TestIAM_userAccessKey(t *testing.T) {
-	srv := newServer(t)
-	ctx := context.Background()
-	root := iam.NewFromConfig(srv.RootConfig())
-	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("ci@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	srv, root := newServerWithUser(t, "ci@astran.io")
+	ctx := t.Context()
 	if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("ci@astran.io"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}); err != nil {
 		t.Fatal(err)
 	}
@@ -298,7 +293,7 @@ func TestIAM_userAccessKey(t *testing.T) {
 // a permissions boundary through the same operations.
 func TestIAM_tagsAndBoundaries(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:demo:iam::astran:oidc-provider/idp.example"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
 	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ci"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
 		t.Fatal(err)

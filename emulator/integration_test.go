@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -51,12 +50,8 @@ func stsProvider(t *testing.T, srv *emulator.Server, ep endpoint.Endpoints, user
 // against the emulator: password grant, LoginWithWebIdentity, S3 calls
 // through NewConfig, typed errors, token verification with go-oidc.
 func TestSTSProvider_emulator(t *testing.T) {
-	srv := newServer(t)
-	ctx := context.Background()
-	rootIAM := iam.NewFromConfig(srv.RootConfig())
-	if _, err := rootIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	srv, rootIAM := newServerWithUser(t, "bob@astran.io")
+	ctx := t.Context()
 
 	// Not verified yet: ErrAccountNotSetUp.
 	ep := srv.Endpoints()

@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 
 func TestServer_Login(t *testing.T) {
 	srv, _ := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	cfg, err := srv.UserConfig(ctx, "bob@astran.io", "pw")
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -18,11 +17,7 @@ import (
 )
 
 func TestServer_SetPassword(t *testing.T) {
-	srv := newServer(t)
-	ctx := context.Background()
-	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := newServerWithUser(t, "bob@astran.io")
 	if err := srv.SetPassword("bob@astran.io", "s3cret"); err != nil {
 		t.Fatal(err)
 	}
@@ -42,11 +37,7 @@ func TestServer_SetPassword(t *testing.T) {
 }
 
 func TestMailbox_adminEndpoint(t *testing.T) {
-	srv := newServer(t)
-	ctx := context.Background()
-	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := newServerWithUser(t, "bob@astran.io")
 	base, _, _ := strings.Cut(srv.Issuer(), "/auth/")
 	resp, err := httpClient.Get(base + "/emulator/mailbox")
 	if err != nil {
@@ -85,7 +76,7 @@ func TestMailbox_adminEndpoint(t *testing.T) {
 func TestWithClock(t *testing.T) {
 	fixed := time.Date(2025, 3, 27, 8, 43, 40, 813640000, time.UTC)
 	srv := newServer(t, emulator.WithClock(func() time.Time { return fixed }), emulator.WithSessionDuration(2*time.Hour))
-	out, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(context.Background(), &iam.CreateUserInput{UserName: aws.String("bob@astran.io")})
+	out, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(t.Context(), &iam.CreateUserInput{UserName: aws.String("bob@astran.io")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -9,19 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/astran-oss/astran-go/emulator"
 )
 
 func TestOIDC_goOIDCVerifiesTokens(t *testing.T) {
-	srv := newServer(t, emulator.WithUserPassword("pw-bob"))
-	ctx := context.Background()
-	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := newServerWithUser(t, "bob@astran.io", emulator.WithUserPassword("pw-bob"))
+	ctx := t.Context()
 	status, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw-bob")
 	if status != http.StatusOK {
 		t.Fatalf("status %d: %+v", status, tok)
@@ -72,11 +66,7 @@ func TestOIDC_goOIDCVerifiesTokens(t *testing.T) {
 }
 
 func TestOIDC_errors(t *testing.T) {
-	srv := newServer(t)
-	ctx := context.Background()
-	if _, err := iam.NewFromConfig(srv.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("bob@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	srv, _ := newServerWithUser(t, "bob@astran.io")
 	tests := []struct {
 		name, client, user, pw string
 		status                 int

@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -23,13 +22,11 @@ func TestAddPeer_crossAccount(t *testing.T) {
 	if err := owner.AddPeer(other); err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	ownerS3 := s3.NewFromConfig(owner.RootConfig())
 	bucketWithObject(t, ownerS3, "shared", "report.txt", "q3")
 	otherIAM := iam.NewFromConfig(other.RootConfig())
-	if _, err := otherIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("carol@astran.io")}); err != nil {
-		t.Fatal(err)
-	}
+	createUser(t, otherIAM, "carol@astran.io")
 	carolCfg, err := other.UserConfig(ctx, "carol@astran.io", "pw")
 	if err != nil {
 		t.Fatal(err)

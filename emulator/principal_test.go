@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -24,7 +23,7 @@ const homeDoc = `{"Version":"2012-10-17","Statement":[
 // principal.Authorizer reading the emulator's IAM through principal.IAMStore.
 func TestPolicies_endToEnd(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	if _, err := root.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("bob@astran.io"), PolicyName: aws.String("home"), PolicyDocument: aws.String(homeDoc)}); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +59,7 @@ func TestPolicies_endToEnd(t *testing.T) {
 // request (loopback, plain HTTP).
 func TestPolicies_sourceIP(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	doc := `{"Version":"2012-10-17","Statement":[
  {"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"127.0.0.0/8"}}},
  {"Effect":"Allow","Action":"s3:CreateBucket","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`

@@ -19,7 +19,7 @@ import (
 
 func TestS3_gate(t *testing.T) {
 	srv, rootIAM := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	bob := login(t, srv, "bob@astran.io", "pw")
 	_, bobS3 := clientsFor(srv, bob)
 	_, err := bobS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("test")})
@@ -73,7 +73,7 @@ func TestS3_gate(t *testing.T) {
 
 func TestS3_signatures(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	root := srv.RootCredentials()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	if _, err := rootS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bk1")}); err != nil {
@@ -135,7 +135,7 @@ func TestS3_signatures(t *testing.T) {
 // TestS3_virtualHost addresses buckets as {bucket}.localhost:port.
 func TestS3_virtualHost(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.Endpoints().S3, "http://"))
 	dialer := &net.Dialer{Timeout: 5 * time.Second}
 	cfg := srv.RootConfig()
@@ -175,7 +175,7 @@ func TestS3_virtualHost(t *testing.T) {
 
 func TestS3_multipart(t *testing.T) {
 	srv := newServer(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	c := s3.NewFromConfig(srv.RootConfig())
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("mpu")}); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ package emulator_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/gob"
@@ -31,7 +30,7 @@ import (
 // putInline gives a user an inline policy as root.
 func putInline(t *testing.T, root *iam.Client, user, doc string) {
 	t.Helper()
-	if _, err := root.PutUserPolicy(context.Background(), &iam.PutUserPolicyInput{UserName: aws.String(user),
+	if _, err := root.PutUserPolicy(t.Context(), &iam.PutUserPolicyInput{UserName: aws.String(user),
 		PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)}); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +43,7 @@ func putInline(t *testing.T, root *iam.Client, user, doc string) {
 // partition's own spelling reaches the condition as the canonical ARN.
 func TestSecurity_builtinPolicyARNInForeignPartition(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	putInline(t, root, "bob@astran.io", `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Action":["iam:AttachUserPolicy","iam:PutUserPermissionsBoundary"],"Resource":"*"},
 		{"Effect":"Deny","Action":"iam:AttachUserPolicy","Resource":"*",
@@ -188,7 +187,7 @@ func assumeRaw(t *testing.T, srv *emulator.Server, role, tok string, extra url.V
 // and only when the trust policy allows sts:SetSourceIdentity.
 func TestSecurity_sourceIdentityChosenByCaller(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	idp := newTokenIssuer(t)
 	var provs []string
 	for _, u := range []struct{ url, client string }{{idp.url, "app"}, {srv.Issuer(), "s5"}} {
@@ -288,7 +287,7 @@ func TestSecurity_optionsSecretsInEncoders(t *testing.T) {
 // policies, not denied as an unknown caller.
 func TestSecurity_assumedRoleOfRoleWithPath(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
 	if err != nil {
 		t.Fatal(err)

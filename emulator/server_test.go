@@ -1,7 +1,6 @@
 package emulator_test
 
 import (
-	"context"
 	"net"
 	"net/http"
 	"runtime"
@@ -100,7 +99,7 @@ func TestServer_closeEndsGoroutines(t *testing.T) {
 	tr := &http.Transport{}
 	cfg := srv.RootConfig()
 	cfg.HTTPClient = &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	if _, err := iam.NewFromConfig(cfg).ListUsers(context.Background(), &iam.ListUsersInput{}); err != nil {
+	if _, err := iam.NewFromConfig(cfg).ListUsers(t.Context(), &iam.ListUsersInput{}); err != nil {
 		t.Fatal(err)
 	}
 	srv.Close()
@@ -119,7 +118,7 @@ func TestServer_closeEndsGoroutines(t *testing.T) {
 // goroutines at once (run with -race).
 func TestServer_concurrentClients(t *testing.T) {
 	srv := newServer(t, emulator.WithUserPassword("pw"))
-	ctx := context.Background()
+	ctx := t.Context()
 	root := iam.NewFromConfig(srv.RootConfig())
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	if _, err := root.CreateGroup(ctx, &iam.CreateGroupInput{GroupName: aws.String("all")}); err != nil {
@@ -131,9 +130,7 @@ func TestServer_concurrentClients(t *testing.T) {
 	clients := make([]*s3.Client, 8)
 	for i := range clients {
 		user := "u" + string(rune('a'+i)) + "@astran.io"
-		if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(user)}); err != nil {
-			t.Fatal(err)
-		}
+		createUser(t, root, user)
 		_, clients[i] = clientsFor(srv, login(t, srv, user, "pw"))
 	}
 	errs := make(chan error, 8)

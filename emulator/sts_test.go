@@ -2,7 +2,6 @@ package emulator_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"strings"
 	"testing"
@@ -62,7 +61,7 @@ func TestSTS_loginWithWebIdentity(t *testing.T) {
 
 func TestSTS_assumeRoleWithWebIdentity(t *testing.T) {
 	srv, root := newServerWithBob(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
 	if err != nil {
 		t.Fatal(err)
@@ -123,12 +122,9 @@ func TestSTS_assumeRoleWithWebIdentity(t *testing.T) {
 // external OIDC provider (discovered and verified with go-oidc), as a
 // partition trusts a customer's own IdP.
 func TestSTS_externalIdentityProvider(t *testing.T) {
-	idp := newServer(t, emulator.WithPartition("corp"), emulator.WithUserPassword("pw"))
+	idp, _ := newServerWithUser(t, "carol@corp.example", emulator.WithPartition("corp"), emulator.WithUserPassword("pw"))
 	srv := newServer(t)
-	ctx := context.Background()
-	if _, err := iam.NewFromConfig(idp.RootConfig()).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("carol@corp.example")}); err != nil {
-		t.Fatal(err)
-	}
+	ctx := t.Context()
 	root := iam.NewFromConfig(srv.RootConfig())
 	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(idp.Issuer()), ClientIDList: []string{"s5"}})
 	if err != nil {

@@ -2,7 +2,6 @@ package emu_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
@@ -53,7 +52,7 @@ func signedAt(t testing.TB, at time.Time, service, method, target, host string, 
 	t.Helper()
 	r := httptest.NewRequest(method, "/", bytes.NewReader(body))
 	r.URL.Path = "" // replaced below
-	cr, err := http.NewRequestWithContext(context.Background(), method, "http://"+host+"/", bytes.NewReader(body))
+	cr, err := http.NewRequestWithContext(t.Context(), method, "http://"+host+"/", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +65,7 @@ func signedAt(t testing.TB, at time.Time, service, method, target, host string, 
 	if service == "s3" {
 		cr.Header.Set("X-Amz-Content-Sha256", hash)
 	}
-	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: rootKey, SecretAccessKey: rootSecret},
+	if err := v4.NewSigner().SignHTTP(t.Context(), aws.Credentials{AccessKeyID: rootKey, SecretAccessKey: rootSecret},
 		cr, hash, service, "us-east-1", at, func(o *v4.SignerOptions) { o.DisableURIPathEscaping = service == "s3" }); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package emu_test
 // Each test names the attack it defends against.
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -66,11 +65,11 @@ func TestSecurity_requestSignedOutsideTimeWindow(t *testing.T) {
 // invalid).
 func presigned(t *testing.T, at time.Time, target string, expires string) *http.Request {
 	t.Helper()
-	cr, err := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://localhost"+target+"?X-Amz-Expires="+url.QueryEscape(expires), nil)
+	cr, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://localhost"+target+"?X-Amz-Expires="+url.QueryEscape(expires), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _, err := v4.NewSigner().PresignHTTP(context.Background(), aws.Credentials{AccessKeyID: rootKey, SecretAccessKey: rootSecret},
+	u, _, err := v4.NewSigner().PresignHTTP(t.Context(), aws.Credentials{AccessKeyID: rootKey, SecretAccessKey: rootSecret},
 		cr, "UNSIGNED-PAYLOAD", "s3", "us-east-1", at, func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -25,7 +24,7 @@ func TestSecurity_foreignRootBypass(t *testing.T) {
 		{"arn:astran:iam::astran:root", false},
 		{"arn:aws:iam::123456789012:root", false},
 	} {
-		got, err := e.Authorize(context.Background(), emu.AuthRequest{Identity: arn.MustParse(tc.caller),
+		got, err := e.Authorize(t.Context(), emu.AuthRequest{Identity: arn.MustParse(tc.caller),
 			Action: "iam:CreateUser", Resource: "arn:demo:iam::" + account + ":user/eve@astran.io"})
 		if got != tc.want {
 			t.Errorf("%s: allowed=%v (%v), want %v", tc.caller, got, err, tc.want)
@@ -48,7 +47,7 @@ func TestSecurity_storeBuiltinSpellings(t *testing.T) {
 		{"arn:astran:iam::astran:policy/team/AstranAdmin", false},
 		{"arn:astran:iam::astran:policy/Nope", false},
 	} {
-		p, err := s.ManagedPolicy(context.Background(), arn.MustParse(tc.arn))
+		p, err := s.ManagedPolicy(t.Context(), arn.MustParse(tc.arn))
 		if tc.ok && (err != nil || p.ID != "arn:astran:iam::astran:policy/AstranAdmin") {
 			t.Errorf("%s: %+v %v, want the canonical AstranAdmin", tc.arn, p.ID, err)
 		}

@@ -1,7 +1,6 @@
 package sigv4
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -48,11 +47,11 @@ func serverSide(t testing.TB, r *http.Request) *http.Request {
 func TestVerify(t *testing.T) {
 	now := time.Date(2025, 3, 27, 10, 0, 0, 0, time.UTC)
 	sign := func(creds aws.Credentials, method, u string, hdr map[string]string, s3 bool) *http.Request {
-		r, _ := http.NewRequestWithContext(context.Background(), method, u, nil)
+		r, _ := http.NewRequestWithContext(t.Context(), method, u, nil)
 		for k, v := range hdr {
 			r.Header.Set(k, v)
 		}
-		err := v4.NewSigner().SignHTTP(context.Background(), creds, r, emptyHash, "s3", "us-east-1", now,
+		err := v4.NewSigner().SignHTTP(t.Context(), creds, r, emptyHash, "s3", "us-east-1", now,
 			func(o *v4.SignerOptions) { o.DisableURIPathEscaping = s3 })
 		if err != nil {
 			t.Fatal(err)
@@ -96,11 +95,11 @@ func TestVerify(t *testing.T) {
 			return sign(aws.Credentials{AccessKeyID: "ASIASESSION", SecretAccessKey: testSecret, SessionToken: "tok"}, "GET", "http://127.0.0.1:9000/", nil, true)
 		}, nil},
 		{"unsigned", func() *http.Request {
-			r, _ := http.NewRequestWithContext(context.Background(), "GET", "http://127.0.0.1:9000/", nil)
+			r, _ := http.NewRequestWithContext(t.Context(), "GET", "http://127.0.0.1:9000/", nil)
 			return r
 		}, ErrMissing},
 		{"garbage header", func() *http.Request {
-			r, _ := http.NewRequestWithContext(context.Background(), "GET", "http://127.0.0.1:9000/", nil)
+			r, _ := http.NewRequestWithContext(t.Context(), "GET", "http://127.0.0.1:9000/", nil)
 			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=a/b/c, SignedHeaders=host, Signature=00")
 			return r
 		}, ErrMalformed},
@@ -117,8 +116,8 @@ func TestVerify(t *testing.T) {
 
 func TestVerify_presigned(t *testing.T) {
 	now := time.Date(2025, 3, 27, 10, 0, 0, 0, time.UTC)
-	r, _ := http.NewRequestWithContext(context.Background(), "GET", "http://127.0.0.1:9000/bucket/k%20y?X-Amz-Expires=300", nil)
-	signed, _, err := v4.NewSigner().PresignHTTP(context.Background(),
+	r, _ := http.NewRequestWithContext(t.Context(), "GET", "http://127.0.0.1:9000/bucket/k%20y?X-Amz-Expires=300", nil)
+	signed, _, err := v4.NewSigner().PresignHTTP(t.Context(),
 		aws.Credentials{AccessKeyID: "ASIASESSION", SecretAccessKey: testSecret, SessionToken: "tok"},
 		r, "UNSIGNED-PAYLOAD", "s3", "us-east-1", now, func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	if err != nil {
