@@ -8,13 +8,10 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
-
-	"github.com/astran-oss/astran-go/emulator"
 )
 
 // bucketWithObject creates a bucket with one object as root.
@@ -36,18 +33,6 @@ func getObject(c *s3.Client, bucket, key string) error {
 		out.Body.Close()
 	}
 	return err
-}
-
-// webIdentityTrust registers srv's issuer as an OIDC provider (client s5)
-// and returns a trust policy that lets it assume a role.
-func webIdentityTrust(t *testing.T, srv *emulator.Server, root *iam.Client) string {
-	t.Helper()
-	prov, err := root.CreateOpenIDConnectProvider(t.Context(), &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + aws.ToString(prov.OpenIDConnectProviderArn) +
-		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
 }
 
 func TestS3_bucketPolicyValidation(t *testing.T) {
@@ -180,24 +165,14 @@ func TestSTS_sessionPolicies(t *testing.T) {
 	ctx := t.Context()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "data", "public/a.txt", "a")
-	trust := webIdentityTrust(t, srv, root)
-	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("reader"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}); err != nil {
-		t.Fatal(err)
-	}
+	_, trust := webIdentityTrust(t, root, srv.Issuer(), "")
+	role := createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)},
+		"arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")
 	_, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
-	stsc := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{}))
 	assume := func(in *awssts.AssumeRoleWithWebIdentityInput) (*s3.Client, error) {
-		in.RoleArn, in.RoleSessionName, in.WebIdentityToken = role.Role.Arn, aws.String("s1"), aws.String(tok.AccessToken)
-		out, err := stsc.AssumeRoleWithWebIdentity(ctx, in)
-		if err != nil {
-			return nil, err
-		}
-		c := out.Credentials
-		return s3.NewFromConfig(srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))), nil
+		in.RoleArn, in.RoleSessionName, in.WebIdentityToken = role.Arn, aws.String("s1"), aws.String(tok.AccessToken)
+		_, cfg, err := assumeRoleWithWebIdentity(ctx, srv, in)
+		return s3.NewFromConfig(cfg), err
 	}
 	onlyPublic := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:demo:s3:::data/public/*"}]}`
 	limited, err := assume(&awssts.AssumeRoleWithWebIdentityInput{Policy: aws.String(onlyPublic)})
@@ -244,7 +219,7 @@ func TestS3_bucketPolicyRoleSessionLimits(t *testing.T) {
 	ctx := t.Context()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "data", "private/a.txt", "a")
-	trust := webIdentityTrust(t, srv, root)
+	_, trust := webIdentityTrust(t, root, srv.Issuer(), "")
 	// The boundary and the session policy allow listing buckets, never
 	// s3:GetObject.
 	listOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`
@@ -258,29 +233,23 @@ func TestS3_bucketPolicyRoleSessionLimits(t *testing.T) {
 		if name == "bounded" {
 			in.PermissionsBoundary = bp.Policy.Arn
 		}
-		out, err := root.CreateRole(ctx, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		roles[name] = aws.ToString(out.Role.Arn)
+		roles[name] = aws.ToString(createRole(t, root, in).Arn)
 	}
 	status, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
 	if status != http.StatusOK || tok.AccessToken == "" {
 		t.Fatalf("password grant: %d", status)
 	}
-	stsc := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{}))
 	assume := func(t *testing.T, role string) *s3.Client {
 		t.Helper()
 		in := &awssts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(roles[role]), RoleSessionName: aws.String("s1"), WebIdentityToken: aws.String(tok.AccessToken)}
 		if role == "limited" {
 			in.Policy = aws.String(listOnly)
 		}
-		out, err := stsc.AssumeRoleWithWebIdentity(ctx, in)
+		_, cfg, err := assumeRoleWithWebIdentity(ctx, srv, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := out.Credentials
-		return s3.NewFromConfig(srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)))
+		return s3.NewFromConfig(cfg)
 	}
 	sessionARN := func(role string) string {
 		return "arn:demo:sts::" + srv.Account() + ":assumed-role/" + role + "/s1"

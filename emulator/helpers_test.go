@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -14,7 +15,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
 	"github.com/astran-oss/astran-go/emulator"
@@ -165,4 +168,48 @@ func apiCode(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
+}
+
+// webIdentityTrust registers issuer as an OIDC provider for client s5 with
+// root and returns the provider's ARN and a trust policy that lets its tokens
+// assume a role; condition, unless "", is the statement's Condition object.
+func webIdentityTrust(t testing.TB, root *iam.Client, issuer, condition string) (provider, trust string) {
+	t.Helper()
+	prov, err := root.CreateOpenIDConnectProvider(t.Context(), &iam.CreateOpenIDConnectProviderInput{Url: aws.String(issuer), ClientIDList: []string{"s5"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	provider = aws.ToString(prov.OpenIDConnectProviderArn)
+	if condition != "" {
+		condition = `,"Condition":` + condition
+	}
+	return provider, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + provider +
+		`"},"Action":"sts:AssumeRoleWithWebIdentity"` + condition + `}]}`
+}
+
+// createRole creates a role as root and attaches the managed policies to it.
+func createRole(t testing.TB, root *iam.Client, in *iam.CreateRoleInput, policyARNs ...string) *iamtypes.Role {
+	t.Helper()
+	out, err := root.CreateRole(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range policyARNs {
+		if _, err := root.AttachRolePolicy(t.Context(), &iam.AttachRolePolicyInput{RoleName: in.RoleName, PolicyArn: aws.String(p)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out.Role
+}
+
+// assumeRoleWithWebIdentity calls AssumeRoleWithWebIdentity on srv without
+// signing, as a workload does, and returns the answer and the configuration
+// of the session's credentials.
+func assumeRoleWithWebIdentity(ctx context.Context, srv *emulator.Server, in *awssts.AssumeRoleWithWebIdentityInput) (*awssts.AssumeRoleWithWebIdentityOutput, aws.Config, error) {
+	out, err := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{})).AssumeRoleWithWebIdentity(ctx, in)
+	if err != nil {
+		return nil, aws.Config{}, err
+	}
+	c := out.Credentials
+	return out, srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken)), nil
 }

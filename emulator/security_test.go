@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
@@ -288,25 +287,15 @@ func TestSecurity_optionsSecretsInEncoders(t *testing.T) {
 func TestSecurity_assumedRoleOfRoleWithPath(t *testing.T) {
 	srv, root := newServerWithBob(t)
 	ctx := t.Context()
-	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + aws.ToString(prov.OpenIDConnectProviderArn) +
-		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
-	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ci"), Path: aws.String("/team/"), AssumeRolePolicyDocument: aws.String(trust)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "arn:demo:iam::" + srv.Account() + ":role/team/ci"; aws.ToString(role.Role.Arn) != want {
-		t.Fatalf("role ARN %s, want %s", aws.ToString(role.Role.Arn), want)
-	}
-	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("ci"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}); err != nil {
-		t.Fatal(err)
+	_, trust := webIdentityTrust(t, root, srv.Issuer(), "")
+	role := createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("ci"), Path: aws.String("/team/"), AssumeRolePolicyDocument: aws.String(trust)},
+		"arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")
+	if want := "arn:demo:iam::" + srv.Account() + ":role/team/ci"; aws.ToString(role.Arn) != want {
+		t.Fatalf("role ARN %s, want %s", aws.ToString(role.Arn), want)
 	}
 	_, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
-	out, err := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{})).AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
-		RoleArn: role.Role.Arn, RoleSessionName: aws.String("s1"), WebIdentityToken: aws.String(tok.AccessToken)})
+	out, cfg, err := assumeRoleWithWebIdentity(ctx, srv, &awssts.AssumeRoleWithWebIdentityInput{
+		RoleArn: role.Arn, RoleSessionName: aws.String("s1"), WebIdentityToken: aws.String(tok.AccessToken)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,8 +303,6 @@ func TestSecurity_assumedRoleOfRoleWithPath(t *testing.T) {
 	if got := aws.ToString(out.AssumedRoleUser.Arn); got != want {
 		t.Errorf("AssumedRoleUser %s, want %s", got, want)
 	}
-	c := out.Credentials
-	cfg := srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))
 	who, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
 	if err != nil || aws.ToString(who.Arn) != want {
 		t.Errorf("GetCallerIdentity %v %v, want %s", who, err, want)

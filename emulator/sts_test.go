@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
@@ -62,36 +61,24 @@ func TestSTS_loginWithWebIdentity(t *testing.T) {
 func TestSTS_assumeRoleWithWebIdentity(t *testing.T) {
 	srv, root := newServerWithBob(t)
 	ctx := t.Context()
-	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(srv.Issuer()), ClientIDList: []string{"s5"}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	host := strings.TrimPrefix(srv.Issuer(), "http://")
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *prov.OpenIDConnectProviderArn +
-		`"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"` + host + `:aud":"s5"}}}]}`
-	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := root.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("reader"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}); err != nil {
-		t.Fatal(err)
-	}
+	_, trust := webIdentityTrust(t, root, srv.Issuer(), `{"StringEquals":{"`+host+`:aud":"s5"}}`)
+	role := createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)},
+		"arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")
 	wrongAud := strings.Replace(trust, `:aud":"s5"`, `:aud":"astran"`, 1)
-	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("other"), AssumeRolePolicyDocument: aws.String(wrongAud)}); err != nil {
-		t.Fatal(err)
-	}
+	createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("other"), AssumeRolePolicyDocument: aws.String(wrongAud)})
 	_, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
-	stsc := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{}))
-	out, err := stsc.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
-		RoleArn: role.Role.Arn, RoleSessionName: aws.String("ci"), WebIdentityToken: aws.String(tok.AccessToken)})
+	assume := func(role *string) (*awssts.AssumeRoleWithWebIdentityOutput, aws.Config, error) {
+		return assumeRoleWithWebIdentity(ctx, srv, &awssts.AssumeRoleWithWebIdentityInput{
+			RoleArn: role, RoleSessionName: aws.String("ci"), WebIdentityToken: aws.String(tok.AccessToken)})
+	}
+	out, cfg, err := assume(role.Arn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "arn:demo:sts::" + srv.Account() + ":assumed-role/reader/ci"; aws.ToString(out.AssumedRoleUser.Arn) != want {
 		t.Errorf("assumed role ARN %s, want %s", aws.ToString(out.AssumedRoleUser.Arn), want)
 	}
-	c := out.Credentials
-	cfg := srv.Config(credentials.NewStaticCredentialsProvider(*c.AccessKeyId, *c.SecretAccessKey, *c.SessionToken))
 	who, err := awssts.NewFromConfig(cfg).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
 	if err != nil || !strings.HasSuffix(aws.ToString(who.Arn), ":assumed-role/reader/ci") || aws.ToString(who.Account) != srv.Account() {
 		t.Errorf("GetCallerIdentity: %+v %v", who, err)
@@ -104,15 +91,13 @@ func TestSTS_assumeRoleWithWebIdentity(t *testing.T) {
 		t.Errorf("role CreateBucket: %v, want AccessDenied", err)
 	}
 	// The trust policy's audience condition fails for "other".
-	_, err = stsc.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
-		RoleArn: aws.String("arn:demo:iam::" + srv.Account() + ":role/other"), RoleSessionName: aws.String("ci"), WebIdentityToken: aws.String(tok.AccessToken)})
+	_, _, err = assume(aws.String("arn:demo:iam::" + srv.Account() + ":role/other"))
 	if apiCode(err) != "AccessDenied" {
 		t.Errorf("untrusted role: %v, want AccessDenied", err)
 	}
 	// Expired token.
 	srv.Advance(10 * time.Minute)
-	_, err = stsc.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
-		RoleArn: role.Role.Arn, RoleSessionName: aws.String("ci"), WebIdentityToken: aws.String(tok.AccessToken)})
+	_, _, err = assume(role.Arn)
 	if apiCode(err) != "ExpiredTokenException" {
 		t.Errorf("expired token: %v, want ExpiredTokenException", err)
 	}
@@ -126,27 +111,19 @@ func TestSTS_externalIdentityProvider(t *testing.T) {
 	srv := newServer(t)
 	ctx := t.Context()
 	root := iam.NewFromConfig(srv.RootConfig())
-	prov, err := root.CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(idp.Issuer()), ClientIDList: []string{"s5"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + *prov.OpenIDConnectProviderArn + `"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
-	role, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("partner"), AssumeRolePolicyDocument: aws.String(trust)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	prov, trust := webIdentityTrust(t, root, idp.Issuer(), "")
+	role := createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("partner"), AssumeRolePolicyDocument: aws.String(trust)})
 	_, tok := passwordGrant(t, idp.Issuer(), "s5", "carol@corp.example", "pw")
-	stsc := awssts.NewFromConfig(srv.Config(aws.AnonymousCredentials{}))
-	out, err := stsc.AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
-		RoleArn: role.Role.Arn, RoleSessionName: aws.String("carol"), WebIdentityToken: aws.String(tok.AccessToken)})
+	out, _, err := assumeRoleWithWebIdentity(ctx, srv, &awssts.AssumeRoleWithWebIdentityInput{
+		RoleArn: role.Arn, RoleSessionName: aws.String("carol"), WebIdentityToken: aws.String(tok.AccessToken)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if aws.ToString(out.Provider) != *prov.OpenIDConnectProviderArn || aws.ToString(out.Audience) != "s5" {
+	if aws.ToString(out.Provider) != prov || aws.ToString(out.Audience) != "s5" {
 		t.Errorf("provider %s audience %s", aws.ToString(out.Provider), aws.ToString(out.Audience))
 	}
 	// A token from an issuer the partition does not trust.
-	_, err = awssts.NewFromConfig(idp.Config(aws.AnonymousCredentials{})).AssumeRoleWithWebIdentity(ctx, &awssts.AssumeRoleWithWebIdentityInput{
+	_, _, err = assumeRoleWithWebIdentity(ctx, idp, &awssts.AssumeRoleWithWebIdentityInput{
 		RoleArn: aws.String("arn:corp:iam::" + idp.Account() + ":role/none"), RoleSessionName: aws.String("x"), WebIdentityToken: aws.String(tok.AccessToken)})
 	if apiCode(err) != "AccessDenied" {
 		t.Errorf("unknown role: %v", err)
