@@ -220,20 +220,14 @@ func (p *parser) number() Node {
 	case p.i < len(d) && d[p.i] == '0':
 		p.i++
 	case p.i < len(d) && '1' <= d[p.i] && d[p.i] <= '9':
-		for p.i < len(d) && '0' <= d[p.i] && d[p.i] <= '9' {
-			p.i++
-		}
+		p.digits()
 	default:
 		p.fail("invalid number")
 		return Node{}
 	}
 	if p.i < len(d) && d[p.i] == '.' {
 		p.i++
-		n := p.i
-		for p.i < len(d) && '0' <= d[p.i] && d[p.i] <= '9' {
-			p.i++
-		}
-		if p.i == n {
+		if !p.digits() {
 			p.fail("invalid number")
 			return Node{}
 		}
@@ -243,16 +237,21 @@ func (p *parser) number() Node {
 		if p.i < len(d) && (d[p.i] == '+' || d[p.i] == '-') {
 			p.i++
 		}
-		n := p.i
-		for p.i < len(d) && '0' <= d[p.i] && d[p.i] <= '9' {
-			p.i++
-		}
-		if p.i == n {
+		if !p.digits() {
 			p.fail("invalid number")
 			return Node{}
 		}
 	}
 	return Node{Kind: Number, Off: int32(start), Str: p.src[start:p.i]}
+}
+
+// digits reads a run of decimal digits and reports whether there was one.
+func (p *parser) digits() bool {
+	start := p.i
+	for p.i < len(p.data) && '0' <= p.data[p.i] && p.data[p.i] <= '9' {
+		p.i++
+	}
+	return p.i > start
 }
 
 func (p *parser) object(depth int) Node {
