@@ -3,9 +3,10 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/astran-oss/astran-go/policy/internal/diff"
+	"github.com/astran-oss/astran-go/policy/internal/eval"
+	"github.com/astran-oss/astran-go/policy/types"
 )
 
 // ErrTooComplex is returned by [Diff] when the policies have too many
@@ -17,127 +18,29 @@ var ErrTooComplex = diff.ErrTooComplex
 // an internal inconsistency, reported rather than hidden.
 var ErrUnconfirmed = errors.New("diff witness not confirmed by evaluation")
 
-// Change is the direction of a [Region]: what the second set does to the
-// requests of the region.
-type Change uint8
+// Change is the direction of a [Region]. See [types.Change].
+type Change = types.Change
 
-// The changes.
+// The changes. See [types.NewlyAllowed].
 const (
-	// NewlyAllowed: the first set does not allow the requests, the second
-	// does.
-	NewlyAllowed Change = iota + 1
-	// NewlyDenied: the first set allows the requests, the second does not.
-	NewlyDenied
+	// NewlyAllowed: the second set allows what the first did not. See
+	// [types.NewlyAllowed].
+	NewlyAllowed = types.NewlyAllowed
+	// NewlyDenied: the second set no longer allows. See
+	// [types.NewlyDenied].
+	NewlyDenied = types.NewlyDenied
 )
 
-// String returns "newly allowed" or "newly denied".
-func (c Change) String() string {
-	switch c {
-	case NewlyAllowed:
-		return "newly allowed"
-	case NewlyDenied:
-		return "newly denied"
-	}
-	return fmt.Sprintf("Change(%d)", uint8(c))
-}
+// Patterns describes a set of strings (actions, resources or principals).
+// See [types.Patterns].
+type Patterns = types.Patterns
 
-// MarshalText returns "NewlyAllowed" or "NewlyDenied".
-func (c Change) MarshalText() ([]byte, error) {
-	switch c {
-	case NewlyAllowed:
-		return []byte("NewlyAllowed"), nil
-	case NewlyDenied:
-		return []byte("NewlyDenied"), nil
-	}
-	return nil, fmt.Errorf("policy: invalid change %d", uint8(c))
-}
+// Comparison is one condition test. See [types.Comparison].
+type Comparison = types.Comparison
 
-// Patterns describes a set of strings (actions, resources or principals):
-// those that match at least one pattern of each list of AllOf and none of
-// NoneOf. Empty lists mean no constraint. For principals the patterns are
-// Principal elements in JSON.
-type Patterns struct {
-	AllOf  [][]string `json:"allOf,omitempty"`
-	NoneOf []string   `json:"noneOf,omitempty"`
-}
-
-// IsAny reports whether p puts no constraint.
-func (p Patterns) IsAny() bool { return len(p.AllOf) == 0 && len(p.NoneOf) == 0 }
-
-// String returns a compact description such as
-// "s3:Get* except s3:GetObject".
-func (p Patterns) String() string {
-	if p.IsAny() {
-		return "*"
-	}
-	var parts []string
-	for _, l := range p.AllOf {
-		if len(l) == 1 {
-			parts = append(parts, l[0])
-		} else {
-			parts = append(parts, "("+strings.Join(l, " | ")+")")
-		}
-	}
-	s := strings.Join(parts, " & ")
-	if s == "" {
-		s = "*"
-	}
-	if len(p.NoneOf) > 0 {
-		s += " except " + strings.Join(p.NoneOf, ", ")
-	}
-	return s
-}
-
-// Comparison is one condition test: a positive operator (StringEquals,
-// StringLike, NumericLessThan, IpAddress, ...) and one policy value.
-type Comparison struct {
-	Operator string `json:"operator"`
-	Value    string `json:"value"`
-}
-
-// String returns "Operator Value".
-func (c Comparison) String() string { return c.Operator + " " + c.Value }
-
-// KeyConstraint constrains one condition key in a [Region].
-type KeyConstraint struct {
-	// Key is the condition key, as first written in the policies.
-	Key string `json:"key"`
-	// Absent is true when requests without the key are in the region.
-	Absent bool `json:"absent"`
-	// Present is true when requests with a single value of the key that
-	// passes at least one comparison of each list of AllOf and none of
-	// NoneOf are in the region.
-	Present bool           `json:"present"`
-	AllOf   [][]Comparison `json:"allOf,omitempty"`
-	NoneOf  []Comparison   `json:"noneOf,omitempty"`
-}
-
-// String describes the constraint, such as
-// "aws:SourceIp absent or IpAddress 10.0.0.0/8".
-func (k KeyConstraint) String() string {
-	var alts []string
-	if k.Absent {
-		alts = append(alts, "absent")
-	}
-	if k.Present {
-		var parts []string
-		for _, l := range k.AllOf {
-			var or []string
-			for _, c := range l {
-				or = append(or, c.String())
-			}
-			parts = append(parts, strings.Join(or, " or "))
-		}
-		for _, c := range k.NoneOf {
-			parts = append(parts, "not "+c.String())
-		}
-		if len(parts) == 0 {
-			parts = append(parts, "present")
-		}
-		alts = append(alts, strings.Join(parts, " and "))
-	}
-	return k.Key + ": " + strings.Join(alts, ", or ")
-}
+// KeyConstraint constrains one condition key in a [Region]. See
+// [types.KeyConstraint].
+type KeyConstraint = types.KeyConstraint
 
 // Region is a set of requests on which two policy sets disagree: every
 // request whose action, resource, principal and condition keys satisfy the
@@ -162,7 +65,7 @@ type Region struct {
 	Witness       *Request `json:"-"`
 	Before, After Result   `json:"-"`
 
-	m     *diffModel
+	m     *eval.DiffModel
 	steps []diff.Step
 }
 
@@ -172,7 +75,7 @@ func (r *Region) Contains(req *Request) bool {
 	if r.m == nil || req == nil {
 		return false
 	}
-	return r.m.contains(r.steps, req, !r.Exact)
+	return r.m.Contains(r.steps, req, !r.Exact)
 }
 
 // DiffOptions configures Diff.
@@ -212,21 +115,41 @@ func Diff(before, after *Set, optFns ...func(*DiffOptions)) ([]Region, error) {
 			fn(&o)
 		}
 	}
-	m, err := newDiffModel(before, after, &o)
+	m, err := eval.NewDiffModel(before.compiled(), after.compiled(), o.Actions)
 	if err != nil {
 		return nil, fmt.Errorf("policy: diff: %w", err)
 	}
-	leaves, err := diff.Solve(m.dims, m.stmts, diff.Options{Fixed: fixedDims})
+	leaves, err := m.Solve()
 	if err != nil {
 		return nil, fmt.Errorf("policy: diff: %w", err)
 	}
 	out := make([]Region, 0, len(leaves))
 	for i := range leaves {
-		r, err := m.region(&leaves[i], before, after)
+		r, err := region(m, &leaves[i], before, after)
 		if err != nil {
 			return nil, fmt.Errorf("policy: diff: %w", err)
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// region turns a leaf into a Region with a confirmed witness.
+func region(m *eval.DiffModel, l *diff.Leaf, before, after *Set) (Region, error) {
+	d := m.Describe(l)
+	r := Region{Change: NewlyAllowed, Actions: d.Actions, Resources: d.Resources, Principals: d.Principals,
+		Conditions: d.Conditions, Exact: len(d.Notes) == 0, Notes: d.Notes, m: m, steps: l.Steps}
+	if l.Before == diff.Allow {
+		r.Change = NewlyDenied
+	}
+	req := d.Request
+	rb, ra := before.Evaluate(req), after.Evaluate(req)
+	if rb.Allowed() != (l.Before == diff.Allow) || ra.Allowed() != (l.After == diff.Allow) {
+		if r.Exact {
+			return Region{}, fmt.Errorf("%w: %s on %s", ErrUnconfirmed, req.Action, req.Resource)
+		}
+		return r, nil
+	}
+	r.Witness, r.Before, r.After = req, rb, ra
+	return r, nil
 }

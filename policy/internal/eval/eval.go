@@ -12,6 +12,13 @@ import (
 	"github.com/astran-oss/astran-go/policy/types"
 )
 
+// evaluate returns the result of req against the set.
+func (s *Set) evaluate(req *types.Request) types.Result {
+	var r types.Result
+	s.EvaluateInto(req, &r)
+	return r
+}
+
 // EvaluateInto evaluates req against the set and stores the result in res,
 // reusing the capacity of its slices (see policy.Set.EvaluateInto). A nil
 // Set or a nil request gives an implicit deny.

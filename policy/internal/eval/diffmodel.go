@@ -1,4 +1,4 @@
-package policy
+package eval
 
 import (
 	"encoding/json"
@@ -12,8 +12,8 @@ import (
 	"github.com/astran-oss/astran-go/internal/glob"
 	"github.com/astran-oss/astran-go/policy/internal/cond"
 	"github.com/astran-oss/astran-go/policy/internal/diff"
-	"github.com/astran-oss/astran-go/policy/internal/eval"
 	"github.com/astran-oss/astran-go/policy/internal/tmpl"
+	"github.com/astran-oss/astran-go/policy/types"
 )
 
 // The dimensions of the request space in the order Diff splits them; the
@@ -25,26 +25,26 @@ const (
 	fixedDims
 )
 
-// diffModel is the request space of two sets as internal/diff sees it:
+// DiffModel is the request space of two sets as internal/diff sees it:
 // dimensions with their tests and representatives, and statements as
 // clauses over them.
-type diffModel struct {
+type DiffModel struct {
 	dims   []diff.Dim
 	tests  [][]func(string) bool // per dimension, per test
 	names  [][]string            // per fixed dimension, per test: the pattern as written
-	cmps   [][]Comparison        // per key dimension, per test
+	cmps   [][]types.Comparison  // per key dimension, per test
 	keys   []string              // per dimension: the condition key as first written
 	stmts  []diff.Stmt
-	notes  [][]string // per statement: why it is not analysed exactly
-	pinned Context    // values given to policy variables
+	notes  [][]string    // per statement: why it is not analysed exactly
+	pinned types.Context // values given to policy variables
 }
 
 type modelBuilder struct {
-	m        *diffModel
+	m        *DiffModel
 	testIdx  []map[string]int
-	pats     [][]diff.Pattern // fixed dimensions: patterns of the tests
-	prins    []*Principal     // principal tests
-	keyDim   map[string]int   // lower-case key -> dimension
+	pats     [][]diff.Pattern   // fixed dimensions: patterns of the tests
+	prins    []*types.Principal // principal tests
+	keyDim   map[string]int     // lower-case key -> dimension
 	keyTests map[int][]keyTest
 	families map[int]map[string]bool
 	byDim    map[int][]int // statements with clauses on a key dimension
@@ -70,9 +70,12 @@ func pinnedValue(key string) string {
 	return "value-of-" + strings.ToLower(k)
 }
 
-func newDiffModel(before, after *Set, o *DiffOptions) (*diffModel, error) {
+// NewDiffModel builds the request space of two sets (either may be nil)
+// for policy.Diff; actions are the action names witnesses prefer (see
+// policy.DiffOptions).
+func NewDiffModel(before, after *Set, actions []string) (*DiffModel, error) {
 	b := &modelBuilder{
-		m:        &diffModel{},
+		m:        &DiffModel{},
 		keyDim:   map[string]int{},
 		keyTests: map[int][]keyTest{},
 		families: map[int]map[string]bool{},
@@ -84,14 +87,14 @@ func newDiffModel(before, after *Set, o *DiffOptions) (*diffModel, error) {
 		b.addDim([]string{"action", "resource", "principal"}[d], "")
 	}
 	sides := [2]*Set{before, after}
-	b.mixed = before != nil && after != nil && before.set.Dialect() != after.set.Dialect()
+	b.mixed = before != nil && after != nil && before.dialect != after.dialect
 	// Policy variables get one value each.
 	for _, s := range sides {
 		if s == nil {
 			continue
 		}
-		for _, doc := range s.set.Docs() {
-			vars := eval.VariablesEnabled(s.set.Dialect(), doc.Version)
+		for _, doc := range s.docs {
+			vars := VariablesEnabled(s.dialect, doc.Version)
 			for k := range doc.Statements {
 				st := &doc.Statements[k]
 				for _, r := range append(append([]string(nil), st.Resource...), st.NotResource...) {
@@ -119,9 +122,9 @@ func newDiffModel(before, after *Set, o *DiffOptions) (*diffModel, error) {
 		if s == nil {
 			continue
 		}
-		for _, doc := range s.set.Docs() {
+		for _, doc := range s.docs {
 			for k := range doc.Statements {
-				if err := b.addStatement(side == 1, s.set.Dialect(), doc, &doc.Statements[k]); err != nil {
+				if err := b.addStatement(side == 1, s.dialect, doc, &doc.Statements[k]); err != nil {
 					return nil, err
 				}
 			}
@@ -148,7 +151,7 @@ func newDiffModel(before, after *Set, o *DiffOptions) (*diffModel, error) {
 			}
 		}
 	}
-	if err := b.representatives(o.Actions); err != nil {
+	if err := b.representatives(actions); err != nil {
 		return nil, err
 	}
 	return b.m, nil
@@ -200,12 +203,12 @@ func (b *modelBuilder) test(d int, key string, add func()) int {
 	return i
 }
 
-func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, st *Statement) error {
+func (b *modelBuilder) addStatement(after bool, dialect types.Dialect, doc *types.Document, st *types.Statement) error {
 	si := len(b.m.stmts)
-	ds := diff.Stmt{After: after, Deny: st.Effect == EffectDeny}
+	ds := diff.Stmt{After: after, Deny: st.Effect == types.EffectDeny}
 	var notes []string
-	fold := dialect == AWS
-	vars := eval.VariablesEnabled(dialect, doc.Version)
+	fold := dialect == types.AWS
+	vars := VariablesEnabled(dialect, doc.Version)
 
 	acts, neg := st.Action, false
 	if st.NotAction != nil {
@@ -213,7 +216,7 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 	}
 	c := diff.Clause{Dim: dimAction, Neg: neg}
 	for _, a := range acts {
-		g := eval.AppendLitGlobString(a)
+		g := AppendLitGlobString(a)
 		if fold {
 			g = strings.ToLower(g)
 		}
@@ -237,11 +240,11 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 	if res != nil {
 		c := diff.Clause{Dim: dimResource, Neg: neg}
 		for _, r := range res {
-			g, ok := eval.AppendLitGlobString(r), true
+			g, ok := AppendLitGlobString(r), true
 			if vars && strings.Contains(r, "${") {
 				t, hasVar := tmpl.Parse(r, vars)
 				var gb []byte
-				gb, ok = eval.AppendGlob(nil, &t, &b.m.pinned)
+				gb, ok = AppendGlob(nil, &t, &b.m.pinned)
 				g = string(gb)
 				if hasVar {
 					for _, p := range t.Parts {
@@ -274,14 +277,14 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 			return err
 		}
 		name := string(js)
-		set, err := b.tiny(Version2012, Statement{Effect: EffectAllow, Principal: p, Action: []string{"*"}})
+		set, err := b.tiny(types.Version2012, types.Statement{Effect: types.EffectAllow, Principal: p, Action: []string{"*"}})
 		if err != nil {
 			return err
 		}
 		t := b.test(dimPrincipal, name, func() {
 			b.prins = append(b.prins, p)
 			b.m.tests[dimPrincipal] = append(b.m.tests[dimPrincipal], func(v string) bool {
-				return set.Evaluate(&Request{Principal: v, Action: "diff:Test"}).Allowed()
+				return set.evaluate(&types.Request{Principal: v, Action: "diff:Test"}).Allowed()
 			})
 			b.m.names[dimPrincipal] = append(b.m.names[dimPrincipal], name)
 		})
@@ -345,35 +348,35 @@ func (b *modelBuilder) addStatement(after bool, dialect Dialect, doc *Document, 
 							}
 						}
 					}
-					pb, _ := eval.AppendPlain(nil, &t, &b.m.pinned)
+					pb, _ := AppendPlain(nil, &t, &b.m.pinned)
 					inst = string(pb)
 				}
 				kt := keyTest{op: positive, cmp: op.Cmp, value: v, inst: inst, version: doc.Version}
 				var ferr error
 				c.Tests = append(c.Tests, b.test(d, positive+"\x00"+v+"\x00"+doc.Version, func() {
-					set, err := b.tiny(doc.Version, Statement{Effect: EffectAllow, Action: []string{"*"}, Resource: []string{"*"},
-						Condition: Condition{positive: {key: {v}}}})
+					set, err := b.tiny(doc.Version, types.Statement{Effect: types.EffectAllow, Action: []string{"*"}, Resource: []string{"*"},
+						Condition: types.Condition{positive: {key: {v}}}})
 					if err != nil {
 						ferr = err
 						return
 					}
 					b.keyTests[d] = append(b.keyTests[d], kt)
 					b.m.tests[d] = append(b.m.tests[d], b.keyTestFunc(set, key))
-					b.m.cmps[d] = append(b.m.cmps[d], Comparison{Operator: positive, Value: v})
+					b.m.cmps[d] = append(b.m.cmps[d], types.Comparison{Operator: positive, Value: v})
 				}))
 				if ferr != nil {
 					return ferr
 				}
 			}
 			// The clause's value when the key is absent, from the engine.
-			set, err := b.tiny(doc.Version, Statement{Effect: EffectAllow, Action: []string{"*"}, Resource: []string{"*"},
-				Condition: Condition{opName: {key: vals}}})
+			set, err := b.tiny(doc.Version, types.Statement{Effect: types.EffectAllow, Action: []string{"*"}, Resource: []string{"*"},
+				Condition: types.Condition{opName: {key: vals}}})
 			if err != nil {
 				return err
 			}
 			ctx := b.m.pinned.Clone()
 			ctx.Delete(key)
-			c.Absent = set.Evaluate(&Request{Action: "diff:Test", Resource: "diff", Context: ctx}).Allowed()
+			c.Absent = set.evaluate(&types.Request{Action: "diff:Test", Resource: "diff", Context: ctx}).Allowed()
 			ds.Clauses = append(ds.Clauses, c)
 		}
 	}
@@ -387,13 +390,13 @@ func (b *modelBuilder) keyTestFunc(set *Set, key string) func(string) bool {
 	return func(v string) bool {
 		ctx := base.Clone()
 		ctx.Set(key, v)
-		return set.Evaluate(&Request{Action: "diff:Test", Resource: "diff", Context: ctx}).Allowed()
+		return set.evaluate(&types.Request{Action: "diff:Test", Resource: "diff", Context: ctx}).Allowed()
 	}
 }
 
 // tiny compiles a one-statement set, cached by its JSON.
-func (b *modelBuilder) tiny(version string, st Statement) (*Set, error) {
-	doc := &Document{Version: version, Statements: []Statement{st}}
+func (b *modelBuilder) tiny(version string, st types.Statement) (*Set, error) {
+	doc := &types.Document{Version: version, Statements: []types.Statement{st}}
 	js, err := doc.MarshalJSON()
 	if err != nil {
 		return nil, err
@@ -401,19 +404,19 @@ func (b *modelBuilder) tiny(version string, st Statement) (*Set, error) {
 	if s, ok := b.sets[string(js)]; ok {
 		return s, nil
 	}
-	d := Astran
-	if version != Version2012 {
-		d = AWS
+	d := types.Astran
+	if version != types.Version2012 {
+		d = types.AWS
 	}
-	s, err := Compile([]Policy{{ID: "test", Document: doc}}, func(o *CompileOptions) { o.Dialect = d })
-	if err != nil {
+	s := new(Set)
+	if err := Compile(s, []types.Policy{{ID: "test", Document: doc}}, types.CompileOptions{Dialect: d}); err != nil {
 		return nil, err
 	}
 	b.sets[string(js)] = s
 	return s, nil
 }
 
-func principalJSON(p *Principal) any {
+func principalJSON(p *types.Principal) any {
 	if p.Wildcard {
 		return "*"
 	}
@@ -542,9 +545,9 @@ func keyReps(tests []keyTest) ([]string, error) {
 			pats = append(pats, diff.Pattern{Glob: glob.Escape(strings.ToLower(t.inst)), Fold: true})
 			out = append(out, t.inst, strings.ToUpper(t.inst), strings.ToLower(t.inst))
 		case cond.StringLike:
-			pats = append(pats, diff.Pattern{Glob: eval.AppendLitGlobString(t.inst)})
+			pats = append(pats, diff.Pattern{Glob: AppendLitGlobString(t.inst)})
 		case cond.ARN:
-			pats = append(pats, diff.Pattern{Glob: eval.AppendLitGlobString(t.inst), ARN: true})
+			pats = append(pats, diff.Pattern{Glob: AppendLitGlobString(t.inst), ARN: true})
 		case cond.NumEq, cond.NumLT, cond.NumLE, cond.NumGT, cond.NumGE:
 			if n, ok := cond.ParseNumber(t.inst); ok {
 				nums = append(nums, n)
@@ -589,7 +592,7 @@ func keyReps(tests []keyTest) ([]string, error) {
 // Principal elements tell apart: no principal, a stranger, each principal
 // named, and for each account (in each partition named) a user, and for
 // each role a session.
-func principalReps(prins []*Principal) []string {
+func principalReps(prins []*types.Principal) []string {
 	out := []string{"", "arn:astran:iam::000000000000:user/diff-stranger@example.com"}
 	partitions := map[string]bool{"astran": true, "diff-other": true}
 	var accounts []string
@@ -621,21 +624,36 @@ func principalReps(prins []*Principal) []string {
 	return out
 }
 
-// region turns a leaf into a Region with a confirmed witness.
-func (m *diffModel) region(l *diff.Leaf, before, after *Set) (Region, error) {
-	r := Region{Change: NewlyAllowed, Exact: true, m: m, steps: l.Steps}
-	if l.Before == diff.Allow {
-		r.Change = NewlyDenied
-	}
+// Solve splits the request space into leaves (see diff.Solve).
+func (m *DiffModel) Solve() ([]diff.Leaf, error) {
+	return diff.Solve(m.dims, m.stmts, diff.Options{Fixed: fixedDims})
+}
+
+// LeafDescription is what policy.Region reports of a leaf.
+type LeafDescription struct {
+	// Notes say why the leaf is not analysed exactly (none if it is),
+	// sorted.
+	Notes []string
+	// Request is the leaf's representative request (with the values given
+	// to policy variables when Notes is not empty).
+	Request *types.Request
+	// The constraints of the fixed dimensions, and of the condition keys
+	// sorted by key.
+	Actions, Resources, Principals types.Patterns
+	Conditions                     []types.KeyConstraint
+}
+
+// Describe returns the description of a leaf.
+func (m *DiffModel) Describe(l *diff.Leaf) LeafDescription {
+	var d LeafDescription
 	for _, s := range l.Relevant {
 		for _, n := range m.notes[s] {
-			r.Notes = appendNote(r.Notes, n)
+			d.Notes = appendNote(d.Notes, n)
 		}
 	}
-	sort.Strings(r.Notes)
-	r.Exact = len(r.Notes) == 0
-	req := &Request{Action: "diff:Unconstrained", Resource: "*"}
-	if !r.Exact {
+	sort.Strings(d.Notes)
+	req := &types.Request{Action: "diff:Unconstrained", Resource: "*"}
+	if len(d.Notes) > 0 {
 		req.Context = m.pinned.Clone()
 	}
 	for _, st := range l.Steps {
@@ -643,30 +661,23 @@ func (m *diffModel) region(l *diff.Leaf, before, after *Set) (Region, error) {
 		switch st.Dim {
 		case dimAction:
 			req.Action = rep.Value
-			r.Actions = m.patterns(&st)
+			d.Actions = m.patterns(&st)
 		case dimResource:
 			req.Resource = rep.Value
-			r.Resources = m.patterns(&st)
+			d.Resources = m.patterns(&st)
 		case dimPrincipal:
 			req.Principal = rep.Value
-			r.Principals = m.patterns(&st)
+			d.Principals = m.patterns(&st)
 		default:
 			if !rep.Absent {
 				req.Context.Set(m.keys[st.Dim], rep.Value)
 			}
-			r.Conditions = append(r.Conditions, m.keyConstraint(&st))
+			d.Conditions = append(d.Conditions, m.keyConstraint(&st))
 		}
 	}
-	sort.Slice(r.Conditions, func(i, j int) bool { return r.Conditions[i].Key < r.Conditions[j].Key })
-	rb, ra := before.Evaluate(req), after.Evaluate(req)
-	if rb.Allowed() != (l.Before == diff.Allow) || ra.Allowed() != (l.After == diff.Allow) {
-		if r.Exact {
-			return Region{}, fmt.Errorf("%w: %s on %s", ErrUnconfirmed, req.Action, req.Resource)
-		}
-		return r, nil
-	}
-	r.Witness, r.Before, r.After = req, rb, ra
-	return r, nil
+	sort.Slice(d.Conditions, func(i, j int) bool { return d.Conditions[i].Key < d.Conditions[j].Key })
+	d.Request = req
+	return d
 }
 
 // constraints returns the lists of tests that must pass (one of each) and
@@ -755,7 +766,7 @@ func passes(rep *diff.Rep, allOf [][]int) bool {
 // relevant drops from allOf the lists implied by the others and from
 // noneOf the tests that no value passing allOf can pass: the
 // representatives cover every class of values, so checking them suffices.
-func (m *diffModel) relevant(d int, allOf [][]int, noneOf []int) ([][]int, []int) {
+func (m *DiffModel) relevant(d int, allOf [][]int, noneOf []int) ([][]int, []int) {
 	reps := m.dims[d].Reps
 	for i := 0; i < len(allOf); i++ {
 		others := append(append([][]int(nil), allOf[:i]...), allOf[i+1:]...)
@@ -789,14 +800,14 @@ func (m *diffModel) relevant(d int, allOf [][]int, noneOf []int) ([][]int, []int
 	return allOf, out
 }
 
-func (m *diffModel) patterns(st *diff.Step) Patterns {
+func (m *DiffModel) patterns(st *diff.Step) types.Patterns {
 	allOf, noneOf := describe(m, st, m.names[st.Dim])
-	return Patterns{AllOf: allOf, NoneOf: noneOf}
+	return types.Patterns{AllOf: allOf, NoneOf: noneOf}
 }
 
 // describe returns the step's constraints with each test replaced by its
 // description in names.
-func describe[T any](m *diffModel, st *diff.Step, names []T) (allOf [][]T, noneOf []T) {
+func describe[T any](m *DiffModel, st *diff.Step, names []T) (allOf [][]T, noneOf []T) {
 	all, none := constraints(st)
 	all, none = m.relevant(st.Dim, all, none)
 	for _, l := range all {
@@ -812,8 +823,8 @@ func describe[T any](m *diffModel, st *diff.Step, names []T) (allOf [][]T, noneO
 	return allOf, noneOf
 }
 
-func (m *diffModel) keyConstraint(st *diff.Step) KeyConstraint {
-	k := KeyConstraint{Key: m.keys[st.Dim]}
+func (m *DiffModel) keyConstraint(st *diff.Step) types.KeyConstraint {
+	k := types.KeyConstraint{Key: m.keys[st.Dim]}
 	for _, r := range st.Reps {
 		if m.dims[st.Dim].Reps[r].Absent {
 			k.Absent = true
@@ -827,8 +838,9 @@ func (m *diffModel) keyConstraint(st *diff.Step) KeyConstraint {
 	return k
 }
 
-// contains reports whether req is in the cell described by steps.
-func (m *diffModel) contains(steps []diff.Step, req *Request, pinned bool) bool {
+// Contains reports whether req is in the cell described by steps; with
+// pinned, only if it gives policy variables the model's values.
+func (m *DiffModel) Contains(steps []diff.Step, req *types.Request, pinned bool) bool {
 	if pinned {
 		for _, k := range m.pinned.Keys() {
 			want, _ := m.pinned.Get(k)
