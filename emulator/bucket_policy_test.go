@@ -108,9 +108,7 @@ func TestS3_bucketPolicyEnforced(t *testing.T) {
 	if _, err := bobS3.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shared")}); apiCode(err) != "AccessDenied" {
 		t.Errorf("ListObjectsV2, allowed by nothing: %v, want AccessDenied", err)
 	}
-	if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("bob@astran.io"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin")}); err != nil {
-		t.Fatal(err)
-	}
+	attachUserPolicy(t, root, "bob@astran.io", "arn:astran:iam::astran:policy/AstranAdmin")
 	if _, err := bobS3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("shared"), Key: aws.String("report.txt")}); apiCode(err) != "AccessDenied" {
 		t.Errorf("DeleteObject denied by the bucket policy, allowed by AstranAdmin: %v, want AccessDenied", err)
 	}

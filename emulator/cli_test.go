@@ -28,16 +28,18 @@ type awsCLI struct {
 	env  []string
 }
 
-// newAWSCLI returns the aws CLI set up for srv's root, or skips the test.
-// Each aws invocation starts a Python interpreter (about a second of CPU), so
-// these tests are opt-in: they run under CI=true or ASTRAN_INTEROP=1 (.ci/run
-// sets it) and skip otherwise, keeping a plain "go test ./..." fast. Every
-// test that uses newAWSCLI calls t.Parallel first: the tests share nothing
-// (each has its own emulator and HOME), so the package's interop time is that
-// of the longest test, not their sum.
-func newAWSCLI(t *testing.T, srv *emulator.Server) *awsCLI {
+// newAWSCLI starts an emulator and returns it with the aws CLI set up for
+// its root, or skips the test. Each aws invocation starts a Python
+// interpreter (about a second of CPU), so these tests are opt-in: they run
+// under CI=true or ASTRAN_INTEROP=1 (.ci/run sets it) and skip otherwise,
+// keeping a plain "go test ./..." fast. newAWSCLI marks the test parallel:
+// the tests share nothing (each has its own emulator and HOME), so the
+// package's interop time is that of the longest test, not their sum.
+func newAWSCLI(t *testing.T) (*emulator.Server, *awsCLI) {
 	t.Helper()
+	t.Parallel()
 	bin := interop.AWSCLI(t)
+	srv := newServer(t)
 	home := t.TempDir()
 	root := srv.RootCredentials()
 	// The tutorial uses a profile named "astran" for root.
@@ -57,7 +59,7 @@ func newAWSCLI(t *testing.T, srv *emulator.Server) *awsCLI {
 		"AWS_EC2_METADATA_DISABLED=true",
 		"AWS_PAGER=",
 	}
-	return &awsCLI{t: t, bin: bin, home: home, env: env}
+	return srv, &awsCLI{t: t, bin: bin, home: home, env: env}
 }
 
 // run runs aws with args and extra environment; it returns stdout, stderr
@@ -90,9 +92,7 @@ func (c *awsCLI) root(endpoint string, args ...string) string {
 }
 
 func TestCLI_tutorial(t *testing.T) {
-	t.Parallel()
-	srv := newServer(t)
-	cli := newAWSCLI(t, srv)
+	srv, cli := newAWSCLI(t)
 	ep := srv.Endpoints()
 
 	// Creating a new user.
@@ -190,9 +190,7 @@ func TestCLI_tutorial(t *testing.T) {
 // TestCLI_s3 drives more of the S3 gate with the aws CLI as root: cp up and
 // down, ls, rm, rb, and sts get-caller-identity.
 func TestCLI_s3(t *testing.T) {
-	t.Parallel()
-	srv := newServer(t)
-	cli := newAWSCLI(t, srv)
+	srv, cli := newAWSCLI(t)
 	ep := srv.Endpoints()
 	src := filepath.Join(cli.home, "hello.txt")
 	if err := os.WriteFile(src, []byte("hello from the CLI\n"), 0o600); err != nil {
@@ -232,9 +230,7 @@ func TestCLI_s3(t *testing.T) {
 // TestCLI_policyDocuments: the CLI URL-decodes and parses the policy
 // documents IAM returns, so the emulator's encoding must round-trip.
 func TestCLI_policyDocuments(t *testing.T) {
-	t.Parallel()
-	srv := newServer(t)
-	cli := newAWSCLI(t, srv)
+	srv, cli := newAWSCLI(t)
 	ep := srv.Endpoints()
 	doc := `{"Version": "2012-10-17", "Statement": [{"Sid": "Home + more", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:demo:s3:::user-buckets/${aws:username}/*"}]}`
 	out := cli.root(ep.IAM, "iam", "create-policy", "--policy-name", "home", "--policy-document", doc)
@@ -266,9 +262,7 @@ func TestCLI_policyDocuments(t *testing.T) {
 // list-users` and `aws sts get-caller-identity` reach the emulator with no
 // --endpoint-url and no profile.
 func TestCLI_endpointVariables(t *testing.T) {
-	t.Parallel()
-	srv := newServer(t)
-	cli := newAWSCLI(t, srv)
+	srv, cli := newAWSCLI(t)
 	if _, err := s3.NewFromConfig(srv.RootConfig()).CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("env-bucket")}); err != nil {
 		t.Fatal(err)
 	}
@@ -291,9 +285,7 @@ func TestCLI_endpointVariables(t *testing.T) {
 // policy refused, and an unsigned read (--no-sign-request) served only
 // while the bucket policy allows "*".
 func TestCLI_bucketPolicy(t *testing.T) {
-	t.Parallel()
-	srv := newServer(t)
-	cli := newAWSCLI(t, srv)
+	srv, cli := newAWSCLI(t)
 	env := srv.Env()
 	run := func(args ...string) (string, string, bool) { return cli.run(env, args...) }
 	mustRun := func(args ...string) string {

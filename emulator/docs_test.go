@@ -67,13 +67,7 @@ func TestDocs_responseShapes(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("token: %d %s", status, body)
 	}
-	wantJSON, err := os.ReadFile("testdata/token.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := jsonKeys(t, body), jsonKeys(t, wantJSON); !reflect.DeepEqual(got, want) {
-		t.Errorf("token JSON keys\n got %v\nwant %v", got, want)
-	}
+	checkShape(t, "token JSON keys", body, "testdata/token.json", jsonKeys)
 	var tok tokenJSON
 	if err := json.Unmarshal(body, &tok); err != nil {
 		t.Fatal(err)
@@ -82,11 +76,18 @@ func TestDocs_responseShapes(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("LoginWithWebIdentity: %d %s", status, xb)
 	}
-	wantXML, err := os.ReadFile("testdata/loginwithwebidentity.xml")
+	checkShape(t, "LoginWithWebIdentity XML", xb, "testdata/loginwithwebidentity.xml", xmlShape)
+}
+
+// checkShape compares the shape of got with that of the tutorial's testdata
+// file, as shape lists it.
+func checkShape(t *testing.T, what string, got []byte, file string, shape func(*testing.T, []byte) []string) {
+	t.Helper()
+	want, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := xmlShape(t, xb), xmlShape(t, wantXML); !reflect.DeepEqual(got, want) {
-		t.Errorf("LoginWithWebIdentity XML\n got %v\nwant %v", got, want)
+	if got, want := shape(t, got), shape(t, want); !reflect.DeepEqual(got, want) {
+		t.Errorf("%s\n got %v\nwant %v", what, got, want)
 	}
 }

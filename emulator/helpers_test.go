@@ -170,6 +170,15 @@ func apiCode(err error) string {
 	return ""
 }
 
+// attachUserPolicy attaches the managed policy policyARN to user with the
+// IAM client c.
+func attachUserPolicy(t testing.TB, c *iam.Client, user, policyARN string) {
+	t.Helper()
+	if _, err := c.AttachUserPolicy(t.Context(), &iam.AttachUserPolicyInput{UserName: aws.String(user), PolicyArn: aws.String(policyARN)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // webIdentityTrust registers issuer as an OIDC provider for client s5 with
 // root and returns the provider's ARN and a trust policy that lets its tokens
 // assume a role; condition, unless "", is the statement's Condition object.

@@ -219,9 +219,7 @@ func TestIAM_authorization(t *testing.T) {
 		}
 	}
 	// AstranAdmin, limited by an S3 read-only boundary.
-	if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("bob@astran.io"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin")}); err != nil {
-		t.Fatal(err)
-	}
+	attachUserPolicy(t, root, "bob@astran.io", "arn:astran:iam::astran:policy/AstranAdmin")
 	if _, err := bobIAM.ListUsers(ctx, &iam.ListUsersInput{}); err != nil {
 		t.Errorf("admin ListUsers: %v", err)
 	}
@@ -263,9 +261,7 @@ func TestIAM_getUserAsRoot(t *testing.T) {
 func TestIAM_userAccessKey(t *testing.T) {
 	srv, root := newServerWithUser(t, "ci@astran.io")
 	ctx := t.Context()
-	if _, err := root.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("ci@astran.io"), PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")}); err != nil {
-		t.Fatal(err)
-	}
+	attachUserPolicy(t, root, "ci@astran.io", "arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")
 	key, err := root.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("ci@astran.io")})
 	if err != nil {
 		t.Fatal(err)

@@ -83,10 +83,7 @@ func TestSTSProvider_emulator(t *testing.T) {
 	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("test")}); apiCode(err) != "AccessDenied" {
 		t.Fatalf("new user CreateBucket: %v", err)
 	}
-	if _, err := rootIAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("bob@astran.io"),
-		PolicyArn: aws.String("arn:astran:iam::astran:policy/AstranAdmin")}); err != nil {
-		t.Fatal(err)
-	}
+	attachUserPolicy(t, rootIAM, "bob@astran.io", "arn:astran:iam::astran:policy/AstranAdmin")
 	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("test")}); err != nil {
 		t.Fatal(err)
 	}

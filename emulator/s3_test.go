@@ -27,10 +27,7 @@ func TestS3_gate(t *testing.T) {
 	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" || ae.ErrorMessage() != "You don't have permission to access this resource" {
 		t.Fatalf("new user CreateBucket: %v", err)
 	}
-	if _, err := rootIAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("bob@astran.io"),
-		PolicyArn: aws.String("arn:demo:iam::astran:policy/AstranAdmin")}); err != nil {
-		t.Fatal(err)
-	}
+	attachUserPolicy(t, rootIAM, "bob@astran.io", "arn:demo:iam::astran:policy/AstranAdmin")
 	if _, err := bobS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("test")}); err != nil {
 		t.Fatal(err)
 	}
