@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/astran-oss/astran-go/emulator"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -155,22 +156,47 @@ func TestS3_bucketPolicyAnonymous(t *testing.T) {
 	}
 }
 
+// roleSessionSetup is a server with bob@astran.io (password "pw"), a bucket
+// holding one object, and the server's own issuer trusted for web identities.
+type roleSessionSetup struct {
+	srv    *emulator.Server
+	root   *iam.Client
+	rootS3 *s3.Client
+	trust  string // a trust policy for the server's issuer
+	token  string // bob's access token from that issuer
+}
+
+func newRoleSessionSetup(t *testing.T, bucket, key string) *roleSessionSetup {
+	t.Helper()
+	srv, root := newServerWithBob(t)
+	rootS3 := s3.NewFromConfig(srv.RootConfig())
+	bucketWithObject(t, rootS3, bucket, key, "a")
+	_, trust := webIdentityTrust(t, root, srv.Issuer(), "")
+	status, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
+	if status != http.StatusOK || tok.AccessToken == "" {
+		t.Fatalf("password grant: %d", status)
+	}
+	return &roleSessionSetup{srv: srv, root: root, rootS3: rootS3, trust: trust, token: tok.AccessToken}
+}
+
+// assume assumes role as session s1 with bob's token and the session
+// policies of in, and returns an S3 client of the session.
+func (rs *roleSessionSetup) assume(ctx context.Context, role *string, in *awssts.AssumeRoleWithWebIdentityInput) (*s3.Client, error) {
+	in.RoleArn, in.RoleSessionName, in.WebIdentityToken = role, aws.String("s1"), aws.String(rs.token)
+	_, cfg, err := assumeRoleWithWebIdentity(ctx, rs.srv, in)
+	return s3.NewFromConfig(cfg), err
+}
+
 // TestSTS_sessionPolicies: Policy and PolicyArns of
 // AssumeRoleWithWebIdentity limit the session to what both the role and the
 // session policies allow.
 func TestSTS_sessionPolicies(t *testing.T) {
-	srv, root := newServerWithBob(t)
+	rs := newRoleSessionSetup(t, "data", "public/a.txt")
 	ctx := t.Context()
-	rootS3 := s3.NewFromConfig(srv.RootConfig())
-	bucketWithObject(t, rootS3, "data", "public/a.txt", "a")
-	_, trust := webIdentityTrust(t, root, srv.Issuer(), "")
-	role := createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(trust)},
+	role := createRole(t, rs.root, &iam.CreateRoleInput{RoleName: aws.String("reader"), AssumeRolePolicyDocument: aws.String(rs.trust)},
 		"arn:astran:iam::astran:policy/AstranS3ReadOnlyAccess")
-	_, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
 	assume := func(in *awssts.AssumeRoleWithWebIdentityInput) (*s3.Client, error) {
-		in.RoleArn, in.RoleSessionName, in.WebIdentityToken = role.Arn, aws.String("s1"), aws.String(tok.AccessToken)
-		_, cfg, err := assumeRoleWithWebIdentity(ctx, srv, in)
-		return s3.NewFromConfig(cfg), err
+		return rs.assume(ctx, role.Arn, in)
 	}
 	onlyPublic := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:demo:s3:::data/public/*"}]}`
 	limited, err := assume(&awssts.AssumeRoleWithWebIdentityInput{Policy: aws.String(onlyPublic)})
@@ -199,7 +225,7 @@ func TestSTS_sessionPolicies(t *testing.T) {
 		"malformed policy": {Policy: aws.String(`{"Statement":`)},
 		"foreign built-in": {PolicyArns: []ststypes.PolicyDescriptorType{{Arn: aws.String("arn:x:iam::astran:policy/AstranAdmin")}}},
 		"policy too large": {Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Sid":"` + strings.Repeat("x", 2100) + `","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)},
-		"unknown managed":  {PolicyArns: []ststypes.PolicyDescriptorType{{Arn: aws.String("arn:demo:iam::" + srv.Account() + ":policy/none")}}},
+		"unknown managed":  {PolicyArns: []ststypes.PolicyDescriptorType{{Arn: aws.String("arn:demo:iam::" + rs.srv.Account() + ":policy/none")}}},
 	} {
 		if _, err := assume(in); err == nil {
 			t.Errorf("%s: assumed, want an error", name)
@@ -213,11 +239,9 @@ func TestSTS_sessionPolicies(t *testing.T) {
 // session's permissions boundary and session policy, while one that names
 // the assumed-role session ARN grants directly, despite both.
 func TestS3_bucketPolicyRoleSessionLimits(t *testing.T) {
-	srv, root := newServerWithBob(t)
+	rs := newRoleSessionSetup(t, "data", "private/a.txt")
+	srv, root, rootS3 := rs.srv, rs.root, rs.rootS3
 	ctx := t.Context()
-	rootS3 := s3.NewFromConfig(srv.RootConfig())
-	bucketWithObject(t, rootS3, "data", "private/a.txt", "a")
-	_, trust := webIdentityTrust(t, root, srv.Issuer(), "")
 	// The boundary and the session policy allow listing buckets, never
 	// s3:GetObject.
 	listOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}`
@@ -227,27 +251,23 @@ func TestS3_bucketPolicyRoleSessionLimits(t *testing.T) {
 	}
 	roles := map[string]string{} // role name -> role ARN
 	for _, name := range []string{"bounded", "limited"} {
-		in := &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust)}
+		in := &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(rs.trust)}
 		if name == "bounded" {
 			in.PermissionsBoundary = bp.Policy.Arn
 		}
 		roles[name] = aws.ToString(createRole(t, root, in).Arn)
 	}
-	status, tok := passwordGrant(t, srv.Issuer(), "s5", "bob@astran.io", "pw")
-	if status != http.StatusOK || tok.AccessToken == "" {
-		t.Fatalf("password grant: %d", status)
-	}
 	assume := func(t *testing.T, role string) *s3.Client {
 		t.Helper()
-		in := &awssts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(roles[role]), RoleSessionName: aws.String("s1"), WebIdentityToken: aws.String(tok.AccessToken)}
+		in := &awssts.AssumeRoleWithWebIdentityInput{}
 		if role == "limited" {
 			in.Policy = aws.String(listOnly)
 		}
-		_, cfg, err := assumeRoleWithWebIdentity(ctx, srv, in)
+		c, err := rs.assume(ctx, aws.String(roles[role]), in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return s3.NewFromConfig(cfg)
+		return c
 	}
 	sessionARN := func(role string) string {
 		return "arn:demo:sts::" + srv.Account() + ":assumed-role/" + role + "/s1"
