@@ -377,28 +377,23 @@ const (
 )
 
 // Env returns the "NAME=value" lines `astran serve` prints: the root
-// identity's static credentials, the region, the partition, the ASTRAN_*
-// endpoints (which the rest of the library reads as overrides), the
-// per-service AWS_ENDPOINT_URL_S3, _IAM and _STS that the aws CLI and the
-// SDKs read, and the root account's login ([EnvRootEmail],
+// identity's static credentials, AWS_DEFAULT_REGION (which the aws CLI v1
+// reads), the variables [endpoint.Endpoints.Environ] writes for the
+// emulator's endpoints (the ASTRAN_* overrides the rest of the library reads,
+// the per-service AWS_ENDPOINT_URL_S3, _IAM and _STS that the aws CLI and
+// the SDKs read, AWS_REGION), and the root account's login ([EnvRootEmail],
 // [EnvRootPassword]) for `astran login --root`.
 func (s *Server) Env() []string {
 	c := s.RootCredentials()
-	return []string{
+	env := []string{
 		"AWS_ACCESS_KEY_ID=" + c.AccessKeyID,
 		"AWS_SECRET_ACCESS_KEY=" + c.SecretAccessKey,
-		"AWS_DEFAULT_REGION=" + s.endpoints.Region,
-		endpoint.EnvPartition + "=" + s.opts.Partition,
-		endpoint.EnvOIDCIssuer + "=" + s.endpoints.Issuer,
-		endpoint.EnvSTSEndpoint + "=" + s.endpoints.STS,
-		endpoint.EnvIAMEndpoint + "=" + s.endpoints.IAM,
-		endpoint.EnvS3Endpoint + "=" + s.endpoints.S3,
-		"AWS_ENDPOINT_URL_STS=" + s.endpoints.STS,
-		"AWS_ENDPOINT_URL_IAM=" + s.endpoints.IAM,
-		"AWS_ENDPOINT_URL_S3=" + s.endpoints.S3,
-		EnvRootEmail + "=" + s.opts.RootEmail,
-		EnvRootPassword + "=" + s.opts.RootPassword,
+		endpoint.EnvRegionAlt + "=" + s.endpoints.Region,
 	}
+	env = append(env, s.endpoints.Environ()...)
+	return append(env,
+		EnvRootEmail+"="+s.opts.RootEmail,
+		EnvRootPassword+"="+s.opts.RootPassword)
 }
 
 // SetPassword sets the password of a user created through IAM (or of the
