@@ -64,6 +64,12 @@ type Entity struct {
 
 func (e *Entity) entity() *Entity { return e }
 
+// clone returns a copy of e that shares nothing with it.
+func (e Entity) clone() Entity {
+	e.Attached, e.Inline = slices.Clone(e.Attached), maps.Clone(e.Inline)
+	return e
+}
+
 // entity is implemented by *User, *Group and *Role.
 type entity interface{ entity() *Entity }
 
@@ -297,7 +303,7 @@ func (s *State) PolicyLocked(a arn.ARN) *Policy { return s.policies[a] }
 // User returns a copy of a user.
 func (s *State) User(name string) (User, bool) {
 	return copyOf(s, s.users, name, func(u User) User {
-		u.Tags, u.Groups, u.Attached, u.Inline = slices.Clone(u.Tags), slices.Clone(u.Groups), slices.Clone(u.Attached), maps.Clone(u.Inline)
+		u.Entity, u.Tags, u.Groups = u.Entity.clone(), slices.Clone(u.Tags), slices.Clone(u.Groups)
 		return u
 	})
 }
@@ -305,7 +311,7 @@ func (s *State) User(name string) (User, bool) {
 // Role returns a copy of a role.
 func (s *State) Role(name string) (Role, bool) {
 	return copyOf(s, s.roles, name, func(r Role) Role {
-		r.Tags, r.Attached, r.Inline = slices.Clone(r.Tags), slices.Clone(r.Attached), maps.Clone(r.Inline)
+		r.Entity, r.Tags = r.Entity.clone(), slices.Clone(r.Tags)
 		return r
 	})
 }
@@ -313,9 +319,33 @@ func (s *State) Role(name string) (Role, bool) {
 // Group returns a copy of a group.
 func (s *State) Group(name string) (Group, bool) {
 	return copyOf(s, s.groups, name, func(g Group) Group {
-		g.Members, g.Attached, g.Inline = slices.Clone(g.Members), slices.Clone(g.Attached), maps.Clone(g.Inline)
+		g.Entity, g.Members = g.Entity.clone(), slices.Clone(g.Members)
 		return g
 	})
+}
+
+// Entity returns a copy of what the user, group or role (by t) named name
+// has in common with the others, with its policies.
+func (s *State) Entity(t arn.ResourceType, name string) (Entity, bool) {
+	switch t {
+	case arn.TypeUser:
+		return entityCopy(s, s.users, name)
+	case arn.TypeGroup:
+		return entityCopy(s, s.groups, name)
+	case arn.TypeRole:
+		return entityCopy(s, s.roles, name)
+	}
+	return Entity{}, false
+}
+
+func entityCopy[P entity](s *State, m map[string]P, name string) (Entity, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, ok := m[strings.ToLower(name)]
+	if !ok {
+		return Entity{}, false
+	}
+	return v.entity().clone(), true
 }
 
 // copyOf returns, under the read lock, deep(*v) for the entry v of m (one of

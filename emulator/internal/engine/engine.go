@@ -93,40 +93,28 @@ func (s Store) Groups(_ context.Context, user arn.ARN) ([]principal.Group, error
 
 // Policies implements principal.Store.
 func (s Store) Policies(ctx context.Context, entity arn.ARN) ([]policy.Policy, error) {
-	var attached []arn.ARN
-	var inline map[string]*emu.Inline
+	kind := "identity"
 	switch entity.Type() {
-	case arn.TypeUser:
-		u, ok := s.st.User(entity.Name())
-		if !ok {
-			return nil, notFound("identity", entity.String())
-		}
-		attached, inline = u.Attached, u.Inline
+	case arn.TypeUser, arn.TypeRole:
 	case arn.TypeGroup:
-		g, ok := s.st.Group(entity.Name())
-		if !ok {
-			return nil, notFound("group", entity.String())
-		}
-		attached, inline = g.Attached, g.Inline
-	case arn.TypeRole:
-		r, ok := s.st.Role(entity.Name())
-		if !ok {
-			return nil, notFound("identity", entity.String())
-		}
-		attached, inline = r.Attached, r.Inline
+		kind = "group"
 	default:
 		return nil, nil
 	}
+	e, ok := s.st.Entity(entity.Type(), entity.Name())
+	if !ok {
+		return nil, notFound(kind, entity.String())
+	}
 	var out []policy.Policy
-	for _, p := range attached {
+	for _, p := range e.Attached {
 		mp, err := s.ManagedPolicy(ctx, p)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, mp)
 	}
-	for _, n := range slices.Sorted(maps.Keys(inline)) {
-		out = append(out, policy.Policy{ID: principal.InlinePolicyID(entity, n), Document: inline[n].Doc})
+	for _, n := range slices.Sorted(maps.Keys(e.Inline)) {
+		out = append(out, policy.Policy{ID: principal.InlinePolicyID(entity, n), Document: e.Inline[n].Doc})
 	}
 	return out, nil
 }
