@@ -15,27 +15,6 @@ import (
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
-// bucketWithObject creates a bucket with one object as root.
-func bucketWithObject(t *testing.T, rootS3 *s3.Client, bucket, key, body string) {
-	t.Helper()
-	ctx := t.Context()
-	if _, err := rootS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := rootS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// getObject reads an object with c and discards it.
-func getObject(c *s3.Client, bucket, key string) error {
-	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
-	if err == nil {
-		out.Body.Close()
-	}
-	return err
-}
-
 func TestS3_bucketPolicyValidation(t *testing.T) {
 	srv := newServer(t)
 	ctx := t.Context()
@@ -63,9 +42,7 @@ func TestS3_bucketPolicyValidation(t *testing.T) {
 	if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("nope"), Policy: aws.String(good)}); apiCode(err) != "NoSuchBucket" {
 		t.Errorf("PutBucketPolicy on a missing bucket: %v, want NoSuchBucket", err)
 	}
-	if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("docs"), Policy: aws.String(good)}); err != nil {
-		t.Fatal(err)
-	}
+	putBucketPolicy(t, rootS3, "docs", good)
 	out, err := rootS3.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String("docs")})
 	if err != nil || aws.ToString(out.Policy) != good {
 		t.Errorf("GetBucketPolicy = %q, %v, want the stored document", aws.ToString(out.Policy), err)
@@ -86,13 +63,7 @@ func TestS3_bucketPolicyEnforced(t *testing.T) {
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "shared", "report.txt", "q3")
 	_, bobS3 := clientsFor(srv, login(t, srv, "bob@astran.io", "pw"))
-	get := func() error {
-		out, err := bobS3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("report.txt")})
-		if err == nil {
-			out.Body.Close()
-		}
-		return err
-	}
+	get := func() error { return getObject(ctx, bobS3, "shared", "report.txt") }
 	if err := get(); apiCode(err) != "AccessDenied" {
 		t.Fatalf("bob without any policy: %v, want AccessDenied", err)
 	}
@@ -100,9 +71,7 @@ func TestS3_bucketPolicyEnforced(t *testing.T) {
 	doc := `{"Version":"2012-10-17","Statement":[
 		{"Effect":"Allow","Principal":{"AWS":"` + bob + `"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"},
 		{"Effect":"Deny","Principal":{"AWS":"` + bob + `"},"Action":"s3:DeleteObject","Resource":"arn:demo:s3:::shared/*"}]}`
-	if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(doc)}); err != nil {
-		t.Fatal(err)
-	}
+	putBucketPolicy(t, rootS3, "shared", doc)
 	if err := get(); err != nil {
 		t.Errorf("bob allowed by the bucket policy: %v", err)
 	}
@@ -124,9 +93,7 @@ func TestS3_bucketPolicyAnonymous(t *testing.T) {
 	bucketWithObject(t, rootS3, "public", "index.html", "<h1>hi</h1>")
 	bucketWithObject(t, rootS3, "private", "index.html", "secret")
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:demo:s3:::public/*"}]}`
-	if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("public"), Policy: aws.String(doc)}); err != nil {
-		t.Fatal(err)
-	}
+	putBucketPolicy(t, rootS3, "public", doc)
 	for _, tc := range []struct {
 		method, path string
 		want         int
@@ -285,10 +252,8 @@ func TestS3_bucketPolicyRoleSessionLimits(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + tc.principal +
 				`"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::data/*"}]}`
-			if _, err := rootS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("data"), Policy: aws.String(doc)}); err != nil {
-				t.Fatal(err)
-			}
-			err := getObject(assume(t, tc.role), "data", "private/a.txt")
+			putBucketPolicy(t, rootS3, "data", doc)
+			err := getObject(ctx, assume(t, tc.role), "data", "private/a.txt")
 			if apiCode(err) != tc.want && !(tc.want == "" && err == nil) {
 				t.Errorf("GetObject = %v, want %q", err, tc.want)
 			}

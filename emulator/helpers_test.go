@@ -170,6 +170,35 @@ func apiCode(err error) string {
 	return ""
 }
 
+// bucketWithObject creates a bucket with one object as root.
+func bucketWithObject(t testing.TB, rootS3 *s3.Client, bucket, key, body string) {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := rootS3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rootS3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader(body)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// getObject reads an object with c and discards it.
+func getObject(ctx context.Context, c *s3.Client, bucket, key string) error {
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err == nil {
+		out.Body.Close()
+	}
+	return err
+}
+
+// putBucketPolicy sets the policy of bucket with c.
+func putBucketPolicy(t testing.TB, c *s3.Client, bucket, doc string) {
+	t.Helper()
+	if _, err := c.PutBucketPolicy(t.Context(), &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(doc)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // attachUserPolicy attaches the managed policy policyARN to user with the
 // IAM client c.
 func attachUserPolicy(t testing.TB, c *iam.Client, user, policyARN string) {

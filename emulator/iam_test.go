@@ -291,9 +291,7 @@ func TestIAM_tagsAndBoundaries(t *testing.T) {
 	srv, root := newServerWithBob(t)
 	ctx := t.Context()
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:demo:iam::astran:oidc-provider/idp.example"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
-	if _, err := root.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("ci"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
-		t.Fatal(err)
-	}
+	createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("ci"), AssumeRolePolicyDocument: aws.String(trust)})
 	admin := "arn:demo:iam::astran:policy/AstranAdmin"
 	const canonicalAdmin = "arn:astran:iam::astran:policy/AstranAdmin"
 	missing := "arn:demo:iam::" + srv.Account() + ":policy/nope"

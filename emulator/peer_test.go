@@ -37,23 +37,11 @@ func TestAddPeer_crossAccount(t *testing.T) {
 	if err != nil || aws.ToString(who.Account) != other.Account() {
 		t.Errorf("GetCallerIdentity through the owner: %v %v, want account %s", who, err, other.Account())
 	}
-	read := func() error {
-		out, err := carol.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("shared"), Key: aws.String("report.txt")})
-		if err == nil {
-			out.Body.Close()
-		}
-		return err
-	}
+	read := func() error { return getObject(ctx, carol, "shared", "report.txt") }
 	carolARN := other.UserARN("carol@astran.io").String()
 	bucketPolicy := func(effect string) string {
 		return `{"Version":"2012-10-17","Statement":[{"Effect":"` + effect + `","Principal":{"AWS":"` + carolARN +
 			`"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`
-	}
-	putBucketPolicy := func(doc string) {
-		t.Helper()
-		if _, err := ownerS3.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("shared"), Policy: aws.String(doc)}); err != nil {
-			t.Fatal(err)
-		}
 	}
 	steps := []struct {
 		name string
@@ -61,14 +49,14 @@ func TestAddPeer_crossAccount(t *testing.T) {
 		want string // "" means allowed
 	}{
 		{"nothing allows", func() {}, "AccessDenied"},
-		{"bucket policy only", func() { putBucketPolicy(bucketPolicy("Allow")) }, "AccessDenied"},
+		{"bucket policy only", func() { putBucketPolicy(t, ownerS3, "shared", bucketPolicy("Allow")) }, "AccessDenied"},
 		{"both allow", func() {
 			if _, err := otherIAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("carol@astran.io"), PolicyName: aws.String("read-shared"),
 				PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`)}); err != nil {
 				t.Fatal(err)
 			}
 		}, ""},
-		{"bucket policy denies", func() { putBucketPolicy(bucketPolicy("Deny")) }, "AccessDenied"},
+		{"bucket policy denies", func() { putBucketPolicy(t, ownerS3, "shared", bucketPolicy("Deny")) }, "AccessDenied"},
 	}
 	for _, st := range steps {
 		st.do()
@@ -79,11 +67,11 @@ func TestAddPeer_crossAccount(t *testing.T) {
 	// The peer's root needs the bucket policy too: its own account allows
 	// it everything, the owner's bucket policy decides.
 	otherRoot := s3.NewFromConfig(other.RootConfig(), func(o *s3.Options) { o.BaseEndpoint = aws.String(owner.Endpoints().S3) })
-	rootRead := func() error { return getObject(otherRoot, "shared", "report.txt") }
+	rootRead := func() error { return getObject(ctx, otherRoot, "shared", "report.txt") }
 	if err := rootRead(); apiCode(err) != "AccessDenied" {
 		t.Errorf("peer root, bucket policy naming carol only: %v, want AccessDenied", err)
 	}
-	putBucketPolicy(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:demo:iam::` + other.Account() +
+	putBucketPolicy(t, ownerS3, "shared", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:demo:iam::`+other.Account()+
 		`:root"},"Action":"s3:GetObject","Resource":"arn:demo:s3:::shared/*"}]}`)
 	if err := rootRead(); err != nil {
 		t.Errorf("peer root, bucket policy naming its account: %v", err)
