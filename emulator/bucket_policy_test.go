@@ -2,7 +2,6 @@ package emulator_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -88,7 +87,6 @@ func TestS3_bucketPolicyEnforced(t *testing.T) {
 // bucket policy allows "*".
 func TestS3_bucketPolicyAnonymous(t *testing.T) {
 	srv := newServer(t)
-	ctx := t.Context()
 	rootS3 := s3.NewFromConfig(srv.RootConfig())
 	bucketWithObject(t, rootS3, "public", "index.html", "<h1>hi</h1>")
 	bucketWithObject(t, rootS3, "private", "index.html", "secret")
@@ -104,18 +102,9 @@ func TestS3_bucketPolicyAnonymous(t *testing.T) {
 		{http.MethodGet, "/public", http.StatusForbidden},
 		{http.MethodGet, "/", http.StatusForbidden},
 	} {
-		req, err := http.NewRequestWithContext(ctx, tc.method, srv.Endpoints().S3+tc.path, strings.NewReader(""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := httpClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tc.want {
-			t.Errorf("anonymous %s %s: %d %s, want %d", tc.method, tc.path, resp.StatusCode, body, tc.want)
+		status, body := send(t, tc.method, srv.Endpoints().S3+tc.path, "", strings.NewReader(""))
+		if status != tc.want {
+			t.Errorf("anonymous %s %s: %d %s, want %d", tc.method, tc.path, status, body, tc.want)
 		}
 		if tc.want == http.StatusOK && string(body) != "<h1>hi</h1>" {
 			t.Errorf("anonymous GET: body %q", body)
@@ -170,10 +159,8 @@ func TestSTS_sessionPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, err := limited.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("data"), Key: aws.String("public/a.txt")}); err != nil {
+	if err := getObject(ctx, limited, "data", "public/a.txt"); err != nil {
 		t.Errorf("GetObject allowed by role and session policy: %v", err)
-	} else {
-		out.Body.Close()
 	}
 	if _, err := limited.ListBuckets(ctx, &s3.ListBucketsInput{}); apiCode(err) != "AccessDenied" {
 		t.Errorf("ListBuckets, allowed by the role only: %v, want AccessDenied", err)

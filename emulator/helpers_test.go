@@ -78,11 +78,20 @@ func createUser(t testing.TB, c *iam.Client, email string) {
 // postForm posts a form and returns status and body.
 func postForm(t testing.TB, u string, form url.Values) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, u, strings.NewReader(form.Encode()))
+	return send(t, http.MethodPost, u, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+}
+
+// send sends an unsigned request (with a Content-Type header unless
+// contentType is "") and returns status and body.
+func send(t testing.TB, method, u, contentType string, body io.Reader) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, u, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package emulator_test
 import (
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,25 +38,14 @@ func TestServer_SetPassword(t *testing.T) {
 func TestMailbox_adminEndpoint(t *testing.T) {
 	srv, _ := newServerWithUser(t, "bob@astran.io")
 	base, _, _ := strings.Cut(srv.Issuer(), "/auth/")
-	resp, err := httpClient.Get(base + "/emulator/mailbox")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, list := send(t, http.MethodGet, base+"/emulator/mailbox", "", nil)
 	var msgs []emulator.Message
-	err = json.NewDecoder(resp.Body).Decode(&msgs)
-	resp.Body.Close()
-	if err != nil || len(msgs) != 1 || msgs[0].To != "bob@astran.io" {
+	if err := json.Unmarshal(list, &msgs); err != nil || len(msgs) != 1 || msgs[0].To != "bob@astran.io" {
 		t.Fatalf("mailbox JSON: %+v %v", msgs, err)
 	}
 	// The link shows a form, then takes the password.
-	resp, err = httpClient.Get(msgs[0].Link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(page), `name="password"`) {
-		t.Errorf("link page: %d %s", resp.StatusCode, page)
+	if st, page := send(t, http.MethodGet, msgs[0].Link, "", nil); st != 200 || !strings.Contains(string(page), `name="password"`) {
+		t.Errorf("link page: %d %s", st, page)
 	}
 	if st, _ := postForm(t, msgs[0].Link, url.Values{"password": {""}}); st != http.StatusBadRequest {
 		t.Errorf("empty password: %d", st)

@@ -105,17 +105,8 @@ func TestS3_signatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	get := func(u string) (int, string) {
-		r, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := httpClient.Do(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		st, b := send(t, http.MethodGet, u, "", nil)
+		return st, string(b)
 	}
 	if st, body := get(req.URL); st != 200 || body != "data" {
 		t.Errorf("presigned GET: %d %s", st, body)
