@@ -191,7 +191,7 @@ func (s *Set) compile(policies []types.Policy, o types.CompileOptions, io indexO
 	var ar arena // backing arrays shared by the whole set
 	fold := o.Dialect == types.AWS
 	for i, p := range policies {
-		vars := VariablesEnabled(o.Dialect, p.Document.Version)
+		vars := variablesEnabled(o.Dialect, p.Document.Version)
 		for k := range p.Document.Statements {
 			s.stmts = append(s.stmts, ar.compileStatement(&p.Document.Statements[k], int32(i), int32(k), vars, fold))
 		}
@@ -260,7 +260,7 @@ func (a *arena) compileStatement(st *types.Statement, pi, si int32, vars, fold b
 	}
 	c.actions = take(&a.actionArr, len(acts))
 	for i, a := range acts {
-		c.actions[i] = compilePattern(AppendLitGlobString(a), fold)
+		c.actions[i] = compilePattern(appendLitGlobString(a), fold)
 	}
 	res := st.Resource
 	switch {
@@ -297,18 +297,18 @@ func (a *arena) compileStatement(st *types.Statement, pi, si int32, vars, fold b
 // compileResource compiles a Resource or NotResource entry.
 func compileResource(r string, vars bool) rpattern {
 	if !vars || !strings.Contains(r, "${") {
-		return rpattern{pattern: compilePattern(AppendLitGlobString(r), false)}
+		return rpattern{pattern: compilePattern(appendLitGlobString(r), false)}
 	}
 	t, hasVar := tmpl.Parse(r, vars)
 	if hasVar {
 		head := t.Head()
 		return rpattern{pattern: pattern{kind: patGeneral, lit: head, restOnly: strings.Count(head, ":") >= 5}, tmpl: t}
 	}
-	g, _ := AppendGlob(nil, &t, nil)
+	g, _ := appendGlob(nil, &t, nil)
 	return rpattern{pattern: compilePattern(string(g), false)}
 }
 
-func AppendLitGlobString(s string) string {
+func appendLitGlobString(s string) string {
 	if strings.IndexByte(s, glob.Esc) < 0 {
 		return s
 	}
@@ -319,14 +319,14 @@ func compileValue(k cond.Kind, s string, vars bool) cval {
 	var v cval
 	v.ok = true
 	v.s = s
-	v.glob = AppendLitGlobString(s)
+	v.glob = appendLitGlobString(s)
 	if vars && strings.Contains(s, "${") {
 		t, hasVar := tmpl.Parse(s, vars)
 		if hasVar {
 			return cval{tmpl: t, ok: true}
 		}
-		plain, _ := AppendPlain(nil, &t, nil)
-		g, _ := AppendGlob(nil, &t, nil)
+		plain, _ := appendPlain(nil, &t, nil)
+		g, _ := appendGlob(nil, &t, nil)
 		v.s, v.glob = string(plain), string(g)
 	}
 	switch k {
@@ -493,8 +493,8 @@ func (c *cprincipal) grant(p *caller) grant {
 	return grantNone
 }
 
-// VariablesEnabled reports whether policy variables are expanded in
+// variablesEnabled reports whether policy variables are expanded in
 // documents of this version.
-func VariablesEnabled(dialect types.Dialect, version string) bool {
+func variablesEnabled(dialect types.Dialect, version string) bool {
 	return dialect == types.Astran || version == types.Version2012
 }

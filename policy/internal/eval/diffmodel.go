@@ -94,7 +94,7 @@ func NewDiffModel(before, after *Set, actions []string) (*DiffModel, error) {
 			continue
 		}
 		for _, doc := range s.docs {
-			vars := VariablesEnabled(s.dialect, doc.Version)
+			vars := variablesEnabled(s.dialect, doc.Version)
 			for k := range doc.Statements {
 				st := &doc.Statements[k]
 				for _, r := range append(append([]string(nil), st.Resource...), st.NotResource...) {
@@ -208,7 +208,7 @@ func (b *modelBuilder) addStatement(after bool, dialect types.Dialect, doc *type
 	ds := diff.Stmt{After: after, Deny: st.Effect == types.EffectDeny}
 	var notes []string
 	fold := dialect == types.AWS
-	vars := VariablesEnabled(dialect, doc.Version)
+	vars := variablesEnabled(dialect, doc.Version)
 
 	acts, neg := st.Action, false
 	if st.NotAction != nil {
@@ -216,7 +216,7 @@ func (b *modelBuilder) addStatement(after bool, dialect types.Dialect, doc *type
 	}
 	c := diff.Clause{Dim: dimAction, Neg: neg}
 	for _, a := range acts {
-		g := AppendLitGlobString(a)
+		g := appendLitGlobString(a)
 		if fold {
 			g = strings.ToLower(g)
 		}
@@ -240,11 +240,11 @@ func (b *modelBuilder) addStatement(after bool, dialect types.Dialect, doc *type
 	if res != nil {
 		c := diff.Clause{Dim: dimResource, Neg: neg}
 		for _, r := range res {
-			g, ok := AppendLitGlobString(r), true
+			g, ok := appendLitGlobString(r), true
 			if vars && strings.Contains(r, "${") {
 				t, hasVar := tmpl.Parse(r, vars)
 				var gb []byte
-				gb, ok = AppendGlob(nil, &t, &b.m.pinned)
+				gb, ok = appendGlob(nil, &t, &b.m.pinned)
 				g = string(gb)
 				if hasVar {
 					for _, p := range t.Parts {
@@ -348,7 +348,7 @@ func (b *modelBuilder) addStatement(after bool, dialect types.Dialect, doc *type
 							}
 						}
 					}
-					pb, _ := AppendPlain(nil, &t, &b.m.pinned)
+					pb, _ := appendPlain(nil, &t, &b.m.pinned)
 					inst = string(pb)
 				}
 				kt := keyTest{op: positive, cmp: op.Cmp, value: v, inst: inst, version: doc.Version}
@@ -545,9 +545,9 @@ func keyReps(tests []keyTest) ([]string, error) {
 			pats = append(pats, diff.Pattern{Glob: glob.Escape(strings.ToLower(t.inst)), Fold: true})
 			out = append(out, t.inst, strings.ToUpper(t.inst), strings.ToLower(t.inst))
 		case cond.StringLike:
-			pats = append(pats, diff.Pattern{Glob: AppendLitGlobString(t.inst)})
+			pats = append(pats, diff.Pattern{Glob: appendLitGlobString(t.inst)})
 		case cond.ARN:
-			pats = append(pats, diff.Pattern{Glob: AppendLitGlobString(t.inst), ARN: true})
+			pats = append(pats, diff.Pattern{Glob: appendLitGlobString(t.inst), ARN: true})
 		case cond.NumEq, cond.NumLT, cond.NumLE, cond.NumGT, cond.NumGE:
 			if n, ok := cond.ParseNumber(t.inst); ok {
 				nums = append(nums, n)

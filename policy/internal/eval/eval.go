@@ -275,7 +275,7 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 		return e.matchGlob(p.tmpl.Parts, len(p.lit), v[len(p.lit):])
 	}
 	var stack [scratchSize]byte
-	buf, ok := AppendGlob(stack[:0], &p.tmpl, &e.req.Context)
+	buf, ok := appendGlob(stack[:0], &p.tmpl, &e.req.Context)
 	if !ok {
 		return false // unresolvable variable: the entry matches nothing
 	}
@@ -283,7 +283,7 @@ func (e *evaluator) matchResource(p *rpattern) bool {
 }
 
 // matchGlob reports whether v matches parts as a glob pattern (see
-// AppendGlob and glob.Match, without folding), skipping the first
+// appendGlob and glob.Match, without folding), skipping the first
 // skip bytes of the first part, which must be literal. Text before the
 // first wildcard is compared in place; the rest is expanded into the
 // expansion buffer. An unresolvable variable matches nothing.
@@ -480,16 +480,16 @@ func (e *evaluator) matchTemplate(k cond.Kind, t *tmpl.Template, v string, num f
 	case cond.StringLike:
 		return e.matchGlob(t.Parts, 0, v)
 	case cond.ARN:
-		buf, ok = AppendGlob(buf, t, &e.req.Context)
+		buf, ok = appendGlob(buf, t, &e.req.Context)
 		return ok && glob.MatchARN(view(buf), v)
 	case cond.String:
-		buf, ok = AppendPlain(buf, t, &e.req.Context)
+		buf, ok = appendPlain(buf, t, &e.req.Context)
 		return ok && string(buf) == v
 	case cond.StringIgnoreCase:
-		buf, ok = AppendPlain(buf, t, &e.req.Context)
+		buf, ok = appendPlain(buf, t, &e.req.Context)
 		return ok && strings.EqualFold(string(buf), v)
 	}
-	buf, ok = AppendPlain(buf, t, &e.req.Context)
+	buf, ok = appendPlain(buf, t, &e.req.Context)
 	if !ok {
 		return false
 	}

@@ -46,7 +46,7 @@ func FuzzPattern(f *testing.F) {
 				ctx.Set("aws:username", user)
 				e := evaluator{req: &types.Request{Resource: v, Context: ctx}, res: &types.Result{}}
 				got := e.matchResource(&r)
-				g, ok := AppendGlob(nil, &r.tmpl, &ctx)
+				g, ok := appendGlob(nil, &r.tmpl, &ctx)
 				if want := ok && glob.MatchARN(string(g), v); got != want {
 					t.Fatalf("resource %q vs %q (user %q): compiled %v, expanded %v", p, v, user, got, want)
 				}

@@ -10,14 +10,14 @@ import (
 // Policy variables are parsed by package tmpl; they are resolved here,
 // against a request's Context.
 
-// AppendGlob appends the template t as a glob pattern: literal text keeps
+// appendGlob appends the template t as a glob pattern: literal text keeps
 // its wildcards, escapes and variable values match literally. It returns
 // false if a variable has no single value and no default.
-func AppendGlob(dst []byte, t *tmpl.Template, ctx *types.Context) ([]byte, bool) {
+func appendGlob(dst []byte, t *tmpl.Template, ctx *types.Context) ([]byte, bool) {
 	return appendGlobParts(dst, t.Parts, 0, ctx)
 }
 
-// appendGlobParts appends parts as a glob pattern (see AppendGlob),
+// appendGlobParts appends parts as a glob pattern (see appendGlob),
 // without the first skip bytes of the first part, which must be literal.
 func appendGlobParts(dst []byte, parts []tmpl.Part, skip int, ctx *types.Context) ([]byte, bool) {
 	for i := range parts {
@@ -42,8 +42,8 @@ func appendGlobParts(dst []byte, parts []tmpl.Part, skip int, ctx *types.Context
 	return dst, true
 }
 
-// AppendPlain appends the template t as plain text.
-func AppendPlain(dst []byte, t *tmpl.Template, ctx *types.Context) ([]byte, bool) {
+// appendPlain appends the template t as plain text.
+func appendPlain(dst []byte, t *tmpl.Template, ctx *types.Context) ([]byte, bool) {
 	for i := range t.Parts {
 		p := &t.Parts[i]
 		switch p.Kind {
