@@ -201,7 +201,23 @@ func TestS3_multipart(t *testing.T) {
 	if _, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("gone"), UploadId: up2.UploadId}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("mpu"), Key: aws.String("gone"), UploadId: up2.UploadId}); apiCode(err) != "NoSuchUpload" {
-		t.Errorf("ListParts after abort: %v", err)
+	live, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("live")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := func(_ any, err error) error { return err }
+	for name, err := range map[string]error{
+		"ListParts": gone(c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("mpu"), Key: aws.String("gone"), UploadId: up2.UploadId})),
+		"UploadPart": gone(c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("mpu"), Key: aws.String("gone"), UploadId: up2.UploadId,
+			PartNumber: aws.Int32(1), Body: strings.NewReader("x")})),
+		"CompleteMultipartUpload": gone(c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("gone"), UploadId: up2.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: aws.String(`"x"`)}}}})),
+		"AbortMultipartUpload": gone(c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("mpu"), Key: aws.String("gone"), UploadId: up2.UploadId})),
+		// A live upload of another object is no upload of this one.
+		"ListParts of another key": gone(c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("mpu"), Key: aws.String("other"), UploadId: live.UploadId})),
+	} {
+		if apiCode(err) != "NoSuchUpload" {
+			t.Errorf("%s: %v, want NoSuchUpload", name, err)
+		}
 	}
 }

@@ -599,13 +599,24 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 	}
 	objARN := bucketARN + "/" + key
 	id := q.Get("uploadId")
-	// uploadLocked returns upload id when it is one of this object; call it
-	// under st.mu.
-	uploadLocked := func() *upload {
-		if u := st.uploads[id]; u != nil && u.bucket == bkt && u.key == key {
-			return u
+	// lockUpload takes the state's write (or read) lock and returns upload
+	// id, when it is one of this object, with the function that releases the
+	// lock; otherwise it releases the lock, answers NoSuchUpload and returns
+	// nil.
+	lockUpload := func(write bool) (*upload, func()) {
+		unlock := st.mu.RUnlock
+		if write {
+			st.mu.Lock()
+			unlock = st.mu.Unlock
+		} else {
+			st.mu.RLock()
 		}
-		return nil
+		if u := st.uploads[id]; u != nil && u.bucket == bkt && u.key == key {
+			return u, unlock
+		}
+		unlock()
+		noUpload(id)
+		return nil, nil
 	}
 	switch {
 	case r.Method == http.MethodPost && q.Has("uploads"):
@@ -638,24 +649,21 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		}
 		sum := md5.Sum(body)
 		p := &part{data: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`}
-		st.mu.Lock()
-		u := uploadLocked()
-		ok := u != nil
+		u, unlock := lockUpload(true)
+		if u == nil {
+			return
+		}
 		total := len(body)
-		if ok {
-			for pn, old := range u.parts {
-				if pn != n {
-					total += len(old.data)
-				}
-			}
-			if total <= MaxMultipartSize {
-				u.parts[n] = p
+		for pn, old := range u.parts {
+			if pn != n {
+				total += len(old.data)
 			}
 		}
-		st.mu.Unlock()
+		if total <= MaxMultipartSize {
+			u.parts[n] = p
+		}
+		unlock()
 		switch {
-		case !ok:
-			noUpload(id)
 		case total > MaxMultipartSize:
 			s3Error(w, r, http.StatusBadRequest, "EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", "")
 		default:
@@ -677,11 +685,8 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 			s3Error(w, r, http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", "")
 			return
 		}
-		st.mu.Lock()
-		u := uploadLocked()
+		u, unlock := lockUpload(true)
 		if u == nil {
-			st.mu.Unlock()
-			noUpload(id)
 			return
 		}
 		var data []byte
@@ -690,12 +695,12 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		for _, rp := range req.Parts {
 			p := u.parts[rp.PartNumber]
 			if p == nil || strings.Trim(rp.ETag, `"`) != strings.Trim(p.etag, `"`) {
-				st.mu.Unlock()
+				unlock()
 				s3Error(w, r, http.StatusBadRequest, "InvalidPart", "One or more of the specified parts could not be found.", "")
 				return
 			}
 			if rp.PartNumber <= prev {
-				st.mu.Unlock()
+				unlock()
 				s3Error(w, r, http.StatusBadRequest, "InvalidPartOrder", "The list of parts was not in ascending order.", "")
 				return
 			}
@@ -706,14 +711,14 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		}
 		b, ok := st.buckets[bkt]
 		if !ok {
-			st.mu.Unlock()
+			unlock()
 			s3Error(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist", bkt)
 			return
 		}
 		etag := `"` + hex.EncodeToString(md5s.Sum(nil)) + "-" + strconv.Itoa(len(req.Parts)) + `"`
 		b.objects[key] = &object{data: data, etag: etag, ctype: u.ctype, modified: s.Now().UTC(), meta: u.meta}
 		delete(st.uploads, id)
-		st.mu.Unlock()
+		unlock()
 		var x xw
 		x.b.WriteString(`<CompleteMultipartUploadResult xmlns="` + S3Namespace + `">`)
 		x.elem("Location", "/"+bkt+"/"+key)
@@ -726,27 +731,19 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		if !authz("AbortMultipartUpload", objARN, nil) {
 			return
 		}
-		st.mu.Lock()
-		u := uploadLocked()
-		ok := u != nil
-		if ok {
-			delete(st.uploads, id)
-		}
-		st.mu.Unlock()
-		if !ok {
-			noUpload(id)
+		u, unlock := lockUpload(true)
+		if u == nil {
 			return
 		}
+		delete(st.uploads, id)
+		unlock()
 		w.WriteHeader(http.StatusNoContent)
 	case r.Method == http.MethodGet:
 		if !authz("ListMultipartUploadParts", objARN, nil) {
 			return
 		}
-		st.mu.RLock()
-		u := uploadLocked()
+		u, unlock := lockUpload(false)
 		if u == nil {
-			st.mu.RUnlock()
-			noUpload(id)
 			return
 		}
 		nums := make([]int, 0, len(u.parts))
@@ -767,7 +764,7 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 			x.elem("Size", strconv.Itoa(len(u.parts[n].data)))
 			x.close("Part")
 		}
-		st.mu.RUnlock()
+		unlock()
 		x.close("ListPartsResult")
 		writeS3XML(w, x.b.String())
 	default:
