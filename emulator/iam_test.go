@@ -401,6 +401,13 @@ func TestIAM_tagsAndBoundaries(t *testing.T) {
 			if tags, err := tc.listTags(); err != nil || tagKeys(tags) != "team=red" {
 				t.Errorf("tags %v %v, want team=red", tagKeys(tags), err)
 			}
+			many := make([]types.Tag, 50)
+			for i := range many {
+				many[i] = tag(fmt.Sprintf("k%d", i), "v")
+			}
+			if err := tc.tag(many); apiCode(err) != "LimitExceeded" {
+				t.Errorf("51 tags: %v, want LimitExceeded", err)
+			}
 			if err := tc.putBoundary(missing); apiCode(err) != "NoSuchEntity" {
 				t.Errorf("unknown boundary policy: %v, want NoSuchEntity", err)
 			}

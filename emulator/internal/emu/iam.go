@@ -251,7 +251,7 @@ var iamOps map[string]iamOp
 func init() {
 	iamOps = map[string]iamOp{
 		"CreateUser": createUser, "GetUser": getUser, "ListUsers": listUsers, "DeleteUser": deleteUser,
-		"TagUser": tagUser, "UntagUser": untag("user"), "ListUserTags": listTags("user"),
+		"TagUser": tag("user"), "UntagUser": untag("user"), "ListUserTags": listTags("user"),
 		"PutUserPermissionsBoundary": putBoundary("user"), "DeleteUserPermissionsBoundary": deleteBoundary("user"),
 		"CreateAccessKey": createAccessKey, "ListAccessKeys": listAccessKeys, "DeleteAccessKey": deleteAccessKey,
 		"UpdateAccessKey": updateAccessKey, "GetAccessKeyLastUsed": getAccessKeyLastUsed, "GetLoginProfile": loginProfile("GetLoginProfile"),
@@ -269,7 +269,7 @@ func init() {
 		"DeletePolicyVersion": deletePolicyVersion, "SetDefaultPolicyVersion": setDefaultPolicyVersion,
 		"ListEntitiesForPolicy": listEntitiesForPolicy,
 		"CreateRole":            createRole, "GetRole": getRole, "ListRoles": listRoles, "DeleteRole": deleteRole,
-		"UpdateAssumeRolePolicy": updateAssumeRolePolicy, "TagRole": tagRole, "UntagRole": untag("role"), "ListRoleTags": listTags("role"),
+		"UpdateAssumeRolePolicy": updateAssumeRolePolicy, "TagRole": tag("role"), "UntagRole": untag("role"), "ListRoleTags": listTags("role"),
 		"PutRolePermissionsBoundary": putBoundary("role"), "DeleteRolePermissionsBoundary": deleteBoundary("role"),
 		"CreateOpenIDConnectProvider": createOIDCProvider, "GetOpenIDConnectProvider": getOIDCProvider,
 		"ListOpenIDConnectProviders": listOIDCProviders, "DeleteOpenIDConnectProvider": deleteOIDCProvider,

@@ -37,21 +37,25 @@ func removeTags(old []Tag, keys []string) []Tag {
 	return slices.DeleteFunc(slices.Clone(old), func(t Tag) bool { return slices.Contains(keys, t.Key) })
 }
 
-func tagUser(c *iamCall) *APIError {
-	tags, e := c.tags()
-	if e != nil {
-		return e
-	}
-	if len(tags) == 0 {
-		return apiErr(http.StatusBadRequest, "ValidationError", "tags must not be empty")
-	}
-	return c.withUser("TagUser", tagContext(tags, nil), func(u *User) *APIError {
-		if len(mergeTags(u.Tags, tags)) > 50 {
-			return apiErr(http.StatusConflict, "LimitExceeded", "Cannot add more than 50 tags")
+// tag answers Tag{User,Role}: at least one tag, at most 50 on the entity.
+func tag(kind string) iamOp {
+	return func(c *iamCall) *APIError {
+		tags, e := c.tags()
+		if e != nil {
+			return e
 		}
-		u.Tags = mergeTags(u.Tags, tags)
-		return nil
-	})
+		if len(tags) == 0 {
+			return apiErr(http.StatusBadRequest, "ValidationError", "tags must not be empty")
+		}
+		return c.withEntity(kind, "Tag"+kindTitle(kind), tagContext(tags, nil), true, func(ref entityRef) *APIError {
+			merged := mergeTags(*ref.tags, tags)
+			if len(merged) > 50 {
+				return apiErr(http.StatusConflict, "LimitExceeded", "Cannot add more than 50 tags")
+			}
+			*ref.tags = merged
+			return nil
+		})
+	}
 }
 
 // untag answers Untag{User,Role}.
@@ -76,15 +80,4 @@ func listTags(kind string) iamOp {
 			return nil
 		})
 	}
-}
-
-func tagRole(c *iamCall) *APIError {
-	tags, e := c.tags()
-	if e != nil {
-		return e
-	}
-	return c.withRole("TagRole", tagContext(tags, nil), true, func(r *Role) *APIError {
-		r.Tags = mergeTags(r.Tags, tags)
-		return nil
-	})
 }
