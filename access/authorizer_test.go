@@ -1,7 +1,6 @@
 package access_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/astran-oss/astran-go/access"
@@ -26,14 +25,14 @@ func TestWhoCan_agreesWithAuthorizer(t *testing.T) {
 	for _, fixture := range []string{"testdata/basic.json", "testdata/escalation.json", "testdata/none.json"} {
 		store := principaltest.LoadFixture(t, fixture)
 		authz := principal.NewAuthorizer(store)
-		ents, err := store.Entities(context.Background())
+		ents, err := store.Entities(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
 		checked := 0
 		for _, action := range actions {
 			for _, resource := range resources {
-				grants, err := access.New(store).WhoCan(context.Background(), action, resource)
+				grants, err := access.New(store).WhoCan(t.Context(), action, resource)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -45,7 +44,7 @@ func TestWhoCan_agreesWithAuthorizer(t *testing.T) {
 					if k := e.Type(); k != arn.TypeUser && k != arn.TypeRole {
 						continue
 					}
-					res, err := authz.Authorize(context.Background(), principal.Caller{ARN: e}, action, resource, policy.Context{})
+					res, err := authz.Authorize(t.Context(), principal.Caller{ARN: e}, action, resource, policy.Context{})
 					if err != nil {
 						t.Fatal(err)
 					}

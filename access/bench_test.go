@@ -1,7 +1,6 @@
 package access_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -76,7 +75,7 @@ func benchStore(b *testing.B, users, groups, policies int) *principal.MemoryStor
 
 func BenchmarkEscalations(b *testing.B) {
 	store := benchStore(b, 1000, 100, 500)
-	ctx := context.Background()
+	ctx := b.Context()
 	paths, err := access.New(store).Escalations(ctx)
 	if err != nil || len(paths) != 30 {
 		b.Fatalf("%d paths, %v", len(paths), err)
@@ -92,7 +91,7 @@ func BenchmarkEscalations(b *testing.B) {
 
 func BenchmarkWhoCan(b *testing.B) {
 	store := benchStore(b, 1000, 100, 500)
-	ctx := context.Background()
+	ctx := b.Context()
 	a := access.New(store)
 	grants, err := a.WhoCan(ctx, "s3:GetObject", "arn:demo:s3:::bucket-5/k")
 	if err != nil || len(grants) == 0 {

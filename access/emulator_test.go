@@ -1,7 +1,6 @@
 package access_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,7 +30,7 @@ func mustIAM(t *testing.T, err error) {
 
 func createUser(t *testing.T, root *iam.Client, email, inline string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	_, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(email)})
 	mustIAM(t, err)
 	if inline != "" {
@@ -50,7 +49,7 @@ func denied(err error) bool {
 // checks that the path's identity really ends with administrator access
 // (creating a user, which it could not do before).
 func TestEscalations_emulator(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := astrantest.New(t, emulator.WithUserPassword(emulatorPassword))
 	root := iam.NewFromConfig(srv.RootConfig())
 	self := func(email string) string { return srv.UserARN(email).String() }
@@ -101,7 +100,7 @@ func replay(t *testing.T, srv interface {
 	Config(aws.CredentialsProvider) aws.Config
 }, clients map[arn.ARN]*iam.Client, steps []access.Step) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	for i, s := range steps {
 		c := clients[s.As]
 		if c == nil {
@@ -140,7 +139,7 @@ func replay(t *testing.T, srv interface {
 // reports no path (an administrator, a reader, a user managing only her
 // own access keys).
 func TestEscalations_emulatorNone(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := astrantest.New(t)
 	root := iam.NewFromConfig(srv.RootConfig())
 	createUser(t, root, "boss@astran.io", "")
@@ -159,7 +158,7 @@ func TestEscalations_emulatorNone(t *testing.T) {
 // a user allowed to choose the default version of his own policy, and one
 // allowed to write a new version of it, are found and their paths work.
 func TestEscalations_emulatorPolicyVersions(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := astrantest.New(t, emulator.WithUserPassword(emulatorPassword))
 	root := iam.NewFromConfig(srv.RootConfig())
 	everything := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`

@@ -1,7 +1,6 @@
 package access_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -33,7 +32,7 @@ func pathLines(ps []access.Path) string {
 // (see pathLines), failing the test on an error.
 func escalationLines(t *testing.T, store *principal.MemoryStore) ([]access.Path, string) {
 	t.Helper()
-	ps, err := access.New(store).Escalations(context.Background())
+	ps, err := access.New(store).Escalations(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

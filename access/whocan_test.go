@@ -1,7 +1,6 @@
 package access_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -56,7 +55,7 @@ func TestWhoCan(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			gs, err := access.New(store).WhoCan(context.Background(), tc.action, tc.resource)
+			gs, err := access.New(store).WhoCan(t.Context(), tc.action, tc.resource)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package principal_test
 
 import (
-	"context"
 	"errors"
 	"strconv"
 	"testing"
@@ -114,7 +113,7 @@ func TestAuthorizer_rules(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			res, err := authz.Authorize(context.Background(), tc.caller, tc.action, tc.resource, policy.Context{})
+			res, err := authz.Authorize(t.Context(), tc.caller, tc.action, tc.resource, policy.Context{})
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 				var ce *principal.CallerError
@@ -148,7 +147,7 @@ func TestAuthorizer_matchedStatementsNamePolicies(t *testing.T) {
 
 func TestAuthorizer_sessionOfDeletedUser(t *testing.T) {
 	s, authz := newAuthz(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	res := decide(t, authz, key("ASIAALICE"), "s3:GetObject", "arn:demo:s3:::b/k")
 	require.True(t, res.Allowed())
 
@@ -168,7 +167,7 @@ func TestAuthorizer_sessionExpiresWithClock(t *testing.T) {
 	res := decide(t, authz, key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k")
 	require.True(t, res.Allowed())
 	now = fixedNow.Add(time.Hour)
-	res, err := authz.Authorize(context.Background(), key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	res, err := authz.Authorize(t.Context(), key("ASIATMP"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
 	var ce *principal.CallerError
 	require.ErrorAs(t, err, &ce)
 	assert.ErrorIs(t, err, principal.ErrExpired)
@@ -257,7 +256,7 @@ func TestAuthorizer_contextKeys(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := authz.Authorize(context.Background(), tc.caller, tc.action, "arn:demo:s3:::b", tc.reqCtx)
+			res, err := authz.Authorize(t.Context(), tc.caller, tc.action, "arn:demo:s3:::b", tc.reqCtx)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, res.Allowed(), "%s: %+v", res.Decision, res)
 		})
@@ -303,7 +302,7 @@ func TestAuthorizer_AuthorizeAssumeRole(t *testing.T) {
 			if !r.noContext {
 				reqCtx = principal.WebIdentityContext(r.provider, r.aud, r.sub, r.tags)
 			}
-			res, err := authz.AuthorizeAssumeRole(context.Background(), r.role, r.provider, reqCtx)
+			res, err := authz.AuthorizeAssumeRole(t.Context(), r.role, r.provider, reqCtx)
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
 			} else {
@@ -321,10 +320,10 @@ func TestAuthorizer_AuthorizeAssumeRole_tagSessionNeeded(t *testing.T) {
 	trust := mustDoc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"`+provider+`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)
 	require.NoError(t, s.PutRole(principal.Identity{ARN: role, TrustPolicy: trust}))
 	authz := principal.NewAuthorizer(s)
-	res, err := authz.AuthorizeAssumeRole(context.Background(), role, prov, principal.WebIdentityContext(prov, "astran", "", nil))
+	res, err := authz.AuthorizeAssumeRole(t.Context(), role, prov, principal.WebIdentityContext(prov, "astran", "", nil))
 	require.NoError(t, err)
 	assert.True(t, res.Allowed())
-	res, err = authz.AuthorizeAssumeRole(context.Background(), role, prov, principal.WebIdentityContext(prov, "astran", "", map[string]string{"k": "v"}))
+	res, err = authz.AuthorizeAssumeRole(t.Context(), role, prov, principal.WebIdentityContext(prov, "astran", "", map[string]string{"k": "v"}))
 	require.NoError(t, err)
 	assert.False(t, res.Allowed(), "session tags need sts:TagSession")
 }
@@ -387,7 +386,7 @@ func TestAuthorizer_missingContextKeys(t *testing.T) {
 	var rc policy.Context
 	rc.Set("aws:SourceIp", "10.9.9.9")
 	rc.Set("aws:SecureTransport", "true")
-	res, err := authz.Authorize(context.Background(), principal.Caller{ARN: ua}, "s3:GetObject", "*", rc)
+	res, err := authz.Authorize(t.Context(), principal.Caller{ARN: ua}, "s3:GetObject", "*", rc)
 	require.NoError(t, err)
 	assert.True(t, res.Allowed())
 	assert.Empty(t, res.MissingContextKeys)
@@ -400,6 +399,6 @@ func TestAuthorizer_assumedRoleARN(t *testing.T) {
 	assert.True(t, res.Allowed())
 	res = decide(t, authz, c, "s3:PutObject", "arn:demo:s3:::b/k")
 	assert.False(t, res.Allowed())
-	_, err := authz.Authorize(context.Background(), principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/nope/web")}, "s3:GetObject", "*", policy.Context{})
+	_, err := authz.Authorize(t.Context(), principal.Caller{ARN: arn.MustParse("arn:demo:sts::" + account + ":assumed-role/nope/web")}, "s3:GetObject", "*", policy.Context{})
 	require.ErrorIs(t, err, principal.ErrNotFound)
 }

@@ -47,7 +47,7 @@ func benchStore(b *testing.B) (*principal.MemoryStore, principal.Caller) {
 func BenchmarkAuthorizer_Authorize(b *testing.B) {
 	s, caller := benchStore(b)
 	authz := principal.NewAuthorizer(s)
-	ctx := context.Background()
+	ctx := b.Context()
 	for _, bc := range []struct{ name, resource string }{
 		{"allow", "arn:demo:s3:::bucket-4-9/key"},
 		{"deny", "arn:demo:s3:::other/key"},
@@ -144,7 +144,7 @@ func BenchmarkAuthorizer_Authorize(b *testing.B) {
 func BenchmarkAuthorizer_rebuild(b *testing.B) {
 	s, caller := benchStore(b)
 	authz := principal.NewAuthorizer(s)
-	ctx := context.Background()
+	ctx := b.Context()
 	doc := mustDoc(b, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`)
 	var res policy.Result
 	b.ReportAllocs()
@@ -169,7 +169,7 @@ func BenchmarkAuthorizer_afterUnrelatedChange(b *testing.B) {
 		b.Fatal(err)
 	}
 	authz := principal.NewAuthorizer(s)
-	ctx := context.Background()
+	ctx := b.Context()
 	var res policy.Result
 	b.ReportAllocs()
 	for b.Loop() {

@@ -125,7 +125,7 @@ func TestAuthorizer_contextCanceled(t *testing.T) {
 	ms, _ := newAuthz(t)
 	bs := blockingStore{MemoryStore: ms, started: make(chan struct{}, 1), release: make(chan struct{})}
 	authz := principal.NewAuthorizer(bs)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
 	go func() {
 		_, err := authz.Authorize(ctx, user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
@@ -137,7 +137,7 @@ func TestAuthorizer_contextCanceled(t *testing.T) {
 	// The shared build goes on and serves the next caller.
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		res, err := authz.Authorize(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
+		res, err := authz.Authorize(t.Context(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
 		assert.NoError(t, err)
 		assert.True(t, res.Allowed())
 	})
@@ -151,7 +151,7 @@ func TestAuthorizer_trustCachePerRole(t *testing.T) {
 	mem := basicStore(t)
 	s := &countingStore{MemoryStore: mem}
 	authz := fixedAuthz(s)
-	ctx := context.Background()
+	ctx := t.Context()
 	role := iamARN("role/marketing")
 	prov := arn.MustParse(provider)
 	assume := func() bool {

@@ -1,7 +1,6 @@
 package principal_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -16,7 +15,7 @@ func TestMemoryStore_Entities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Entities(context.Background())
+	got, err := s.Entities(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +30,7 @@ func TestMemoryStore_Entities(t *testing.T) {
 	if err := s.DeleteUser(arn.MustParse("arn:demo:iam::1b7c6d1e-5f3a-4c2b-9e8d-0a1b2c3d4e5f:user/dave@astran.io")); err != nil {
 		t.Fatal(err)
 	}
-	if got2, _ := s.Entities(context.Background()); len(got2) != len(got)-1 {
+	if got2, _ := s.Entities(t.Context()); len(got2) != len(got)-1 {
 		t.Fatalf("after DeleteUser: %d entities, want %d", len(got2), len(got)-1)
 	}
 }
@@ -42,7 +41,7 @@ func TestMemoryStore_PolicyVersions(t *testing.T) {
 	doc := func(action string) *policy.Document {
 		return &policy.Document{Version: policy.Version2012, Statements: []policy.Statement{{Effect: policy.EffectAllow, Action: []string{action}, Resource: []string{"*"}}}}
 	}
-	if _, err := s.PolicyVersions(context.Background(), p); !errors.Is(err, principal.ErrNotFound) {
+	if _, err := s.PolicyVersions(t.Context(), p); !errors.Is(err, principal.ErrNotFound) {
 		t.Fatalf("unknown policy: %v", err)
 	}
 	if err := s.PutPolicy(p, doc("s3:GetObject")); err != nil {
@@ -51,7 +50,7 @@ func TestMemoryStore_PolicyVersions(t *testing.T) {
 	if _, err := s.PutPolicyVersion(p, doc("*"), false); err != nil {
 		t.Fatal(err)
 	}
-	vs, err := s.PolicyVersions(context.Background(), p)
+	vs, err := s.PolicyVersions(t.Context(), p)
 	if err != nil || len(vs) != 2 || vs[0].ID != "v1" || !vs[0].Default || vs[1].ID != "v2" || vs[1].Default || vs[1].Document.Statements[0].Action[0] != "*" {
 		t.Fatalf("PolicyVersions = %+v, %v", vs, err)
 	}

@@ -1,7 +1,6 @@
 package principal_test
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -16,7 +15,7 @@ import (
 
 func TestLoadFixture(t *testing.T) {
 	s := basicStore(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	carol, err := s.Identity(ctx, user("carol@astran.io").ARN)
 	require.NoError(t, err)
 	assert.Equal(t, "AIDACAROL", carol.ID)
@@ -99,9 +98,9 @@ func TestMemoryStore_ApplyFixture_merges(t *testing.T) {
 	gen := s.Generation()
 	require.NoError(t, s.ApplyFixture("more", []byte(`{"partition":"demo","account":"`+account+`","users":[{"email":"zed@astran.io","policies":["AstranAdmin"]}]}`)))
 	assert.Greater(t, s.Generation(), gen)
-	_, err := s.Identity(context.Background(), user("zed@astran.io").ARN)
+	_, err := s.Identity(t.Context(), user("zed@astran.io").ARN)
 	require.NoError(t, err)
-	_, err = s.Identity(context.Background(), user("alice@astran.io").ARN)
+	_, err = s.Identity(t.Context(), user("alice@astran.io").ARN)
 	require.NoError(t, err, "earlier content is kept")
 }
 
@@ -133,6 +132,6 @@ func FuzzApplyFixture(f *testing.F) {
 		}
 		// Everything loaded must be usable by an authorizer without panicking.
 		authz := principal.NewAuthorizer(s)
-		_, _ = authz.Authorize(context.Background(), principal.Caller{AccessKeyID: "A"}, "s3:GetObject", "*", policyContext())
+		_, _ = authz.Authorize(t.Context(), principal.Caller{AccessKeyID: "A"}, "s3:GetObject", "*", policyContext())
 	})
 }

@@ -1,7 +1,6 @@
 package principal_test
 
 import (
-	"context"
 	"os"
 	"strconv"
 	"strings"
@@ -23,7 +22,7 @@ func TestLoadFixture_yaml(t *testing.T) {
 		"any object":        {alice, "s3:GetObject", "arn:demo:s3:::any/x", policy.Allow},
 		"no delete at home": {alice, "s3:DeleteObject", "arn:demo:s3:::home/alice@astran.io/x", policy.ExplicitDeny},
 	})
-	id, err := s.Identity(context.Background(), user("alice@astran.io").ARN)
+	id, err := s.Identity(t.Context(), user("alice@astran.io").ARN)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"team": "blue", "level": "3"}, id.Tags, "numbers in string maps stay strings")
 }

@@ -1,7 +1,6 @@
 package principal_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -69,7 +68,7 @@ func fixedAuthz(s principal.Store, optFns ...func(*principal.Options)) *principa
 // failing the test on an error.
 func decide(t testing.TB, authz *principal.Authorizer, c principal.Caller, action, resource string, msgAndArgs ...any) policy.Result {
 	t.Helper()
-	res, err := authz.Authorize(context.Background(), c, action, resource, policy.Context{})
+	res, err := authz.Authorize(t.Context(), c, action, resource, policy.Context{})
 	require.NoError(t, err, msgAndArgs...)
 	return res
 }

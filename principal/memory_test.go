@@ -1,7 +1,6 @@
 package principal_test
 
 import (
-	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -15,7 +14,7 @@ import (
 )
 
 func TestMemoryStore_crud(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := principal.NewMemoryStore()
 	ua := iamARN("user/dev/bob@astran.io")
 	ga := iamARN("group/devs")
@@ -142,7 +141,7 @@ func TestMemoryStore_invalid(t *testing.T) {
 }
 
 func TestMemoryStore_policyVersions(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := principal.NewMemoryStore()
 	pa := iamARN("policy/V")
 	docs := make([]*policy.Document, 7)
@@ -177,7 +176,7 @@ func TestMemoryStore_policyVersions(t *testing.T) {
 // TestMemoryStore_race runs writers and authorizations concurrently; run with -race.
 func TestMemoryStore_race(t *testing.T) {
 	s, authz := newAuthz(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	alice := user("alice@astran.io")
 	pa := iamARN("policy/AdminLike")
 	ga := iamARN("group/readers")

@@ -81,7 +81,7 @@ func TestAuthorizer_resourcePolicies(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			res, err := authz.Authorize(context.Background(), principal.Caller{ARN: tc.caller}, tc.action, tc.resource, policy.Context{})
+			res, err := authz.Authorize(t.Context(), principal.Caller{ARN: tc.caller}, tc.action, tc.resource, policy.Context{})
 			require.Equal(t, tc.err, err != nil, "error %v", err)
 			assert.Equal(t, tc.want, res.Decision)
 			if tc.by != 0 {
@@ -113,7 +113,7 @@ func TestAuthorizer_sessionPolicies(t *testing.T) {
 		"managed: role allows, session not":  {key("ASIAMANAGED"), "s3:ListBucket", obj, policy.ImplicitDeny},
 		"no session policy: the role's only": {key("ASIAMARKETING"), "s3:ListBucket", obj, policy.Allow},
 	})
-	res, err := authz.Authorize(context.Background(), key("ASIAMISSING"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
+	res, err := authz.Authorize(t.Context(), key("ASIAMISSING"), "s3:GetObject", "arn:demo:s3:::b/k", policy.Context{})
 	require.ErrorIs(t, err, principal.ErrNotFound, "a session policy that cannot be read fails closed")
 	assert.False(t, res.Allowed())
 }
@@ -150,7 +150,7 @@ func TestAuthorizer_anonymous(t *testing.T) {
 	res := decide(t, principal.NewAuthorizer(s), anon, "s3:GetObject", "arn:demo:s3:::public/a")
 	assert.False(t, res.Allowed(), "no resource policies: nothing for anonymous callers")
 	bad := principal.Caller{ARN: user("alice@astran.io").ARN, Anonymous: true}
-	res, err := authz.Authorize(context.Background(), bad, "s3:GetObject", "arn:demo:s3:::public/a", policy.Context{})
+	res, err := authz.Authorize(t.Context(), bad, "s3:GetObject", "arn:demo:s3:::public/a", policy.Context{})
 	assert.True(t, principal.IsCallerError(err), "%v", err)
 	assert.False(t, res.Allowed())
 	assert.Equal(t, "anonymous", principal.Anonymous.String())

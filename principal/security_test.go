@@ -1,7 +1,6 @@
 package principal_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,7 +19,7 @@ import (
 // (arn:x:iam::astran:policy/AstranAdmin) must not resolve to the built-in,
 // so that it can neither be attached nor grant anything.
 func TestSecurity_builtinAdminInForeignPartitionGrantsNothing(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := principal.NewMemoryStore()
 	mallory := iamARN("user/mallory@astran.io")
 	require.NoError(t, s.PutUser(principal.Identity{ARN: mallory}))
@@ -54,7 +53,7 @@ func TestSecurity_builtinAdminInForeignPartitionGrantsNothing(t *testing.T) {
 // or header naming the root of another account, or of this account in
 // another partition, must not get the root bypass: it is an unknown caller.
 func TestSecurity_rootOfAnotherAccountIsNotRoot(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s, authz := newAuthz(t)
 	own := iamARN("root")
 	res := decide(t, authz, principal.Caller{ARN: own}, "iam:CreateUser", "*")
@@ -87,7 +86,7 @@ func TestSecurity_rootOfAnotherAccountIsNotRoot(t *testing.T) {
 // the account, whatever the role's path, and be authorized by the role's
 // policies.
 func TestSecurity_assumedRoleOfRoleWithPathResolves(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := principal.NewMemoryStore()
 	role := iamARN("role/team/ci")
 	require.NoError(t, s.PutRole(principal.Identity{ARN: role}))

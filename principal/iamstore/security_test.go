@@ -1,7 +1,6 @@
 package iamstore_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -27,7 +26,7 @@ const otherAccount = "99999999-0000-4000-8000-000000000000"
 // built-in in a foreign partition (arn:x:iam::astran:policy/AstranAdmin) as
 // attached does not grant the built-in.
 func TestSecurity_builtinAdminInForeignPartitionGrantsNothing(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	f := newFakeIAM()
 	f.seed()
 	f.attached["user/alice@astran.io"] = []types.AttachedPolicy{{PolicyArn: aws.String("arn:x:iam::astran:policy/AstranAdmin")}}
@@ -43,7 +42,7 @@ func TestSecurity_builtinAdminInForeignPartitionGrantsNothing(t *testing.T) {
 // TestSecurity_rootOfAnotherAccountIsNotRoot: the live store knows only
 // the root of its configured account.
 func TestSecurity_rootOfAnotherAccountIsNotRoot(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	own := arn.MustParse(acctARN + "root")
 	f := newFakeIAM()
 	f.seed()
@@ -73,7 +72,7 @@ func TestSecurity_rootOfAnotherAccountIsNotRoot(t *testing.T) {
 // default), then fails closed, so a revoked permission does not stay
 // granted for the length of the outage.
 func TestSecurity_revokedPermissionOutlivesAnOutage(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	f, c, s, authz := liveAlice(t)
 	alice := user("alice@astran.io")
 
@@ -97,7 +96,7 @@ func TestSecurity_revokedPermissionOutlivesAnOutage(t *testing.T) {
 func TestSecurity_revokedReaderCredentialsAreNotAnOutage(t *testing.T) {
 	for _, code := range []string{"AccessDenied", "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch"} {
 		t.Run(code, func(t *testing.T) {
-			ctx := context.Background()
+			ctx := t.Context()
 			f, c, s, authz := liveAlice(t)
 			alice := user("alice@astran.io")
 
@@ -125,7 +124,7 @@ func liveAlice(t *testing.T) (*fakeIAM, *clock, *iamstore.Store, *principal.Auth
 	c := &clock{now: fixedNow}
 	s := iamstore.New(clientFor(f), func(o *iamstore.Options) { o.Now = c.Now; o.Logger = newTextLogger(new(discard)) })
 	authz := authorizerAt(s, c)
-	res, err := authz.Authorize(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
+	res, err := authz.Authorize(t.Context(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{})
 	require.NoError(t, err)
 	require.True(t, res.Allowed())
 	return f, c, s, authz
@@ -137,7 +136,7 @@ func liveAlice(t *testing.T) (*fakeIAM, *clock, *iamstore.Store, *principal.Auth
 // skipped because the authorizer was left at its default, Astran's
 // case-sensitive dialect: the dialect is chosen once, on the client.
 func TestSecurity_awsSpelledDenyIgnoredByAuthorizerDialect(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	f := newFakeIAM()
 	f.seed()
 	f.policies[acctARN+"policy/DenyDelete"] = `{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:deleteobject", "Resource": "*"}]}`

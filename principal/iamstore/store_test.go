@@ -22,7 +22,7 @@ import (
 
 func TestStore_resolves(t *testing.T) {
 	f, c, s := seeded(nil)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	id, err := s.Identity(ctx, user("alice@astran.io").ARN)
 	require.NoError(t, err)
@@ -84,14 +84,14 @@ func TestStore_sessionsFromSource(t *testing.T) {
 	require.NoError(t, sessions.PutSession(principal.Session{AccessKeyID: "ASIAA", Identity: user("alice@astran.io").ARN}))
 	s := iamstore.New(clientFor(f), func(o *iamstore.Options) { o.Sessions = sessions })
 	authz := principal.NewAuthorizer(s)
-	res, err := authz.Authorize(context.Background(), key("ASIAA"), "iam:ListUsers", "*", policy.Context{})
+	res, err := authz.Authorize(t.Context(), key("ASIAA"), "iam:ListUsers", "*", policy.Context{})
 	require.NoError(t, err)
 	assert.True(t, res.Allowed())
 }
 
 func TestStore_ttl(t *testing.T) {
 	f, c, s := seeded(nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	ua := user("alice@astran.io").ARN
 	for range 3 {
 		_, err := s.Identity(ctx, ua)
@@ -112,7 +112,7 @@ func TestStore_ttl(t *testing.T) {
 
 func TestStore_generation(t *testing.T) {
 	f, c, s := seeded(nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	ua := user("alice@astran.io").ARN
 	g0 := s.Generation()
 	_, _ = s.Identity(ctx, ua)
@@ -145,13 +145,13 @@ func TestStore_singleflight(t *testing.T) {
 	errs := make(chan error, n)
 	for range n {
 		wg.Go(func() {
-			_, err := s.Identity(context.Background(), ua)
+			_, err := s.Identity(t.Context(), ua)
 			errs <- err
 		})
 	}
 	<-f.started // one fetch is in flight, blocked
 	// A caller that gives up does not cancel the shared fetch.
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := s.Identity(ctx, ua)
 	require.ErrorIs(t, err, context.Canceled)
@@ -168,7 +168,7 @@ func TestStore_staleOnOutage(t *testing.T) {
 	var logs bytes.Buffer
 	f, c, s := seeded(&logs)
 	authz := authorizerAt(s, c)
-	ctx := context.Background()
+	ctx := t.Context()
 	alice := user("alice@astran.io")
 	check := func(msg string) {
 		t.Helper()
@@ -225,7 +225,7 @@ func TestStore_staleOnOutage(t *testing.T) {
 func TestStore_deletedUser(t *testing.T) {
 	f, c, s := seeded(nil)
 	authz := authorizerAt(s, c)
-	ctx := context.Background()
+	ctx := t.Context()
 	alice := user("alice@astran.io")
 	res, err := authz.Authorize(ctx, alice, "s3:GetObject", "*", policy.Context{})
 	require.NoError(t, err)
@@ -243,7 +243,7 @@ func TestStore_race(t *testing.T) {
 	f, c, s := seeded(&bytes.Buffer{})
 	authz := authorizerAt(s, c)
 	var warm policy.Result
-	require.NoError(t, authz.AuthorizeInto(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{}, &warm))
+	require.NoError(t, authz.AuthorizeInto(t.Context(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{}, &warm))
 	var wg sync.WaitGroup
 	for i := range 4 {
 		wg.Go(func() {
@@ -253,7 +253,7 @@ func TestStore_race(t *testing.T) {
 					c.Advance(time.Minute)
 					f.fail.Store(j%40 == 0)
 				}
-				err := authz.AuthorizeInto(context.Background(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{}, &res)
+				err := authz.AuthorizeInto(t.Context(), user("alice@astran.io"), "s3:GetObject", "*", policy.Context{}, &res)
 				assert.NoError(t, err)
 				assert.True(t, res.Allowed())
 			}
@@ -266,7 +266,7 @@ func newTextLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandl
 
 func TestStore_longTermKeys(t *testing.T) {
 	f, c, s := seeded(nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	ses, err := s.Session(ctx, "AKIAALICE")
 	require.NoError(t, err)
 	assert.Equal(t, user("alice@astran.io").ARN, ses.Identity)
