@@ -70,7 +70,7 @@ func TestNewConfig(t *testing.T) {
 	if _, ok := cfg.Credentials.(*aws.CredentialsCache); !ok {
 		t.Errorf("Credentials %T, want *aws.CredentialsCache", cfg.Credentials)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	out, err := s3c.ListBuckets(ctx, &s3.ListBucketsInput{})

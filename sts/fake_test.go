@@ -553,7 +553,7 @@ func newUserProvider(t *testing.T, f *fakeAstran, ep endpoint.Endpoints, usernam
 // mint returns a fresh access token of testUser that f's STS accepts.
 func mint(t *testing.T, f *fakeAstran) string {
 	t.Helper()
-	tok, err := newGrant(t, f).Token(context.Background())
+	tok, err := newGrant(t, f).Token(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -611,7 +611,7 @@ func (f *fakeAstran) wantGrants(t *testing.T, password, refresh int64) {
 func (f *fakeAstran) wantJoined(t *testing.T, gate chan struct{}, call func(context.Context) error) {
 	t.Helper()
 	done := make(chan error, 1)
-	go func() { done <- call(context.Background()) }()
+	go func() { done <- call(t.Context()) }()
 	close(gate)
 	if err := <-done; err != nil {
 		t.Fatal(err)

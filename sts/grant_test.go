@@ -66,7 +66,7 @@ func TestPasswordGrant_verify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tok, err := ts.Token(context.Background())
+			tok, err := ts.Token(t.Context())
 			if tt.kind == nil {
 				if err != nil {
 					t.Fatal(err)
@@ -117,7 +117,7 @@ func TestPasswordGrant_clientSecret(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := ts.Token(context.Background()); err != nil {
+			if _, err := ts.Token(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 			f.mu.Lock()
@@ -144,7 +144,7 @@ func TestPasswordGrant_clientSecret(t *testing.T) {
 		ts, _ := sts.NewPasswordGrant(ep, testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 			o.ClientSecret = sts.StaticPassword("wrong-secret-value")
 		})
-		_, err := ts.Token(context.Background())
+		_, err := ts.Token(t.Context())
 		var oe *sts.OIDCError
 		if !errors.Is(err, sts.ErrUnauthorizedClient) || !errors.As(err, &oe) || oe.StatusCode != 401 {
 			t.Fatalf("error %v", err)
@@ -161,7 +161,7 @@ func TestPasswordGrant_clientSecret(t *testing.T) {
 func TestPasswordGrant_reuse(t *testing.T) {
 	f := newFake(t)
 	ts := newGrant(t, f)
-	ctx := context.Background()
+	ctx := t.Context()
 	a, err := ts.Token(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +200,7 @@ func TestPasswordGrant_discoveryErrors(t *testing.T) {
 	ts, _ := sts.NewPasswordGrant(ep, testUser, sts.StaticPassword(testPassword), f.grantOptions, func(o *sts.PasswordGrantOptions) {
 		o.Discovery = true
 	})
-	_, err := ts.Token(context.Background())
+	_, err := ts.Token(t.Context())
 	var oe *sts.OIDCError
 	if !errors.As(err, &oe) || oe.Op != "discovery" || oe.StatusCode != 404 || !errors.Is(err, sts.ErrRejected) {
 		t.Fatalf("error %v", err)
@@ -214,7 +214,7 @@ func TestPasswordGrant_refreshTimeout(t *testing.T) {
 	ts := newGrant(t, f, func(o *sts.PasswordGrantOptions) {
 		o.RefreshTimeout = time.Millisecond // the shared grant's own bound
 	})
-	_, err := ts.Token(context.Background())
+	_, err := ts.Token(t.Context())
 	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, sts.ErrUnreachable) {
 		t.Fatalf("error %v", err)
 	}
@@ -226,7 +226,7 @@ func TestPasswordGrant_discoveryUnreachable(t *testing.T) {
 	ts := newGrant(t, f, func(o *sts.PasswordGrantOptions) {
 		o.Discovery = true
 	})
-	_, err := ts.Token(context.Background())
+	_, err := ts.Token(t.Context())
 	var oe *sts.OIDCError
 	if !errors.Is(err, sts.ErrUnreachable) || !errors.As(err, &oe) || oe.Op != "discovery" {
 		t.Fatalf("error %v", err)
@@ -261,7 +261,7 @@ func TestPasswordGrant_verifyRFC9068AccessToken(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = g.Token(context.Background())
+			_, err = g.Token(t.Context())
 			if !errors.Is(err, tt.kind) && !(tt.kind == nil && err == nil) {
 				t.Fatalf("error %v, want %v", err, tt.kind)
 			}
@@ -281,7 +281,7 @@ func TestPasswordGrant_emptyRejection(t *testing.T) {
 			f := newFake(t)
 			f.tokenFailures, f.emptyFailures = []int{status}, true
 			g := newGrant(t, f)
-			_, err := g.Token(context.Background())
+			_, err := g.Token(t.Context())
 			var oe *sts.OIDCError
 			if !errors.Is(err, sts.ErrBadCredentials) || !errors.As(err, &oe) || oe.StatusCode != status {
 				t.Fatalf("error %v, want ErrBadCredentials with status %d", err, status)
@@ -324,7 +324,7 @@ func TestPasswordGrant_errors(t *testing.T) {
 				tt.setup(f)
 			}
 			p := newUserProvider(t, f, f.endpoints(), testUser, sts.StaticPassword(tt.password))
-			_, err := p.Retrieve(context.Background())
+			_, err := p.Retrieve(t.Context())
 			if !errors.Is(err, tt.kind) {
 				t.Fatalf("error %v, want %v", err, tt.kind)
 			}
@@ -341,7 +341,7 @@ func TestPasswordGrant_errors(t *testing.T) {
 			}
 			// A rejected password is not sent again; other failures are
 			// retried on the next call (the user may have fixed them).
-			_, err2 := p.Retrieve(context.Background())
+			_, err2 := p.Retrieve(t.Context())
 			if !errors.Is(err2, tt.kind) {
 				t.Fatalf("second error %v", err2)
 			}
@@ -362,7 +362,7 @@ func TestPasswordGrant_errors(t *testing.T) {
 func TestProvider_refreshTokenReuse(t *testing.T) {
 	f := newFake(t)
 	p := newProvider(t, f)
-	ctx := context.Background()
+	ctx := t.Context()
 	for i := range 4 {
 		if _, err := p.Retrieve(ctx); err != nil {
 			t.Fatalf("retrieve %d: %v", i, err)
@@ -400,7 +400,7 @@ func TestProvider_refreshExpired(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
 			p := newProvider(t, f)
-			ctx := context.Background()
+			ctx := t.Context()
 			if _, err := p.Retrieve(ctx); err != nil {
 				t.Fatal(err)
 			}
@@ -422,13 +422,13 @@ func TestProvider_passwordChanged(t *testing.T) {
 		defer mu.Unlock()
 		return pw, nil
 	})
-	if _, err := p.Retrieve(context.Background()); !errors.Is(err, sts.ErrBadCredentials) {
+	if _, err := p.Retrieve(t.Context()); !errors.Is(err, sts.ErrBadCredentials) {
 		t.Fatalf("error %v", err)
 	}
 	mu.Lock()
 	pw = testPassword
 	mu.Unlock()
-	if _, err := p.Retrieve(context.Background()); err != nil {
+	if _, err := p.Retrieve(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.passwordGrants.Load(); got != 2 {
@@ -441,7 +441,7 @@ func TestPasswordGrant_responseCapped(t *testing.T) {
 	f := newFake(t)
 	g := newGrant(t, f,
 		func(o *sts.PasswordGrantOptions) { o.MaxResponseBytes = 256 })
-	_, err := g.Token(context.Background())
+	_, err := g.Token(t.Context())
 	if !errors.Is(err, sts.ErrMalformedResponse) || !strings.Contains(err.Error(), "larger than 256 bytes") {
 		t.Fatalf("error %v, want ErrMalformedResponse: larger than 256 bytes", err)
 	}

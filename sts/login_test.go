@@ -146,7 +146,7 @@ func TestLoginWithWebIdentity_responses(t *testing.T) {
 				w.Write([]byte(tt.body))
 				return true
 			}
-			_, err := sts.LoginWithWebIdentity(context.Background(), f.endpoints(), "tok-123456", "sess", f.request, func(o *sts.RequestOptions) {
+			_, err := sts.LoginWithWebIdentity(t.Context(), f.endpoints(), "tok-123456", "sess", f.request, func(o *sts.RequestOptions) {
 				o.MaxResponseBytes = tt.max
 			})
 			if !errors.Is(err, tt.kind) {
@@ -220,7 +220,7 @@ func TestLoginWithWebIdentity_deadline(t *testing.T) {
 	f := newFake(t)
 	gate, arrived := f.gateSTS()
 	defer close(gate)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	go func() { <-arrived; cancel() }()
 	_, err := sts.LoginWithWebIdentity(ctx, f.endpoints(), "some-token", "s", f.request)
 	if !errors.Is(err, context.Canceled) {

@@ -13,18 +13,18 @@ import (
 
 func TestPasswordFromEnv(t *testing.T) {
 	t.Setenv("STS_TEST_PASSWORD", "pw-from-env")
-	pw, err := sts.PasswordFromEnv("STS_TEST_PASSWORD")(context.Background())
+	pw, err := sts.PasswordFromEnv("STS_TEST_PASSWORD")(t.Context())
 	if err != nil || pw != "pw-from-env" {
 		t.Errorf("got %q, %v", pw, err)
 	}
 	os.Unsetenv("STS_TEST_PASSWORD")
-	if _, err := sts.PasswordFromEnv("STS_TEST_PASSWORD")(context.Background()); !errors.Is(err, sts.ErrNoPassword) {
+	if _, err := sts.PasswordFromEnv("STS_TEST_PASSWORD")(t.Context()); !errors.Is(err, sts.ErrNoPassword) {
 		t.Errorf("unset: %v", err)
 	}
 }
 
 func TestPasswordFromTerminal(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	isTerm := func(int) bool { return true }
 	var out bytes.Buffer
 	pw, err := sts.TerminalPassword("Password: ", &out, isTerm, func(int) ([]byte, error) { return []byte("typed-secret"), nil })(ctx)

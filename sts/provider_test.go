@@ -1,7 +1,6 @@
 package sts_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -20,7 +19,7 @@ func TestProvider_Retrieve(t *testing.T) {
 	f := newFake(t)
 	p := newProvider(t, f)
 
-	c, err := p.Retrieve(context.Background())
+	c, err := p.Retrieve(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +52,7 @@ func TestProvider_Login(t *testing.T) {
 			f := newFake(t)
 			f.namespace = ns
 			p := newProvider(t, f, func(o *sts.ProviderOptions) { o.SessionName = "bob-session-name" })
-			res, err := p.Login(context.Background())
+			res, err := p.Login(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +79,7 @@ func TestProvider_stsErrors(t *testing.T) {
 	t.Run("access denied", func(t *testing.T) {
 		f := newFake(t)
 		f.failSTS(403, "AccessDenied", "You don't have permission to access this resource")
-		_, err := newProvider(t, f).Retrieve(context.Background())
+		_, err := newProvider(t, f).Retrieve(t.Context())
 		var se *sts.STSError
 		if !errors.Is(err, sts.ErrAccessDenied) || !errors.As(err, &se) {
 			t.Fatalf("error %v", err)
@@ -98,7 +97,7 @@ func TestProvider_stsErrors(t *testing.T) {
 			w.Write([]byte("Invalid token: Token expired"))
 			return true
 		}
-		_, err := newProvider(t, f).Retrieve(context.Background())
+		_, err := newProvider(t, f).Retrieve(t.Context())
 		var se *sts.STSError
 		if !errors.Is(err, sts.ErrTokenExpired) || !errors.As(err, &se) || se.Message != "Invalid token: Token expired" || se.StatusCode != 400 {
 			t.Fatalf("error %v", err)
@@ -123,7 +122,7 @@ func TestProvider_stsErrors(t *testing.T) {
 			})
 			return handled
 		}
-		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
+		if _, err := newProvider(t, f).Retrieve(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -133,7 +132,7 @@ func TestProvider_stsErrors(t *testing.T) {
 			queryError(w, 400, "Sender", "InvalidIdentityToken", "Invalid token: "+r.FormValue("WebIdentityToken"))
 			return true
 		}
-		_, err := newProvider(t, f).Retrieve(context.Background())
+		_, err := newProvider(t, f).Retrieve(t.Context())
 		if !errors.Is(err, sts.ErrTokenInvalid) {
 			t.Fatalf("error %v", err)
 		}
@@ -148,7 +147,7 @@ func TestProvider_transientRetries(t *testing.T) {
 	t.Run("STS 503 then success", func(t *testing.T) {
 		f := newFake(t)
 		f.stsFailures = []int{503, 503}
-		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
+		if _, err := newProvider(t, f).Retrieve(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		f.wantSTSCalls(t, 3, "")
@@ -156,7 +155,7 @@ func TestProvider_transientRetries(t *testing.T) {
 	t.Run("STS 503 exhausts attempts", func(t *testing.T) {
 		f := newFake(t)
 		f.stsFailures = []int{503, 503, 503, 503}
-		_, err := newProvider(t, f).Retrieve(context.Background())
+		_, err := newProvider(t, f).Retrieve(t.Context())
 		var se *sts.STSError
 		if !errors.Is(err, sts.ErrUnavailable) || !errors.As(err, &se) || se.Code != "ServiceUnavailable" {
 			t.Fatalf("error %v", err)
@@ -166,7 +165,7 @@ func TestProvider_transientRetries(t *testing.T) {
 	t.Run("token endpoint 502 then success", func(t *testing.T) {
 		f := newFake(t)
 		f.tokenFailures = []int{502}
-		if _, err := newProvider(t, f).Retrieve(context.Background()); err != nil {
+		if _, err := newProvider(t, f).Retrieve(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.passwordGrants.Load(); got != 1 {
@@ -180,7 +179,7 @@ func TestProvider_transientRetries(t *testing.T) {
 		f := newFake(t)
 		f.tokenFailures = []int{429, 429}
 		g := newGrant(t, f, func(o *sts.PasswordGrantOptions) { o.MaxAttempts = 2 })
-		_, err := g.Token(context.Background())
+		_, err := g.Token(t.Context())
 		var oe *sts.OIDCError
 		if !errors.Is(err, sts.ErrUnavailable) || !errors.As(err, &oe) || oe.StatusCode != 429 {
 			t.Fatalf("error %v", err)
@@ -192,7 +191,7 @@ func TestProvider_transientRetries(t *testing.T) {
 	t.Run("token endpoint 200 with HTML", func(t *testing.T) {
 		f := newFake(t)
 		f.tokenFailures = []int{200}
-		_, err := newProvider(t, f).Retrieve(context.Background())
+		_, err := newProvider(t, f).Retrieve(t.Context())
 		if !errors.Is(err, sts.ErrMalformedResponse) || strings.Contains(err.Error(), "upstream failure") {
 			t.Fatalf("error %v", err)
 		}
@@ -203,7 +202,7 @@ func TestProvider_transientRetries(t *testing.T) {
 	t.Run("unreachable", func(t *testing.T) {
 		f := newFake(t)
 		f.Close()
-		_, err := newProvider(t, f).Retrieve(context.Background())
+		_, err := newProvider(t, f).Retrieve(t.Context())
 		if !errors.Is(err, sts.ErrUnreachable) {
 			t.Fatalf("error %v", err)
 		}
@@ -216,7 +215,7 @@ func TestProvider_clockSkew(t *testing.T) {
 		local := newClock()
 		local.Advance(2 * time.Hour)
 		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.Now = local.Now })
-		c, err := p.Retrieve(context.Background())
+		c, err := p.Retrieve(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +227,7 @@ func TestProvider_clockSkew(t *testing.T) {
 	t.Run("expiration before server date", func(t *testing.T) {
 		f := newFake(t)
 		f.expirationSkew = -2 * time.Hour
-		_, err := newProvider(t, f).Retrieve(context.Background())
+		_, err := newProvider(t, f).Retrieve(t.Context())
 		if !errors.Is(err, sts.ErrCredentialsExpired) {
 			t.Fatalf("error %v", err)
 		}
@@ -238,7 +237,7 @@ func TestProvider_clockSkew(t *testing.T) {
 		f.noDate = true
 		local := newClock()
 		local.Advance(3 * time.Hour)
-		_, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.Now = local.Now; o.Leeway = -1 }).Retrieve(context.Background())
+		_, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.Now = local.Now; o.Leeway = -1 }).Retrieve(t.Context())
 		if !errors.Is(err, sts.ErrCredentialsExpired) {
 			t.Fatalf("error %v", err)
 		}
@@ -246,7 +245,7 @@ func TestProvider_clockSkew(t *testing.T) {
 	t.Run("short lifetime caps the window", func(t *testing.T) {
 		f := newFake(t)
 		f.credLifetime = 4 * time.Minute
-		c, err := newProvider(t, f).Retrieve(context.Background())
+		c, err := newProvider(t, f).Retrieve(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,7 +258,7 @@ func TestProvider_clockSkew(t *testing.T) {
 func TestProvider_expiryJitter(t *testing.T) {
 	f := newFake(t)
 	p := newProvider(t, f, func(o *sts.ProviderOptions) { o.ExpiryWindowJitterFrac = 0.5 })
-	c, err := p.Retrieve(context.Background())
+	c, err := p.Retrieve(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +294,7 @@ func TestProvider_concurrentCache(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				started.Done()
-				c, err := cache.Retrieve(context.Background())
+				c, err := cache.Retrieve(t.Context())
 				keys[i], errs[i] = c.AccessKeyID, err
 			}()
 		}
@@ -340,7 +339,7 @@ func TestProvider_root(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := newUserProvider(t, f, ep, "root@astran.io", sts.StaticPassword(testPassword))
-	if _, err := p.Retrieve(context.Background()); err != nil {
+	if _, err := p.Retrieve(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	f.mu.Lock()

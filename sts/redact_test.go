@@ -2,7 +2,6 @@ package sts_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,7 +73,7 @@ func TestRedaction_flow(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p := newProvider(t, f, func(o *sts.ProviderOptions) { o.Logger = logger })
-	ctx := context.Background()
+	ctx := t.Context()
 	res, err := p.Login(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +121,7 @@ func TestRedaction_echoingServer(t *testing.T) {
 	ts := newGrant(t, f, func(o *sts.PasswordGrantOptions) {
 		o.TokenURL = f.srv.URL + "/echo/token"
 	})
-	_, err := ts.Token(context.Background())
+	_, err := ts.Token(t.Context())
 	if err == nil {
 		t.Fatal("no error")
 	}

@@ -1,7 +1,6 @@
 package sts_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -17,7 +16,7 @@ func TestProvider_assumeRole(t *testing.T) {
 	t.Run("success", func(t *testing.T) {
 		f := newFake(t)
 		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role })
-		c, err := p.Retrieve(context.Background())
+		c, err := p.Retrieve(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,14 +26,14 @@ func TestProvider_assumeRole(t *testing.T) {
 		if want := f.clock.Now().Add(55 * time.Minute); !c.Expires.Equal(want) || !c.CanExpire || c.Source != sts.ProviderName {
 			t.Errorf("Expires %v (want %v) CanExpire %v Source %q", c.Expires, want, c.CanExpire, c.Source)
 		}
-		if _, err := p.Login(context.Background()); !errors.Is(err, sts.ErrInvalidConfig) {
+		if _, err := p.Login(t.Context()); !errors.Is(err, sts.ErrInvalidConfig) {
 			t.Errorf("Login in role mode: %v", err)
 		}
 	})
 	t.Run("access denied", func(t *testing.T) {
 		f := newFake(t)
 		p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = "arn:demo:iam::" + testAccount + ":role/finance" })
-		_, err := p.Retrieve(context.Background())
+		_, err := p.Retrieve(t.Context())
 		var se *sts.STSError
 		if !errors.Is(err, sts.ErrAccessDenied) || !errors.As(err, &se) || se.Code != "AccessDenied" || se.StatusCode != 403 || se.Op != "AssumeRoleWithWebIdentity" {
 			t.Fatalf("error %v", err)
@@ -44,7 +43,7 @@ func TestProvider_assumeRole(t *testing.T) {
 	t.Run("invalid token not resent", func(t *testing.T) {
 		f := newFake(t)
 		f.failSTS(400, "InvalidIdentityToken", "The web identity token is not valid")
-		_, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background())
+		_, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(t.Context())
 		if !errors.Is(err, sts.ErrTokenInvalid) {
 			t.Fatalf("error %v", err)
 		}
@@ -63,7 +62,7 @@ func TestProvider_assumeRole(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t)
 			tt.failOnce(f)
-			if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(context.Background()); err != nil {
+			if _, err := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role }).Retrieve(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 			if sc, rg := f.stsCalls.Load(), f.refreshGrants.Load(); sc != 2 || rg != tt.wantRefresh {
@@ -100,7 +99,7 @@ func TestProvider_assumeRoleWithoutRegion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Retrieve(context.Background()); err != nil {
+	if _, err := p.Retrieve(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 }

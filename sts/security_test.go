@@ -37,7 +37,7 @@ func TestSecurity_rejectedPasswordLockedOutForLifeOfProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	grants := func() int64 { return f.passwordGrants.Load() }
 	start := f.clock.Now()
 	attempt := func(wantSent bool) {
@@ -87,7 +87,7 @@ func TestSecurity_roleCredentialsExpiryJudgedByLocalClock(t *testing.T) {
 			local := newClock()
 			local.t = f.clock.Now().Add(skew)
 			p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role; o.Now = local.Now })
-			c, err := p.Retrieve(context.Background())
+			c, err := p.Retrieve(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +122,7 @@ func TestSecurity_roleResponseBodyNotCapped(t *testing.T) {
 				return true
 			}
 			p := newProvider(t, f, func(o *sts.ProviderOptions) { o.RoleARN = role; o.MaxResponseBytes = 64 << 10; o.MaxAttempts = 1 })
-			_, err := p.Retrieve(context.Background())
+			_, err := p.Retrieve(t.Context())
 			if !errors.Is(err, sts.ErrMalformedResponse) || !strings.Contains(err.Error(), "larger than 65536 bytes") {
 				t.Fatalf("error %v, want ErrMalformedResponse: response body larger than 65536 bytes", err)
 			}
@@ -187,7 +187,7 @@ func TestSecurity_encodedSecretEchoedInError(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = ts.Token(context.Background())
+			_, err = ts.Token(t.Context())
 			var oe *sts.OIDCError
 			if !errors.As(err, &oe) || oe.Code != "invalid_request" {
 				t.Fatalf("error %v", err)

@@ -37,12 +37,12 @@ func TestShared_callersEndingDoNotAbort(t *testing.T) {
 			gate, arrived := tc.gate(f)
 			call := tc.call(t, f)
 
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx, cancel := context.WithCancel(t.Context())
 			errc := make(chan error, 1)
 			go func() { errc <- call(ctx) }()
 			<-arrived // the shared request is held
 			// A second caller joins it with a deadline that passes.
-			dctx, dcancel := context.WithDeadline(context.Background(), time.Now())
+			dctx, dcancel := context.WithDeadline(t.Context(), time.Now())
 			defer dcancel()
 			if err := call(dctx); !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("deadline caller: %v", err)

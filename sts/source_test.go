@@ -27,7 +27,7 @@ func TestTokenFile_provider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	res, err := p.Login(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func TestTokenSources_noToken(t *testing.T) {
 		"empty static":     sts.StaticToken(""),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := src.Token(context.Background()); !errors.Is(err, sts.ErrNoToken) {
+			if _, err := src.Token(t.Context()); !errors.Is(err, sts.ErrNoToken) {
 				t.Errorf("error %v, want ErrNoToken", err)
 			}
 		})
@@ -87,7 +87,7 @@ func TestTokenSources_roleWithStaticToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Retrieve(context.Background()); err != nil {
+	if _, err := p.Retrieve(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	if calls != 1 || session != "astran-go" {

@@ -32,7 +32,7 @@ func TestDo(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			calls, retries := 0, 0
 			tt.policy.OnRetry = func(int, time.Duration, error) { retries++ }
-			err := Do(context.Background(), tt.policy, isTransient, func(context.Context) error {
+			err := Do(t.Context(), tt.policy, isTransient, func(context.Context) error {
 				calls++
 				return tt.results[calls-1]
 			})
@@ -47,7 +47,7 @@ func TestDo(t *testing.T) {
 }
 
 func TestDo_contextEndsDuringWait(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	p := Policy{Backoff: func(int) time.Duration { return time.Hour }, OnRetry: func(int, time.Duration, error) { cancel() }}
 	err := Do(ctx, p, isTransient, func(context.Context) error { return errTransient })
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, errTransient) {
