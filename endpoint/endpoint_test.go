@@ -1,7 +1,6 @@
 package endpoint_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -143,7 +142,7 @@ func TestEndpoints_AWSConfig(t *testing.T) {
 		t.Errorf("endpoints from the config: %+v", got)
 	}
 	for id, want := range map[string]string{"STS": demo.STS, "IAM": demo.IAM, "S3": demo.S3, "DynamoDB": ""} {
-		u, found, err := demo.GetServiceBaseEndpoint(context.Background(), id)
+		u, found, err := demo.GetServiceBaseEndpoint(t.Context(), id)
 		if u != want || found != (want != "") || err != nil {
 			t.Errorf("GetServiceBaseEndpoint(%s) = %q, %v, %v", id, u, found, err)
 		}

@@ -1,7 +1,6 @@
 package iamclient_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -14,7 +13,7 @@ import (
 )
 
 func TestClient_builtinRefusedLocally(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	doc := testDoc(t)
 	calls := map[string]func(c *iamclient.Client) error{
 		"DeleteGroup": func(c *iamclient.Client) error { return c.DeleteGroup(ctx, builtin.GroupAdmin) },
@@ -55,7 +54,7 @@ func TestClient_attachBuiltinAllowed(t *testing.T) {
 		sent = aws.ToString(in.PolicyArn)
 		return &iam.AttachGroupPolicyOutput{}, nil
 	})
-	if err := c.AttachGroupPolicy(context.Background(), "marketing", builtin.PolicyARN(builtin.AstranAdmin)); err != nil {
+	if err := c.AttachGroupPolicy(t.Context(), "marketing", builtin.PolicyARN(builtin.AstranAdmin)); err != nil {
 		t.Fatal(err)
 	}
 	if sent != "arn:astran:iam::astran:policy/AstranAdmin" {

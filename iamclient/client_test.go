@@ -55,7 +55,7 @@ func TestNew_httpRoundTrip(t *testing.T) {
 		o.HTTPClient = srv.Client()
 		o.Getenv = func(string) string { return "" }
 	})
-	u, err := c.GetUser(context.Background(), "bob@astran.io")
+	u, err := c.GetUser(t.Context(), "bob@astran.io")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func (m serviceEndpoints) GetServiceBaseEndpoint(_ context.Context, sdkID string
 
 func TestNew_noEndpoint(t *testing.T) {
 	c := iamclient.New(staticConfig(), func(o *iamclient.Options) { o.Getenv = func(string) string { return "" } })
-	_, err := c.GetUser(context.Background(), "bob@astran.io")
+	_, err := c.GetUser(t.Context(), "bob@astran.io")
 	if !errors.Is(err, iamclient.ErrNoEndpoint) {
 		t.Fatalf("err = %v, want ErrNoEndpoint", err)
 	}
@@ -134,7 +134,7 @@ func TestNew_malformedPartition(t *testing.T) {
 		o.Partition = "evil.example/x"
 		o.Getenv = func(string) string { return "" }
 	})
-	_, err := c.GetUser(context.Background(), "bob@astran.io")
+	_, err := c.GetUser(t.Context(), "bob@astran.io")
 	if !errors.Is(err, endpoint.ErrInvalidPartition) {
 		t.Fatalf("err = %v, want endpoint.ErrInvalidPartition", err)
 	}

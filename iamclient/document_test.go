@@ -1,7 +1,6 @@
 package iamclient_test
 
 import (
-	"context"
 	"errors"
 	"net/url"
 	"reflect"
@@ -103,7 +102,7 @@ func TestClient_GetPolicyDocument_decoding(t *testing.T) {
 					VersionId: in.VersionId, IsDefaultVersion: true, Document: aws.String(tc.stored),
 				}}, nil
 			})
-			v, err := c.GetPolicyDocument(context.Background(), testPolicyARN)
+			v, err := c.GetPolicyDocument(t.Context(), testPolicyARN)
 			if tc.wantErr {
 				if err == nil {
 					t.Fatal("no error")

@@ -1,7 +1,6 @@
 package iamclient_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -33,7 +32,7 @@ func TestError_classification(t *testing.T) {
 		t.Run(tc.code, func(t *testing.T) {
 			f, c := newFake(t)
 			f.fail("GetUser", tc.code)
-			_, err := c.GetUser(context.Background(), "bob@astran.io")
+			_, err := c.GetUser(t.Context(), "bob@astran.io")
 			for _, k := range kinds {
 				if got := errors.Is(err, k); got != (k == tc.kind) {
 					t.Errorf("errors.Is(err, %v) = %v", k, got)
@@ -57,7 +56,7 @@ func TestError_classification(t *testing.T) {
 // Without Cascade, deleting an entity that still has members or policies is
 // one request, whose DeleteConflict is ErrDeleteConflict.
 func TestError_deleteConflictWithoutCascade(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	for op, del := range map[string]func(c *iamclient.Client) error{
 		"DeleteUser":  func(c *iamclient.Client) error { return c.DeleteUser(ctx, "bob@astran.io") },
 		"DeleteGroup": func(c *iamclient.Client) error { return c.DeleteGroup(ctx, "marketing") },

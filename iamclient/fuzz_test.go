@@ -1,7 +1,6 @@
 package iamclient_test
 
 import (
-	"context"
 	"net/url"
 	"testing"
 
@@ -30,7 +29,7 @@ func FuzzGetPolicyVersion(f *testing.F) {
 			return &iam.GetPolicyVersionOutput{PolicyVersion: &types.PolicyVersion{VersionId: in.VersionId, Document: aws.String(stored)}}, nil
 		})
 		c := newClient(fake)
-		v, err := c.GetPolicyVersion(context.Background(), testPolicyARN, "v1")
+		v, err := c.GetPolicyVersion(t.Context(), testPolicyARN, "v1")
 		if err != nil || v.Document == nil {
 			return
 		}

@@ -1,7 +1,6 @@
 package iamclient_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -29,7 +28,7 @@ func TestClient_DeleteGroup_cascade(t *testing.T) {
 	answer(f, "ListAttachedGroupPolicies", &iam.ListAttachedGroupPoliciesOutput{AttachedPolicies: []types.AttachedPolicy{{PolicyArn: aws.String("arn:demo:iam::acct:policy/p")}}})
 	answer(f, "ListGroupPolicies", &iam.ListGroupPoliciesOutput{PolicyNames: []string{"inline"}})
 	f.succeed("DetachGroupPolicy", "DeleteGroupPolicy", "DeleteGroup")
-	if err := c.DeleteGroup(context.Background(), "marketing", func(o *iamclient.DeleteGroupOptions) { o.Cascade = true }); err != nil {
+	if err := c.DeleteGroup(t.Context(), "marketing", func(o *iamclient.DeleteGroupOptions) { o.Cascade = true }); err != nil {
 		t.Fatal(err)
 	}
 	f.wantCalls(t, "GetGroup", "GetGroup", "RemoveUserFromGroup", "RemoveUserFromGroup", "ListAttachedGroupPolicies",

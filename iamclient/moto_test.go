@@ -1,7 +1,6 @@
 package iamclient_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -51,7 +50,7 @@ func TestMoto_twice(t *testing.T) {
 
 // The operations moto does not implement, checked against fakes.
 func TestClient_motoGaps(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	f, c := newFake(t)
 	var got []string
 	handle(f, "PutUserPermissionsBoundary", func(in *iam.PutUserPermissionsBoundaryInput) (*iam.PutUserPermissionsBoundaryOutput, error) {

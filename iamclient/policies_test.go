@@ -1,7 +1,6 @@
 package iamclient_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -72,7 +71,7 @@ func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 				return &iam.CreatePolicyVersionOutput{PolicyVersion: &types.PolicyVersion{VersionId: aws.String("v99"), IsDefaultVersion: in.SetAsDefault}}, nil
 			})
 			doc := testDoc(t)
-			v, err := c.CreatePolicyVersion(context.Background(), testPolicyARN, doc, func(o *iamclient.CreatePolicyVersionOptions) {
+			v, err := c.CreatePolicyVersion(t.Context(), testPolicyARN, doc, func(o *iamclient.CreatePolicyVersionOptions) {
 				o.PruneOldest = tc.prune
 				o.SetAsDefault = true
 			})
@@ -96,7 +95,7 @@ func TestClient_CreatePolicyVersion_prune(t *testing.T) {
 func TestClient_CreatePolicyVersion_limit(t *testing.T) {
 	f, c := newFake(t)
 	f.fail("CreatePolicyVersion", "LimitExceeded")
-	_, err := c.CreatePolicyVersion(context.Background(), testPolicyARN, testDoc(t))
+	_, err := c.CreatePolicyVersion(t.Context(), testPolicyARN, testDoc(t))
 	if !errors.Is(err, iamclient.ErrLimitExceeded) {
 		t.Fatalf("err = %v, want ErrLimitExceeded", err)
 	}
@@ -118,7 +117,7 @@ func TestClient_DeletePolicy_versionsFirst(t *testing.T) {
 		deleted = append(deleted, aws.ToString(in.VersionId))
 		return &iam.DeletePolicyVersionOutput{}, nil
 	})
-	if err := c.DeletePolicy(context.Background(), testPolicyARN, func(o *iamclient.DeletePolicyOptions) { o.Detach = true }); err != nil {
+	if err := c.DeletePolicy(t.Context(), testPolicyARN, func(o *iamclient.DeletePolicyOptions) { o.Detach = true }); err != nil {
 		t.Fatal(err)
 	}
 	f.wantCalls(t, "ListEntitiesForPolicy", "DetachUserPolicy", "DetachGroupPolicy", "DetachRolePolicy",
@@ -133,7 +132,7 @@ func TestClient_CreatePolicy_invalidDocument(t *testing.T) {
 	for name, doc := range map[string]*policy.Document{"invalid": bad, "nil": nil} {
 		t.Run(name, func(t *testing.T) {
 			f, c := newFake(t)
-			_, err := c.CreatePolicy(context.Background(), "p", doc)
+			_, err := c.CreatePolicy(t.Context(), "p", doc)
 			if !errors.Is(err, iamclient.ErrInvalidInput) {
 				t.Fatalf("err = %v, want ErrInvalidInput", err)
 			}

@@ -29,7 +29,7 @@ func TestClient_Users_pagination(t *testing.T) {
 		prefixes = append(prefixes, aws.ToString(in.PathPrefix))
 		return pages[aws.ToString(in.Marker)], nil
 	})
-	users, err := c.ListUsers(context.Background(), func(o *iamclient.ListOptions) { o.PathPrefix = "/x/" })
+	users, err := c.ListUsers(t.Context(), func(o *iamclient.ListOptions) { o.PathPrefix = "/x/" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestClient_Users_earlyBreak(t *testing.T) {
 		}
 		return &iam.ListUsersOutput{Users: []types.User{{UserName: aws.String("a@astran.io")}, {UserName: aws.String("b@astran.io")}}, IsTruncated: true, Marker: aws.String("m1")}, nil
 	})
-	for u, err := range c.Users(context.Background()) {
+	for u, err := range c.Users(t.Context()) {
 		if err != nil || u.Name != "a@astran.io" {
 			t.Fatalf("first = %+v, %v", u, err)
 		}
@@ -76,7 +76,7 @@ func TestClient_Users_errorMidway(t *testing.T) {
 	})
 	var got []string
 	var gotErr error
-	for u, err := range c.Users(context.Background()) {
+	for u, err := range c.Users(t.Context()) {
 		if err != nil {
 			gotErr = err
 			continue // the iterator must stop by itself
@@ -86,7 +86,7 @@ func TestClient_Users_errorMidway(t *testing.T) {
 	if !slices.Equal(got, []string{"a@astran.io"}) || !errors.Is(gotErr, iamclient.ErrAccessDenied) {
 		t.Errorf("got %v, %v", got, gotErr)
 	}
-	if _, err := c.ListUsers(context.Background()); !errors.Is(err, iamclient.ErrAccessDenied) {
+	if _, err := c.ListUsers(t.Context()); !errors.Is(err, iamclient.ErrAccessDenied) {
 		t.Errorf("ListUsers err = %v", err)
 	}
 }
@@ -101,7 +101,7 @@ func TestClient_Users_repeatedMarker(t *testing.T) {
 		}
 		return &iam.ListUsersOutput{Users: []types.User{{UserName: aws.String("a@astran.io")}}, IsTruncated: true, Marker: aws.String("same")}, nil
 	})
-	users, err := c.ListUsers(context.Background())
+	users, err := c.ListUsers(t.Context())
 	if err != nil || len(users) != 2 {
 		t.Errorf("ListUsers = %d users, %v; want 2 (then stop on the repeated marker)", len(users), err)
 	}
@@ -109,7 +109,7 @@ func TestClient_Users_repeatedMarker(t *testing.T) {
 
 func TestClient_Users_canceled(t *testing.T) {
 	_, c := newFake(t)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := c.ListUsers(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
@@ -155,7 +155,7 @@ func TestClient_DeleteUser_cascade(t *testing.T) {
 		return &iam.DeleteUserOutput{}, nil
 	})
 
-	if err := c.DeleteUser(context.Background(), bob, func(o *iamclient.DeleteUserOptions) { o.Cascade = true }); err != nil {
+	if err := c.DeleteUser(t.Context(), bob, func(o *iamclient.DeleteUserOptions) { o.Cascade = true }); err != nil {
 		t.Fatal(err)
 	}
 	f.wantCalls(t, "ListGroupsForUser", "ListGroupsForUser", "RemoveUserFromGroup", "RemoveUserFromGroup",
@@ -172,7 +172,7 @@ func TestClient_DeleteUser_cascadeStopsOnError(t *testing.T) {
 	f, c := newFake(t)
 	answer(f, "ListGroupsForUser", &iam.ListGroupsForUserOutput{Groups: []types.Group{{GroupName: aws.String("marketing")}}})
 	f.fail("RemoveUserFromGroup", "AccessDenied")
-	err := c.DeleteUser(context.Background(), "bob@astran.io", func(o *iamclient.DeleteUserOptions) { o.Cascade = true })
+	err := c.DeleteUser(t.Context(), "bob@astran.io", func(o *iamclient.DeleteUserOptions) { o.Cascade = true })
 	if !errors.Is(err, iamclient.ErrAccessDenied) {
 		t.Fatalf("err = %v, want ErrAccessDenied", err)
 	}
@@ -185,7 +185,7 @@ func TestClient_CreateUser_invalidEmail(t *testing.T) {
 	for _, email := range []string{"", "bob", "Bob <bob@astran.io>", "@astran.io", "bob@"} {
 		t.Run(email, func(t *testing.T) {
 			f, c := newFake(t)
-			_, err := c.CreateUser(context.Background(), email)
+			_, err := c.CreateUser(t.Context(), email)
 			if !errors.Is(err, iamclient.ErrInvalidInput) || !errors.Is(err, arn.ErrInvalidEmail) {
 				t.Fatalf("err = %v, want ErrInvalidInput and arn.ErrInvalidEmail", err)
 			}
@@ -201,7 +201,7 @@ func TestClient_CreateUser_options(t *testing.T) {
 		got = in
 		return &iam.CreateUserOutput{User: &types.User{UserName: in.UserName, Path: in.Path}}, nil
 	})
-	u, err := c.CreateUser(context.Background(), "bob@astran.io", func(o *iamclient.CreateUserOptions) {
+	u, err := c.CreateUser(t.Context(), "bob@astran.io", func(o *iamclient.CreateUserOptions) {
 		o.Path = "/eng/"
 		o.Tags = map[string]string{"b": "2", "a": "1"}
 		o.PermissionsBoundary = builtin.PolicyARN(builtin.AstranStandardUser)

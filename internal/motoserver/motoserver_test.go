@@ -33,7 +33,7 @@ func TestShared_Get(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if err := srv.Reset(context.Background()); err != nil {
+	if err := srv.Reset(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -45,7 +45,7 @@ func TestStart_close(t *testing.T) {
 		}
 		t.Skipf("skipping: %v", err)
 	}
-	srv, err := motoserver.Start(context.Background())
+	srv, err := motoserver.Start(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestStart_failures(t *testing.T) {
 				}
 			}
 			start := time.Now()
-			_, err := motoserver.Start(context.Background(), func(o *motoserver.Options) {
+			_, err := motoserver.Start(t.Context(), func(o *motoserver.Options) {
 				o.Binary = bin
 				o.StartTimeout = tc.timeout
 			})
