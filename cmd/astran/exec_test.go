@@ -122,7 +122,7 @@ func TestExec_signals(t *testing.T) {
 		t.Run(sig.String(), func(t *testing.T) {
 			f := newFakeAstran(t, time.Now)
 			home := t.TempDir()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, bin, "exec", "-u", testUser, "--", bin, "test-child", "signal")
 			cmd.Env = []string{envTestProcess + "=astran", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),

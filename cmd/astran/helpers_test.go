@@ -12,9 +12,10 @@ import (
 )
 
 // testEnv is an env with captured output and a private environment, cache
-// directory and clock.
+// directory and clock; run runs its commands in the test's context.
 type testEnv struct {
 	*env
+	ctx         context.Context
 	out, errOut *bytes.Buffer
 	vars        map[string]string
 	clock       time.Time
@@ -23,6 +24,7 @@ type testEnv struct {
 func newTestEnv(t *testing.T, stdin string) *testEnv {
 	t.Helper()
 	te := &testEnv{
+		ctx:    t.Context(),
 		out:    &bytes.Buffer{},
 		errOut: &bytes.Buffer{},
 		vars:   map[string]string{},
@@ -58,7 +60,7 @@ func loginEnv(t *testing.T, stdin string) (*testEnv, *fakeAstran) {
 func (te *testEnv) run(args ...string) int {
 	te.out.Reset()
 	te.errOut.Reset()
-	return te.env.run(context.Background(), args)
+	return te.env.run(te.ctx, args)
 }
 
 // mustRun runs args and stops the test, with stderr, unless the exit code

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,7 +98,7 @@ func TestIAMEscalations(t *testing.T) {
 // profile's credentials.
 func TestIAM_profile(t *testing.T) {
 	srv := astrantest.New(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	root := iam.NewFromConfig(srv.RootConfig())
 	if _, err := root.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("eve@astran.io")}); err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ const interopPassword = "bob-Passw0rd"
 func interopSetup(t *testing.T) (srv *emulator.Server, env []string) {
 	t.Helper()
 	srv = astrantest.New(t, emulator.WithUserPassword(interopPassword))
-	ctx := context.Background()
+	ctx := t.Context()
 	iamc := iam.NewFromConfig(srv.RootConfig())
 	if _, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String(testUser)}); err != nil {
 		t.Fatal(err)
@@ -85,7 +85,7 @@ func TestInterop_credentialProcessPromptsOnTerminal(t *testing.T) {
 	t.Parallel()
 	awsBin := interop.AWSCLI(t)
 	_, env := interopSetup(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	for i, prompt := range []bool{true, false} {
 		term := newTerminal(t)

@@ -253,7 +253,7 @@ func TestLogin_unreachable(t *testing.T) {
 
 func TestLogin_interrupted(t *testing.T) {
 	te, _ := loginEnv(t, "")
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	te.readPassword = func(context.Context, string) (string, error) {
 		cancel() // Ctrl-C at the prompt
 		return "", context.Canceled

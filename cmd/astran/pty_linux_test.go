@@ -136,7 +136,7 @@ func (term *terminal) typeLine(s string) {
 func TestCredentials_terminalPrompt(t *testing.T) {
 	term := newTerminal(t)
 	f := newFakeAstran(t, time.Now)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := astranProcess(t, ctx, f, "credentials", "-u", testUser)
 	var stdout, stderr bytes.Buffer
@@ -161,7 +161,7 @@ func TestCredentials_terminalPrompt(t *testing.T) {
 // CI job) there is no one to ask: fail at once with the clear message.
 func TestCredentials_noTerminal(t *testing.T) {
 	f := newFakeAstran(t, time.Now)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := astranProcess(t, ctx, f, "credentials", "-u", testUser)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no controlling terminal

@@ -196,7 +196,7 @@ func TestSecurity_concurrentLoginsEachSendThePassword(t *testing.T) {
 			var out, errOut bytes.Buffer
 			e := *te.env
 			e.stdout, e.stderr = &out, &errOut
-			if code := e.run(context.Background(), []string{"credentials", "-u", testUser}); code != 0 {
+			if code := e.run(t.Context(), []string{"credentials", "-u", testUser}); code != 0 {
 				t.Errorf("credentials: exit %d: %s", code, errOut.String())
 				return
 			}
@@ -224,7 +224,7 @@ func TestSecurity_concurrentLoginsEachSendThePassword(t *testing.T) {
 // sharing one cache directory.
 func TestSecurity_concurrentLoginsEachSendThePassword_processes(t *testing.T) {
 	f := newFakeAstran(t, time.Now)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cache := t.TempDir()
 	const n = 20

@@ -28,6 +28,7 @@ func startServe(t *testing.T, args ...string) *serving {
 	te := newTestEnv(t, "")
 	ready := make(chan struct{})
 	te.serveReady = func() { close(ready) }
+	// Not t.Context(): serve must keep running until the Cleanup below stops it.
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() { done <- te.env.run(ctx, append([]string{"serve"}, args...)) }()
@@ -163,7 +164,7 @@ func TestServe_errors(t *testing.T) {
 		t.Errorf("bad address: exit %d, %q", code, te.errOut)
 	}
 	te = newTestEnv(t, "")
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // serve returns at once after setting up
 	code := te.env.run(ctx, []string{"serve", "--env-file", filepath.Join(t.TempDir(), "missing-dir", "x.env")})
 	if code != 1 || !strings.HasPrefix(te.errOut.String(), "astran: serve: ") {

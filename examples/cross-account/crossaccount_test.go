@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -10,7 +9,7 @@ import (
 // her own account's policy (account B) allow her.
 func TestRun(t *testing.T) {
 	var out strings.Builder
-	if err := run(context.Background(), &out); err != nil {
+	if err := run(t.Context(), &out); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")

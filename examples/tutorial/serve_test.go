@@ -37,7 +37,7 @@ func TestNarration_runsAgainstServe(t *testing.T) {
 		t.Skip("aws CLI not found in PATH")
 	}
 	var narration bytes.Buffer
-	if err := runEmulator(context.Background(), &narration); err != nil {
+	if err := runEmulator(t.Context(), &narration); err != nil {
 		t.Fatalf("tutorial: %v\n%s", err, narration.String())
 	}
 	text := narration.String()
@@ -82,7 +82,7 @@ func TestNarration_runsAgainstServe(t *testing.T) {
 	if len(cmds) < 15 {
 		t.Fatalf("only %d commands in the narration:\n%s", len(cmds), text)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 	sh := exec.CommandContext(ctx, "bash", "-c", script.String())
 	sh.Dir = dir
