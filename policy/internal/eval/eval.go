@@ -117,28 +117,9 @@ func (e *evaluator) indexed() {
 			buf[i] = c + 'a' - 'A'
 		}
 	}
-	lb := buf[:n]
-	// The lookups convert lb in the index expressions, which does not
-	// allocate.
-	s := e.s
-	l, ok := s.literal[string(lb)]
-	if ok && s.merged {
-		e.ordered = true
-		e.bucket(&s.buckets[l])
-		return
-	}
-	e.bucket(&s.always)
-	if ok {
-		e.bucket(&s.buckets[l])
-	}
-	for _, k := range s.prefixLens {
-		if k > n {
-			break
-		}
-		if l, ok := s.prefixes[string(lb[:k])]; ok {
-			e.bucket(&s.buckets[l])
-		}
-	}
+	// view does not copy: lookup only indexes maps with the text and
+	// retains nothing, and buf is not written while it runs.
+	e.lookup(view(buf[:n]))
 }
 
 // lookup evaluates the candidates of action: if the literal action has a
