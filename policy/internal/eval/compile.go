@@ -2,6 +2,7 @@ package eval
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -449,25 +450,11 @@ func (c *cprincipal) grant(p *caller) grant {
 	if p.arn == "" {
 		return grantNone
 	}
-	for _, a := range c.arns {
-		if a == p.arn {
-			return grantDirect
-		}
+	if slices.Contains(c.arns, p.arn) || slices.Contains(c.federated, p.arn) || slices.Contains(c.service, p.arn) {
+		return grantDirect
 	}
-	for _, f := range c.federated {
-		if f == p.arn {
-			return grantDirect
-		}
-	}
-	for _, s := range c.service {
-		if s == p.arn {
-			return grantDirect
-		}
-	}
-	for _, a := range c.roleARNs {
-		if a == p.arn {
-			return grantRole
-		}
+	if slices.Contains(c.roleARNs, p.arn) {
+		return grantRole
 	}
 	if !p.isARN {
 		return grantNone
@@ -480,10 +467,8 @@ func (c *cprincipal) grant(p *caller) grant {
 			}
 		}
 	}
-	for _, a := range c.accounts {
-		if a == p.account {
-			return grantAccount
-		}
+	if slices.Contains(c.accounts, p.account) {
+		return grantAccount
 	}
 	for _, r := range c.rootARNs {
 		if len(r) == len(p.partition)+1+len(p.account) && r[:len(p.partition)] == p.partition && r[len(p.partition)+1:] == p.account {
