@@ -43,61 +43,61 @@ func mustSet(b testing.TB, src string) *policy.Set {
 	return policy.MustCompile([]policy.Policy{{ID: "p", Document: d}})
 }
 
-func BenchmarkEvaluate_S3Set20(b *testing.B) {
-	set := mustSet(b, s3Set20)
-	req := &policy.Request{Principal: "arn:demo:iam::123:user/bob@astran.io", Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/2024/report.csv"}
-	req.Context.Set("aws:SecureTransport", "true")
-	req.Context.Set("aws:PrincipalTag/team", "red")
+// evaluator is a *policy.Set or a *policy.Policies.
+type evaluator interface {
+	EvaluateInto(*policy.Request, *policy.Result)
+}
+
+// benchEvaluate checks that e decides req as want, then times
+// e.EvaluateInto(req) with one reused Result.
+func benchEvaluate(b *testing.B, e evaluator, req *policy.Request, want policy.Decision) {
 	var res policy.Result
-	set.EvaluateInto(req, &res)
-	if !res.Allowed() {
-		b.Fatalf("not allowed: %+v", res)
+	if e.EvaluateInto(req, &res); res.Decision != want {
+		b.Fatalf("got %v, want %v: %+v", res.Decision, want, res)
 	}
 	b.ReportAllocs()
-	b.ResetTimer()
 	for b.Loop() {
-		set.EvaluateInto(req, &res)
+		e.EvaluateInto(req, &res)
 	}
 }
 
+func BenchmarkEvaluate_S3Set20(b *testing.B) {
+	req := &policy.Request{Principal: "arn:demo:iam::123:user/bob@astran.io", Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/2024/report.csv"}
+	req.Context.Set("aws:SecureTransport", "true")
+	req.Context.Set("aws:PrincipalTag/team", "red")
+	benchEvaluate(b, mustSet(b, s3Set20), req, policy.Allow)
+}
+
 func BenchmarkEvaluate_S3Set20Deny(b *testing.B) {
-	set := mustSet(b, s3Set20)
 	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/secrets/k"}
 	req.Context.Set("aws:SecureTransport", "true")
-	var res policy.Result
-	b.ReportAllocs()
-	for b.Loop() {
-		set.EvaluateInto(req, &res)
-	}
-	if res.Decision != policy.ExplicitDeny {
-		b.Fatal(res)
-	}
+	benchEvaluate(b, mustSet(b, s3Set20), req, policy.ExplicitDeny)
 }
 
 func BenchmarkEvaluate_variable(b *testing.B) {
 	set := mustSet(b, stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:demo:s3:::home/${aws:username}/*"}`))
 	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::home/bob@astran.io/notes.txt"}
 	req.Context.Set("aws:username", "bob@astran.io")
-	var res policy.Result
-	b.ReportAllocs()
-	for b.Loop() {
-		set.EvaluateInto(req, &res)
-	}
-	if !res.Allowed() {
-		b.Fatal(res)
-	}
+	benchEvaluate(b, set, req, policy.Allow)
+}
+
+// scaledVerbs are the verbs of scaledDocument's actions.
+var scaledVerbs = []string{"Get", "Put", "List", "Delete", "Create", "Update", "Describe", "Tag"}
+
+// scaledAction is the action of scaledDocument's statement i.
+func scaledAction(i int) string {
+	return fmt.Sprintf("svc%d:%sThing%d", i%50, scaledVerbs[i%len(scaledVerbs)], i)
 }
 
 // scaledDocument has n statements over distinct actions and buckets.
 func scaledDocument(n int) *policy.Document {
 	d := &policy.Document{Version: policy.Version2012}
-	verbs := []string{"Get", "Put", "List", "Delete", "Create", "Update", "Describe", "Tag"}
 	for i := 0; i < n; i++ {
 		st := policy.Statement{Effect: policy.EffectAllow,
-			Action:   []string{fmt.Sprintf("svc%d:%sThing%d", i%50, verbs[i%len(verbs)], i)},
+			Action:   []string{scaledAction(i)},
 			Resource: []string{fmt.Sprintf("arn:demo:s3:::bucket-%d/*", i)}}
 		if i%10 == 0 {
-			st.Action = []string{fmt.Sprintf("svc%d:%s*", i%50, verbs[i%len(verbs)])}
+			st.Action = []string{fmt.Sprintf("svc%d:%s*", i%50, scaledVerbs[i%len(scaledVerbs)])}
 		}
 		if i%97 == 0 {
 			st.Effect = policy.EffectDeny
@@ -112,18 +112,8 @@ func BenchmarkEvaluate_scaling(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			set := policy.MustCompile([]policy.Policy{{ID: "p", Document: scaledDocument(n)}})
 			i := n - 2
-			req := &policy.Request{Action: fmt.Sprintf("svc%d:%sThing%d", i%50, []string{"Get", "Put", "List", "Delete", "Create", "Update", "Describe", "Tag"}[i%8], i),
-				Resource: fmt.Sprintf("arn:demo:s3:::bucket-%d/k", i)}
-			var res policy.Result
-			set.EvaluateInto(req, &res)
-			if !res.Allowed() {
-				b.Fatalf("not allowed: %+v", res)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
-				set.EvaluateInto(req, &res)
-			}
+			req := &policy.Request{Action: scaledAction(i), Resource: fmt.Sprintf("arn:demo:s3:::bucket-%d/k", i)}
+			benchEvaluate(b, set, req, policy.Allow)
 		})
 	}
 }
@@ -286,25 +276,29 @@ func BenchmarkCompile_resourceScaling(b *testing.B) {
 	}
 }
 
+// evaluateAllocs is how many times e.EvaluateInto(req) allocates with a
+// reused Result.
+func evaluateAllocs(e evaluator, req *policy.Request) float64 {
+	var res policy.Result
+	return testing.AllocsPerRun(100, func() { e.EvaluateInto(req, &res) })
+}
+
 func TestEvaluateInto_allocs(t *testing.T) {
 	set := mustSet(t, s3Set20)
 	req := &policy.Request{Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/k"}
 	req.Context.Set("aws:SecureTransport", "true")
-	var res policy.Result
-	set.EvaluateInto(req, &res)
-	if n := testing.AllocsPerRun(100, func() { set.EvaluateInto(req, &res) }); n != 0 {
+	if n := evaluateAllocs(set, req); n != 0 {
 		t.Errorf("EvaluateInto allocates %v times, want 0", n)
 	}
 	vset := mustSet(t, stmt(`{"Effect":"Allow","Action":"s3:*","Resource":"arn:demo:s3:::home/${aws:username}/*"},{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringLike":{"s3:prefix":"${aws:username}/*"}}}`))
 	req.Context.Set("aws:username", "bob")
 	req.Context.Set("s3:prefix", "bob/x")
-	if n := testing.AllocsPerRun(100, func() { vset.EvaluateInto(req, &res) }); n != 0 {
+	if n := evaluateAllocs(vset, req); n != 0 {
 		t.Errorf("EvaluateInto with variables allocates %v times, want 0", n)
 	}
 	big := policy.MustCompile([]policy.Policy{{ID: "p", Document: scaledDocument(10000)}})
 	req2 := &policy.Request{Action: "svc1:PutThing9951", Resource: "arn:demo:s3:::bucket-9951/k"}
-	big.EvaluateInto(req2, &res)
-	if n := testing.AllocsPerRun(100, func() { big.EvaluateInto(req2, &res) }); n != 0 {
+	if n := evaluateAllocs(big, req2); n != 0 {
 		t.Errorf("indexed EvaluateInto allocates %v times, want 0", n)
 	}
 	// The resource index: one list, several nested heads merged, rest and
@@ -320,8 +314,7 @@ func TestEvaluateInto_allocs(t *testing.T) {
 		req3 := &policy.Request{Action: "s3:GetObject", Resource: r}
 		req3.Context.Set("aws:SourceIp", "10.1.1.1")
 		for _, set := range []*policy.Set{rset, uset} {
-			set.EvaluateInto(req3, &res)
-			if n := testing.AllocsPerRun(100, func() { set.EvaluateInto(req3, &res) }); n != 0 {
+			if n := evaluateAllocs(set, req3); n != 0 {
 				t.Errorf("EvaluateInto %s with the resource index allocates %v times, want 0", r, n)
 			}
 		}
@@ -370,15 +363,7 @@ func BenchmarkPolicies_S3Set20(b *testing.B) {
 			req := &policy.Request{Principal: bc.principal, Action: "s3:GetObject", Resource: "arn:demo:s3:::team-data/2024/report.csv", ResourceAccount: "123"}
 			req.Context.Set("aws:SecureTransport", "true")
 			req.Context.Set("aws:PrincipalTag/team", "red")
-			var res policy.Result
-			bc.p.EvaluateInto(req, &res)
-			if !res.Allowed() {
-				b.Fatalf("not allowed: %+v", res)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				bc.p.EvaluateInto(req, &res)
-			}
+			benchEvaluate(b, &bc.p, req, policy.Allow)
 		})
 	}
 }

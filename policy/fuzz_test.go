@@ -221,24 +221,20 @@ func FuzzEvaluate(f *testing.F) {
 				t.Fatalf("order changed the decision: %v vs %v", got, base)
 			}
 		}
-		// Adding a Deny never yields Allow where there was none.
+		// Adding a statement never lifts an explicit deny; adding a Deny
+		// never yields Allow where there was none, adding an Allow never
+		// turns an Allow into a deny.
 		add := fuzzStatement(extra)
-		add.Effect = policy.EffectDeny
-		withDeny := fuzzDecision(t, dialect, docs(sts[:k], sts[k:], []policy.Statement{add}), req)
-		if withDeny == policy.Allow && base != policy.Allow {
-			t.Fatalf("adding a Deny turned %v into Allow", base)
-		}
-		if base == policy.ExplicitDeny && withDeny != policy.ExplicitDeny {
-			t.Fatalf("adding a Deny lifted an explicit deny: %v", withDeny)
-		}
-		// Adding an Allow never turns an Allow into a deny.
-		add.Effect = policy.EffectAllow
-		withAllow := fuzzDecision(t, dialect, docs(sts[:k], sts[k:], []policy.Statement{add}), req)
-		if base == policy.Allow && withAllow != policy.Allow {
-			t.Fatalf("adding an Allow turned Allow into %v", withAllow)
-		}
-		if base == policy.ExplicitDeny && withAllow != policy.ExplicitDeny {
-			t.Fatalf("adding an Allow overrode an explicit deny: %v", withAllow)
+		for _, effect := range []policy.Effect{policy.EffectDeny, policy.EffectAllow} {
+			add.Effect = effect
+			got := fuzzDecision(t, dialect, docs(sts[:k], sts[k:], []policy.Statement{add}), req)
+			if base == policy.ExplicitDeny && got != policy.ExplicitDeny {
+				t.Fatalf("adding a statement (%v) lifted an explicit deny: %v", effect, got)
+			}
+			granted, revoked := got == policy.Allow && base != policy.Allow, base == policy.Allow && got != policy.Allow
+			if effect == policy.EffectDeny && granted || effect == policy.EffectAllow && revoked {
+				t.Fatalf("adding a statement (%v) turned %v into %v", effect, base, got)
+			}
 		}
 	})
 }
