@@ -319,6 +319,25 @@ func byName[P entity](m map[string]P) func(name string) (P, string, bool) {
 	}
 }
 
+// addEntity stores v, the new entity of kind ("user", "group" or "role"),
+// in m (one of the state's maps) under its case-insensitive name and writes
+// it as the result, unless that name is taken (EntityAlreadyExists) or
+// boundary, when valid, names no existing policy (NoSuchEntity). Call it
+// under the write lock.
+func addEntity[P entity](c *iamCall, kind string, m map[string]P, v P, boundary arn.ARN, write func(name string, v P)) *APIError {
+	name := v.entity().Name
+	if _, ok := m[strings.ToLower(name)]; ok {
+		return exists("%s with name %s already exists.", kindTitle(kind), name)
+	}
+	if boundary.IsValid() && !c.policyExistsLocked(boundary) {
+		return noSuch("Policy %s does not exist or is not attachable.", boundary)
+	}
+	m[strings.ToLower(name)] = v
+	c.result = true
+	write(kindTitle(kind), v)
+	return nil
+}
+
 // newARN builds, with mk (arn.User, arn.Role, …), the ARN of a new entity of
 // kind named name at path.
 func (c *iamCall) newARN(kind, path, name string, mk func(partition, account, path, name string) (arn.ARN, error)) (arn.ARN, *APIError) {

@@ -25,16 +25,9 @@ func createGroup(c *iamCall) *APIError {
 	if e := c.authz("CreateGroup", a.String(), nil); e != nil {
 		return e
 	}
-	st := c.s.State
-	defer c.lock(true)()
-	if st.groups[strings.ToLower(name)] != nil {
-		return exists("Group with name %s already exists.", name)
-	}
 	g := &Group{Entity: Entity{ARN: a, ID: RandomID("AGPA"), Name: name, Path: path, Created: c.s.Now().UTC(), Inline: map[string]*Inline{}}}
-	st.groups[strings.ToLower(name)] = g
-	c.result = true
-	c.writeGroup("Group", g)
-	return nil
+	defer c.lock(true)()
+	return addEntity(c, "group", c.s.State.groups, g, arn.ARN{}, c.writeGroup)
 }
 
 func (c *iamCall) withGroup(action string, ctx map[string][]string, write bool, f func(g *Group) *APIError) *APIError {

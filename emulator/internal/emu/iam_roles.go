@@ -39,20 +39,10 @@ func createRole(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	st := c.s.State
-	defer c.lock(true)()
-	if st.roles[strings.ToLower(name)] != nil {
-		return exists("Role with name %s already exists.", name)
-	}
-	if boundary.IsValid() && !c.policyExistsLocked(boundary) {
-		return noSuch("Policy %s does not exist or is not attachable.", boundary)
-	}
 	r := &Role{Entity: Entity{ARN: a, ID: RandomID("AROA"), Name: name, Path: path, Created: c.s.Now().UTC(), Inline: map[string]*Inline{}},
 		Description: c.get("Description"), MaxSession: maxSession, Trust: raw, TrustDoc: doc, Tags: tags, Boundary: boundary}
-	st.roles[strings.ToLower(name)] = r
-	c.result = true
-	c.writeRole("Role", r)
-	return nil
+	defer c.lock(true)()
+	return addEntity(c, "role", c.s.State.roles, r, boundary, c.writeRole)
 }
 
 func (c *iamCall) withRole(action string, ctx map[string][]string, write bool, f func(r *Role) *APIError) *APIError {

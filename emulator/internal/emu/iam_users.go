@@ -47,28 +47,19 @@ func createUser(c *iamCall) *APIError {
 	if e != nil {
 		return e
 	}
-	st := c.s.State
-	st.mu.Lock()
-	if st.users[strings.ToLower(name)] != nil {
-		st.mu.Unlock()
-		return exists("User with name %s already exists.", name)
-	}
-	if boundary.IsValid() && !c.policyExistsLocked(boundary) {
-		st.mu.Unlock()
-		return noSuch("Policy %s does not exist or is not attachable.", boundary)
-	}
 	sub := newUUID()
 	u := &User{Entity: Entity{ARN: a, ID: "AIDA" + strings.ToUpper(strings.ReplaceAll(sub, "-", "")), Name: name, Path: path,
 		Created: c.s.Now().UTC(), Inline: map[string]*Inline{}}, Subject: sub, Tags: tags, Boundary: boundary}
-	st.users[strings.ToLower(name)] = u
-	st.mu.Unlock()
-	st.changed()
+	unlock := c.lock(true)
+	e = addEntity(c, "user", c.s.State.users, u, boundary, c.writeUser)
+	unlock()
+	if e != nil {
+		return e
+	}
 	_ = c.s.OIDC.AddAccount(c.s.Realm(), sub, name, c.s.UserPassword)
 	if c.s.UserPassword == "" {
 		c.s.sendVerification(name)
 	}
-	c.result = true
-	c.writeUser("User", u)
 	return nil
 }
 
