@@ -618,6 +618,14 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		noUpload(id)
 		return nil, nil
 	}
+	// authzUpload authorizes action on the object, then finds the upload as
+	// lockUpload does; it returns nil when either fails.
+	authzUpload := func(action string, write bool) (*upload, func()) {
+		if !authz(action, objARN, nil) {
+			return nil, nil
+		}
+		return lockUpload(write)
+	}
 	switch {
 	case r.Method == http.MethodPost && q.Has("uploads"):
 		if !authz("PutObject", objARN, nil) || !s.bucketExists(w, r, bkt) {
@@ -644,12 +652,9 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 			s3Error(w, r, http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", "")
 			return
 		}
-		if !authz("PutObject", objARN, nil) {
-			return
-		}
 		sum := md5.Sum(body)
 		p := &part{data: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`}
-		u, unlock := lockUpload(true)
+		u, unlock := authzUpload("PutObject", true)
 		if u == nil {
 			return
 		}
@@ -728,10 +733,7 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		x.close("CompleteMultipartUploadResult")
 		writeS3XML(w, x.b.String())
 	case r.Method == http.MethodDelete:
-		if !authz("AbortMultipartUpload", objARN, nil) {
-			return
-		}
-		u, unlock := lockUpload(true)
+		u, unlock := authzUpload("AbortMultipartUpload", true)
 		if u == nil {
 			return
 		}
@@ -739,10 +741,7 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		unlock()
 		w.WriteHeader(http.StatusNoContent)
 	case r.Method == http.MethodGet:
-		if !authz("ListMultipartUploadParts", objARN, nil) {
-			return
-		}
-		u, unlock := lockUpload(false)
+		u, unlock := authzUpload("ListMultipartUploadParts", false)
 		if u == nil {
 			return
 		}
