@@ -71,19 +71,6 @@ func AstranRequest(r workload.Request) policy.Request {
 	return req
 }
 
-// AstranDecision maps our decision onto the workload's.
-func AstranDecision(d policy.Decision) workload.Decision {
-	switch d {
-	case policy.Allow:
-		return workload.Allow
-	case policy.ExplicitDeny:
-		return workload.ExplicitDeny
-	case policy.ImplicitDeny:
-		return workload.ImplicitDeny
-	}
-	return workload.Decision(255)
-}
-
 type astranPrepared struct {
 	set  *policy.Set
 	n    int
@@ -96,6 +83,6 @@ func (p *astranPrepared) Evaluator() func(int) workload.Decision {
 	var res policy.Result
 	return func(i int) workload.Decision {
 		p.set.EvaluateInto(&p.reqs[i], &res)
-		return AstranDecision(res.Decision)
+		return workload.Decision(res.Decision)
 	}
 }

@@ -5,36 +5,31 @@
 package workload
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/astran-oss/astran-go/policy"
 )
 
-// Decision is the outcome of one evaluation, in IAM's three-valued terms.
+// Decision is the outcome of one evaluation: IAM's three decisions, valued
+// as policy.Decision's, and Deny.
 type Decision uint8
 
 // Decisions. Deny is used by engines that cannot tell an explicit deny from
 // an implicit one (MinIO returns a bool): it agrees with both deny kinds.
 const (
-	ImplicitDeny Decision = iota
-	ExplicitDeny
-	Allow
-	Deny
+	ImplicitDeny = Decision(policy.ImplicitDeny)
+	ExplicitDeny = Decision(policy.ExplicitDeny)
+	Allow        = Decision(policy.Allow)
+	Deny         = Allow + 1
 )
 
 // String returns the decision's name.
 func (d Decision) String() string {
-	switch d {
-	case ImplicitDeny:
-		return "ImplicitDeny"
-	case ExplicitDeny:
-		return "ExplicitDeny"
-	case Allow:
-		return "Allow"
-	case Deny:
+	if d == Deny {
 		return "Deny"
 	}
-	return fmt.Sprintf("Decision(%d)", uint8(d))
+	return policy.Decision(d).String()
 }
 
 // Agrees reports whether a peer's decision got is compatible with want.
