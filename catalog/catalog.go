@@ -16,13 +16,13 @@ type serviceData struct {
 }
 
 type resourceData struct {
-	svc       uint8
+	svc       uint8 // the service's handle (index+1 into services)
 	name, arn string
 }
 
 type actionData struct {
 	name  string // "s3:GetObject"
-	svc   uint8
+	svc   uint8  // the service's handle (index+1 into services)
 	level AccessLevel
 	rts   span // into actionResourceTypes
 	keys  span // into actionKeys
@@ -284,12 +284,7 @@ func (a Action) IsValid() bool { return valid(actions[:], a.i) }
 func (a Action) Name() string { return a.data().name }
 
 // Service returns the action's service.
-func (a Action) Service() Service {
-	if !a.IsValid() {
-		return Service{}
-	}
-	return Service{a.data().svc + 1}
-}
+func (a Action) Service() Service { return Service{a.data().svc} }
 
 // AccessLevel returns the action's access level.
 func (a Action) AccessLevel() AccessLevel { return a.data().level }
@@ -355,12 +350,7 @@ func (r ResourceType) IsValid() bool { return valid(resourceTypes[:], r.i) }
 func (r ResourceType) Name() string { return r.data().name }
 
 // Service returns the service that defines the type.
-func (r ResourceType) Service() Service {
-	if !r.IsValid() {
-		return Service{}
-	}
-	return Service{r.data().svc + 1}
-}
+func (r ResourceType) Service() Service { return Service{r.data().svc} }
 
 // ARNFormat returns the type's ARN format, such as
 // "arn:${Partition}:s3:::${BucketName}/${ObjectName}".

@@ -87,6 +87,11 @@ func TestServices(t *testing.T) {
 			}
 			n++
 		}
+		for rt := range s.ResourceTypes() {
+			if rt.Service() != s {
+				t.Errorf("%s: service %s", rt.Name(), rt.Service().Prefix())
+			}
+		}
 		if s.Open() != (n == 0) {
 			t.Errorf("%s: open %v with %d actions", s.Prefix(), s.Open(), n)
 		}
@@ -111,6 +116,9 @@ func TestServices(t *testing.T) {
 	var zero catalog.Service
 	if zero.IsValid() || zero.Prefix() != "" {
 		t.Error("zero Service is valid")
+	}
+	if (catalog.Action{}).Service() != zero || (catalog.ResourceType{}).Service() != zero {
+		t.Error("zero Action or ResourceType has a service")
 	}
 }
 

@@ -184,7 +184,7 @@ func generate(data []byte) ([]byte, error) {
 		rtStart := len(rts)
 		for _, rt := range s.ResourceTypes {
 			rtIndex[s.Prefix+"/"+rt.Name] = len(rts)
-			rts = append(rts, fmt.Sprintf("{svc: %d, name: %q, arn: %q},", si, rt.Name, rt.ARN))
+			rts = append(rts, fmt.Sprintf("{svc: %d, name: %q, arn: %q},", si+1, rt.Name, rt.ARN))
 		}
 		for _, n := range s.AWSOnlyActions {
 			awsOnly = append(awsOnly, s.Prefix+":"+n)
@@ -228,7 +228,7 @@ func generate(data []byte) ([]byte, error) {
 			kis = append(kis, fmt.Sprintf("%d,", ki))
 		}
 		acts = append(acts, fmt.Sprintf("{name: %q, svc: %d, level: %s, rts: %s, keys: %s},",
-			r.full, r.svc, level, actRes.add(res), actKeys.add(kis)))
+			r.full, r.svc+1, level, actRes.add(res), actKeys.add(kis)))
 	}
 	for si := range svcRows {
 		if svcActs[si][0] < 0 {
