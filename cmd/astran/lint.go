@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -149,13 +148,12 @@ func (e *env) lint(f *lintFlags, args []string) error {
 	case "text":
 		e.lintText(results)
 	case "json":
-		if err := e.lintJSON(results); err != nil {
-			return err
-		}
+		err = writeJSON(e.stdout, jsonFindings(results), true)
 	case "sarif":
-		if err := e.lintSARIF(results); err != nil {
-			return err
-		}
+		err = writeJSON(e.stdout, sarifLog(results), true)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	if len(failed) > 0 {
 		return &exitError{exitInput, fmt.Errorf("%s: %s", name, strings.Join(failed, "; "))}
@@ -224,28 +222,15 @@ type jsonFinding struct {
 	lint.Finding
 }
 
-func (e *env) lintJSON(results []fileFindings) error {
+// jsonFindings lists the findings of every file, for --format json.
+func jsonFindings(results []fileFindings) []jsonFinding {
 	out := []jsonFinding{}
 	for _, r := range results {
 		for _, fd := range r.findings {
 			out = append(out, jsonFinding{File: r.file, Finding: fd})
 		}
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("policy lint: %w", err)
-	}
-	return nil
-}
-
-func (e *env) lintSARIF(results []fileFindings) error {
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(sarifLog(results)); err != nil {
-		return fmt.Errorf("policy lint: %w", err)
-	}
-	return nil
+	return out
 }
 
 // The SARIF 2.1.0 subset policy lint writes.
