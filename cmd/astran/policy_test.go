@@ -274,6 +274,7 @@ func TestParseRequest(t *testing.T) {
 }
 
 func TestPolicyTest(t *testing.T) {
+	big := strings.Repeat("x", 300<<10)
 	runCLICases(t, "policy test", map[string]cliCase{
 		// A file mixing passing, failing and bad cases: every line is
 		// reported in order.
@@ -285,6 +286,23 @@ func TestPolicyTest(t *testing.T) {
 		"all pass": {
 			args: []string{"testdata/cases.jsonl"},
 			out:  "5 passed, 0 failed\n",
+		},
+		// A line far larger than the reader's buffer, blank lines, CRLF
+		// line ends and a last line without a newline.
+		"standard input, streamed": {
+			args: []string{"-"},
+			stdin: strings.Join([]string{
+				`{"name":"` + big + `","policies":[],"request":{"action":"a:b","resource":"*"},"expected":"ImplicitDeny"}`,
+				"",
+				"   ",
+				`{"policies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"a:*","Resource":"*"}}],"request":{"action":"a:b","resource":"*"},"expected":"Allow"}` + "\r",
+				`{"policies":[],"request":{"action":"a:b","resource":"*"},"expected":"Allow"}`,
+			}, "\n"),
+			code: 1,
+			out: `FAIL -:5: "(unnamed)": expected Allow, got ImplicitDeny
+    matched statements: none
+2 passed, 1 failed
+`,
 		},
 		"failures": {
 			args: []string{"testdata/cases-failing.jsonl"},
@@ -365,28 +383,6 @@ func TestDecodeCase_errors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("decodeCase(%s) = %v, want error containing %q", tc.in, err, tc.want)
 		}
-	}
-}
-
-// TestPolicyTest_streaming feeds a line far larger than the reader's buffer,
-// blank lines, CRLF line ends and a last line without a newline.
-func TestPolicyTest_streaming(t *testing.T) {
-	big := strings.Repeat("x", 300<<10)
-	lines := []string{
-		`{"name":"` + big + `","policies":[],"request":{"action":"a:b","resource":"*"},"expected":"ImplicitDeny"}`,
-		"",
-		"   ",
-		`{"policies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"a:*","Resource":"*"}}],"request":{"action":"a:b","resource":"*"},"expected":"Allow"}` + "\r",
-		`{"policies":[],"request":{"action":"a:b","resource":"*"},"expected":"Allow"}`,
-	}
-	te := newTestEnv(t, strings.Join(lines, "\n"))
-	code := te.run("policy", "test", "-")
-	want := `FAIL -:5: "(unnamed)": expected Allow, got ImplicitDeny
-    matched statements: none
-2 passed, 1 failed
-`
-	if code != 1 || te.out.String() != want {
-		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s\nstderr %s", code, te.out, want, te.errOut)
 	}
 }
 

@@ -25,6 +25,16 @@ func TestPolicyTest_policyTypes(t *testing.T) {
 			code: 1,
 			out:  readTestFile(t, "testdata/cases-types-bad.golden"),
 		},
+		// A failing multi-type case says which policy type lacked an allow.
+		"failure": {
+			args: []string{"testdata/cases-types-failing.jsonl"},
+			code: 1,
+			out: `FAIL testdata/cases-types-failing.jsonl:1: "cross account needs the bucket policy": expected Allow, got ImplicitDeny
+    matched statements: none
+    missing an allow in the resource policy
+0 passed, 1 failed
+`,
+		},
 	})
 }
 
@@ -119,20 +129,5 @@ func TestPolicySimulate_policyTypes(t *testing.T) {
 				t.Errorf("exit %d (want %d), output:\n%s\nwant:\n%s\nstderr: %s", code, tc.code, got, tc.out, te.errOut)
 			}
 		})
-	}
-}
-
-// TestPolicyTest_policyTypeFailure: a failing multi-type case says which
-// policy type lacked an allow.
-func TestPolicyTest_policyTypeFailure(t *testing.T) {
-	te := newTestEnv(t, "")
-	code := te.run("policy", "test", "testdata/cases-types-failing.jsonl")
-	want := `FAIL testdata/cases-types-failing.jsonl:1: "cross account needs the bucket policy": expected Allow, got ImplicitDeny
-    matched statements: none
-    missing an allow in the resource policy
-0 passed, 1 failed
-`
-	if code != 1 || te.out.String() != want {
-		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", code, te.out, want)
 	}
 }
