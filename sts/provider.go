@@ -100,29 +100,27 @@ func NewProvider(ep endpoint.Endpoints, tokens TokenSource, optFns ...func(*Prov
 // user's access token for another API.
 func (p *Provider) TokenSource() TokenSource { return p.tokens }
 
-// String describes p without secrets.
-func (p *Provider) String() string {
-	return fmt.Sprintf("sts.Provider{Partition:%s Session:%s STS:%s RoleARN:%s Tokens:%T}",
-		p.ep.Partition, p.session, p.ep.STS, p.o.RoleARN, p.tokens)
+func (p *Provider) view() view {
+	return view{"sts.Provider", []field{
+		{"Partition", "partition", p.ep.Partition},
+		{"Session", "session", p.session},
+		{"STS", "sts", p.ep.STS},
+		{"RoleARN", "role_arn", p.o.RoleARN},
+		{"Tokens", "tokens", fmt.Sprintf("%T", p.tokens)},
+	}}
 }
+
+// String describes p without secrets.
+func (p *Provider) String() string { return p.view().String() }
 
 // GoString is String.
 func (p *Provider) GoString() string { return p.String() }
 
 // Format implements [fmt.Formatter] so that every verb redacts.
-func (p *Provider) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, p.String(), p.GoString())
-}
+func (p *Provider) Format(f fmt.State, verb rune) { p.view().Format(f, verb) }
 
 // LogValue implements [slog.LogValuer] without secrets.
-func (p *Provider) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("partition", p.ep.Partition),
-		slog.String("session", p.session),
-		slog.String("sts", p.ep.STS),
-		slog.String("role_arn", p.o.RoleARN),
-	)
-}
+func (p *Provider) LogValue() slog.Value { return p.view().LogValue() }
 
 type retrieved struct {
 	creds aws.Credentials

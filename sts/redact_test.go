@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +149,35 @@ func FuzzServerText(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRedaction_sameFields: a secret-holding value logs exactly what it
+// marshals to JSON, so no output shows a field another one hides.
+func TestRedaction_sameFields(t *testing.T) {
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tok := sts.Token{AccessToken: secretAccess, IDToken: secretID, TokenType: "Bearer", Scope: "email", Expiry: at}
+	creds := sts.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: secretKey, SessionToken: secretSession, Expiration: at}
+	res := sts.LoginResult{Credentials: creds, Subject: testSubject, Audience: "s5", UserID: "AIDA", RequestID: "r-1", ServerTime: at}
+	for name, v := range map[string]any{"Token": tok, "Credentials": creds, "LoginResult": res} {
+		js, err := json.Marshal(v)
+		if err != nil {
+			t.Fatalf("%s: json: %v", name, err)
+		}
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "v", v)
+		var logged struct{ V json.RawMessage }
+		if err := json.Unmarshal(buf.Bytes(), &logged); err != nil {
+			t.Fatalf("%s: log line %s: %v", name, buf.Bytes(), err)
+		}
+		var fromJSON, fromLog map[string]any
+		if err := json.Unmarshal(js, &fromJSON); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(logged.V, &fromLog); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fromJSON, fromLog) {
+			t.Errorf("%s: logged %s, marshals to %s", name, logged.V, js)
+		}
+	}
 }

@@ -28,18 +28,78 @@ func mask(s string) string {
 	return redacted
 }
 
-// formatRedacted implements fmt.Formatter for the package's secret-holding
-// types: every verb prints the redacted String (or GoString for %#v), so no
-// verb or flag can reach the fields.
-func formatRedacted(f fmt.State, verb rune, str, gostr string) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		io.WriteString(f, gostr)
-	case verb == 'q':
-		io.WriteString(f, strconv.Quote(str))
-	default:
-		io.WriteString(f, str)
+// view is what the String, LogValue, MarshalJSON and MarshalXML methods of
+// a secret-holding type show of a value: the same fields in the same order,
+// secrets already masked. Each type lists its fields once, in a view
+// method, so no output can show a field another one hides.
+type view struct {
+	typ    string // in String, e.g. "sts.Token"
+	fields []field
+}
+
+// field is one field of a view.
+type field struct {
+	name  string // the Go field name: String and MarshalXML
+	key   string // snake_case: LogValue and MarshalJSON
+	value any    // a string, a time.Time or a secret-holding value
+}
+
+// String returns "typ{Name:value ...}", times in RFC 3339 ("never" when
+// zero).
+func (v view) String() string {
+	var b strings.Builder
+	b.WriteString(v.typ + "{")
+	for i, f := range v.fields {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f.name + ":")
+		if t, ok := f.value.(time.Time); ok {
+			b.WriteString(timeString(t))
+		} else {
+			fmt.Fprint(&b, f.value)
+		}
 	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// Format implements fmt.Formatter: every verb prints String (quoted for
+// %q), so no verb or flag can reach the value's fields.
+func (v view) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		io.WriteString(f, strconv.Quote(v.String()))
+		return
+	}
+	io.WriteString(f, v.String())
+}
+
+func (v view) LogValue() slog.Value {
+	attrs := make([]slog.Attr, len(v.fields))
+	for i, f := range v.fields {
+		attrs[i] = slog.Any(f.key, f.value)
+	}
+	return slog.GroupValue(attrs...)
+}
+
+func (v view) MarshalJSON() ([]byte, error) {
+	m := make(map[string]any, len(v.fields))
+	for _, f := range v.fields {
+		m[f.key] = f.value
+	}
+	return json.Marshal(m)
+}
+
+func (v view) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	if err := e.EncodeToken(start); err != nil {
+		return err
+	}
+	for _, f := range v.fields {
+		if err := e.EncodeElement(f.value, xml.StartElement{Name: xml.Name{Local: f.name}}); err != nil {
+			return err
+		}
+	}
+	return e.EncodeToken(start.End())
 }
 
 func timeString(t time.Time) string {
@@ -63,48 +123,38 @@ type Token struct {
 	RefreshExpiry time.Time
 }
 
-// String returns a description of t without its tokens.
-func (t Token) String() string {
-	return fmt.Sprintf("sts.Token{TokenType:%s Scope:%s Expiry:%s RefreshExpiry:%s AccessToken:%s RefreshToken:%s IDToken:%s}",
-		t.TokenType, t.Scope, timeString(t.Expiry), timeString(t.RefreshExpiry),
-		mask(t.AccessToken), mask(t.RefreshToken), mask(t.IDToken))
+func (t Token) view() view {
+	return view{"sts.Token", []field{
+		{"TokenType", "token_type", t.TokenType},
+		{"Scope", "scope", t.Scope},
+		{"Expiry", "expiry", t.Expiry},
+		{"RefreshExpiry", "refresh_expiry", t.RefreshExpiry},
+		{"AccessToken", "access_token", mask(t.AccessToken)},
+		{"RefreshToken", "refresh_token", mask(t.RefreshToken)},
+		{"IDToken", "id_token", mask(t.IDToken)},
+	}}
 }
+
+// String returns a description of t without its tokens.
+func (t Token) String() string { return t.view().String() }
 
 // GoString is String: %#v must not print the tokens either.
 func (t Token) GoString() string { return t.String() }
 
 // Format implements [fmt.Formatter] so that every verb redacts.
-func (t Token) Format(f fmt.State, verb rune) { formatRedacted(f, verb, t.String(), t.GoString()) }
+func (t Token) Format(f fmt.State, verb rune) { t.view().Format(f, verb) }
 
 // LogValue implements [slog.LogValuer] without the tokens.
-func (t Token) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("token_type", t.TokenType),
-		slog.String("scope", t.Scope),
-		slog.Time("expiry", t.Expiry),
-		slog.Time("refresh_expiry", t.RefreshExpiry),
-		slog.String("access_token", mask(t.AccessToken)),
-		slog.String("refresh_token", mask(t.RefreshToken)),
-	)
-}
+func (t Token) LogValue() slog.Value { return t.view().LogValue() }
 
 // MarshalJSON redacts the tokens too, so that a Token nested in a logged
 // value (slog's JSON handler marshals nested values) cannot leak. To
 // persist a Token, copy its fields into a type of your own.
-func (t Token) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]any{
-		"token_type": t.TokenType, "scope": t.Scope, "expiry": t.Expiry, "refresh_expiry": t.RefreshExpiry,
-		"access_token": mask(t.AccessToken), "refresh_token": mask(t.RefreshToken), "id_token": mask(t.IDToken),
-	})
-}
+func (t Token) MarshalJSON() ([]byte, error) { return t.view().MarshalJSON() }
 
 // MarshalXML redacts the tokens in encoding/xml too.
 func (t Token) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	return e.EncodeElement(struct {
-		TokenType, Scope                   string
-		Expiry, RefreshExpiry              time.Time
-		AccessToken, RefreshToken, IDToken string
-	}{t.TokenType, t.Scope, t.Expiry, t.RefreshExpiry, mask(t.AccessToken), mask(t.RefreshToken), mask(t.IDToken)}, start)
+	return t.view().MarshalXML(e, start)
 }
 
 // GobEncode fails: encoding/gob would write the tokens in clear.
@@ -138,45 +188,33 @@ func (c Credentials) AWS(source string) aws.Credentials {
 	}
 }
 
-// String returns a description of c without its secrets.
-func (c Credentials) String() string {
-	return fmt.Sprintf("sts.Credentials{AccessKeyID:%s Expiration:%s SecretAccessKey:%s SessionToken:%s}",
-		c.AccessKeyID, timeString(c.Expiration), mask(c.SecretAccessKey), mask(c.SessionToken))
+func (c Credentials) view() view {
+	return view{"sts.Credentials", []field{
+		{"AccessKeyID", "access_key_id", c.AccessKeyID},
+		{"Expiration", "expiration", c.Expiration},
+		{"SecretAccessKey", "secret_access_key", mask(c.SecretAccessKey)},
+		{"SessionToken", "session_token", mask(c.SessionToken)},
+	}}
 }
+
+// String returns a description of c without its secrets.
+func (c Credentials) String() string { return c.view().String() }
 
 // GoString is String.
 func (c Credentials) GoString() string { return c.String() }
 
 // Format implements [fmt.Formatter] so that every verb redacts.
-func (c Credentials) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, c.String(), c.GoString())
-}
+func (c Credentials) Format(f fmt.State, verb rune) { c.view().Format(f, verb) }
 
 // LogValue implements [slog.LogValuer] without the secrets.
-func (c Credentials) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("access_key_id", c.AccessKeyID),
-		slog.Time("expiration", c.Expiration),
-		slog.String("secret_access_key", mask(c.SecretAccessKey)),
-		slog.String("session_token", mask(c.SessionToken)),
-	)
-}
+func (c Credentials) LogValue() slog.Value { return c.view().LogValue() }
 
 // MarshalJSON redacts the secrets too (see [Token.MarshalJSON]).
-func (c Credentials) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]any{
-		"access_key_id": c.AccessKeyID, "expiration": c.Expiration,
-		"secret_access_key": mask(c.SecretAccessKey), "session_token": mask(c.SessionToken),
-	})
-}
+func (c Credentials) MarshalJSON() ([]byte, error) { return c.view().MarshalJSON() }
 
 // MarshalXML redacts the secrets in encoding/xml too.
 func (c Credentials) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	return e.EncodeElement(struct {
-		AccessKeyID                   string
-		Expiration                    time.Time
-		SecretAccessKey, SessionToken string
-	}{c.AccessKeyID, c.Expiration, mask(c.SecretAccessKey), mask(c.SessionToken)}, start)
+	return c.view().MarshalXML(e, start)
 }
 
 // GobEncode fails: encoding/gob would write the secrets in clear.

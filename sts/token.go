@@ -97,23 +97,25 @@ func NewPasswordGrant(ep endpoint.Endpoints, username string, password PasswordF
 
 func validURL(s string) bool { return endpoint.ValidURL(s) }
 
-// String describes s without secrets.
-func (s *PasswordGrant) String() string {
-	return fmt.Sprintf("sts.PasswordGrant{Issuer:%s ClientID:%s Username:%s}", s.ep.Issuer, s.ep.ClientID, s.username)
+func (s *PasswordGrant) view() view {
+	return view{"sts.PasswordGrant", []field{
+		{"Issuer", "issuer", s.ep.Issuer},
+		{"ClientID", "client_id", s.ep.ClientID},
+		{"Username", "username", s.username},
+	}}
 }
+
+// String describes s without secrets.
+func (s *PasswordGrant) String() string { return s.view().String() }
 
 // GoString is String.
 func (s *PasswordGrant) GoString() string { return s.String() }
 
 // Format implements [fmt.Formatter] so that every verb redacts.
-func (s *PasswordGrant) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, s.String(), s.GoString())
-}
+func (s *PasswordGrant) Format(f fmt.State, verb rune) { s.view().Format(f, verb) }
 
 // LogValue implements [slog.LogValuer] without secrets.
-func (s *PasswordGrant) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("issuer", s.ep.Issuer), slog.String("client_id", s.ep.ClientID), slog.String("username", s.username))
-}
+func (s *PasswordGrant) LogValue() slog.Value { return s.view().LogValue() }
 
 // Token returns a token set whose access token is valid for at least
 // Leeway. It implements [TokenSource]. The returned Token is a copy owned by the caller.

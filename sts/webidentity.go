@@ -3,7 +3,6 @@ package sts
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -62,47 +61,38 @@ func lifetimeOf(expiration, serverTime, now time.Time) time.Duration {
 	return expiration.Sub(now)
 }
 
-// String returns a description of r without secrets.
-func (r LoginResult) String() string {
-	return fmt.Sprintf("sts.LoginResult{User:%s UserID:%s Subject:%s Audience:%s Provider:%s SourceIdentity:%s Credentials:%s}",
-		r.User, r.UserID, r.Subject, r.Audience, r.Provider, r.SourceIdentity, r.Credentials.String())
+func (r LoginResult) view() view {
+	return view{"sts.LoginResult", []field{
+		{"User", "user", r.User.String()},
+		{"UserID", "user_id", r.UserID},
+		{"Subject", "subject", r.Subject},
+		{"Audience", "audience", r.Audience},
+		{"Provider", "provider", r.Provider},
+		{"SourceIdentity", "source_identity", r.SourceIdentity},
+		{"RequestID", "request_id", r.RequestID},
+		{"ServerTime", "server_time", r.ServerTime},
+		{"Credentials", "credentials", r.Credentials},
+	}}
 }
+
+// String returns a description of r without secrets.
+func (r LoginResult) String() string { return r.view().String() }
 
 // GoString is String.
 func (r LoginResult) GoString() string { return r.String() }
 
 // Format implements [fmt.Formatter] so that every verb redacts.
-func (r LoginResult) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, r.String(), r.GoString())
-}
+func (r LoginResult) Format(f fmt.State, verb rune) { r.view().Format(f, verb) }
 
 // LogValue implements [slog.LogValuer] without secrets.
-func (r LoginResult) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("user", r.User.String()),
-		slog.String("subject", r.Subject),
-		slog.String("audience", r.Audience),
-		slog.String("provider", r.Provider),
-		slog.Any("credentials", r.Credentials),
-	)
-}
+func (r LoginResult) LogValue() slog.Value { return r.view().LogValue() }
 
 // MarshalJSON redacts the credentials' secrets (see [Token.MarshalJSON]).
-func (r LoginResult) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]any{
-		"user": r.User.String(), "user_id": r.UserID, "subject": r.Subject, "audience": r.Audience,
-		"provider": r.Provider, "source_identity": r.SourceIdentity, "request_id": r.RequestID,
-		"server_time": r.ServerTime, "credentials": r.Credentials,
-	})
-}
+func (r LoginResult) MarshalJSON() ([]byte, error) { return r.view().MarshalJSON() }
 
 // MarshalXML redacts the credentials' secrets in encoding/xml too.
 func (r LoginResult) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	return e.EncodeElement(struct {
-		User, UserID, Subject, Audience, Provider, SourceIdentity, RequestID string
-		ServerTime                                                           time.Time
-		Credentials                                                          Credentials
-	}{r.User.String(), r.UserID, r.Subject, r.Audience, r.Provider, r.SourceIdentity, r.RequestID, r.ServerTime, r.Credentials}, start)
+	return r.view().MarshalXML(e, start)
 }
 
 // GobEncode fails: encoding/gob would write the secrets in clear.
