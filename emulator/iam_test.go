@@ -304,127 +304,119 @@ func TestIAM_tagsAndBoundaries(t *testing.T) {
 		return strings.Join(ks, ",")
 	}
 	for _, tc := range []struct {
-		kind            string
-		tag             func([]types.Tag) error
-		untag           func(...string) error
-		listTags        func() ([]types.Tag, error)
-		putBoundary     func(string) error
-		deleteBoundary  func() error
-		boundary        func() (string, error)
-		unknownBoundary func() error
+		kind           string
+		name, unknown  string // an existing entity and a name no entity has
+		tag            func(name string, tags []types.Tag) error
+		untag          func(name string, keys ...string) error
+		listTags       func(name string) ([]types.Tag, error)
+		putBoundary    func(name, policyARN string) error
+		deleteBoundary func(name string) error
+		boundary       func(name string) (string, error)
 	}{
 		{
-			kind: "user",
-			tag: func(tags []types.Tag) error {
-				_, err := root.TagUser(ctx, &iam.TagUserInput{UserName: aws.String("bob@astran.io"), Tags: tags})
+			kind: "user", name: "bob@astran.io", unknown: "eve@astran.io",
+			tag: func(name string, tags []types.Tag) error {
+				_, err := root.TagUser(ctx, &iam.TagUserInput{UserName: aws.String(name), Tags: tags})
 				return err
 			},
-			untag: func(keys ...string) error {
-				_, err := root.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String("bob@astran.io"), TagKeys: keys})
+			untag: func(name string, keys ...string) error {
+				_, err := root.UntagUser(ctx, &iam.UntagUserInput{UserName: aws.String(name), TagKeys: keys})
 				return err
 			},
-			listTags: func() ([]types.Tag, error) {
-				out, err := root.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String("bob@astran.io")})
+			listTags: func(name string) ([]types.Tag, error) {
+				out, err := root.ListUserTags(ctx, &iam.ListUserTagsInput{UserName: aws.String(name)})
 				if err != nil {
 					return nil, err
 				}
 				return out.Tags, nil
 			},
-			putBoundary: func(p string) error {
-				_, err := root.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("bob@astran.io"), PermissionsBoundary: aws.String(p)})
+			putBoundary: func(name, p string) error {
+				_, err := root.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String(name), PermissionsBoundary: aws.String(p)})
 				return err
 			},
-			deleteBoundary: func() error {
-				_, err := root.DeleteUserPermissionsBoundary(ctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: aws.String("bob@astran.io")})
+			deleteBoundary: func(name string) error {
+				_, err := root.DeleteUserPermissionsBoundary(ctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: aws.String(name)})
 				return err
 			},
-			boundary: func() (string, error) {
-				out, err := root.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("bob@astran.io")})
+			boundary: func(name string) (string, error) {
+				out, err := root.GetUser(ctx, &iam.GetUserInput{UserName: aws.String(name)})
 				if err != nil || out.User.PermissionsBoundary == nil {
 					return "", err
 				}
 				return aws.ToString(out.User.PermissionsBoundary.PermissionsBoundaryArn), nil
 			},
-			unknownBoundary: func() error {
-				_, err := root.PutUserPermissionsBoundary(ctx, &iam.PutUserPermissionsBoundaryInput{UserName: aws.String("eve@astran.io"), PermissionsBoundary: aws.String(admin)})
-				return err
-			},
 		},
 		{
-			kind: "role",
-			tag: func(tags []types.Tag) error {
-				_, err := root.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String("ci"), Tags: tags})
+			kind: "role", name: "ci", unknown: "nope",
+			tag: func(name string, tags []types.Tag) error {
+				_, err := root.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(name), Tags: tags})
 				return err
 			},
-			untag: func(keys ...string) error {
-				_, err := root.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String("ci"), TagKeys: keys})
+			untag: func(name string, keys ...string) error {
+				_, err := root.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(name), TagKeys: keys})
 				return err
 			},
-			listTags: func() ([]types.Tag, error) {
-				out, err := root.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String("ci")})
+			listTags: func(name string) ([]types.Tag, error) {
+				out, err := root.ListRoleTags(ctx, &iam.ListRoleTagsInput{RoleName: aws.String(name)})
 				if err != nil {
 					return nil, err
 				}
 				return out.Tags, nil
 			},
-			putBoundary: func(p string) error {
-				_, err := root.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("ci"), PermissionsBoundary: aws.String(p)})
+			putBoundary: func(name, p string) error {
+				_, err := root.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(name), PermissionsBoundary: aws.String(p)})
 				return err
 			},
-			deleteBoundary: func() error {
-				_, err := root.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String("ci")})
+			deleteBoundary: func(name string) error {
+				_, err := root.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String(name)})
 				return err
 			},
-			boundary: func() (string, error) {
-				out, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("ci")})
+			boundary: func(name string) (string, error) {
+				out, err := root.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 				if err != nil || out.Role.PermissionsBoundary == nil {
 					return "", err
 				}
 				return aws.ToString(out.Role.PermissionsBoundary.PermissionsBoundaryArn), nil
 			},
-			unknownBoundary: func() error {
-				_, err := root.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("nope"), PermissionsBoundary: aws.String(admin)})
-				return err
-			},
 		},
 	} {
 		t.Run(tc.kind, func(t *testing.T) {
-			if err := tc.tag([]types.Tag{tag("team", "blue"), tag("env", "dev")}); err != nil {
+			if err := tc.tag(tc.name, []types.Tag{tag("team", "blue"), tag("env", "dev")}); err != nil {
 				t.Fatal(err)
 			}
-			if err := tc.tag([]types.Tag{tag("team", "red")}); err != nil {
+			if err := tc.tag(tc.name, []types.Tag{tag("team", "red")}); err != nil {
 				t.Fatal(err)
 			}
-			if err := tc.untag("env"); err != nil {
+			if err := tc.untag(tc.name, "env"); err != nil {
 				t.Fatal(err)
 			}
-			if tags, err := tc.listTags(); err != nil || tagKeys(tags) != "team=red" {
+			if tags, err := tc.listTags(tc.name); err != nil || tagKeys(tags) != "team=red" {
 				t.Errorf("tags %v %v, want team=red", tagKeys(tags), err)
 			}
 			many := make([]types.Tag, 50)
 			for i := range many {
 				many[i] = tag(fmt.Sprintf("k%d", i), "v")
 			}
-			if err := tc.tag(many); apiCode(err) != "LimitExceeded" {
+			if err := tc.tag(tc.name, many); apiCode(err) != "LimitExceeded" {
 				t.Errorf("51 tags: %v, want LimitExceeded", err)
 			}
-			if err := tc.putBoundary(missing); apiCode(err) != "NoSuchEntity" {
+			if err := tc.putBoundary(tc.name, missing); apiCode(err) != "NoSuchEntity" {
 				t.Errorf("unknown boundary policy: %v, want NoSuchEntity", err)
 			}
-			if err := tc.unknownBoundary(); apiCode(err) != "NoSuchEntity" {
+			if err := tc.putBoundary(tc.unknown, admin); apiCode(err) != "NoSuchEntity" {
 				t.Errorf("boundary of an unknown %s: %v, want NoSuchEntity", tc.kind, err)
 			}
-			if err := tc.putBoundary(admin); err != nil {
+			if err := tc.putBoundary(tc.name, admin); err != nil {
 				t.Fatal(err)
 			}
 			// The partition's spelling is stored canonically.
-			if b, err := tc.boundary(); err != nil || b != canonicalAdmin {
+			if b, err := tc.boundary(tc.name); err != nil || b != canonicalAdmin {
 				t.Errorf("boundary %q %v, want %s", b, err, canonicalAdmin)
 			}
-			if err := tc.deleteBoundary(); err != nil {
+			if err := tc.deleteBoundary(tc.name); err != nil {
 				t.Fatal(err)
 			}
-			if b, err := tc.boundary(); err != nil || b != "" {
+			if b, err := tc.boundary(tc.name); err != nil || b != "" {
 				t.Errorf("boundary after delete %q %v, want none", b, err)
 			}
 		})
