@@ -73,9 +73,7 @@ func s3Error(w http.ResponseWriter, r *http.Request, status int, code, msg, reso
 	x.opt("Resource", resource)
 	x.elem("RequestId", strings.ToUpper(RandomHex(8)))
 	x.close("Error")
-	w.Header().Set("Content-Type", "application/xml")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + x.b.String()))
+	writeS3XML(w, status, x.b.String())
 }
 
 func s3AuthError(w http.ResponseWriter, r *http.Request, err error) {
@@ -291,7 +289,7 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 		case http.MethodGet:
 			if q.Has("location") {
 				if authz("GetBucketLocation", bucketARN, nil) && s.bucketExists(w, r, bkt) {
-					writeS3XML(w, `<LocationConstraint xmlns="`+S3Namespace+`"></LocationConstraint>`)
+					writeS3Result(w, "LocationConstraint", func(*xw) {})
 				}
 				return
 			}
@@ -385,9 +383,20 @@ func (s *Services) ServeS3(w http.ResponseWriter, r *http.Request) {
 
 func (s *Services) region() string { return "us-east-1" }
 
-func writeS3XML(w http.ResponseWriter, body string) {
+// writeS3Result answers 200 with the result element root, in S3's
+// namespace, whose content body writes.
+func writeS3Result(w http.ResponseWriter, root string, body func(x *xw)) {
+	var x xw
+	x.b.WriteString(`<` + root + ` xmlns="` + S3Namespace + `">`)
+	body(&x)
+	x.close(root)
+	writeS3XML(w, http.StatusOK, x.b.String())
+}
+
+// writeS3XML answers status with the XML document body.
+func writeS3XML(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/xml")
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + body))
 }
 
@@ -408,23 +417,21 @@ func (s *Services) listBuckets(w http.ResponseWriter) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var x xw
-	x.b.WriteString(`<ListAllMyBucketsResult xmlns="` + S3Namespace + `">`)
-	x.open("Owner")
-	x.elem("ID", s.State.Account)
-	x.elem("DisplayName", s.State.Partition)
-	x.close("Owner")
-	x.open("Buckets")
-	for _, n := range names {
-		x.open("Bucket")
-		x.elem("Name", n)
-		x.s3time("CreationDate", s.s3.buckets[n].created)
-		x.close("Bucket")
-	}
-	s.s3.mu.RUnlock()
-	x.close("Buckets")
-	x.close("ListAllMyBucketsResult")
-	writeS3XML(w, x.b.String())
+	writeS3Result(w, "ListAllMyBucketsResult", func(x *xw) {
+		x.open("Owner")
+		x.elem("ID", s.State.Account)
+		x.elem("DisplayName", s.State.Partition)
+		x.close("Owner")
+		x.open("Buckets")
+		for _, n := range names {
+			x.open("Bucket")
+			x.elem("Name", n)
+			x.s3time("CreationDate", s.s3.buckets[n].created)
+			x.close("Bucket")
+		}
+		s.s3.mu.RUnlock()
+		x.close("Buckets")
+	})
 }
 
 func (s *Services) listObjects(w http.ResponseWriter, r *http.Request, bkt string) {
@@ -496,46 +503,44 @@ func (s *Services) listObjects(w http.ResponseWriter, r *http.Request, bkt strin
 		}
 		return v
 	}
-	var x xw
-	x.b.WriteString(`<ListBucketResult xmlns="` + S3Namespace + `">`)
-	x.elem("Name", bkt)
-	x.elem("Prefix", e(prefix))
-	if v2 {
-		x.elem("KeyCount", strconv.Itoa(len(contents)+len(prefixes)))
-		x.opt("ContinuationToken", q.Get("continuation-token"))
-		x.opt("StartAfter", e(q.Get("start-after")))
-	} else {
-		x.elem("Marker", e(q.Get("marker")))
-	}
-	x.elem("MaxKeys", strconv.Itoa(maxKeys))
-	x.opt("Delimiter", e(delim))
-	if enc {
-		x.elem("EncodingType", "url")
-	}
-	x.bool("IsTruncated", truncated)
-	if truncated {
+	writeS3Result(w, "ListBucketResult", func(x *xw) {
+		x.elem("Name", bkt)
+		x.elem("Prefix", e(prefix))
 		if v2 {
-			x.elem("NextContinuationToken", base64.RawURLEncoding.EncodeToString([]byte(last)))
+			x.elem("KeyCount", strconv.Itoa(len(contents)+len(prefixes)))
+			x.opt("ContinuationToken", q.Get("continuation-token"))
+			x.opt("StartAfter", e(q.Get("start-after")))
 		} else {
-			x.elem("NextMarker", e(last))
+			x.elem("Marker", e(q.Get("marker")))
 		}
-	}
-	for _, c := range contents {
-		x.open("Contents")
-		x.elem("Key", e(c.key))
-		x.s3time("LastModified", c.o.modified)
-		x.elem("ETag", c.o.etag)
-		x.elem("Size", strconv.Itoa(len(c.o.data)))
-		x.elem("StorageClass", "STANDARD")
-		x.close("Contents")
-	}
-	for _, p := range prefixes {
-		x.open("CommonPrefixes")
-		x.elem("Prefix", e(p))
-		x.close("CommonPrefixes")
-	}
-	x.close("ListBucketResult")
-	writeS3XML(w, x.b.String())
+		x.elem("MaxKeys", strconv.Itoa(maxKeys))
+		x.opt("Delimiter", e(delim))
+		if enc {
+			x.elem("EncodingType", "url")
+		}
+		x.bool("IsTruncated", truncated)
+		if truncated {
+			if v2 {
+				x.elem("NextContinuationToken", base64.RawURLEncoding.EncodeToString([]byte(last)))
+			} else {
+				x.elem("NextMarker", e(last))
+			}
+		}
+		for _, c := range contents {
+			x.open("Contents")
+			x.elem("Key", e(c.key))
+			x.s3time("LastModified", c.o.modified)
+			x.elem("ETag", c.o.etag)
+			x.elem("Size", strconv.Itoa(len(c.o.data)))
+			x.elem("StorageClass", "STANDARD")
+			x.close("Contents")
+		}
+		for _, p := range prefixes {
+			x.open("CommonPrefixes")
+			x.elem("Prefix", e(p))
+			x.close("CommonPrefixes")
+		}
+	})
 }
 
 func objectMeta(r *http.Request) (string, map[string]string) {
@@ -572,29 +577,27 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		if !authz("ListBucketMultipartUploads", bucketARN, nil) || !s.bucketExists(w, r, bkt) {
 			return
 		}
-		var x xw
-		x.b.WriteString(`<ListMultipartUploadsResult xmlns="` + S3Namespace + `">`)
-		x.elem("Bucket", bkt)
-		x.bool("IsTruncated", false)
-		st.mu.RLock()
-		ids := make([]string, 0, len(st.uploads))
-		for id, u := range st.uploads {
-			if u.bucket == bkt {
-				ids = append(ids, id)
+		writeS3Result(w, "ListMultipartUploadsResult", func(x *xw) {
+			x.elem("Bucket", bkt)
+			x.bool("IsTruncated", false)
+			st.mu.RLock()
+			ids := make([]string, 0, len(st.uploads))
+			for id, u := range st.uploads {
+				if u.bucket == bkt {
+					ids = append(ids, id)
+				}
 			}
-		}
-		sort.Strings(ids)
-		for _, id := range ids {
-			u := st.uploads[id]
-			x.open("Upload")
-			x.elem("Key", u.key)
-			x.elem("UploadId", id)
-			x.s3time("Initiated", u.initiated)
-			x.close("Upload")
-		}
-		st.mu.RUnlock()
-		x.close("ListMultipartUploadsResult")
-		writeS3XML(w, x.b.String())
+			sort.Strings(ids)
+			for _, id := range ids {
+				u := st.uploads[id]
+				x.open("Upload")
+				x.elem("Key", u.key)
+				x.elem("UploadId", id)
+				x.s3time("Initiated", u.initiated)
+				x.close("Upload")
+			}
+			st.mu.RUnlock()
+		})
 		return
 	}
 	objARN := bucketARN + "/" + key
@@ -639,13 +642,11 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		}
 		st.uploads[id] = &upload{bucket: bkt, key: key, ctype: ctype, meta: meta, initiated: s.Now().UTC(), parts: map[int]*part{}}
 		st.mu.Unlock()
-		var x xw
-		x.b.WriteString(`<InitiateMultipartUploadResult xmlns="` + S3Namespace + `">`)
-		x.elem("Bucket", bkt)
-		x.elem("Key", key)
-		x.elem("UploadId", id)
-		x.close("InitiateMultipartUploadResult")
-		writeS3XML(w, x.b.String())
+		writeS3Result(w, "InitiateMultipartUploadResult", func(x *xw) {
+			x.elem("Bucket", bkt)
+			x.elem("Key", key)
+			x.elem("UploadId", id)
+		})
 	case r.Method == http.MethodPut:
 		n, err := strconv.Atoi(q.Get("partNumber"))
 		if err != nil || n < 1 || n > 10000 {
@@ -724,14 +725,12 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 		b.objects[key] = &object{data: data, etag: etag, ctype: u.ctype, modified: s.Now().UTC(), meta: u.meta}
 		delete(st.uploads, id)
 		unlock()
-		var x xw
-		x.b.WriteString(`<CompleteMultipartUploadResult xmlns="` + S3Namespace + `">`)
-		x.elem("Location", "/"+bkt+"/"+key)
-		x.elem("Bucket", bkt)
-		x.elem("Key", key)
-		x.elem("ETag", etag)
-		x.close("CompleteMultipartUploadResult")
-		writeS3XML(w, x.b.String())
+		writeS3Result(w, "CompleteMultipartUploadResult", func(x *xw) {
+			x.elem("Location", "/"+bkt+"/"+key)
+			x.elem("Bucket", bkt)
+			x.elem("Key", key)
+			x.elem("ETag", etag)
+		})
 	case r.Method == http.MethodDelete:
 		u, unlock := authzUpload("AbortMultipartUpload", true)
 		if u == nil {
@@ -750,22 +749,20 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 			nums = append(nums, n)
 		}
 		sort.Ints(nums)
-		var x xw
-		x.b.WriteString(`<ListPartsResult xmlns="` + S3Namespace + `">`)
-		x.elem("Bucket", bkt)
-		x.elem("Key", key)
-		x.elem("UploadId", id)
-		x.bool("IsTruncated", false)
-		for _, n := range nums {
-			x.open("Part")
-			x.elem("PartNumber", strconv.Itoa(n))
-			x.elem("ETag", u.parts[n].etag)
-			x.elem("Size", strconv.Itoa(len(u.parts[n].data)))
-			x.close("Part")
-		}
-		unlock()
-		x.close("ListPartsResult")
-		writeS3XML(w, x.b.String())
+		writeS3Result(w, "ListPartsResult", func(x *xw) {
+			x.elem("Bucket", bkt)
+			x.elem("Key", key)
+			x.elem("UploadId", id)
+			x.bool("IsTruncated", false)
+			for _, n := range nums {
+				x.open("Part")
+				x.elem("PartNumber", strconv.Itoa(n))
+				x.elem("ETag", u.parts[n].etag)
+				x.elem("Size", strconv.Itoa(len(u.parts[n].data)))
+				x.close("Part")
+			}
+			unlock()
+		})
 	default:
 		s3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.", "")
 	}
