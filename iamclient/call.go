@@ -12,6 +12,18 @@ import (
 // value c.api.ListUsers.
 type operation[In, Out any] func(context.Context, *In, ...func(*iam.Options)) (*Out, error)
 
+// change sends in with fn, discarding the answer, unless builtin says that
+// the entity name is one of Astran's built-ins, which cannot be changed:
+// then it gives [ErrBuiltin] and sends nothing. Errors are *Error values
+// of op on name.
+func change[In, Out any](ctx context.Context, builtin bool, op, name string, fn operation[In, Out], in *In) error {
+	if builtin {
+		return refuseBuiltin(op, name)
+	}
+	_, err := fn(ctx, in)
+	return wrap(op, name, err)
+}
+
 // list pages through the IAM list operation fn (see [paginate]): in builds
 // the request for a marker, and read takes the items, the next marker and
 // the truncation flag from an answer.

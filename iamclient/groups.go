@@ -127,23 +127,15 @@ func (c *Client) RemoveUserFromGroup(ctx context.Context, group, email string) e
 // or a built-in such as builtin.PolicyARN(builtin.AstranAdmin)) to the group. The
 // policies of built-in groups cannot be changed: [ErrBuiltin].
 func (c *Client) AttachGroupPolicy(ctx context.Context, group string, policyARN arn.ARN) error {
-	const op = "AttachGroupPolicy"
-	if isBuiltinGroupName(group) {
-		return refuseBuiltin(op, group)
-	}
-	_, err := c.api.AttachGroupPolicy(ctx, &iam.AttachGroupPolicyInput{GroupName: aws.String(group), PolicyArn: aws.String(policyARN.String())})
-	return wrap(op, group, err)
+	in := &iam.AttachGroupPolicyInput{GroupName: aws.String(group), PolicyArn: aws.String(policyARN.String())}
+	return change(ctx, isBuiltinGroupName(group), "AttachGroupPolicy", group, c.api.AttachGroupPolicy, in)
 }
 
 // DetachGroupPolicy detaches the managed policy policyARN from the group.
 // The policies of built-in groups cannot be changed: [ErrBuiltin].
 func (c *Client) DetachGroupPolicy(ctx context.Context, group string, policyARN arn.ARN) error {
-	const op = "DetachGroupPolicy"
-	if isBuiltinGroupName(group) {
-		return refuseBuiltin(op, group)
-	}
-	_, err := c.api.DetachGroupPolicy(ctx, &iam.DetachGroupPolicyInput{GroupName: aws.String(group), PolicyArn: aws.String(policyARN.String())})
-	return wrap(op, group, err)
+	in := &iam.DetachGroupPolicyInput{GroupName: aws.String(group), PolicyArn: aws.String(policyARN.String())}
+	return change(ctx, isBuiltinGroupName(group), "DetachGroupPolicy", group, c.api.DetachGroupPolicy, in)
 }
 
 // ListAttachedGroupPolicies returns the managed policies attached to the

@@ -98,12 +98,8 @@ func (c *Client) ListGroupPolicies(ctx context.Context, group string) ([]string,
 // DeleteGroupPolicy deletes the inline policy name of group. Built-in groups
 // are refused with [ErrBuiltin].
 func (c *Client) DeleteGroupPolicy(ctx context.Context, group, name string) error {
-	const op = "DeleteGroupPolicy"
-	if isBuiltinGroupName(group) {
-		return refuseBuiltin(op, group)
-	}
-	_, err := c.api.DeleteGroupPolicy(ctx, &iam.DeleteGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(name)})
-	return wrap(op, group, err)
+	in := &iam.DeleteGroupPolicyInput{GroupName: aws.String(group), PolicyName: aws.String(name)}
+	return change(ctx, isBuiltinGroupName(group), "DeleteGroupPolicy", group, c.api.DeleteGroupPolicy, in)
 }
 
 // PutRolePolicy creates or replaces the inline policy name of role. doc is

@@ -258,24 +258,16 @@ func oldestNonDefault(vs []PolicyVersion) (PolicyVersion, bool) {
 // SetDefaultPolicyVersion makes versionID the default version of the
 // customer-managed policy policyARN. Built-ins are refused with [ErrBuiltin].
 func (c *Client) SetDefaultPolicyVersion(ctx context.Context, policyARN arn.ARN, versionID string) error {
-	const op = "SetDefaultPolicyVersion"
-	if builtin.IsBuiltin(policyARN) {
-		return refuseBuiltin(op, policyARN.String())
-	}
-	_, err := c.api.SetDefaultPolicyVersion(ctx, &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(policyARN.String()), VersionId: aws.String(versionID)})
-	return wrap(op, policyARN.String(), err)
+	in := &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(policyARN.String()), VersionId: aws.String(versionID)}
+	return change(ctx, builtin.IsBuiltin(policyARN), "SetDefaultPolicyVersion", policyARN.String(), c.api.SetDefaultPolicyVersion, in)
 }
 
 // DeletePolicyVersion deletes a non-default version of the customer-managed
 // policy policyARN. Built-ins are refused with [ErrBuiltin]; deleting the
 // default version gives [ErrDeleteConflict].
 func (c *Client) DeletePolicyVersion(ctx context.Context, policyARN arn.ARN, versionID string) error {
-	const op = "DeletePolicyVersion"
-	if builtin.IsBuiltin(policyARN) {
-		return refuseBuiltin(op, policyARN.String())
-	}
-	_, err := c.api.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(policyARN.String()), VersionId: aws.String(versionID)})
-	return wrap(op, policyARN.String(), err)
+	in := &iam.DeletePolicyVersionInput{PolicyArn: aws.String(policyARN.String()), VersionId: aws.String(versionID)}
+	return change(ctx, builtin.IsBuiltin(policyARN), "DeletePolicyVersion", policyARN.String(), c.api.DeletePolicyVersion, in)
 }
 
 // DeletePolicyOptions are the optional settings of [Client.DeletePolicy].
