@@ -156,6 +156,18 @@ func entry[T any, I uint8 | uint16](tab []T, i I) *T {
 	return &tab[i-1]
 }
 
+// handles yields the handles (Action or ResourceType: index+1) of the rows
+// in sp.
+func handles[H ~struct{ i uint16 }](sp span) iter.Seq[H] {
+	return func(yield func(H) bool) {
+		for i := sp.lo; i < sp.hi; i++ {
+			if !yield(H{i + 1}) {
+				return
+			}
+		}
+	}
+}
+
 func (s Service) data() *serviceData { return entry(services[:], s.i) }
 
 // IsValid reports whether s is a service of the catalog.
@@ -173,28 +185,10 @@ func (s Service) Open() bool { return s.data().open }
 
 // Actions returns the actions of the service, ordered by name
 // case-insensitively.
-func (s Service) Actions() iter.Seq[Action] {
-	sp := s.data().actions
-	return func(yield func(Action) bool) {
-		for i := sp.lo; i < sp.hi; i++ {
-			if !yield(Action{i + 1}) {
-				return
-			}
-		}
-	}
-}
+func (s Service) Actions() iter.Seq[Action] { return handles[Action](s.data().actions) }
 
 // ResourceTypes returns the resource types of the service.
-func (s Service) ResourceTypes() iter.Seq[ResourceType] {
-	sp := s.data().rts
-	return func(yield func(ResourceType) bool) {
-		for i := sp.lo; i < sp.hi; i++ {
-			if !yield(ResourceType{i + 1}) {
-				return
-			}
-		}
-	}
-}
+func (s Service) ResourceTypes() iter.Seq[ResourceType] { return handles[ResourceType](s.data().rts) }
 
 // Action is an action of the catalog, such as s3:GetObject. The zero
 // Action is invalid.
