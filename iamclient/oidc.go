@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/astran-oss/astran-go/arn"
 )
@@ -62,11 +63,7 @@ func (c *Client) ListOIDCProviders(ctx context.Context) ([]arn.ARN, error) {
 	if err != nil {
 		return nil, wrap("ListOpenIDConnectProviders", "", err)
 	}
-	arns := make([]arn.ARN, 0, len(out.OpenIDConnectProviderList))
-	for _, p := range out.OpenIDConnectProviderList {
-		arns = append(arns, parseARN(p.Arn))
-	}
-	return arns, nil
+	return convert(out.OpenIDConnectProviderList, func(p *types.OpenIDConnectProviderListEntry) arn.ARN { return parseARN(p.Arn) }), nil
 }
 
 // DeleteOIDCProvider deletes the OpenID Connect provider providerARN.
