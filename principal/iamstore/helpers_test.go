@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,19 +103,27 @@ func (f *fakeIAM) GetUser(ctx context.Context, in *iam.GetUserInput, _ ...func(*
 	return &iam.GetUserOutput{User: u}, nil
 }
 
-// lookup counts a call of op, then returns a copy of (*m)[key] read under
-// f.mu, or NoSuchEntity for what.
-func lookup[T any](f *fakeIAM, op, what string, m *map[string]T, key string) (*T, error) {
+// read counts a call of op, then returns get's answer, read under f.mu.
+func read[T any](f *fakeIAM, op string, get func() (T, error)) (T, error) {
 	if err := f.call(op); err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	v, ok := (*m)[key]
-	if !ok {
-		return nil, noSuchEntity(what)
-	}
-	return &v, nil
+	return get()
+}
+
+// lookup counts a call of op, then returns a copy of (*m)[key] read under
+// f.mu, or NoSuchEntity for what.
+func lookup[T any](f *fakeIAM, op, what string, m *map[string]T, key string) (*T, error) {
+	return read(f, op, func() (*T, error) {
+		v, ok := (*m)[key]
+		if !ok {
+			return nil, noSuchEntity(what)
+		}
+		return &v, nil
+	})
 }
 
 func (f *fakeIAM) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
@@ -125,29 +135,21 @@ func (f *fakeIAM) GetRole(ctx context.Context, in *iam.GetRoleInput, _ ...func(*
 }
 
 func (f *fakeIAM) ListGroupsForUser(ctx context.Context, in *iam.ListGroupsForUserInput, _ ...func(*iam.Options)) (*iam.ListGroupsForUserOutput, error) {
-	if err := f.call("ListGroupsForUser"); err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	gs := f.groups[aws.ToString(in.UserName)]
-	// Two pages, to exercise pagination.
-	if in.Marker == nil && len(gs) > 1 {
-		return &iam.ListGroupsForUserOutput{Groups: gs[:1], IsTruncated: true, Marker: aws.String("p2")}, nil
-	}
-	if in.Marker != nil {
-		gs = gs[1:]
-	}
-	return &iam.ListGroupsForUserOutput{Groups: gs}, nil
+	return read(f, "ListGroupsForUser", func() (*iam.ListGroupsForUserOutput, error) {
+		gs := f.groups[aws.ToString(in.UserName)]
+		// Two pages, to exercise pagination.
+		if in.Marker == nil && len(gs) > 1 {
+			return &iam.ListGroupsForUserOutput{Groups: gs[:1], IsTruncated: true, Marker: aws.String("p2")}, nil
+		}
+		if in.Marker != nil {
+			gs = gs[1:]
+		}
+		return &iam.ListGroupsForUserOutput{Groups: gs}, nil
+	})
 }
 
 func (f *fakeIAM) attachedOf(key string) ([]types.AttachedPolicy, error) {
-	if err := f.call("ListAttached"); err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.attached[key], nil
+	return read(f, "ListAttached", func() ([]types.AttachedPolicy, error) { return f.attached[key], nil })
 }
 
 func (f *fakeIAM) ListAttachedUserPolicies(ctx context.Context, in *iam.ListAttachedUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListAttachedUserPoliciesOutput, error) {
@@ -166,16 +168,7 @@ func (f *fakeIAM) ListAttachedRolePolicies(ctx context.Context, in *iam.ListAtta
 }
 
 func (f *fakeIAM) inlineNames(key string) ([]string, error) {
-	if err := f.call("ListInline"); err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var names []string
-	for n := range f.inline[key] {
-		names = append(names, n)
-	}
-	return names, nil
+	return read(f, "ListInline", func() ([]string, error) { return slices.Collect(maps.Keys(f.inline[key])), nil })
 }
 
 func (f *fakeIAM) ListUserPolicies(ctx context.Context, in *iam.ListUserPoliciesInput, _ ...func(*iam.Options)) (*iam.ListUserPoliciesOutput, error) {
@@ -194,16 +187,13 @@ func (f *fakeIAM) ListRolePolicies(ctx context.Context, in *iam.ListRolePolicies
 }
 
 func (f *fakeIAM) inlineDoc(key, name string) (*string, error) {
-	if err := f.call("GetInline"); err != nil {
-		return nil, err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	d, ok := f.inline[key][name]
-	if !ok {
-		return nil, noSuchEntity("inline policy")
-	}
-	return aws.String(url.PathEscape(d)), nil
+	return read(f, "GetInline", func() (*string, error) {
+		d, ok := f.inline[key][name]
+		if !ok {
+			return nil, noSuchEntity("inline policy")
+		}
+		return aws.String(url.PathEscape(d)), nil
+	})
 }
 
 func (f *fakeIAM) GetUserPolicy(ctx context.Context, in *iam.GetUserPolicyInput, _ ...func(*iam.Options)) (*iam.GetUserPolicyOutput, error) {
