@@ -40,9 +40,11 @@
 package iamclienttest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -174,7 +176,7 @@ func (s *suite) s3ReadDoc(t *testing.T, bucket string) *policy.Document {
 			"Action": ["s3:GetObject", "s3:ListBucket"],
 			"Resource": ["arn:%[2]s:s3:::%[1]s", "arn:%[2]s:s3:::%[1]s/*"]
 		}]
-	}`, bucket, cmpOr(s.opts.Partition, "demo")))
+	}`, bucket, cmp.Or(s.opts.Partition, "demo")))
 }
 
 // checkARN checks that a is a valid ARN of type typ naming name.
@@ -531,7 +533,7 @@ func (s *suite) errorPaths(t *testing.T, ctx context.Context) {
 	})
 
 	t.Run("UnknownPolicy", func(t *testing.T) {
-		ghost := arn.MustParse("arn:" + cmpOr(s.opts.Partition, "demo") + ":iam::123456789012:policy/no-such-policy")
+		ghost := arn.MustParse("arn:" + cmp.Or(s.opts.Partition, "demo") + ":iam::123456789012:policy/no-such-policy")
 		if p, err := c.CreatePolicy(ctx, "errorpaths-probe", s.s3ReadDoc(t, "probe")); err == nil {
 			// Use the server's own account for a realistic ARN.
 			s.cleanupPolicy(t, p.ARN)
@@ -559,13 +561,6 @@ func (s *suite) errorPaths(t *testing.T, ctx context.Context) {
 	})
 }
 
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 func (s *suite) userTagsAndBoundary(t *testing.T, ctx context.Context) {
 	const carol = "carol@astran.io"
 	c := s.client
@@ -581,26 +576,26 @@ func (s *suite) userTagsAndBoundary(t *testing.T, ctx context.Context) {
 		t.Errorf("path %q, ARN %s: want /engineering/", u.Path, u.ARN)
 	}
 	s.checkARN(t, u.ARN, arn.TypeUser, carol)
+	getUser := func() iamclient.User {
+		t.Helper()
+		u, err := c.GetUser(ctx, carol)
+		if err != nil {
+			t.Fatalf("GetUser: %v", err)
+		}
+		return u
+	}
 
 	if err := c.TagUser(ctx, carol, map[string]string{"team": "s3", "cost-center": "42"}); err != nil {
 		t.Fatalf("TagUser: %v", err)
 	}
-	got, err := c.GetUser(ctx, carol)
-	if err != nil {
-		t.Fatalf("GetUser: %v", err)
-	}
-	if want := map[string]string{"team": "s3", "cost-center": "42"}; !mapsEqual(got.Tags, want) {
-		t.Errorf("tags = %v, want %v", got.Tags, want)
+	if got, want := getUser().Tags, map[string]string{"team": "s3", "cost-center": "42"}; !maps.Equal(got, want) {
+		t.Errorf("tags = %v, want %v", got, want)
 	}
 	if err := c.UntagUser(ctx, carol, "team"); err != nil {
 		t.Fatalf("UntagUser: %v", err)
 	}
-	got, err = c.GetUser(ctx, carol)
-	if err != nil {
-		t.Fatalf("GetUser: %v", err)
-	}
-	if want := map[string]string{"cost-center": "42"}; !mapsEqual(got.Tags, want) {
-		t.Errorf("tags after untag = %v, want %v", got.Tags, want)
+	if got, want := getUser().Tags, map[string]string{"cost-center": "42"}; !maps.Equal(got, want) {
+		t.Errorf("tags after untag = %v, want %v", got, want)
 	}
 
 	if s.opts.NoUserPermissionsBoundary {
@@ -623,35 +618,15 @@ func (s *suite) userTagsAndBoundary(t *testing.T, ctx context.Context) {
 	if err := c.PutUserPermissionsBoundary(ctx, carol, bound); err != nil {
 		t.Fatalf("PutUserPermissionsBoundary: %v", err)
 	}
-	got, err = c.GetUser(ctx, carol)
-	if err != nil {
-		t.Fatalf("GetUser: %v", err)
-	}
-	if got.PermissionsBoundary != bound {
-		t.Errorf("boundary = %q, want %q", got.PermissionsBoundary, bound)
+	if got := getUser().PermissionsBoundary; got != bound {
+		t.Errorf("boundary = %q, want %q", got, bound)
 	}
 	if err := c.DeleteUserPermissionsBoundary(ctx, carol); err != nil {
 		t.Fatalf("DeleteUserPermissionsBoundary: %v", err)
 	}
-	got, err = c.GetUser(ctx, carol)
-	if err != nil {
-		t.Fatalf("GetUser: %v", err)
+	if got := getUser().PermissionsBoundary; got != (arn.ARN{}) {
+		t.Errorf("boundary after delete = %q, want none", got)
 	}
-	if got.PermissionsBoundary != (arn.ARN{}) {
-		t.Errorf("boundary after delete = %q, want none", got.PermissionsBoundary)
-	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *suite) listIterators(t *testing.T, ctx context.Context) {
