@@ -653,9 +653,14 @@ func (s *Services) multipart(w http.ResponseWriter, r *http.Request, bkt, key st
 			s3Error(w, r, http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive", "")
 			return
 		}
+		if !authz("PutObject", objARN, nil) {
+			return
+		}
+		// The part's MD5 is computed after authorization and outside the
+		// lock.
 		sum := md5.Sum(body)
 		p := &part{data: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`}
-		u, unlock := authzUpload("PutObject", true)
+		u, unlock := lockUpload(true)
 		if u == nil {
 			return
 		}
